@@ -1,0 +1,125 @@
+"""Translations (gettext through Babel catalogs) and locale-aware formatting.
+
+Every user-visible string goes through `_()`; values are put in with
+`.format()` after translation, so translators see whole sentences.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+from datetime import date, datetime
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date as _babel_format_date
+from babel.dates import format_datetime as _babel_format_datetime
+from babel.numbers import format_decimal as _babel_format_decimal
+from babel.support import Translations
+
+from custtui.resources import resource_dir
+
+DOMAIN = "custtui"
+LANGUAGES = ("nl", "fr", "de", "en")
+DEFAULT_LANGUAGE = "en"
+# Belgian users first: dates and numbers follow the Belgian conventions of
+# each language, except English, which has no Belgian variant in CLDR.
+_FORMAT_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en_GB"}
+
+_current_language = DEFAULT_LANGUAGE
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+@lru_cache(maxsize=None)
+def _load(language: str) -> gettext.NullTranslations:
+    locales = resource_dir("locales")
+    mo = locales / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    if mo.exists():
+        return Translations.load(str(locales), [language], DOMAIN)
+    po = locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if po.exists():
+        # No compiled catalog (a source checkout): compile the .po in memory.
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=language, domain=DOMAIN)
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return Translations(buffer, domain=DOMAIN)
+    return gettext.NullTranslations()
+
+
+def normalise_language(value: str | None) -> str | None:
+    """'fr_BE.UTF-8' -> 'fr'; None when it is not one of ours."""
+    if not value:
+        return None
+    code = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def language_from_environment() -> str | None:
+    """The language the process environment asks for, if it is one of ours."""
+    for variable in ("CUSTTUI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        language = normalise_language(os.environ.get(variable))
+        if language:
+            return language
+    return None
+
+
+def set_language(language: str | None) -> str:
+    """Switch the UI language; unknown values fall back to English."""
+    global _current_language, _translations
+    chosen = normalise_language(language) or DEFAULT_LANGUAGE
+    _current_language = chosen
+    _translations = _load(chosen)
+    return chosen
+
+
+def get_language() -> str:
+    return _current_language
+
+
+def _(message: str) -> str:
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _translations.ngettext(singular, plural, n)
+
+
+def format_locale(language: str | None = None) -> Locale:
+    return Locale.parse(_FORMAT_LOCALES[language or _current_language])
+
+
+def format_date(value: date | None, format: str = "medium") -> str:
+    if value is None:
+        return ""
+    return _babel_format_date(value, format=format, locale=format_locale())
+
+
+def format_datetime(value: datetime | None, format: str = "short") -> str:
+    if value is None:
+        return ""
+    return _babel_format_datetime(value, format=format, locale=format_locale())
+
+
+def format_number(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    return _babel_format_decimal(value, locale=format_locale())
+
+
+def language_name(code: str | None, in_language: str | None = None) -> str:
+    """The name of a language, in the UI language: 'fr' -> 'French' / 'Frans'."""
+    if not code:
+        return ""
+    name = Locale.parse(code).get_display_name(format_locale(in_language))
+    return name[:1].upper() + name[1:] if name else code

@@ -1,0 +1,211 @@
+"""SQLModel tables: the shape of the data and the rules the database enforces.
+
+Foreign keys never cascade: deleting a customer that still has locations,
+installations or missions is refused by the database itself, not only by the
+services.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, Column, DateTime, Integer
+from sqlmodel import Field, SQLModel
+
+from custtui.i18n import N_
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False, **kwargs)
+
+
+class Role(StrEnum):
+    TECHNICIAN = "technician"
+    OFFICE = "office"
+    ADMIN = "admin"
+
+
+class LabelKind(StrEnum):
+    STATUS = "status"
+    TRAIT = "trait"
+    ATTENTION = "attention"
+
+
+class InstallationKind(StrEnum):
+    BOILER = "boiler"
+    HEAT_PUMP = "heat_pump"
+    AIR_CONDITIONING = "air_conditioning"
+    VENTILATION = "ventilation"
+    WATER_HEATER = "water_heater"
+    SOLAR_THERMAL = "solar_thermal"
+    OTHER = "other"
+
+
+class MissionKind(StrEnum):
+    MAINTENANCE = "maintenance"
+    REPAIR = "repair"
+    INSTALLATION = "installation"
+    INSPECTION = "inspection"
+
+
+class MissionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+# Display names, marked for translation; translate with _() when shown.
+ROLE_NAMES = {Role.TECHNICIAN: N_("technician"), Role.OFFICE: N_("office"), Role.ADMIN: N_("admin")}
+INSTALLATION_KIND_NAMES = {
+    InstallationKind.BOILER: N_("boiler"),
+    InstallationKind.HEAT_PUMP: N_("heat pump"),
+    InstallationKind.AIR_CONDITIONING: N_("air conditioning"),
+    InstallationKind.VENTILATION: N_("ventilation"),
+    InstallationKind.WATER_HEATER: N_("water heater"),
+    InstallationKind.SOLAR_THERMAL: N_("solar thermal"),
+    InstallationKind.OTHER: N_("other"),
+}
+MISSION_KIND_NAMES = {
+    MissionKind.MAINTENANCE: N_("maintenance"),
+    MissionKind.REPAIR: N_("repair"),
+    MissionKind.INSTALLATION: N_("installation"),
+    MissionKind.INSPECTION: N_("inspection"),
+}
+MISSION_STATUS_NAMES = {
+    MissionStatus.PLANNED: N_("planned"),
+    MissionStatus.IN_PROGRESS: N_("in progress"),
+    MissionStatus.DONE: N_("done"),
+    MissionStatus.CANCELLED: N_("cancelled"),
+}
+
+
+class Region(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=10)
+    name: str = Field(max_length=100)
+    country: str = Field(max_length=2)
+    regulation_note: str = Field(default="", max_length=1000)
+
+
+class Label(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=60, unique=True)
+    colour: str = Field(default="blue", max_length=20)
+    kind: str = Field(default=LabelKind.TRAIT.value, max_length=20)
+
+
+class CustomerLabel(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "customer_label"
+
+    customer_id: int = Field(foreign_key="customer.id", primary_key=True)
+    label_id: int = Field(foreign_key="label.id", primary_key=True, index=True)
+
+
+# Module level, as SQLAlchemy's version counter needs the Column object itself.
+customer_version_column = Column("version", Integer, nullable=False)
+
+
+class Customer(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, index=True)
+    internal_name: str | None = Field(default=None, max_length=200)
+    customer_number: str | None = Field(default=None, max_length=50, index=True)
+    region_code: str = Field(foreign_key="region.code", max_length=10, index=True)
+    language: str | None = Field(default=None, max_length=2)
+    vat_number: str | None = Field(default=None, max_length=20, index=True)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    notes: str | None = Field(default=None, max_length=4000)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    version: int = Field(default=1, sa_column=customer_version_column)
+
+    __mapper_args__ = {"version_id_col": customer_version_column}
+
+
+class Location(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    name: str = Field(default="", max_length=200)
+    street: str = Field(default="", max_length=200)
+    number: str = Field(default="", max_length=20)
+    postal_code: str = Field(default="", max_length=12, index=True)
+    city: str = Field(default="", max_length=100)
+    country: str = Field(default="BE", max_length=2)
+    region_code: str = Field(foreign_key="region.code", max_length=10)
+    contact_person: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=40)
+    notes: str | None = Field(default=None, max_length=4000)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class Building(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    name: str = Field(max_length=200)
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class Installation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    building_id: int = Field(foreign_key="building.id", index=True)
+    kind: str = Field(max_length=30)
+    brand: str = Field(default="", max_length=100)
+    model: str = Field(default="", max_length=100)
+    serial_number: str = Field(default="", max_length=100)
+    fuel: str | None = Field(default=None, max_length=50)  # fuel, or refrigerant (R32...)
+    power_kw: float | None = Field(default=None)
+    installed_on: date | None = Field(default=None)
+    notes: str | None = Field(default=None, max_length=4000)
+
+
+class Mission(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    kind: str = Field(max_length=30)
+    status: str = Field(default=MissionStatus.PLANNED.value, max_length=30)
+    planned_on: date | None = Field(default=None, index=True)
+    technician: str | None = Field(default=None, max_length=200)
+    report_language: str | None = Field(default=None, max_length=2)
+    notes: str | None = Field(default=None, max_length=4000)
+    created_at: datetime = _timestamp()
+
+
+class MissionInstallation(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "mission_installation"
+
+    mission_id: int = Field(foreign_key="mission.id", primary_key=True)
+    installation_id: int = Field(foreign_key="installation.id", primary_key=True, index=True)
+
+
+class User(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "app_user"  # "user" is reserved in PostgreSQL
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=64, unique=True)
+    display_name: str = Field(default="", max_length=200)
+    language: str | None = Field(default=None, max_length=2)
+    role: str = Field(default=Role.TECHNICIAN.value, max_length=20)
+    created_at: datetime = _timestamp()
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__: ClassVar[str] = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp(index=True)
+    user_login: str = Field(max_length=64, index=True)
+    entity: str = Field(max_length=40)
+    entity_id: int | None = Field(default=None)
+    action: str = Field(max_length=20)
+    before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    after: dict[str, Any] | None = Field(default=None, sa_type=JSON)

@@ -1,0 +1,44 @@
+"""The audit trail: who changed what, when, with before and after as JSON."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, SQLModel, select
+
+from custtui.models import AuditEvent
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(record: SQLModel) -> dict[str, Any]:
+    """A JSON-safe copy of a record's columns."""
+    return {key: _json_value(value) for key, value in record.model_dump().items()}
+
+
+def record(
+    session: Session,
+    who: str,
+    entity: str,
+    entity_id: int | None,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> AuditEvent:
+    event = AuditEvent(user_login=who, entity=entity, entity_id=entity_id, action=action, before=before, after=after)
+    session.add(event)
+    return event
+
+
+def events_for(session: Session, entity: str, entity_id: int) -> list[AuditEvent]:
+    statement = (
+        select(AuditEvent)
+        .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.id)
+    )
+    return list(session.exec(statement))

@@ -1,0 +1,158 @@
+"""Users and roles. The current user is the OS account running the process."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+from enum import StrEnum
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from custtui.i18n import LANGUAGES, _
+from custtui.models import ROLE_NAMES, Role, User
+from custtui.services import audit
+from custtui.services.errors import NotFound, PermissionDenied, ValidationError
+
+
+class Permission(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # add and edit customers, locations, installations
+    LABEL = "label"
+    DELETE = "delete"
+    MERGE = "merge"
+    IMPORT = "import"
+    MANAGE_USERS = "manage_users"
+    MANAGE_LABELS = "manage_labels"
+    MANAGE_REGIONS = "manage_regions"
+
+
+_TECHNICIAN = frozenset({Permission.VIEW, Permission.EDIT, Permission.LABEL})
+_OFFICE = _TECHNICIAN | {Permission.DELETE, Permission.MERGE, Permission.IMPORT}
+ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
+    Role.TECHNICIAN: _TECHNICIAN,
+    Role.OFFICE: frozenset(_OFFICE),
+    Role.ADMIN: frozenset(Permission),
+}
+
+_PERMISSION_DESCRIPTIONS = {
+    Permission.VIEW: "view customers",
+    Permission.EDIT: "add or edit records",
+    Permission.LABEL: "label customers",
+    Permission.DELETE: "delete records",
+    Permission.MERGE: "merge customers",
+    Permission.IMPORT: "import customers",
+    Permission.MANAGE_USERS: "manage users",
+    Permission.MANAGE_LABELS: "manage labels",
+    Permission.MANAGE_REGIONS: "manage regions",
+}
+
+_LOGIN_PATTERN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
+
+
+def can(user: User, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS.get(user.role, frozenset())
+
+
+def require(user: User, permission: Permission) -> None:
+    """Refuse with PermissionDenied unless the user's role grants `permission`."""
+    if not can(user, permission):
+        raise PermissionDenied(
+            _("Your role ({role}) may not {action}.").format(
+                role=_(ROLE_NAMES.get(Role(user.role), user.role)),
+                action=_(_PERMISSION_DESCRIPTIONS[permission]),
+            )
+        )
+
+
+def os_login() -> str:
+    """The login of the OS account running this process (over SSH: the SSH login).
+
+    From the effective uid, never from USER or LOGNAME, which anyone can set.
+    """
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def resolve_user(session: Session, login: str) -> User:
+    """The User for `login`; on an empty database the first login becomes admin."""
+    from custtui.services.errors import UnknownUser
+
+    user = session.exec(select(User).where(User.login == login)).first()
+    if user is not None:
+        return user
+    if session.exec(select(func.count()).select_from(User)).one() == 0:
+        user = User(login=login, display_name=login, role=Role.ADMIN.value)
+        session.add(user)
+        session.flush()
+        audit.record(session, login, "user", user.id, "create", None, audit.snapshot(user))
+        return user
+    raise UnknownUser(login)
+
+
+def current_user(session: Session) -> User:
+    return resolve_user(session, os_login())
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.login)))
+
+
+def _validate_user(login: str, role: str, language: str | None) -> None:
+    errors: dict[str, str] = {}
+    if not _LOGIN_PATTERN.match(login):
+        errors["login"] = _("A login is letters, digits, '.', '_' or '-', at most 64 characters.")
+    if role not in ROLE_PERMISSIONS:
+        errors["role"] = _("Role must be one of: technician, office, admin.")
+    if language and language not in LANGUAGES:
+        errors["language"] = _("Language must be one of: nl, fr, de, en, or empty.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def add_user(
+    session: Session,
+    actor: User,
+    login: str,
+    role: str = Role.TECHNICIAN.value,
+    display_name: str = "",
+    language: str | None = None,
+) -> User:
+    require(actor, Permission.MANAGE_USERS)
+    _validate_user(login, role, language)
+    if session.exec(select(User).where(User.login == login)).first() is not None:
+        raise ValidationError({"login": _("User '{login}' already exists.").format(login=login)})
+    user = User(login=login, display_name=display_name or login, role=role, language=language or None)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor.login, "user", user.id, "create", None, audit.snapshot(user))
+    return user
+
+
+def get_user(session: Session, login: str) -> User:
+    user = session.exec(select(User).where(User.login == login)).first()
+    if user is None:
+        raise NotFound(_("No user '{login}'.").format(login=login))
+    return user
+
+
+def remove_user(session: Session, actor: User, login: str) -> None:
+    require(actor, Permission.MANAGE_USERS)
+    user = get_user(session, login)
+    if user.role == Role.ADMIN.value:
+        admins = session.exec(select(func.count()).select_from(User).where(User.role == Role.ADMIN.value)).one()
+        if admins <= 1:
+            raise ValidationError({"login": _("The last admin cannot be removed.")})
+    before = audit.snapshot(user)
+    session.delete(user)
+    session.flush()
+    audit.record(session, actor.login, "user", before["id"], "delete", before, None)
+
+
+def set_user_language(session: Session, user: User, language: str | None) -> User:
+    """A user may always choose their own UI language."""
+    _validate_user(user.login, user.role, language)
+    user.language = language or None
+    session.add(user)
+    session.flush()
+    return user

@@ -1,0 +1,92 @@
+"""Domain errors. Their messages are already translated and meant for the user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from custtui.i18n import _
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    pass
+
+
+class PermissionDenied(DomainError):
+    pass
+
+
+class UnknownUser(DomainError):
+    """The OS login that runs custtui is not a user of this database."""
+
+    def __init__(self, login: str) -> None:
+        super().__init__(
+            _(
+                "User '{login}' is not allowed to use this database. "
+                "Ask an administrator to run: custtui users add {login} --role technician"
+            ).format(login=login)
+        )
+        self.login = login
+
+
+class ValidationError(DomainError):
+    """One or more fields are invalid; `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__("\n".join(f"{name}: {message}" for name, message in self.errors.items()))
+
+
+class ConflictError(DomainError):
+    """Someone else saved the record meanwhile; both versions are kept for the user."""
+
+    def __init__(self, entity: str, entity_id: int, mine: dict[str, Any], theirs: dict[str, Any] | None) -> None:
+        self.entity = entity
+        self.entity_id = entity_id
+        self.mine = mine
+        self.theirs = theirs  # None when the record was deleted meanwhile
+        if theirs is None:
+            message = _("This record was deleted by someone else meanwhile.")
+        else:
+            message = _(
+                "Someone else changed this record meanwhile (version {theirs}, you edited version {mine})."
+            ).format(theirs=theirs.get("version"), mine=mine.get("version"))
+        super().__init__(message)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """Fields whose stored value differs from what the user is saving."""
+        if self.theirs is None:
+            return []
+        return [
+            key
+            for key, value in self.mine.items()
+            if key not in ("version", "updated_at") and key in self.theirs and self.theirs[key] != value
+        ]
+
+
+@dataclass
+class LinkedCounts:
+    locations: int = 0
+    installations: int = 0
+    missions: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.locations + self.installations + self.missions
+
+
+class DeleteRefused(DomainError):
+    """A delete that would orphan linked data; `counts` says what is linked."""
+
+    def __init__(self, message: str, counts: LinkedCounts) -> None:
+        super().__init__(message)
+        self.counts = counts

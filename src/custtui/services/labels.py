@@ -1,0 +1,157 @@
+"""Labels: create, assign and unassign; rename, recolour and delete (admins)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from custtui.i18n import _
+from custtui.models import Customer, CustomerLabel, Label, LabelKind, User
+from custtui.services import audit, validation
+from custtui.services.auth import Permission, require
+from custtui.services.errors import NotFound, ValidationError
+
+# Names Textual and 16-colour terminals both understand.
+LABEL_COLOURS = ("red", "green", "yellow", "blue", "magenta", "cyan", "white", "grey")
+_KINDS = {kind.value for kind in LabelKind}
+
+
+def _validate(session: Session, name: str, colour: str, kind: str, label_id: int | None = None) -> str:
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = _("Name is required.")
+    elif len(name) > 60:
+        errors["name"] = _("At most {max} characters.").format(max=60)
+    elif validation.has_control_characters(name):
+        errors["name"] = _("Control characters are not allowed.")
+    else:
+        clash = session.exec(select(Label).where(func.lower(Label.name) == name.lower())).first()
+        if clash is not None and clash.id != label_id:
+            errors["name"] = _("A label '{name}' already exists.").format(name=name)
+    if colour not in LABEL_COLOURS:
+        errors["colour"] = _("Colour must be one of: {colours}.").format(colours=", ".join(LABEL_COLOURS))
+    if kind not in _KINDS:
+        errors["kind"] = _("Kind must be one of: status, trait, attention.")
+    if errors:
+        raise ValidationError(errors)
+    return name
+
+
+def list_labels(session: Session) -> list[Label]:
+    return list(session.exec(select(Label).order_by(Label.name)))
+
+
+def get_label(session: Session, label_id: int) -> Label:
+    label = session.get(Label, label_id)
+    if label is None:
+        raise NotFound(_("Label {id} does not exist.").format(id=label_id))
+    return label
+
+
+def create_label(
+    session: Session, actor: User, name: str, colour: str = "blue", kind: str = LabelKind.TRAIT.value
+) -> Label:
+    """Technicians may create labels inline while labelling."""
+    require(actor, Permission.LABEL)
+    label = Label(name=_validate(session, name, colour, kind), colour=colour, kind=kind)
+    session.add(label)
+    session.flush()
+    audit.record(session, actor.login, "label", label.id, "create", None, audit.snapshot(label))
+    return label
+
+
+def update_label(
+    session: Session, actor: User, label_id: int, name: str, colour: str, kind: str | None = None
+) -> Label:
+    require(actor, Permission.MANAGE_LABELS)
+    label = get_label(session, label_id)
+    kind = kind or label.kind
+    before = audit.snapshot(label)
+    label.name = _validate(session, name, colour, kind, label_id=label_id)
+    label.colour = colour
+    label.kind = kind
+    session.flush()
+    audit.record(session, actor.login, "label", label.id, "update", before, audit.snapshot(label))
+    return label
+
+
+def usage_count(session: Session, label_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(CustomerLabel).where(CustomerLabel.label_id == label_id)
+    ).one()
+
+
+def delete_label(session: Session, actor: User, label_id: int) -> int:
+    """Delete a label and take it off every customer; returns how many carried it."""
+    require(actor, Permission.MANAGE_LABELS)
+    label = get_label(session, label_id)
+    before = audit.snapshot(label)
+    links = list(session.exec(select(CustomerLabel).where(CustomerLabel.label_id == label_id)))
+    for link in links:
+        session.delete(link)
+    session.flush()
+    session.delete(label)
+    session.flush()
+    audit.record(session, actor.login, "label", label_id, "delete", {**before, "customers": len(links)}, None)
+    return len(links)
+
+
+def labels_of(session: Session, customer_id: int) -> list[Label]:
+    statement = (
+        select(Label)
+        .join(CustomerLabel, CustomerLabel.label_id == Label.id)
+        .where(CustomerLabel.customer_id == customer_id)
+        .order_by(Label.name)
+    )
+    return list(session.exec(statement))
+
+
+def labels_for(session: Session, customer_ids: list[int]) -> dict[int, list[Label]]:
+    """Labels of many customers in one query (for lists)."""
+    result: dict[int, list[Label]] = {cid: [] for cid in customer_ids}
+    if not customer_ids:
+        return result
+    statement = (
+        select(CustomerLabel.customer_id, Label)
+        .join(Label, CustomerLabel.label_id == Label.id)
+        .where(CustomerLabel.customer_id.in_(customer_ids))  # type: ignore[attr-defined]
+        .order_by(Label.name)
+    )
+    for customer_id, label in session.exec(statement):
+        result[customer_id].append(label)
+    return result
+
+
+def _customer_label_names(session: Session, customer_id: int) -> list[str]:
+    return [label.name for label in labels_of(session, customer_id)]
+
+
+def assign_label(session: Session, actor: User, customer_id: int, label_id: int) -> bool:
+    """Put a label on a customer; False when it was there already."""
+    require(actor, Permission.LABEL)
+    if session.get(Customer, customer_id) is None:
+        raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
+    get_label(session, label_id)
+    if session.get(CustomerLabel, (customer_id, label_id)) is not None:
+        return False
+    before = _customer_label_names(session, customer_id)
+    session.add(CustomerLabel(customer_id=customer_id, label_id=label_id))
+    session.flush()
+    after = _customer_label_names(session, customer_id)
+    audit.record(session, actor.login, "customer", customer_id, "label", {"labels": before}, {"labels": after})
+    return True
+
+
+def unassign_label(session: Session, actor: User, customer_id: int, label_id: int) -> bool:
+    """Take a label off a customer; False when it was not there."""
+    require(actor, Permission.LABEL)
+    link = session.get(CustomerLabel, (customer_id, label_id))
+    if link is None:
+        return False
+    before = _customer_label_names(session, customer_id)
+    session.delete(link)
+    session.flush()
+    after = _customer_label_names(session, customer_id)
+    audit.record(session, actor.login, "customer", customer_id, "label", {"labels": before}, {"labels": after})
+    return True

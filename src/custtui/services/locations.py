@@ -1,0 +1,171 @@
+"""Locations (sites) and their buildings: add, edit, copy to another customer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+from sqlmodel import Session, select
+
+from custtui.i18n import _
+from custtui.models import Building, Customer, Location, User, utcnow
+from custtui.services import audit, validation
+from custtui.services.auth import Permission, require
+from custtui.services.errors import NotFound, ValidationError
+from custtui.services.regions import region_codes, region_for_postal_code
+
+ENTITY = "location"
+
+
+def default_building_name() -> str:
+    return _("Main building")
+
+
+@dataclass
+class LocationInput:
+    name: str = ""
+    street: str = ""
+    number: str = ""
+    postal_code: str = ""
+    city: str = ""
+    country: str = "BE"
+    region_code: str | None = None  # None: suggested from the postal code, else the customer's
+    contact_person: str | None = None
+    phone: str | None = None
+    notes: str | None = None
+
+    @classmethod
+    def from_location(cls, location: Location) -> LocationInput:
+        return cls(**{f.name: getattr(location, f.name) for f in fields(cls)})
+
+
+_LIMITS = {"name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "contact_person": 200, "notes": 4000}
+
+
+def _validate(session: Session, data: LocationInput, customer: Customer) -> LocationInput:
+    errors: dict[str, str] = {}
+    validation.check_text_fields(asdict(data), errors, multiline={"notes"})
+    country = (data.country or "BE").strip().upper()
+    cleaned = LocationInput(
+        name=(data.name or "").strip(),
+        street=(data.street or "").strip(),
+        number=(data.number or "").strip(),
+        postal_code=(data.postal_code or "").strip(),
+        city=(data.city or "").strip(),
+        country=country,
+        region_code=validation.clean(data.region_code)
+        or region_for_postal_code(data.postal_code, country)
+        or customer.region_code,
+        contact_person=validation.clean(data.contact_person),
+        phone=validation.clean(data.phone),
+        notes=data.notes.strip() if data.notes and data.notes.strip() else None,
+    )
+    if len(country) != 2 or not country.isalpha():
+        errors.setdefault("country", _("Country is a two-letter code such as BE or NL."))
+    if not (cleaned.street or cleaned.city or cleaned.name):
+        errors.setdefault("street", _("Give at least a name, a street or a city."))
+    if cleaned.region_code not in region_codes(session):
+        errors.setdefault("region_code", _("Unknown region: {code}.").format(code=cleaned.region_code))
+    if "phone" not in errors:
+        validation.check_phone(cleaned.phone, errors)
+    validation.check_max_length(asdict(cleaned), _LIMITS, errors)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def get_location(session: Session, location_id: int) -> Location:
+    location = session.get(Location, location_id)
+    if location is None:
+        raise NotFound(_("Location {id} does not exist.").format(id=location_id))
+    return location
+
+
+def _get_customer(session: Session, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
+    return customer
+
+
+def add_location(session: Session, actor: User, customer_id: int, data: LocationInput) -> Location:
+    """Add a location with its default building."""
+    require(actor, Permission.EDIT)
+    customer = _get_customer(session, customer_id)
+    cleaned = _validate(session, data, customer)
+    location = Location(customer_id=customer_id, **asdict(cleaned))
+    session.add(location)
+    session.flush()
+    building = Building(location_id=location.id, name=default_building_name())
+    session.add(building)
+    session.flush()
+    audit.record(session, actor.login, ENTITY, location.id, "create", None, audit.snapshot(location))
+    return location
+
+
+def update_location(session: Session, actor: User, location_id: int, data: LocationInput) -> Location:
+    require(actor, Permission.EDIT)
+    location = get_location(session, location_id)
+    customer = _get_customer(session, location.customer_id)
+    cleaned = _validate(session, data, customer)
+    before = audit.snapshot(location)
+    for name, value in asdict(cleaned).items():
+        setattr(location, name, value)
+    location.updated_at = utcnow()
+    session.flush()
+    audit.record(session, actor.login, ENTITY, location.id, "update", before, audit.snapshot(location))
+    return location
+
+
+def copy_location(session: Session, actor: User, location_id: int, to_customer_id: int) -> Location:
+    """Copy a location's address and buildings (not its installations) to another customer."""
+    require(actor, Permission.EDIT)
+    source = get_location(session, location_id)
+    _get_customer(session, to_customer_id)
+    data = asdict(LocationInput.from_location(source))
+    copy = Location(customer_id=to_customer_id, **data)
+    session.add(copy)
+    session.flush()
+    buildings = buildings_of(session, location_id) or [Building(location_id=location_id, name=default_building_name())]
+    for building in buildings:
+        session.add(Building(location_id=copy.id, name=building.name, notes=building.notes))
+    session.flush()
+    audit.record(
+        session, actor.login, ENTITY, copy.id, "create", None, {**audit.snapshot(copy), "copied_from": location_id}
+    )
+    return copy
+
+
+def locations_of(session: Session, customer_id: int) -> list[Location]:
+    return list(session.exec(select(Location).where(Location.customer_id == customer_id).order_by(Location.id)))
+
+
+def buildings_of(session: Session, location_id: int) -> list[Building]:
+    return list(session.exec(select(Building).where(Building.location_id == location_id).order_by(Building.id)))
+
+
+def default_building(session: Session, location_id: int) -> Building:
+    """The location's first building; one is created if a location lost them all."""
+    building = session.exec(
+        select(Building).where(Building.location_id == location_id).order_by(Building.id)
+    ).first()
+    if building is None:
+        building = Building(location_id=location_id, name=default_building_name())
+        session.add(building)
+        session.flush()
+    return building
+
+
+def add_building(session: Session, actor: User, location_id: int, name: str, notes: str | None = None) -> Building:
+    require(actor, Permission.EDIT)
+    get_location(session, location_id)
+    errors: dict[str, str] = {}
+    validation.check_text_fields({"name": name, "notes": notes}, errors, multiline={"notes"})
+    if not (name or "").strip():
+        errors.setdefault("name", _("Name is required."))
+    if errors:
+        raise ValidationError(errors)
+    building = Building(location_id=location_id, name=name.strip(), notes=validation.clean(notes))
+    session.add(building)
+    session.flush()
+    audit.record(session, actor.login, "building", building.id, "create", None, audit.snapshot(building))
+    return building
