@@ -1,0 +1,5 @@
+import sys
+
+from custtui.cli import main
+
+sys.exit(main())

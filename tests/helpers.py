@@ -1,0 +1,41 @@
+"""Small builders shared by the service tests."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from custtui.models import Customer, Installation, Location, Mission, User
+from custtui.services import customers, installations, locations, missions
+from custtui.services.customers import CustomerInput
+from custtui.services.installations import InstallationInput
+from custtui.services.locations import LocationInput
+from custtui.services.missions import MissionInput
+
+
+def make_customer(session: Session, actor: User, name: str = "Bakkerij Peeters", **fields: object) -> Customer:
+    data = CustomerInput(name=name, region_code=str(fields.pop("region_code", "BE-VLG")), **fields)  # type: ignore[arg-type]
+    customer = customers.create_customer(session, actor, data)
+    session.commit()
+    return customer
+
+
+def make_location(session: Session, actor: User, customer: Customer, **fields: object) -> Location:
+    values: dict[str, object] = {"street": "Kerkstraat", "number": "12", "postal_code": "2000", "city": "Antwerpen"}
+    values.update(fields)
+    location = locations.add_location(session, actor, customer.id, LocationInput(**values))  # type: ignore[arg-type]
+    session.commit()
+    return location
+
+
+def make_installation(session: Session, actor: User, location: Location, **fields: object) -> Installation:
+    values: dict[str, object] = {"kind": "boiler", "brand": "Vaillant", "model": "ecoTEC plus", "serial_number": "S-1"}
+    values.update(fields)
+    installation = installations.add_installation(session, actor, location.id, InstallationInput(**values))  # type: ignore[arg-type]
+    session.commit()
+    return installation
+
+
+def make_mission(session: Session, actor: User, customer: Customer, location: Location, **fields: object) -> Mission:
+    mission = missions.add_mission(session, actor, customer.id, MissionInput(location_id=location.id, **fields))  # type: ignore[arg-type]
+    session.commit()
+    return mission
