@@ -195,11 +195,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from custtui.db import current_revision, migrate
 
+    from custtui.config import load_settings
+
     engine = _open_database(args)
     try:
         migrate(engine, args.revision)
     except Exception as error:
-        raise CliError(_database_message(shown_url(str(engine.url)), error), EXIT_DATABASE) from error
+        shown = shown_url(load_settings(getattr(args, "db", None)).database_url)
+        raise CliError(_database_message(shown, error), EXIT_DATABASE) from error
     print(_("Database schema at revision {revision}.").format(revision=current_revision(engine)))
     return 0
 

@@ -1,0 +1,133 @@
+"""The command line: subcommands, help, and errors as messages (never tracebacks)."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from custtui import __version__
+from custtui.cli import EXIT_DATABASE, EXIT_UNKNOWN_USER, main
+from custtui.db import make_engine, migrate
+from custtui.models import User
+from custtui.services.auth import list_users
+
+LOGIN = pwd.getpwuid(os.geteuid()).pw_name
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "CUSTTUI_LANG": "en", **(env or {})}
+    if "CUSTTUI_DATABASE_URL" not in (env or {}):
+        environment.pop("CUSTTUI_DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "custtui", *args], capture_output=True, text=True, env=environment, cwd=cwd, timeout=120
+    )
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--version"])
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.strip() == f"custtui {__version__}"
+
+
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["demo"], ["migrate"], ["users"], ["users", "add"], ["users", "list"], ["users", "remove"]]
+)
+def test_help_for_each_subcommand(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main([*command, "--help"])
+    assert caught.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: custtui")
+    assert "--db URL" in out
+
+
+def test_migrate_creates_the_schema(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "--db", db_url]) == 0
+    assert "Database schema at revision 0001." in capsys.readouterr().out
+
+
+def test_database_url_from_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CUSTTUI_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    assert main(["migrate"]) == 0
+    assert (tmp_path / "env.db").exists()
+
+
+def test_first_user_is_admin_then_manages_users(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["users", "list", "--db", db_url]) == 0
+    assert LOGIN in capsys.readouterr().out
+    assert main(["users", "add", "jpeeters", "--role", "office", "--name", "Jan Peeters", "--db", db_url]) == 0
+    assert capsys.readouterr().out.strip() == "Added jpeeters as office."
+    assert main(["--db", db_url, "users", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "jpeeters" in listing and "Jan Peeters" in listing
+    assert main(["users", "remove", "jpeeters", "--db", db_url]) == 0
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        assert [u.login for u in list_users(session)] == [LOGIN]
+    engine.dispose()
+
+
+def test_refusal_is_a_message_with_exit_1(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["users", "add", "bad login!", "--db", db_url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("custtui: login: A login is letters")
+
+
+def test_unknown_user_exits_3(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    with Session(engine) as session:
+        session.add(User(login="someone-else", role="admin"))
+        session.commit()
+    engine.dispose()
+    result = run_cli("users", "list", "--db", db_url)
+    assert result.returncode == EXIT_UNKNOWN_USER
+    assert f"User '{LOGIN}' is not allowed to use this database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("not a url", "Not a database URL: not a url"),
+        ("nosuchdb://x/y", "Cannot use database URL nosuchdb://x/y"),
+        ("postgresql://postgres@127.0.0.1:1/test", "Cannot use the database postgresql://postgres@127.0.0.1:1/test"),
+        ("postgresql://u:secret@127.0.0.1:1/test", "postgresql://u:***@127.0.0.1:1/test"),
+    ],
+)
+def test_bad_or_unreachable_database(url: str, message: str) -> None:
+    result = run_cli("migrate", "--db", url)
+    assert result.returncode == EXIT_DATABASE
+    assert message in result.stderr
+    assert "secret" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_read_only_database_file(db_url: str, tmp_path: Path) -> None:
+    assert main(["migrate", "--db", db_url]) == 0
+    # A read-only open (root ignores file modes, so ask SQLite for read-only).
+    read_only = f"sqlite:///file:{tmp_path / 'cli.db'}?mode=ro&uri=true"
+    result = run_cli("users", "add", "newbie", "--db", read_only)
+    assert result.returncode == EXIT_DATABASE
+    assert "is read-only: custtui needs to write to it." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_postgres_url_through_psycopg(postgres_server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    plain = postgres_server_url.replace("postgresql+psycopg://", "postgresql://")
+    assert main(["migrate", "--db", plain]) == 0
+    assert "revision 0001" in capsys.readouterr().out
