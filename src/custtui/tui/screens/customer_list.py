@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from sqlmodel import Session
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -24,10 +23,6 @@ PREFETCH_MARGIN = 40
 
 class CustomerListScreen(Screen[None]):
     """All customers by name; pages load as the cursor moves down."""
-
-    BINDINGS = [
-        Binding("home", "first", _("First"), id="list.first", show=False),
-    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -102,8 +97,5 @@ class CustomerListScreen(Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= event.data_table.row_count - PREFETCH_MARGIN:
             self._load_page()
-
-    def action_first(self) -> None:
-        self.query_one(DataTable).move_cursor(row=0)
 
 
