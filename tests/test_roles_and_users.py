@@ -127,3 +127,18 @@ def test_technician_edits_but_office_deletes(session: Session, technician: User,
     customers.delete_customer(session, office, customer.id)
     session.commit()
     assert session.get(type(customer), customer.id) is None
+
+
+@pytest.mark.parametrize(
+    ("role", "permission", "message"),
+    [
+        (Role.TECHNICIAN, auth.Permission.MERGE, "Your role (technician) may not merge customers."),
+        (Role.TECHNICIAN, auth.Permission.IMPORT, "Your role (technician) may not import customers."),
+        (Role.OFFICE, auth.Permission.MANAGE_LABELS, "Your role (office) may not manage labels."),
+        (Role.OFFICE, auth.Permission.MANAGE_REGIONS, "Your role (office) may not manage regions."),
+    ],
+)
+def test_refusal_messages(role: Role, permission: auth.Permission, message: str) -> None:
+    with pytest.raises(PermissionDenied) as caught:
+        auth.require(User(login="x", role=role.value), permission)
+    assert caught.value.message == message
