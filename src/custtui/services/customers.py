@@ -253,3 +253,134 @@ def list_customers(session: Session, *, limit: int = 100, after: tuple[str, int]
             (Customer.name > name) | ((Customer.name == name) & (Customer.id > customer_id))  # type: ignore[operator]
         )
     return list(session.exec(statement))
+
+
+# --- The customer list -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelTag:
+    id: int
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One line of the customer list."""
+
+    id: int
+    name: str
+    internal_name: str | None
+    customer_number: str | None
+    region_code: str
+    language: str | None
+    labels: tuple[LabelTag, ...]
+    installations: int
+    missions: int
+
+
+SORT_KEYS = ("name", "internal_name", "customer_number", "region_code", "language", "labels", "installations", "missions")
+
+
+def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, CustomerRow]:
+    """List rows for these customers: their fields, labels and counts, in four queries."""
+    from custtui.models import Label
+
+    if not customer_ids:
+        return {}
+    found = {
+        row.id: row
+        for row in session.exec(
+            select(
+                Customer.id,
+                Customer.name,
+                Customer.internal_name,
+                Customer.customer_number,
+                Customer.region_code,
+                Customer.language,
+            ).where(Customer.id.in_(customer_ids))  # type: ignore[union-attr]
+        )
+    }
+    counts = counts_for(session, list(found))
+    tags: dict[int, list[LabelTag]] = {cid: [] for cid in found}
+    for customer_id, label_id, name, colour in session.exec(
+        select(CustomerLabel.customer_id, Label.id, Label.name, Label.colour)
+        .join(Label, CustomerLabel.label_id == Label.id)
+        .where(CustomerLabel.customer_id.in_(list(found)))  # type: ignore[attr-defined]
+        .order_by(Label.name)
+    ):
+        tags[customer_id].append(LabelTag(label_id, name, colour))
+    return {
+        cid: CustomerRow(
+            id=cid,
+            name=row.name,
+            internal_name=row.internal_name,
+            customer_number=row.customer_number,
+            region_code=row.region_code,
+            language=row.language,
+            labels=tuple(tags[cid]),
+            installations=counts[cid].installations,
+            missions=counts[cid].missions,
+        )
+        for cid, row in found.items()
+    }
+
+
+def ordered_customer_ids(
+    session: Session,
+    sort: str = "name",
+    descending: bool = False,
+    region_code: str | None = None,
+    label_id: int | None = None,
+) -> list[int]:
+    """Every customer id matching the filters, in list order (name breaks ties).
+
+    The list widget holds only these ids and fetches the rows it shows, so
+    100,000 customers cost one id list, not 100,000 widgets.
+    """
+    from custtui.models import Label
+
+    if sort not in SORT_KEYS:
+        raise ValueError(sort)
+    name_key = func.lower(Customer.name)
+    statement = select(Customer.id)
+    if region_code:
+        statement = statement.where(Customer.region_code == region_code)
+    if label_id is not None:
+        statement = statement.where(
+            Customer.id.in_(select(CustomerLabel.customer_id).where(CustomerLabel.label_id == label_id))  # type: ignore[union-attr]
+        )
+    if sort == "installations":
+        per_customer = (
+            select(Location.customer_id.label("customer_id"), func.count(Installation.id).label("n"))
+            .join(Installation, Installation.location_id == Location.id)
+            .group_by(Location.customer_id)
+            .subquery()
+        )
+        statement = statement.outerjoin(per_customer, per_customer.c.customer_id == Customer.id)
+        key = func.coalesce(per_customer.c.n, 0)
+    elif sort == "missions":
+        per_customer = (
+            select(Mission.customer_id.label("customer_id"), func.count().label("n"))
+            .group_by(Mission.customer_id)
+            .subquery()
+        )
+        statement = statement.outerjoin(per_customer, per_customer.c.customer_id == Customer.id)
+        key = func.coalesce(per_customer.c.n, 0)
+    elif sort == "labels":
+        first_label = (
+            select(CustomerLabel.customer_id.label("customer_id"), func.min(func.lower(Label.name)).label("n"))
+            .join(Label, CustomerLabel.label_id == Label.id)
+            .group_by(CustomerLabel.customer_id)
+            .subquery()
+        )
+        statement = statement.outerjoin(first_label, first_label.c.customer_id == Customer.id)
+        key = func.coalesce(first_label.c.n, "")
+    elif sort == "name":
+        key = name_key
+    else:
+        key = func.lower(func.coalesce(getattr(Customer, sort), ""))
+    ordering = key.desc() if descending else key.asc()
+    statement = statement.order_by(ordering, name_key, Customer.id)
+    return list(session.exec(statement))

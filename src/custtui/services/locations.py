@@ -41,6 +41,12 @@ class LocationInput:
 _LIMITS = {"name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "contact_person": 200, "notes": 4000}
 
 
+def validate_address(session: Session, data: LocationInput, fallback_region: str = "BE-VLG") -> LocationInput:
+    """Check a location before its customer exists (the new-customer form)."""
+    placeholder = Customer(name="", region_code=data.region_code or fallback_region)
+    return _validate(session, data, placeholder)
+
+
 def _validate(session: Session, data: LocationInput, customer: Customer) -> LocationInput:
     errors: dict[str, str] = {}
     validation.check_text_fields(asdict(data), errors, multiline={"notes"})

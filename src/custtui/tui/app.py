@@ -1,39 +1,182 @@
-"""The custtui App: screens, global bindings and the command palette."""
+"""The custtui App: screens, global bindings, the command palette, the indexes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
+from custtui.db import session_scope
 from custtui.i18n import _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
-from custtui.tui.screens.customer_list import CustomerListScreen
+from custtui.services.auth import Permission, can
+from custtui.services.errors import DomainError
+from custtui.tui.messages import CustomersChanged, SearchIndexReady
+
+if TYPE_CHECKING:
+    from custtui.services.duplicates import DuplicateIndex
+    from custtui.services.search import SearchIndex
+
+T = TypeVar("T")
 
 
 class CusttuiApp(App[None]):
     """Customer management for field-service companies."""
 
     TITLE = "custtui"
-    CSS_PATH = [str(resource_dir("styles") / "app.tcss")]
+    CSS_PATH = [str(resource_dir("styles") / name) for name in ("app.tcss", "screens.tcss")]
+    ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("q", "quit", _("Quit"), id="app.quit"),
+        Binding("q", "request_quit", _("Quit"), id="app.quit"),
+        Binding("ctrl+q", "request_quit", _("Quit"), id="app.quit_anywhere", show=False, priority=True),
+        Binding("f1", "help", _("Help"), id="app.help"),
+        Binding("ctrl+p", "command_palette", _("Commands"), id="app.palette", show=False),
     ]
 
     def __init__(self, engine: Engine, user: User) -> None:
         super().__init__()
         self.engine = engine
         self.user = user
+        self.search_index: SearchIndex | None = None
+        self.duplicate_index: DuplicateIndex | None = None
+        self._index_lock = threading.Lock()
+
+    # --- data access -----------------------------------------------------
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        """A unit of work for a screen: committed on success, rolled back on error."""
+        with session_scope(self.engine) as session:
+            yield session
+
+    def can(self, permission: Permission) -> bool:
+        return can(self.user, permission)
+
+    def attempt(self, work: Callable[[Session], T]) -> T | None:
+        """Run a service call in a unit of work; domain errors become a notification."""
+        try:
+            with self.db() as session:
+                return work(session)
+        except DomainError as error:
+            self.notify(error.message, severity="error", timeout=8)
+            return None
+
+    # --- indexes ---------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.sub_title = _("{name} ({role})").format(name=self.user.display_name, role=_(ROLE_NAMES[Role(self.user.role)]))
-        self.push_screen(CustomerListScreen())
+        self.sub_title = _("{name} ({role})").format(
+            name=self.user.display_name or self.user.login, role=_(ROLE_NAMES[Role(self.user.role)])
+        )
+        from custtui.tui.screens.customer_list import CustomerListScreen
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        # Textual's own commands are English; offer translated ones instead.
-        yield SystemCommand(_("Quit"), _("Quit custtui"), self.action_quit)
-        yield SystemCommand(_("Keys"), _("Show the keys of this screen"), self.action_show_help_panel)
+        self.push_screen(CustomerListScreen())
+        self.run_worker(self._build_indexes_safely, thread=True, group="indexes", name="build-indexes")
+
+    def _build_indexes_safely(self) -> None:
+        # Without an index the app still lists, opens and edits customers.
+        try:
+            self._build_indexes()
+        except Exception as error:  # noqa: BLE001
+            self.call_from_thread(
+                self.notify, _("Search is unavailable: {error}").format(error=error), severity="error", timeout=10
+            )
+
+    def _build_indexes(self) -> None:
+        from custtui.services.duplicates import DuplicateIndex
+        from custtui.services.search import SearchIndex
+
+        with Session(self.engine) as session:
+            search_index = SearchIndex.build(session)
+        if get_current_worker().is_cancelled:
+            return
+        self.search_index = search_index
+        self.call_from_thread(self._broadcast, SearchIndexReady)
+        with Session(self.engine) as session:
+            self.duplicate_index = DuplicateIndex.build(session)
+
+    def customers_changed(self, customer_ids: list[int] | None) -> None:
+        """Tell every screen, and bring the indexes up to date in the background."""
+        self._broadcast(CustomersChanged, customer_ids)
+        self.run_worker(
+            partial(self._refresh_indexes, customer_ids), thread=True, group="index-refresh", exit_on_error=False
+        )
+
+    def _refresh_indexes(self, customer_ids: list[int] | None) -> None:
+        with self._index_lock, Session(self.engine) as session:
+            if customer_ids is None:
+                self._build_indexes()
+                return
+            if self.search_index is not None:
+                self.search_index.refresh(session, customer_ids)
+            if self.duplicate_index is not None:
+                self.duplicate_index.refresh(session, customer_ids)
+        self.call_from_thread(self._broadcast, SearchIndexReady)
+
+    def _broadcast(self, message_type: Callable[..., Any], *args: Any) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(message_type(*args))
+
+    # --- global actions --------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Every key of the current screen, in the palette, in the user's language."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not active.enabled or not binding.description or binding.action in seen:
+                continue
+            if binding.action in ("command_palette",):
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                _("Key: {key}").format(key=key),
+                partial(self._run_from_palette, binding.action, active.node),
+            )
+        yield SystemCommand(_("Quit"), _("Leave custtui"), self.action_request_quit)
+
+    async def _run_from_palette(self, action: str, node: Any) -> None:
+        await self.run_action(action, node)
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def action_help(self) -> None:
+        from custtui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_request_quit(self) -> None:
+        """Quit, asking first if any screen holds unsaved edits."""
+        from custtui.tui.widgets.dialogs import ConfirmDialog
+
+        if any(getattr(screen, "has_unsaved_changes", False) for screen in self.screen_stack):
+            def answer(confirmed: bool | None) -> None:
+                if confirmed:
+                    self.exit()
+
+            self.push_screen(
+                ConfirmDialog(
+                    _("Quit without saving?"),
+                    _("You have unsaved edits. They are lost if you quit now."),
+                    _("Quit"),
+                    danger=True,
+                ),
+                lambda choice: answer(choice == "yes"),
+            )
+            return
+        self.exit()

@@ -1,101 +1,349 @@
-"""The customer list: the start screen, fed page by page from the database."""
+"""The customer list, the start screen: type-ahead search, sort, filter."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 from rich.text import Text
-from sqlmodel import Session
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.geometry import Offset
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.worker import get_current_worker
 
-from custtui.i18n import _
-from custtui.services import customers, labels
+from custtui.i18n import _, format_number
+from custtui.services import customers, labels, regions
+from custtui.services.customers import CustomerRow
+from custtui.tui.messages import CustomersChanged, SearchIndexReady
+from custtui.tui.screens.customer_base import CustomerScreen
+from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+from custtui.tui.widgets.customer_table import CustomerTable, RowMatch
 
-if TYPE_CHECKING:
-    from custtui.tui.app import CusttuiApp
-
-PAGE_SIZE = 200
-# Load the next page when the cursor comes this close to the last loaded row.
-PREFETCH_MARGIN = 40
+SEARCH_LIMIT = 200
 
 
-class CustomerListScreen(Screen[None]):
-    """All customers by name; pages load as the cursor moves down."""
+def match_field_title(field: str) -> str:
+    """How a search hit's field is named in the Match column."""
+    titles = {
+        "name": _("name"),
+        "internal_name": _("alias"),
+        "customer_number": _("number"),
+        "street": _("street"),
+        "city": _("city"),
+        "address": _("address"),
+        "vat_number": _("VAT"),
+        "phone": _("phone"),
+        "email": _("e-mail"),
+    }
+    return titles.get(field, field)
+
+
+class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
+    """Filter the list by region and by label."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="filter.cancel")]
+
+    def __init__(self, region: str | None, label_id: int | None, region_options: list[tuple[str, str]], label_options: list[tuple[str, int]]) -> None:
+        super().__init__()
+        self._region = region
+        self._label_id = label_id
+        self._region_options = region_options
+        self._label_options = label_options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="filter-dialog", classes="dialog"):
+            yield Static(_("Filter customers"), classes="dialog-title")
+            yield Label(_("Region"))
+            yield Select(self._region_options, value=self._region or Select.NULL, prompt=_("All regions"), id="filter-region", compact=True)
+            yield Label(_("Label"))
+            yield Select(self._label_options, value=self._label_id if self._label_id is not None else Select.NULL, prompt=_("All labels"), id="filter-label", compact=True)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Clear"), id="filter-clear", compact=True)
+                yield Button(_("Apply"), id="filter-apply", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#filter-region", Select).focus()
+
+    @on(Button.Pressed, "#filter-apply")
+    def apply(self) -> None:
+        region = self.query_one("#filter-region", Select).value
+        label = self.query_one("#filter-label", Select).value
+        self.dismiss((None if region is Select.NULL else str(region), None if label is Select.NULL else int(label)))  # type: ignore[arg-type]
+
+    @on(Button.Pressed, "#filter-clear")
+    def clear(self) -> None:
+        self.dismiss((None, None))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CustomerListScreen(CustomerScreen):
+    """All customers, or the hits of the search box."""
+
+    BINDINGS = [
+        Binding("slash", "search", _("Search"), id="list.search"),
+        Binding("n", "new", _("New"), id="list.new"),
+        Binding("enter", "open", _("Open"), id="list.open", show=False),
+        Binding("s", "sort", _("Sort"), id="list.sort"),
+        Binding("f", "filter", _("Filter"), id="list.filter"),
+        Binding("D", "duplicates", _("Duplicates"), id="list.duplicates", show=False),
+        Binding("L", "manage_labels", _("Manage labels"), id="list.manage_labels", show=False),
+        Binding("escape", "clear", _("Clear search"), id="list.clear", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._last_key: tuple[str, int] | None = None
-        self._exhausted = False
-        self._total = 0
-
-    @property
-    def custtui(self) -> CusttuiApp:
-        return self.app  # type: ignore[return-value]
+        self.region_filter: str | None = None
+        self.label_filter: int | None = None
+        self._label_names: dict[int, str] = {}
+        self._searcher = None
+        self._pending_query: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Input(
+            placeholder=_("/ search: name, alias, number, address, VAT, phone, e-mail"),
+            id="search",
+            compact=True,
+        )
         yield Static(id="list-status")
-        yield DataTable(id="customers", cursor_type="row", zebra_stripes=True)
+        yield CustomerTable(self._fetch_rows, id="customers")
         yield Footer()
 
+    @property
+    def table(self) -> CustomerTable:
+        return self.query_one(CustomerTable)
+
+    @property
+    def search_text(self) -> str:
+        return self.query_one("#search", Input).value.strip()
+
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_column(_("Name"), key="name", width=19)
-        table.add_column(_("Internal name"), key="internal_name", width=12)
-        table.add_column(_("Number"), key="number", width=6)
-        table.add_column(_("Region"), key="region", width=6)
-        table.add_column(_("Lang."), key="language", width=4)
-        table.add_column(_("Labels"), key="labels", width=8)
-        table.add_column(_("Inst."), key="installations", width=4)
-        table.add_column(_("Miss."), key="missions", width=4)
-        with Session(self.custtui.engine) as session:
-            self._total = customers.count_customers(session)
-        self._load_page()
-        table.focus()
+        self.table.focus()
+        self.reload()
 
-    def _load_page(self) -> None:
-        if self._exhausted:
-            return
-        table = self.query_one(DataTable)
-        with Session(self.custtui.engine) as session:
-            page = customers.list_customers(session, limit=PAGE_SIZE, after=self._last_key)
-            ids = [customer.id for customer in page if customer.id is not None]
-            counts = customers.counts_for(session, ids)
-            label_map = labels.labels_for(session, ids)
-        if len(page) < PAGE_SIZE:
-            self._exhausted = True
-        for customer in page:
-            assert customer.id is not None
-            count = counts[customer.id]
-            # Text(...) keeps customer data literal: never parsed as markup.
-            table.add_row(
-                Text(customer.name),
-                Text(customer.internal_name or ""),
-                Text(customer.customer_number or ""),
-                Text(customer.region_code),
-                Text(customer.language or ""),
-                Text(", ".join(label.name for label in label_map[customer.id])),
-                Text(str(count.installations), justify="right"),
-                Text(str(count.missions), justify="right"),
-                key=str(customer.id),
-            )
-        if page:
-            self._last_key = (page[-1].name, page[-1].id)  # type: ignore[assignment]
-        self._update_status()
+    # --- data ------------------------------------------------------------
 
-    def _update_status(self) -> None:
-        status = self.query_one("#list-status", Static)
-        if self._total == 0:
-            status.update(_("No customers yet. Run `custtui demo` to load demo data."))
+    def _fetch_rows(self, ids: list[int]) -> dict[int, CustomerRow]:
+        return self.custtui.attempt(lambda session: customers.customer_rows(session, ids)) or {}
+
+    def reload(self, keep: int | None = None) -> None:
+        """Reload the ids: the search hits when searching, else the whole (filtered) list."""
+        if self.search_text:
+            self._run_search(self.search_text, keep)
         else:
-            status.update(
-                _("{shown} of {total} customers").format(shown=self.query_one(DataTable).row_count, total=self._total)
-            )
+            self._load_ids(keep)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - PREFETCH_MARGIN:
-            self._load_page()
+    @work(thread=True, exclusive=True, group="list")
+    def _load_ids(self, keep: int | None) -> None:
+        table = self.table
+        with self.custtui.db() as session:
+            ids = customers.ordered_customer_ids(
+                session, table.sort_key, table.sort_descending, self.region_filter, self.label_filter
+            )
+            total = customers.count_customers(session)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_ids, ids, None, keep, total)
+
+    def _show_ids(self, ids: list[int], matches: dict[int, RowMatch] | None, keep: int | None, total: int | None) -> None:
+        self.table.forget()
+        self.table.set_ids(ids, matches, keep)
+        self._update_status(total)
+
+    def _update_status(self, total: int | None = None) -> None:
+        status = self.query_one("#list-status", Static)
+        shown = self.table.row_count
+        parts: list[str] = []
+        if self.search_text:
+            if self.custtui.search_index is None:
+                parts.append(_("Indexing customers for search…"))
+            else:
+                parts.append(_("{n} matches for “{query}”").format(n=format_number(shown), query=self.search_text))
+        elif total == 0:
+            parts.append(_("No customers yet: press n to add one, or run `custtui demo`."))
+        else:
+            parts.append(_("{n} customers").format(n=format_number(shown)))
+        if self.region_filter:
+            parts.append(_("region: {region}").format(region=regions.display_name(self.region_filter)))
+        if self.label_filter is not None:
+            parts.append(_("label: {label}").format(label=self._label_names.get(self.label_filter, "?")))
+        status.update(Text(" · ".join(parts)))
+
+    # --- search ----------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        query = event.value.strip()
+        if not query:
+            self._searcher = None
+            self._load_ids(self.table.customer_id)
+            return
+        self._run_search(query, None)
+
+    def _run_search(self, query: str, keep: int | None) -> None:
+        index = self.custtui.search_index
+        if index is None:
+            self._pending_query = query
+            self._update_status()
+            return
+        if self._searcher is None or getattr(self._searcher, "index", index) is not index:
+            from custtui.services.search import Searcher
+
+            self._searcher = Searcher(index)  # type: ignore[assignment]
+        self._search(query, keep)
+
+    @work(thread=True, exclusive=True, group="list")
+    def _search(self, query: str, keep: int | None) -> None:
+        searcher = self._searcher
+        if searcher is None:
+            return
+        within = None
+        if self.region_filter or self.label_filter is not None:
+            with self.custtui.db() as session:
+                within = set(customers.ordered_customer_ids(session, "name", False, self.region_filter, self.label_filter))
+        hits = searcher.search(query, limit=SEARCH_LIMIT)
+        if within is not None:
+            hits = [hit for hit in hits if hit.customer_id in within]
+        if get_current_worker().is_cancelled:
+            return
+        ids = [hit.customer_id for hit in hits]
+        matches = {
+            hit.customer_id: RowMatch(match_field_title(hit.field), hit.matched)
+            for hit in hits
+            if hit.field not in ("name",)
+        }
+        self.app.call_from_thread(self._show_search, query, ids, matches, keep)
+
+    def _show_search(self, query: str, ids: list[int], matches: dict[int, RowMatch], keep: int | None) -> None:
+        if query != self.search_text:
+            return  # a stale answer: the user typed on
+        self._show_ids(ids, matches, keep, None)
+
+    def on_search_index_ready(self, _message: SearchIndexReady) -> None:
+        if self.search_text:
+            self._searcher = None
+            self._run_search(self.search_text, self.table.customer_id)
+        self._pending_query = None
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Down from the search box goes into the list, as in any search field.
+        if event.key == "down" and self.focused is self.query_one("#search", Input):
+            event.stop()
+            self.table.focus()
+
+    def on_customers_changed(self, message: CustomersChanged) -> None:
+        self.table.forget(message.customer_ids)
+        self.reload(keep=self.table.customer_id)
+
+    # --- the current customer -------------------------------------------
+
+    def current_customer_id(self) -> int | None:
+        return self.table.customer_id if self.is_mounted else None
+
+    def menu_anchor(self) -> Offset:
+        table = self.table
+        row_y = table.region.y + 1 + table.cursor - int(table.scroll_y)
+        return Offset(table.region.x + 4, row_y + 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "manage_labels":
+            from custtui.services.auth import Permission
+
+            return True if self.custtui.can(Permission.MANAGE_LABELS) else None
+        return super().check_action(action, parameters)
+
+    def after_delete(self, customer_id: int) -> None:
+        self.table.forget([customer_id])
+
+    # --- actions ---------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_open(self) -> None:
+        self.table.action_select()
+
+    def on_customer_table_selected(self, message: CustomerTable.Selected) -> None:
+        from custtui.tui.screens.customer_detail import CustomerDetailScreen
+
+        self.app.push_screen(CustomerDetailScreen(message.customer_id))
+
+    def action_new(self) -> None:
+        from custtui.tui.screens.customer_form import CustomerFormScreen
+
+        self.app.push_screen(CustomerFormScreen(None, initial_name=self.search_text))
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.value = ""
+            self.table.focus()
+        elif self.region_filter or self.label_filter is not None:
+            self.region_filter = None
+            self.label_filter = None
+            self.reload()
+        else:
+            self.table.focus()
+
+    def action_sort(self) -> None:
+        table = self.table
+        items = [
+            MenuItem("name", _("&Name")),
+            MenuItem("internal_name", _("&Internal name")),
+            MenuItem("customer_number", _("N&umber")),
+            MenuItem("region_code", _("&Region")),
+            MenuItem("language", _("L&anguage")),
+            MenuItem("labels", _("La&bels")),
+            MenuItem("installations", _("In&stallations")),
+            MenuItem("missions", _("&Missions")),
+        ]
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            if key == table.sort_key:
+                table.sort_descending = not table.sort_descending
+            else:
+                table.sort_key = key
+                # Counts read best largest first; text A to Z.
+                table.sort_descending = key in ("installations", "missions")
+            self._load_ids(table.customer_id)
+
+        self.app.push_screen(ContextMenu(items, Offset(2, 3)), chosen)
+
+    def action_filter(self) -> None:
+        with self.custtui.db() as session:
+            region_options = [(f"{r.code}  {regions.display_name(r)}", r.code) for r in regions.list_regions(session)]
+            all_labels = labels.list_labels(session)
+        self._label_names = {label.id: label.name for label in all_labels if label.id is not None}
+        label_options = [(label.name, label.id) for label in all_labels if label.id is not None]
+
+        def chosen(result: tuple[str | None, int | None] | None) -> None:
+            if result is None:
+                return
+            self.region_filter, self.label_filter = result
+            self.reload()
+
+        self.app.push_screen(
+            FilterScreen(self.region_filter, self.label_filter, region_options, label_options),  # type: ignore[arg-type]
+            chosen,
+        )
+
+    def action_duplicates(self) -> None:
+        self.notify(
+            _("The duplicates screen is not available yet."), title=_("Duplicates"), severity="warning"
+        )
+
+    def action_manage_labels(self) -> None:
+        from custtui.tui.screens.labels import LabelManagerScreen
+
+        self.app.push_screen(LabelManagerScreen())
 
 

@@ -1,0 +1,189 @@
+"""What every screen about one customer shares: the customer keys and their actions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Offset
+from textual.screen import Screen
+
+from custtui.i18n import _, ngettext
+from custtui.services import customers
+from custtui.services.auth import Permission
+from custtui.services.customers import delete_refusal_reason
+from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
+
+if TYPE_CHECKING:
+    from custtui.tui.app import CusttuiApp
+
+_CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge"}
+
+
+class CustomerScreen(Screen[Any]):
+    """A screen with a current customer; subclasses say which one."""
+
+    BINDINGS = [
+        Binding("e", "edit", _("Edit"), id="customer.edit"),
+        Binding("m,shift+f10", "menu", _("Menu"), id="customer.menu"),
+        Binding("i", "installations", _("Installations"), id="customer.installations", show=False),
+        Binding("o", "locations", _("Locations"), id="customer.locations", show=False),
+        Binding("j", "missions", _("Missions"), id="customer.missions", show=False),
+        Binding("t", "labels", _("Labels"), id="customer.labels", show=False),
+        Binding("delete", "delete", _("Delete"), id="customer.delete", show=False),
+    ]
+
+    @property
+    def custtui(self) -> CusttuiApp:
+        return self.app  # type: ignore[return-value]
+
+    def current_customer_id(self) -> int | None:
+        raise NotImplementedError
+
+    def current_customer_name(self) -> str:
+        customer_id = self.current_customer_id()
+        if customer_id is None:
+            return ""
+        found = self.custtui.attempt(lambda session: customers.get_customer(session, customer_id).name)
+        return found or ""
+
+    def menu_anchor(self) -> Offset:
+        return Offset(2, 3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in _CUSTOMER_ACTIONS and self.current_customer_id() is None:
+            return None  # shown, but dim
+        if action == "delete" and not self.custtui.can(Permission.DELETE):
+            return None
+        return True
+
+    # --- actions ---------------------------------------------------------
+
+    def action_edit(self) -> None:
+        from custtui.tui.screens.customer_form import CustomerFormScreen
+
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.app.push_screen(CustomerFormScreen(customer_id))
+
+    def action_installations(self) -> None:
+        from custtui.tui.screens.installations import InstallationsScreen
+
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.app.push_screen(InstallationsScreen(customer_id))
+
+    def action_locations(self) -> None:
+        from custtui.tui.screens.locations import LocationsScreen
+
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.app.push_screen(LocationsScreen(customer_id))
+
+    def action_missions(self) -> None:
+        from custtui.tui.screens.missions import MissionsScreen
+
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.app.push_screen(MissionsScreen(customer_id))
+
+    def action_labels(self) -> None:
+        from custtui.tui.screens.labels import LabelPickerScreen
+
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.app.push_screen(LabelPickerScreen(customer_id))
+
+    def action_merge(self) -> None:
+        self.notify(
+            _("Merging arrives with the duplicates screen; it is not available yet."),
+            title=_("Merge"),
+            severity="warning",
+        )
+
+    def action_menu(self) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is None:
+            return
+        may_delete = self.custtui.can(Permission.DELETE)
+        items = [
+            MenuItem("installations", _("&Installations")),
+            MenuItem("locations", _("&Locations")),
+            MenuItem("missions", _("&Missions")),
+            MenuItem("edit", _("&Edit")),
+            MenuItem("labels", _("La&bels")),
+            MenuItem("merge", _("Mer&ge with…"), enabled=self.custtui.can(Permission.MERGE)),
+            MenuItem("delete", _("&Delete"), enabled=may_delete),
+        ]
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.run_action(action)
+
+        self.app.push_screen(ContextMenu(items, self.menu_anchor()), chosen)
+
+    def action_delete(self) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is None:
+            return
+        if not self.custtui.can(Permission.DELETE):
+            self.notify(_("Your role may not delete customers."), severity="warning")
+            return
+        found = self.custtui.attempt(
+            lambda session: (customers.get_customer(session, customer_id), customers.linked_counts(session, customer_id))
+        )
+        if found is None:
+            return
+        customer, counts = found
+        reason = delete_refusal_reason(counts)
+        if reason:
+            body = Text(_("Customer: "))
+            body.append(customer.name)  # plain text, never markup
+            body.append("\n\n" + reason)
+
+            def after_refusal(choice: str | None) -> None:
+                if choice == "merge":
+                    self.action_merge()
+
+            self.app.push_screen(
+                ChoiceDialog(
+                    _("Cannot delete"),
+                    body,
+                    [("merge", _("Merge instead…"), "primary"), ("close", _("Close"), "default")],
+                    focus="close",
+                ),
+                after_refusal,
+            )
+            return
+        body = Text(_("Delete the customer "))
+        body.append(customer.name, style="bold")
+        body.append("?")
+        if counts.locations:
+            body.append(
+                "\n"
+                + ngettext(
+                    "Its {n} location without installations is deleted too.",
+                    "Its {n} locations without installations are deleted too.",
+                    counts.locations,
+                ).format(n=counts.locations)
+            )
+        body.append("\n" + _("This cannot be undone."))
+        version = customer.version
+
+        def confirmed(choice: str | None) -> None:
+            if choice != "yes":
+                return
+            done = self.custtui.attempt(
+                lambda session: customers.delete_customer(session, self.custtui.user, customer_id, version) or True
+            )
+            if done:
+                self.notify(_("Customer deleted."))
+                self.custtui.customers_changed([customer_id])
+                self.after_delete(customer_id)
+
+        self.app.push_screen(ConfirmDialog(_("Delete customer"), body, _("Delete"), danger=True), confirmed)
+
+    def after_delete(self, customer_id: int) -> None:
+        """What happens to this screen when its customer is gone."""

@@ -1,0 +1,446 @@
+"""New / edit customer: inline validation, live duplicate warning, edit conflicts."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from custtui.i18n import LANGUAGES, _, language_name
+from custtui.services import customers, locations, regions
+from custtui.services.customers import CustomerInput
+from custtui.services.errors import ConflictError, DomainError, ValidationError
+from custtui.services.locations import LocationInput
+from custtui.tui.text import plain, safe
+
+# Wait this long after the last keystroke before looking for duplicates.
+DUPLICATE_DEBOUNCE_S = 0.25
+
+CUSTOMER_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone", "notes")
+ADDRESS_FIELDS = ("street", "number", "postal_code", "city")
+_WATCHED_FOR_DUPLICATES = {"name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS}
+
+
+def field_titles() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "internal_name": _("Internal name"),
+        "customer_number": _("Customer no."),
+        "region_code": _("Region"),
+        "language": _("Language"),
+        "vat_number": _("VAT"),
+        "email": _("E-mail"),
+        "phone": _("Phone"),
+        "notes": _("Notes"),
+        "street": _("Street"),
+        "number": _("Number"),
+        "postal_code": _("Postal code"),
+        "city": _("City"),
+    }
+
+
+class ConflictScreen(ModalScreen[str | None]):
+    """Someone saved the customer meanwhile: show both versions, let the user choose."""
+
+    BINDINGS = [Binding("escape", "cancel", _("Back to the form"), id="conflict.cancel")]
+
+    def __init__(self, conflict: ConflictError) -> None:
+        super().__init__()
+        self.conflict = conflict
+
+    def compose(self) -> ComposeResult:
+        from rich.table import Table
+
+        titles = field_titles()
+        with Vertical(id="conflict-dialog", classes="dialog"):
+            yield Static(_("Changed by someone else"), classes="dialog-title")
+            if self.conflict.theirs is None:
+                yield Static(_("This customer was deleted while you were editing it."))
+            else:
+                yield Static(Text(self.conflict.message))
+                table = Table(expand=True, show_edge=False, pad_edge=False)
+                table.add_column(_("Field"), no_wrap=True)
+                table.add_column(_("Saved now"), overflow="fold")
+                table.add_column(_("Yours"), overflow="fold")
+                for field in self.conflict.changed_fields:
+                    table.add_row(
+                        titles.get(field, field),
+                        plain(self.conflict.theirs.get(field)),
+                        plain(self.conflict.mine.get(field), style="bold"),
+                    )
+                yield Static(table)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Back to form"), id="conflict-cancel", compact=True)
+                if self.conflict.theirs is not None:
+                    yield Button(_("Take theirs"), id="conflict-theirs", compact=True)
+                    yield Button(_("Reapply mine"), id="conflict-mine", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#conflict-cancel", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        assert event.button.id is not None
+        self.dismiss(event.button.id.removeprefix("conflict-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss("cancel")
+
+
+class CustomerFormScreen(Screen[int | None]):
+    """Returns the saved customer's id, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Save"), id="form.save"),
+        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
+        Binding("ctrl+d", "focus_duplicates", _("Duplicates"), id="form.duplicates"),
+    ]
+
+    def __init__(self, customer_id: int | None, initial_name: str = "") -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self._initial_name = initial_name
+        self._version: int | None = None
+        self._initial: dict[str, str] = {}
+        self._region_chosen = False
+        self._debounce: Timer | None = None
+        self._main_location_id: int | None = None
+        self._saved = False
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    # --- layout ----------------------------------------------------------
+
+    def _row(self, field: str, widget: Any) -> ComposeResult:
+        with Horizontal(classes="form-row", id=f"row-{field}"):
+            yield Label(field_titles()[field], classes="form-label")
+            yield widget
+        yield Static("", classes="form-error", id=f"error-{field}")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="form-body"):
+            with VerticalScroll(id="form-fields"):
+                yield from self._row("name", Input(id="name", compact=True, max_length=200))
+                yield from self._row("internal_name", Input(id="internal_name", compact=True, max_length=200))
+                yield from self._row("customer_number", Input(id="customer_number", compact=True, max_length=50))
+                yield from self._row("region_code", Select([], id="region_code", compact=True, prompt=_("Choose a region")))
+                yield from self._row(
+                    "language",
+                    Select(
+                        [(language_name(code), code) for code in LANGUAGES],
+                        id="language",
+                        compact=True,
+                        prompt=_("Technician's language"),
+                    ),
+                )
+                yield from self._row("vat_number", Input(id="vat_number", compact=True, placeholder="BE0123456749"))
+                yield from self._row("email", Input(id="email", compact=True))
+                yield from self._row("phone", Input(id="phone", compact=True))
+                yield from self._row("notes", TextArea(id="notes", compact=True, soft_wrap=True))
+                yield Static(_("Main location"), classes="form-section", id="address-title")
+                yield from self._row("street", Input(id="street", compact=True))
+                yield from self._row("number", Input(id="number", compact=True))
+                yield from self._row("postal_code", Input(id="postal_code", compact=True))
+                yield from self._row("city", Input(id="city", compact=True))
+                yield Static("", id="region-hint")
+            with Vertical(id="duplicates-panel"):
+                yield Static(_("Possible duplicates"), classes="panel-title")
+                yield OptionList(id="duplicates")
+                yield Static(_("enter: open that customer instead"), id="duplicates-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        with self.custtui.db() as session:
+            options = [(f"{r.code} {regions.display_name(r)}", r.code) for r in regions.list_regions(session)]
+            self.query_one("#region_code", Select).set_options(options)
+            if self.customer_id is not None:
+                customer = customers.get_customer(session, self.customer_id)
+                self._version = customer.version
+                self._fill(asdict(CustomerInput.from_customer(customer)))
+                sites = locations.locations_of(session, self.customer_id)
+                if sites:
+                    self._main_location_id = sites[0].id
+                    self._fill({f: getattr(sites[0], f) for f in ADDRESS_FIELDS})
+                self._region_chosen = True
+        if self.customer_id is None:
+            self.query_one("#name", Input).value = self._initial_name
+            self.sub_title = _("New customer")
+        else:
+            self.sub_title = _("Edit customer")
+        self._initial = self.values()
+        self.query_one("#name", Input).focus()
+        self._show_duplicates([])
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        for field, value in values.items():
+            if field not in (*CUSTOMER_FIELDS, *ADDRESS_FIELDS):
+                continue
+            widget = self.query_one(f"#{field}")
+            if isinstance(widget, Select):
+                widget.value = value if value else Select.NULL
+            elif isinstance(widget, TextArea):
+                widget.text = value or ""
+            elif isinstance(widget, Input):
+                widget.value = safe(value)
+        self._refresh_region_hint()
+
+    # --- values ----------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for field in (*CUSTOMER_FIELDS, *ADDRESS_FIELDS):
+            widget = self.query_one(f"#{field}")
+            if isinstance(widget, Select):
+                result[field] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, TextArea):
+                result[field] = widget.text
+            else:
+                result[field] = widget.value  # type: ignore[attr-defined]
+        return result
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return bool(self._initial) and not self._saved and self.values() != self._initial
+
+    def _customer_input(self, values: dict[str, str]) -> CustomerInput:
+        return CustomerInput(**{field: values[field] for field in CUSTOMER_FIELDS})
+
+    def _location_input(self, values: dict[str, str]) -> LocationInput | None:
+        if not any(values[field].strip() for field in ADDRESS_FIELDS):
+            return None
+        region = regions.region_for_postal_code(values["postal_code"])
+        return LocationInput(
+            street=values["street"],
+            number=values["number"],
+            postal_code=values["postal_code"],
+            city=values["city"],
+            country=_country_of(values["region_code"]),
+            region_code=region,
+        )
+
+    # --- region suggestion --------------------------------------------------
+
+    @on(Select.Changed, "#region_code")
+    def _region_changed(self, event: Select.Changed) -> None:
+        if self.has_focus_within(event.select):
+            self._region_chosen = True
+        self._clear_error("region_code")
+
+    def has_focus_within(self, widget: Any) -> bool:
+        return self.focused is widget or (self.focused is not None and widget in self.focused.ancestors)
+
+    def _refresh_region_hint(self) -> None:
+        postal_code = self.query_one("#postal_code", Input).value
+        suggested = regions.region_for_postal_code(postal_code)
+        hint = self.query_one("#region-hint", Static)
+        if suggested:
+            hint.update(Text(_("Postal code {code} suggests {region}.").format(code=postal_code.strip(), region=regions.display_name(suggested)), style="italic"))
+        else:
+            hint.update("")
+
+    @on(TextArea.Changed, "#notes")
+    def _notes_changed(self) -> None:
+        self._clear_error("notes")
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        field = event.input.id or ""
+        self._clear_error(field)
+        if field == "postal_code":
+            suggested = regions.region_for_postal_code(event.value)
+            if suggested and not self._region_chosen:
+                self.query_one("#region_code", Select).value = suggested
+            self._refresh_region_hint()
+        if field in _WATCHED_FOR_DUPLICATES:
+            if self._debounce is not None:
+                self._debounce.stop()
+            self._debounce = self.set_timer(DUPLICATE_DEBOUNCE_S, self._look_for_duplicates)
+
+    # --- duplicates panel ---------------------------------------------------
+
+    def _look_for_duplicates(self) -> None:
+        self._find_duplicates(self.values())
+
+    @work(thread=True, exclusive=True, group="form-duplicates")
+    def _find_duplicates(self, values: dict[str, str]) -> None:
+        index = self.custtui.duplicate_index
+        if index is None or not any(values[f].strip() for f in _WATCHED_FOR_DUPLICATES):
+            self.app.call_from_thread(self._show_duplicates, [])
+            return
+        from custtui.services.duplicates import DraftCustomer
+
+        draft = DraftCustomer(**{f: values[f] for f in ("name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS)})
+        matches = index.likely_duplicates(draft, limit=5, exclude_id=self.customer_id)
+        if not matches:
+            self.app.call_from_thread(self._show_duplicates, [])
+            return
+        with self.custtui.db() as session:
+            rows = customers.customer_rows(session, [m.customer_id for m in matches])
+        found = [(m, rows[m.customer_id]) for m in matches if m.customer_id in rows]
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_duplicates, found)
+
+    def _show_duplicates(self, found: list[tuple[Any, Any]]) -> None:
+        panel = self.query_one("#duplicates", OptionList)
+        panel.clear_options()
+        if not found:
+            panel.add_option(Option(Text(_("None found."), style="italic"), id="none", disabled=True))
+            self.query_one("#duplicates-hint", Static).display = False
+            return
+        for match, row in found:
+            prompt = Text(f"{round(match.score * 100):>3} % ", style="bold")
+            prompt.append(safe(row.name))
+            reasons = ", ".join(reason.text for reason in match.reasons)
+            prompt.append("\n    " + reasons, style="italic")
+            panel.add_option(Option(prompt, id=str(match.customer_id)))
+        self.query_one("#duplicates-hint", Static).display = True
+
+    def action_focus_duplicates(self) -> None:
+        self.query_one("#duplicates", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#duplicates")
+    def _open_duplicate(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id in (None, "none"):
+            return
+        customer_id = int(event.option.id)
+
+        def open_it(choice: str | None = "yes") -> None:
+            if choice != "yes":
+                return
+            from custtui.tui.screens.customer_detail import CustomerDetailScreen
+
+            self._saved = True  # the user chose to drop this draft
+            self.dismiss(None)
+            self.app.push_screen(CustomerDetailScreen(customer_id))
+
+        if self.has_unsaved_changes:
+            from custtui.tui.widgets.dialogs import ConfirmDialog
+
+            self.app.push_screen(
+                ConfirmDialog(_("Open the existing customer?"), _("What you typed here is not saved."), _("Open it"), danger=True),
+                open_it,
+            )
+        else:
+            open_it()
+
+    # --- errors -------------------------------------------------------------
+
+    def _clear_error(self, field: str) -> None:
+        for error in self.query(f"#error-{field}"):
+            error.update("")
+            error.remove_class("shown")
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        for error in self.query(".form-error"):
+            error.update("")
+            error.remove_class("shown")
+        first: str | None = None
+        for field, message in errors.items():
+            target = self.query(f"#error-{field}")
+            if not target:
+                self.notify(message, severity="error")
+                continue
+            target.first().update(Text(message))
+            target.first().add_class("shown")
+            first = first or field
+        if first:
+            self.query_one(f"#{first}").focus()
+
+    # --- save ------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self._save(self._version)
+
+    def _save(self, expected_version: int | None) -> None:
+        values = self.values()
+        data = self._customer_input(values)
+        address = self._location_input(values)
+        user = self.custtui.user
+        try:
+            with self.custtui.db() as session:
+                errors: dict[str, str] = {}
+                customer = None
+                try:
+                    if self.customer_id is None:
+                        customer = customers.create_customer(session, user, data)
+                    else:
+                        assert expected_version is not None
+                        customer = customers.update_customer(session, user, self.customer_id, data, expected_version)
+                except ValidationError as error:
+                    errors.update(error.errors)
+                if address is not None and (customer is not None or errors):
+                    try:
+                        if customer is None:
+                            locations.validate_address(session, address)
+                        elif self._main_location_id is None:
+                            locations.add_location(session, user, customer.id, address)
+                        elif self._address_changed(values):
+                            locations.update_location(session, user, self._main_location_id, address)
+                    except ValidationError as error:
+                        errors.update(error.errors)
+                if errors:
+                    raise ValidationError(errors)
+                assert customer is not None
+                saved_id = customer.id
+        except ValidationError as error:
+            self._show_errors(error.errors)
+            self.notify(_("Not saved: please correct the marked fields."), severity="error")
+            return
+        except ConflictError as conflict:
+            self._on_conflict(conflict)
+            return
+        except DomainError as error:
+            self.notify(error.message, severity="error", timeout=8)
+            return
+        self._saved = True
+        self.notify(_("Customer saved."))
+        self.custtui.customers_changed([saved_id])
+        self.dismiss(saved_id)
+
+    def _address_changed(self, values: dict[str, str]) -> bool:
+        return any(values[f] != self._initial.get(f) for f in ADDRESS_FIELDS) or values["region_code"] != self._initial.get("region_code")
+
+    def _on_conflict(self, conflict: ConflictError) -> None:
+        def chosen(choice: str | None) -> None:
+            if choice == "mine" and conflict.theirs is not None:
+                self._version = int(conflict.theirs["version"])
+                self._save(self._version)
+            elif choice == "theirs" and conflict.theirs is not None:
+                self._version = int(conflict.theirs["version"])
+                self._fill(conflict.theirs)
+                self._initial = self.values()
+                self.notify(_("The form now shows the saved version."))
+
+        self.app.push_screen(ConflictScreen(conflict), chosen)
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_changes:
+            self.dismiss(None)
+            return
+        from custtui.tui.widgets.dialogs import ConfirmDialog
+
+        def answer(choice: str | None) -> None:
+            if choice == "yes":
+                self._saved = True
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(_("Discard your edits?"), _("What you typed here is not saved."), _("Discard"), danger=True),
+            answer,
+        )
+
+
+def _country_of(region_code: str) -> str:
+    return region_code.split("-")[0] if region_code else "BE"

@@ -1,0 +1,285 @@
+"""Labels: pick and unpick on a customer (t), create inline, and the admins' manager."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from custtui.i18n import _, ngettext
+from custtui.models import LabelKind
+from custtui.services import customers, labels
+from custtui.services.errors import ValidationError
+from custtui.services.labels import LABEL_COLOURS
+from custtui.tui.text import safe
+from custtui.tui.widgets.dialogs import ConfirmDialog
+
+
+def colour_names() -> dict[str, str]:
+    return {
+        "red": _("red"),
+        "green": _("green"),
+        "yellow": _("yellow"),
+        "blue": _("blue"),
+        "magenta": _("magenta"),
+        "cyan": _("cyan"),
+        "white": _("white"),
+        "grey": _("grey"),
+    }
+
+
+def kind_names() -> dict[str, str]:
+    return {LabelKind.STATUS: _("status"), LabelKind.TRAIT: _("trait"), LabelKind.ATTENTION: _("attention")}
+
+
+class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
+    """Name, colour and kind of a label; validation happens in the service."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel"), id="label_form.cancel"),
+        Binding("ctrl+s", "submit", _("Save"), id="label_form.save"),
+    ]
+
+    def __init__(self, title: str, name: str = "", colour: str = "blue", kind: str = LabelKind.TRAIT.value) -> None:
+        super().__init__()
+        self._title = title
+        self._name = name
+        self._colour = colour
+        self._kind = kind
+
+    def compose(self) -> ComposeResult:
+        colours = colour_names()
+        with Vertical(id="label-form", classes="dialog"):
+            yield Static(self._title, classes="dialog-title")
+            yield Label(_("Name"))
+            yield Input(safe(self._name), id="label-name", compact=True, max_length=60)
+            yield Static("", id="label-error", classes="form-error")
+            yield Label(_("Colour"))
+            yield Select(
+                [(Text(colours[c], style=c), c) for c in LABEL_COLOURS], value=self._colour, id="label-colour", compact=True, allow_blank=False
+            )
+            yield Label(_("Kind"))
+            yield Select([(name, kind) for kind, name in kind_names().items()], value=self._kind, id="label-kind", compact=True, allow_blank=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(_("Cancel"), id="label-cancel", compact=True)
+                yield Button(_("Save"), id="label-save", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#label-name", Input).focus()
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#label-error", Static)
+        error.update(Text(message))
+        error.add_class("shown")
+        self.query_one("#label-name", Input).focus()
+
+    @on(Input.Submitted, "#label-name")
+    @on(Button.Pressed, "#label-save")
+    def action_submit(self) -> None:
+        self.dismiss(
+            (
+                self.query_one("#label-name", Input).value,
+                str(self.query_one("#label-colour", Select).value),
+                str(self.query_one("#label-kind", Select).value),
+            )
+        )
+
+    @on(Button.Pressed, "#label-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LabelPickerScreen(ModalScreen[None]):
+    """Space ticks or unticks a label on the customer; n creates a label."""
+
+    BINDINGS = [
+        Binding("escape", "close", _("Close"), id="labels.close"),
+        Binding("n", "new_label", _("New label"), id="labels.new"),
+    ]
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="label-picker", classes="dialog"):
+            yield Static(id="label-picker-title", classes="dialog-title")
+            yield SelectionList[int](id="label-list")
+            yield Static(_("space: tick/untick · n: new label · escape: close"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(SelectionList).focus()
+
+    def reload(self, highlight: int | None = None) -> None:
+        with self.custtui.db() as session:
+            name = customers.get_customer(session, self.customer_id).name
+            every = labels.list_labels(session)
+            mine = {label.id for label in labels.labels_of(session, self.customer_id)}
+        title = Text(_("Labels of "))
+        title.append(safe(name), style="bold")
+        self.query_one("#label-picker-title", Static).update(title)
+        selection = self.query_one(SelectionList)
+        with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
+            selection.clear_options()
+            selection.add_options(
+                [Selection(Text(safe(label.name), style=label.colour), label.id, label.id in mine) for label in every]
+            )
+        if highlight is not None:
+            for index, label in enumerate(every):
+                if label.id == highlight:
+                    selection.highlighted = index
+
+    @on(SelectionList.SelectionToggled)
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        label_id = int(event.selection.value)
+        ticked = label_id in event.selection_list.selected
+        user = self.custtui.user
+        if ticked:
+            done = self.custtui.attempt(lambda s: labels.assign_label(s, user, self.customer_id, label_id) or True)
+        else:
+            done = self.custtui.attempt(lambda s: labels.unassign_label(s, user, self.customer_id, label_id) or True)
+        if done is None:
+            self.reload()  # refused: show the stored state again
+            return
+        self.custtui.customers_changed([self.customer_id])
+
+    def action_new_label(self) -> None:
+        def created(values: tuple[str, str, str] | None, form: LabelFormScreen | None = None) -> None:
+            if values is None:
+                return
+            name, colour, kind = values
+            user = self.custtui.user
+            try:
+                with self.custtui.db() as session:
+                    label = labels.create_label(session, user, name, colour, kind)
+                    labels.assign_label(session, user, self.customer_id, label.id)
+                    label_id = label.id
+            except ValidationError as error:
+                self.notify(" ".join(error.errors.values()), severity="error")
+                self.app.push_screen(LabelFormScreen(_("New label"), name, colour, kind), created)
+                return
+            self.reload(highlight=label_id)
+            self.custtui.customers_changed([self.customer_id])
+
+        self.app.push_screen(LabelFormScreen(_("New label")), created)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class LabelManagerScreen(Screen[None]):
+    """Admins rename, recolour and delete labels."""
+
+    BINDINGS = [
+        Binding("escape", "back", _("Back"), id="label_manager.back"),
+        Binding("n", "new", _("New"), id="label_manager.new"),
+        Binding("e,enter", "edit", _("Edit"), id="label_manager.edit"),
+        Binding("delete", "delete", _("Delete"), id="label_manager.delete"),
+    ]
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield DataTable(id="label-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Labels")
+        table = self.query_one(DataTable)
+        table.add_column(_("Name"), key="name", width=30)
+        table.add_column(_("Colour"), key="colour", width=10)
+        table.add_column(_("Kind"), key="kind", width=10)
+        table.add_column(_("Customers"), key="count", width=9)
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        colours = colour_names()
+        kinds = kind_names()
+        with self.custtui.db() as session:
+            for label in labels.list_labels(session):
+                table.add_row(
+                    Text(safe(label.name), style=label.colour),
+                    colours.get(label.colour, label.colour),
+                    kinds.get(label.kind, label.kind),  # type: ignore[call-overload]
+                    Text(str(labels.usage_count(session, label.id)), justify="right"),  # type: ignore[arg-type]
+                    key=str(label.id),
+                )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def _current(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
+
+    def action_new(self) -> None:
+        def created(values: tuple[str, str, str] | None) -> None:
+            if values is not None and self.custtui.attempt(lambda s: labels.create_label(s, self.custtui.user, *values)):
+                self.reload()
+
+        self.app.push_screen(LabelFormScreen(_("New label")), created)
+
+    def action_edit(self) -> None:
+        label_id = self._current()
+        if label_id is None:
+            return
+        with self.custtui.db() as session:
+            label = labels.get_label(session, label_id)
+
+        def edited(values: tuple[str, str, str] | None) -> None:
+            if values is not None and self.custtui.attempt(
+                lambda s: labels.update_label(s, self.custtui.user, label_id, *values)
+            ):
+                self.reload()
+                self.custtui.customers_changed(None)
+
+        self.app.push_screen(LabelFormScreen(_("Edit label"), label.name, label.colour, label.kind), edited)
+
+    def action_delete(self) -> None:
+        label_id = self._current()
+        if label_id is None:
+            return
+        with self.custtui.db() as session:
+            label = labels.get_label(session, label_id)
+            count = labels.usage_count(session, label_id)
+        body = Text(_("Delete the label "))
+        body.append(safe(label.name), style="bold")
+        body.append("?\n")
+        body.append(
+            ngettext(
+                "{n} customer carries it; it is taken off.", "{n} customers carry it; it is taken off them all.", count
+            ).format(n=count)
+        )
+
+        def confirmed(choice: str | None) -> None:
+            if choice == "yes" and self.custtui.attempt(
+                lambda s: labels.delete_label(s, self.custtui.user, label_id) is not None
+            ):
+                self.notify(_("Label deleted."))
+                self.reload()
+                self.custtui.customers_changed(None)
+
+        self.app.push_screen(ConfirmDialog(_("Delete label"), body, _("Delete"), danger=True), confirmed)
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,201 @@
+"""A customer's locations (sites): add and edit, region suggested from the postal code."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from custtui.i18n import _
+from custtui.services import locations, regions
+from custtui.services.errors import ValidationError
+from custtui.services.locations import LocationInput
+from custtui.tui.screens.customer_detail import address_line
+from custtui.tui.screens.sublists import CustomerSubScreen
+from custtui.tui.text import plain, safe
+
+LOCATION_FIELDS = ("name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes")
+
+
+def location_titles() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "street": _("Street"),
+        "number": _("Number"),
+        "postal_code": _("Postal code"),
+        "city": _("City"),
+        "country": _("Country"),
+        "region_code": _("Region"),
+        "contact_person": _("Contact"),
+        "phone": _("Phone"),
+        "notes": _("Notes"),
+    }
+
+
+class LocationFormScreen(Screen[int | None]):
+    """Add or edit one location; returns its id when saved."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Save"), id="location_form.save"),
+        Binding("escape", "cancel", _("Cancel"), id="location_form.cancel"),
+    ]
+
+    def __init__(self, customer_id: int, location_id: int | None) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.location_id = location_id
+        self._region_chosen = location_id is not None
+        self._initial: dict[str, str] = {}
+        self._saved = False
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        titles = location_titles()
+        yield Header()
+        with VerticalScroll(id="location-fields"):
+            for field in LOCATION_FIELDS:
+                with Horizontal(classes="form-row"):
+                    yield Label(titles[field], classes="form-label")
+                    if field == "region_code":
+                        yield Select([], id=field, compact=True, prompt=_("From the postal code"))
+                    else:
+                        yield Input(id=field, compact=True)
+                yield Static("", classes="form-error", id=f"error-{field}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        with self.custtui.db() as session:
+            options = [(f"{r.code} {regions.display_name(r)}", r.code) for r in regions.list_regions(session)]
+            self.query_one("#region_code", Select).set_options(options)
+            if self.location_id is not None:
+                data = asdict(LocationInput.from_location(locations.get_location(session, self.location_id)))
+            else:
+                data = asdict(LocationInput())
+        for field in LOCATION_FIELDS:
+            widget = self.query_one(f"#{field}")
+            value = data.get(field)
+            if isinstance(widget, Select):
+                widget.value = value or Select.NULL
+            else:
+                widget.value = safe(value)  # type: ignore[attr-defined]
+        self.sub_title = _("Edit location") if self.location_id else _("New location")
+        self._initial = self.values()
+        self.query_one("#name", Input).focus()
+
+    def values(self) -> dict[str, str]:
+        result = {}
+        for field in LOCATION_FIELDS:
+            widget = self.query_one(f"#{field}")
+            if isinstance(widget, Select):
+                result[field] = "" if widget.value is Select.NULL else str(widget.value)
+            else:
+                result[field] = widget.value  # type: ignore[attr-defined]
+        return result
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return bool(self._initial) and not self._saved and self.values() != self._initial
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        field = event.input.id or ""
+        self.query_one(f"#error-{field}", Static).update("")
+        if field in ("postal_code", "country") and not self._region_chosen:
+            suggested = regions.region_for_postal_code(self.query_one("#postal_code", Input).value, self.query_one("#country", Input).value or "BE")
+            if suggested:
+                self.query_one("#region_code", Select).value = suggested
+
+    @on(Select.Changed, "#region_code")
+    def _region(self, event: Select.Changed) -> None:
+        if self.focused is event.select or (self.focused is not None and event.select in self.focused.ancestors):
+            self._region_chosen = True
+
+    def action_save(self) -> None:
+        values = self.values()
+        data = LocationInput(**{k: (v or None) if k in ("region_code", "contact_person", "phone", "notes") else v for k, v in values.items()})
+        user = self.custtui.user
+        try:
+            with self.custtui.db() as session:
+                if self.location_id is None:
+                    saved = locations.add_location(session, user, self.customer_id, data).id
+                else:
+                    saved = locations.update_location(session, user, self.location_id, data).id
+        except ValidationError as error:
+            for field, message in error.errors.items():
+                target = self.query(f"#error-{field}")
+                if target:
+                    target.first().update(Text(message))
+                else:
+                    self.notify(message, severity="error")
+            first = next(iter(error.errors))
+            if self.query(f"#{first}"):
+                self.query_one(f"#{first}").focus()
+            return
+        self._saved = True
+        self.notify(_("Location saved."))
+        self.custtui.customers_changed([self.customer_id])
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_changes:
+            self.dismiss(None)
+            return
+        from custtui.tui.widgets.dialogs import ConfirmDialog
+
+        def answer(choice: str | None) -> None:
+            if choice == "yes":
+                self._saved = True
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog(_("Discard your edits?"), _("What you typed here is not saved."), _("Discard"), danger=True), answer)
+
+
+class LocationsScreen(CustomerSubScreen):
+    BINDINGS = [
+        Binding("n", "add", _("Add"), id="locations.add"),
+        Binding("e,enter", "edit", _("Edit"), id="locations.edit"),
+    ]
+
+    def on_mount(self) -> None:
+        self.TITLE_TEXT = _("Locations")
+        super().on_mount()
+
+    def setup_columns(self, table: DataTable[Any]) -> None:
+        table.add_column(_("Name"), key="name", width=14)
+        table.add_column(_("Address"), key="address", width=32)
+        table.add_column(_("Region"), key="region", width=6)
+        table.add_column(_("Contact"), key="contact", width=14)
+
+    def fill(self, table: DataTable[Any]) -> int:
+        with self.custtui.db() as session:
+            rows = locations.locations_of(session, self.customer_id)
+        for location in rows:
+            table.add_row(
+                plain(location.name),
+                plain(address_line(location)),
+                location.region_code,
+                plain(location.contact_person),
+                key=str(location.id),
+            )
+        return len(rows)
+
+    def empty_text(self) -> str:
+        return _("No locations yet: press n to add one.")
+
+    def action_add(self) -> None:
+        self.app.push_screen(LocationFormScreen(self.customer_id, None))
+
+    def action_edit(self) -> None:
+        key = self.selected_key()
+        if key is not None:
+            self.app.push_screen(LocationFormScreen(self.customer_id, int(key)))

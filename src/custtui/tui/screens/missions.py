@@ -1,0 +1,49 @@
+"""A customer's missions, most recent first, dates in the UI language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from custtui.i18n import _, format_date
+from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
+from custtui.services import missions
+from custtui.tui.screens.customer_detail import address_line
+from custtui.tui.screens.sublists import CustomerSubScreen
+from custtui.tui.text import plain
+
+_STATUS_STYLES = {"planned": "bold", "in_progress": "bold yellow", "done": "", "cancelled": "dim strike"}
+
+
+class MissionsScreen(CustomerSubScreen):
+    TITLE_TEXT = ""
+
+    def on_mount(self) -> None:
+        self.TITLE_TEXT = _("Missions")
+        super().on_mount()
+
+    def setup_columns(self, table: DataTable[Any]) -> None:
+        table.add_column(_("Date"), key="date", width=10)
+        table.add_column(_("Status"), key="status", width=11)
+        table.add_column(_("Kind"), key="kind", width=12)
+        table.add_column(_("Technician"), key="technician", width=16)
+        table.add_column(_("Location"), key="location", width=18)
+
+    def fill(self, table: DataTable[Any]) -> int:
+        with self.custtui.db() as session:
+            rows = missions.missions_of_customer(session, self.customer_id)
+        for mission, location in rows:
+            table.add_row(
+                format_date(mission.planned_on, "short"),
+                Text(_(MISSION_STATUS_NAMES[MissionStatus(mission.status)]), style=_STATUS_STYLES.get(mission.status, "")),
+                _(MISSION_KIND_NAMES[MissionKind(mission.kind)]),
+                plain(mission.technician),
+                plain(location.name or address_line(location)),
+                key=str(mission.id),
+            )
+        return len(rows)
+
+    def empty_text(self) -> str:
+        return _("No missions for this customer.")

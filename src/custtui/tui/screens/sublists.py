@@ -1,0 +1,91 @@
+"""What the lists of one customer share: a header naming the customer, escape to go back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from custtui.i18n import _
+from custtui.services import customers
+from custtui.services.errors import NotFound
+from custtui.tui.messages import CustomersChanged
+from custtui.tui.text import safe
+
+
+class CustomerSubScreen(Screen[None]):
+    """A table about one customer (installations, locations, missions)."""
+
+    BINDINGS = [Binding("escape", "back", _("Back"), id="sub.back")]
+    TITLE_TEXT = ""
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="sub-title")
+        yield DataTable(id="sub-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="sub-empty")
+        yield Footer()
+
+    @property
+    def table(self) -> DataTable[Any]:
+        return self.query_one("#sub-table", DataTable)
+
+    def on_mount(self) -> None:
+        self.setup_columns(self.table)
+        self.reload()
+        self.table.focus()
+
+    def setup_columns(self, table: DataTable[Any]) -> None:
+        raise NotImplementedError
+
+    def fill(self, table: DataTable[Any]) -> int:
+        """Add the rows; return how many items there are."""
+        raise NotImplementedError
+
+    def empty_text(self) -> str:
+        return ""
+
+    def reload(self) -> None:
+        try:
+            with self.custtui.db() as session:
+                name = customers.get_customer(session, self.customer_id).name
+        except NotFound:
+            if self.is_current:
+                self.dismiss()
+            return
+        title = Text(self.TITLE_TEXT + " · ", style="bold")
+        title.append(safe(name))
+        self.query_one("#sub-title", Static).update(title)
+        self.sub_title = safe(name)
+        table = self.table
+        row = table.cursor_row
+        table.clear()
+        count = self.fill(table)
+        self.query_one("#sub-empty", Static).update(Text(self.empty_text(), style="italic") if count == 0 else "")
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+
+    def selected_key(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def on_customers_changed(self, message: CustomersChanged) -> None:
+        if self.is_attached and (message.customer_ids is None or self.customer_id in message.customer_ids):
+            self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,96 @@
+"""Small modal dialogs: confirm, and a message with choices."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from custtui.i18n import _
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """A title, a body of plain text and a row of buttons; returns the chosen id or None."""
+
+    DEFAULT_CSS = """
+    ChoiceDialog {
+        align: center middle;
+    }
+    ChoiceDialog > Vertical {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    ChoiceDialog .dialog-title {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    ChoiceDialog .dialog-body {
+        margin-bottom: 1;
+    }
+    ChoiceDialog Horizontal {
+        height: auto;
+        align-horizontal: right;
+    }
+    ChoiceDialog Button {
+        margin-left: 1;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
+        Binding("left", "app.focus_previous", _("Previous button"), id="dialog.previous", show=False),
+        Binding("right", "app.focus_next", _("Next button"), id="dialog.next", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        body: Text | str,
+        choices: list[tuple[str, str, str]],
+        focus: str | None = None,
+    ) -> None:
+        """`choices` are (id, label, variant) with variant one of default, primary, error."""
+        super().__init__()
+        self._title = title
+        self._body = body
+        self._choices = choices
+        self._focus = focus
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(self._title), classes="dialog-title")
+            yield Static(self._body if isinstance(self._body, Text) else Text(self._body), classes="dialog-body")
+            with Horizontal():
+                for choice_id, label, variant in self._choices:
+                    yield Button(label, id=f"choice-{choice_id}", variant=variant, compact=True)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        if self._focus:
+            self.query_one(f"#choice-{self._focus}", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        assert event.button.id is not None
+        self.dismiss(event.button.id.removeprefix("choice-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ChoiceDialog):
+    """Returns "yes" only when confirmed. Focus starts on the safe answer."""
+
+    def __init__(self, title: str, body: Text | str, confirm_label: str, danger: bool = False) -> None:
+        super().__init__(
+            title,
+            body,
+            [("no", _("Cancel"), "default"), ("yes", confirm_label, "error" if danger else "primary")],
+            focus="no" if danger else "yes",
+        )
