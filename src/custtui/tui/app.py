@@ -21,7 +21,7 @@ from custtui.i18n import _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
-from custtui.services.errors import DomainError
+from custtui.services.errors import DomainError, ValidationError
 from custtui.tui.messages import CustomersChanged, SearchIndexReady
 
 if TYPE_CHECKING:
@@ -29,6 +29,13 @@ if TYPE_CHECKING:
     from custtui.services.search import SearchIndex
 
 T = TypeVar("T")
+
+
+def user_message(error: DomainError) -> str:
+    """What to tell the user: the messages alone, without field names."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.errors.values())
+    return error.message
 
 
 class CusttuiApp(App[None]):
@@ -69,7 +76,7 @@ class CusttuiApp(App[None]):
             with self.db() as session:
                 return work(session)
         except DomainError as error:
-            self.notify(error.message, severity="error", timeout=8)
+            self.notify(user_message(error), severity="error", timeout=8)
             return None
 
     # --- indexes ---------------------------------------------------------

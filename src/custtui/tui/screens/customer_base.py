@@ -120,7 +120,7 @@ class CustomerScreen(Screen[Any]):
 
         def chosen(action: str | None) -> None:
             if action:
-                self.run_action(action)
+                self.call_later(self.run_action, action)
 
         self.app.push_screen(ContextMenu(items, self.menu_anchor()), chosen)
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from custtui.i18n import _, format_date, get_language, language_name
+from custtui.i18n import _, format_date, get_language, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, labels, locations, missions, regions
 from custtui.services.errors import NotFound
@@ -110,8 +110,14 @@ class CustomerDetailScreen(CustomerScreen):
             (
                 _("Linked"),
                 Text(
-                    _("{locations} locations · {installations} installations · {missions} missions").format(
-                        locations=counts.locations, installations=counts.installations, missions=counts.missions
+                    " · ".join(
+                        (
+                            ngettext("{n} location", "{n} locations", counts.locations).format(n=counts.locations),
+                            ngettext("{n} installation", "{n} installations", counts.installations).format(
+                                n=counts.installations
+                            ),
+                            ngettext("{n} mission", "{n} missions", counts.missions).format(n=counts.missions),
+                        )
                     )
                 ),
             ),

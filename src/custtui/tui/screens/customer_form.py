@@ -102,7 +102,7 @@ class CustomerFormScreen(Screen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Save"), id="form.save"),
         Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
-        Binding("ctrl+d", "focus_duplicates", _("Duplicates"), id="form.duplicates"),
+        Binding("f3", "focus_duplicates", _("Duplicates"), id="form.duplicates"),
     ]
 
     def __init__(self, customer_id: int | None, initial_name: str = "") -> None:
@@ -132,9 +132,9 @@ class CustomerFormScreen(Screen[int | None]):
         yield Header()
         with Horizontal(id="form-body"):
             with VerticalScroll(id="form-fields"):
-                yield from self._row("name", Input(id="name", compact=True, max_length=200))
-                yield from self._row("internal_name", Input(id="internal_name", compact=True, max_length=200))
-                yield from self._row("customer_number", Input(id="customer_number", compact=True, max_length=50))
+                yield from self._row("name", Input(id="name", compact=True, select_on_focus=False, max_length=200))
+                yield from self._row("internal_name", Input(id="internal_name", compact=True, select_on_focus=False, max_length=200))
+                yield from self._row("customer_number", Input(id="customer_number", compact=True, select_on_focus=False, max_length=50))
                 yield from self._row("region_code", Select([], id="region_code", compact=True, prompt=_("Choose a region")))
                 yield from self._row(
                     "language",
@@ -145,15 +145,15 @@ class CustomerFormScreen(Screen[int | None]):
                         prompt=_("Technician's language"),
                     ),
                 )
-                yield from self._row("vat_number", Input(id="vat_number", compact=True, placeholder="BE0123456749"))
-                yield from self._row("email", Input(id="email", compact=True))
-                yield from self._row("phone", Input(id="phone", compact=True))
+                yield from self._row("vat_number", Input(id="vat_number", compact=True, select_on_focus=False, placeholder="BE0123456749"))
+                yield from self._row("email", Input(id="email", compact=True, select_on_focus=False))
+                yield from self._row("phone", Input(id="phone", compact=True, select_on_focus=False))
                 yield from self._row("notes", TextArea(id="notes", compact=True, soft_wrap=True))
                 yield Static(_("Main location"), classes="form-section", id="address-title")
-                yield from self._row("street", Input(id="street", compact=True))
-                yield from self._row("number", Input(id="number", compact=True))
-                yield from self._row("postal_code", Input(id="postal_code", compact=True))
-                yield from self._row("city", Input(id="city", compact=True))
+                yield from self._row("street", Input(id="street", compact=True, select_on_focus=False))
+                yield from self._row("number", Input(id="number", compact=True, select_on_focus=False))
+                yield from self._row("postal_code", Input(id="postal_code", compact=True, select_on_focus=False))
+                yield from self._row("city", Input(id="city", compact=True, select_on_focus=False))
                 yield Static("", id="region-hint")
             with Vertical(id="duplicates-panel"):
                 yield Static(_("Possible duplicates"), classes="panel-title")

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -19,7 +19,7 @@ from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
 from custtui.tui.screens.customer_detail import address_line
 from custtui.tui.screens.sublists import CustomerSubScreen
-from custtui.tui.text import plain, safe
+from custtui.tui.text import safe
 
 GROUP_PREFIX = "group-"
 
@@ -31,7 +31,7 @@ def kind_name(kind: str) -> str:
         return kind
 
 
-class MoveInstallationScreen(ModalScreen[tuple[int, int] | None]):
+class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
     """Choose the customer (search), then the location and building to move to."""
 
     BINDINGS = [
@@ -59,7 +59,7 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int] | None]):
             yield Label(_("Location"))
             yield OptionList(id="move-locations")
             yield Label(_("Building"))
-            yield Select([], id="move-building", compact=True, allow_blank=False)
+            yield Select([], id="move-building", compact=True, prompt=_("Main building"))
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Cancel"), id="move-cancel", compact=True)
                 yield Button(_("Move"), id="move-ok", variant="primary", compact=True)
@@ -142,6 +142,8 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int] | None]):
             buildings = locations.buildings_of(session, location_id)
         select = self.query_one("#move-building", Select)
         select.set_options([(safe(b.name), b.id) for b in buildings])
+        if buildings:
+            select.value = buildings[0].id
 
     @on(Button.Pressed, "#move-ok")
     def action_move(self) -> None:
@@ -151,7 +153,11 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int] | None]):
             return
         location_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
         building = self.query_one("#move-building", Select).value
-        self.dismiss((location_id, int(building)))  # type: ignore[arg-type]
+        with self.custtui.db() as session:
+            here = {b.id for b in locations.buildings_of(session, location_id)}
+        # The building list may lag a fast keyboard: never send a building of another location.
+        building_id = int(building) if building is not Select.NULL and building in here else None  # type: ignore[arg-type]
+        self.dismiss((location_id, building_id))
 
     @on(Button.Pressed, "#move-cancel")
     def action_cancel(self) -> None:
@@ -159,26 +165,51 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int] | None]):
 
 
 class InstallationsScreen(CustomerSubScreen):
+    """Grouped under a heading per location and building (headings are not selectable)."""
+
     BINDINGS = [
         Binding("v", "move", _("Move…"), id="installations.move"),
     ]
+    # Column widths of an installation line: kind, brand, model, serial, kW, installed.
+    WIDTHS = (12, 11, 13, 14, 5, 10)
 
-    def on_mount(self) -> None:
-        self.TITLE_TEXT = _("Installations")
-        super().on_mount()
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="sub-title")
+        yield Static(self._line(_("Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed"), header=True), id="inst-header")
+        yield OptionList(id="inst-list")
+        yield Static(id="sub-empty")
+        yield Footer()
 
-    def setup_columns(self, table: DataTable[Any]) -> None:
-        table.add_column(_("Kind"), key="kind", width=11)
-        table.add_column(_("Brand"), key="brand", width=11)
-        table.add_column(_("Model"), key="model", width=12)
-        table.add_column(_("Serial"), key="serial", width=12)
-        table.add_column(_("kW"), key="kw", width=5)
-        table.add_column(_("Installed"), key="installed", width=10)
+    def prepare(self) -> None:
+        pass
 
-    def fill(self, table: DataTable[Any]) -> int:
+    def focus_list(self) -> None:
+        self.query_one("#inst-list", OptionList).focus()
+
+    def title_text(self) -> str:
+        return _("Installations")
+
+    def _line(self, *cells: str, header: bool = False) -> Text:
+        line = Text(style="bold underline" if header else "")
+        for index, (cell, width) in enumerate(zip(cells, self.WIDTHS, strict=True)):
+            text = Text(safe(cell))
+            text.truncate(width, overflow="ellipsis")
+            if index == 4:
+                text.align("right", width)
+            else:
+                text.pad_right(width - text.cell_len)
+            if index:
+                line.append(" ")
+            line.append_text(text)
+        return line
+
+    def fill_rows(self) -> int:
+        listing = self.query_one("#inst-list", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
         with self.custtui.db() as session:
             rows = installations.installations_of_customer(session, self.customer_id)
-            sites = locations.locations_of(session, self.customer_id)
         group: tuple[int | None, int | None] = (None, None)
         for installation, location, building in rows:
             if (location.id, building.id) != group:
@@ -186,24 +217,36 @@ class InstallationsScreen(CustomerSubScreen):
                 heading = Text("▸ ", style="bold")
                 heading.append(safe(location.name or address_line(location)), style="bold")
                 heading.append(" / " + safe(building.name), style="italic")
-                table.add_row(heading, "", "", "", "", "", key=f"{GROUP_PREFIX}{location.id}-{building.id}")
-            table.add_row(
-                Text("  " + kind_name(installation.kind)),
-                plain(installation.brand),
-                plain(installation.model),
-                plain(installation.serial_number),
-                Text(format_number(installation.power_kw), justify="right"),
-                format_date(installation.installed_on, "short"),
-                key=str(installation.id),
+                listing.add_option(Option(heading, id=f"{GROUP_PREFIX}{location.id}-{building.id}", disabled=True))
+            listing.add_option(
+                Option(
+                    self._line(
+                        kind_name(installation.kind),
+                        installation.brand,
+                        installation.model,
+                        installation.serial_number,
+                        format_number(installation.power_kw),
+                        format_date(installation.installed_on, "short"),
+                    ),
+                    id=str(installation.id),
+                )
             )
-        self._has_sites = bool(sites)
+        if rows:
+            first = next(i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled)
+            wanted = highlighted if highlighted is not None and highlighted < listing.option_count else first
+            if listing.get_option_at_index(wanted).disabled:
+                wanted = first
+            listing.highlighted = wanted
         return len(rows)
 
     def empty_text(self) -> str:
         return _("No installations for this customer.")
 
     def selected_installation(self) -> int | None:
-        key = self.selected_key()
+        listing = self.query_one("#inst-list", OptionList)
+        if listing.highlighted is None:
+            return None
+        key = listing.get_option_at_index(listing.highlighted).id
         if key is None or key.startswith(GROUP_PREFIX):
             return None
         return int(key)
@@ -211,12 +254,15 @@ class InstallationsScreen(CustomerSubScreen):
     def action_move(self) -> None:
         installation_id = self.selected_installation()
         if installation_id is None:
-            self.notify(_("Choose an installation (not a location heading)."), severity="warning")
+            self.notify(_("Choose an installation first."), severity="warning")
             return
-        row = self.table.get_row(str(installation_id))
-        description = " ".join(str(cell).strip() for cell in row[:3] if str(cell).strip())
+        with self.custtui.db() as session:
+            installation = installations.get_installation(session, installation_id)
+            description = " ".join(
+                part for part in (kind_name(installation.kind), installation.brand, installation.model) if part
+            )
 
-        def moved(target: tuple[int, int] | None) -> None:
+        def moved(target: tuple[int, int | None] | None) -> None:
             if target is None:
                 return
             location_id, building_id = target
@@ -229,4 +275,4 @@ class InstallationsScreen(CustomerSubScreen):
                 self.notify(_("Installation moved."))
                 self.custtui.customers_changed(sorted({self.customer_id, new_owner}))
 
-        self.app.push_screen(MoveInstallationScreen(installation_id, self.customer_id, description), moved)
+        self.app.push_screen(MoveInstallationScreen(installation_id, self.customer_id, safe(description)), moved)

@@ -166,9 +166,8 @@ class LocationsScreen(CustomerSubScreen):
         Binding("e,enter", "edit", _("Edit"), id="locations.edit"),
     ]
 
-    def on_mount(self) -> None:
-        self.TITLE_TEXT = _("Locations")
-        super().on_mount()
+    def title_text(self) -> str:
+        return _("Locations")
 
     def setup_columns(self, table: DataTable[Any]) -> None:
         table.add_column(_("Name"), key="name", width=14)

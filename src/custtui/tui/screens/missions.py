@@ -18,11 +18,8 @@ _STATUS_STYLES = {"planned": "bold", "in_progress": "bold yellow", "done": "", "
 
 
 class MissionsScreen(CustomerSubScreen):
-    TITLE_TEXT = ""
-
-    def on_mount(self) -> None:
-        self.TITLE_TEXT = _("Missions")
-        super().on_mount()
+    def title_text(self) -> str:
+        return _("Missions")
 
     def setup_columns(self, table: DataTable[Any]) -> None:
         table.add_column(_("Date"), key="date", width=10)

@@ -21,7 +21,6 @@ class CustomerSubScreen(Screen[None]):
     """A table about one customer (installations, locations, missions)."""
 
     BINDINGS = [Binding("escape", "back", _("Back"), id="sub.back")]
-    TITLE_TEXT = ""
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()
@@ -43,9 +42,19 @@ class CustomerSubScreen(Screen[None]):
         return self.query_one("#sub-table", DataTable)
 
     def on_mount(self) -> None:
-        self.setup_columns(self.table)
+        # Subclasses override the hooks, not on_mount: Textual runs every class's handler.
+        self.prepare()
         self.reload()
+        self.focus_list()
+
+    def prepare(self) -> None:
+        self.setup_columns(self.table)
+
+    def focus_list(self) -> None:
         self.table.focus()
+
+    def title_text(self) -> str:
+        raise NotImplementedError
 
     def setup_columns(self, table: DataTable[Any]) -> None:
         raise NotImplementedError
@@ -65,17 +74,22 @@ class CustomerSubScreen(Screen[None]):
             if self.is_current:
                 self.dismiss()
             return
-        title = Text(self.TITLE_TEXT + " · ", style="bold")
+        title = Text(self.title_text() + " · ", style="bold")
         title.append(safe(name))
         self.query_one("#sub-title", Static).update(title)
         self.sub_title = safe(name)
+        count = self.fill_rows()
+        self.query_one("#sub-empty", Static).update(Text(self.empty_text(), style="italic") if count == 0 else "")
+
+    def fill_rows(self) -> int:
+        """Refill the table, keeping the cursor where it was."""
         table = self.table
         row = table.cursor_row
         table.clear()
         count = self.fill(table)
-        self.query_one("#sub-empty", Static).update(Text(self.empty_text(), style="italic") if count == 0 else "")
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+        return count
 
     def selected_key(self) -> str | None:
         table = self.table

@@ -1,0 +1,56 @@
+"""Shared set-up for the Pilot tests: a small, known database and the app on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from helpers import make_customer, make_installation, make_location, make_mission
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from custtui.models import User
+from custtui.tui.app import CusttuiApp
+
+SIZE = (80, 24)
+
+
+@dataclass
+class Known:
+    admin: User
+    busy_id: int  # has installations and missions: cannot be deleted
+    empty_id: int  # has one empty location: can be deleted
+    alias_id: int  # internal name "Chauffage Dubois"
+    markup_id: int  # name with Rich markup in it
+    other_id: int  # a second customer with a location, target of a move
+
+
+def fill(engine: Engine, role: str = "admin") -> Known:
+    with Session(engine, expire_on_commit=False) as session:
+        admin = User(login="alice", display_name="Alice", role=role, language="fr")
+        session.add(admin)
+        session.commit()
+        busy = make_customer(session, admin, "Van den Broeck Jan", customer_number="104233", phone="+32 9 222 33 44")
+        site = make_location(session, admin, busy, street="Kerkstraat", number="12", postal_code="9000", city="Gent")
+        make_installation(session, admin, site, brand="Vaillant", serial_number="VA-001")
+        make_installation(session, admin, site, kind="heat_pump", brand="Daikin", serial_number="DK-002")
+        make_mission(session, admin, busy, site, planned_on=date(2026, 3, 5), technician="Pieter Claes", status="done")
+        make_mission(session, admin, busy, site, planned_on=date(2025, 1, 20), technician="Wim Goossens", status="done")
+        empty = make_customer(session, admin, "Duplicate Bakkerij", region_code="BE-VLG")
+        make_location(session, admin, empty, street="Molenstraat", postal_code="2000", city="Antwerpen")
+        alias = make_customer(session, admin, "Dubois & Fils sa", internal_name="Chauffage Dubois", region_code="BE-WAL")
+        markup = make_customer(session, admin, "[bold]ACME[/] [link=x]y", region_code="BE-BRU")
+        other = make_customer(session, admin, "Garage Janssens nv", region_code="BE-VLG")
+        make_location(session, admin, other, name="Werkplaats", street="Stationsstraat", number="1", postal_code="2800", city="Mechelen")
+    return Known(admin, busy.id, empty.id, alias.id, markup.id, other.id)  # type: ignore[arg-type]
+
+
+def make_app(engine: Engine, known: Known) -> CusttuiApp:
+    return CusttuiApp(engine=engine, user=known.admin)
+
+
+async def wait_idle(pilot, app: CusttuiApp) -> None:  # type: ignore[no-untyped-def]
+    """Let workers (id lists, search, indexes) finish and the screen settle."""
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
