@@ -356,3 +356,60 @@ async def test_sort_and_filter(sqlite_engine: Engine) -> None:
         await pilot.press("escape")
         await wait_idle(pilot, app)
         assert table.row_count == 5
+
+
+async def test_search_by_alias_and_with_a_typo(sqlite_engine: Engine) -> None:
+    known = fill(sqlite_engine)
+    app = make_app(sqlite_engine, known)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"chauffage dubois")
+        await wait_idle(pilot, app)
+        table = app.screen.query_one(CustomerTable)
+        assert table.ids[0] == known.alias_id
+        status = text_of(app.screen.query_one("#list-status", Static))
+        assert "matches for “chauffage dubois”" in status
+        await pilot.press("escape")
+        await wait_idle(pilot, app)
+        assert table.row_count == 5  # back to the whole list
+        await pilot.press("slash", *"vandenbroek")
+        await wait_idle(pilot, app)
+        assert table.ids[0] == known.busy_id
+        await pilot.press("ctrl+u", *"broeck van den")
+        await wait_idle(pilot, app)
+        assert table.ids[0] == known.busy_id
+        await pilot.press("enter")  # into the list
+        await pilot.press("enter")  # open the first hit
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, CustomerDetailScreen)
+        assert app.screen.customer_id == known.busy_id
+
+
+async def test_duplicate_warning_while_creating(sqlite_engine: Engine) -> None:
+    known = fill(sqlite_engine)
+    app = make_app(sqlite_engine, known)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await pilot.press("n")
+        await wait_idle(pilot, app)
+        form = app.screen
+        await pilot.press(*"Jan Van den Broek")
+        form.query_one("#phone", Input).focus()
+        await pilot.press(*"09 222 33 44")
+        await pilot.pause(0.4)  # the debounce
+        await wait_idle(pilot, app)
+        panel = form.query_one("#duplicates", OptionList)
+        first = panel.get_option_at_index(0)
+        assert first.id == str(known.busy_id)
+        assert "Van den Broeck Jan" in str(first.prompt)
+        await pilot.press("f3", "enter")  # open the existing customer instead
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)  # the draft would be lost: ask
+        await pilot.press("right", "enter")
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, CustomerDetailScreen)
+        assert app.screen.customer_id == known.busy_id
+    with Session(sqlite_engine) as session:
+        assert session.exec(select(Customer).where(Customer.name == "Jan Van den Broek")).first() is None

@@ -158,7 +158,7 @@ class CustomerFormScreen(Screen[int | None]):
             with Vertical(id="duplicates-panel"):
                 yield Static(_("Possible duplicates"), classes="panel-title")
                 yield OptionList(id="duplicates")
-                yield Static(_("enter: open that customer instead"), id="duplicates-hint")
+                yield Static(_("f3, enter: open it instead"), id="duplicates-hint")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -305,6 +305,7 @@ class CustomerFormScreen(Screen[int | None]):
             reasons = ", ".join(reason.text for reason in match.reasons)
             prompt.append("\n    " + reasons, style="italic")
             panel.add_option(Option(prompt, id=str(match.customer_id)))
+        panel.highlighted = 0
         self.query_one("#duplicates-hint", Static).display = True
 
     def action_focus_duplicates(self) -> None:

@@ -69,7 +69,7 @@ class LocationFormScreen(Screen[int | None]):
                     if field == "region_code":
                         yield Select([], id=field, compact=True, prompt=_("From the postal code"))
                     else:
-                        yield Input(id=field, compact=True)
+                        yield Input(id=field, compact=True, select_on_focus=False)
                 yield Static("", classes="form-error", id=f"error-{field}")
         yield Footer()
 

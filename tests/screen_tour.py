@@ -1,0 +1,203 @@
+"""A walk through every screen, shared by the snapshot tests and scripts/screenshots.py.
+
+Each stop takes the Pilot, the app and the customers to use, and leaves the
+app showing one screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from custtui.tui.widgets.customer_table import CustomerTable
+
+
+@dataclass(frozen=True)
+class Targets:
+    busy_id: int  # with installations and missions
+    empty_id: int  # without installations or missions
+    alias_id: int  # with an internal name
+    alias_query: str  # what to type to find it by its alias
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    # Toasts come and go with time; a screenshot shows the screen, not them.
+    pilot.app.clear_notifications()
+    await pilot.pause()
+
+
+async def select_customer(pilot: Pilot[Any], customer_id: int) -> None:
+    await settle(pilot)
+    table = pilot.app.screen.query_one(CustomerTable)
+    table.cursor = table.ids.index(customer_id)
+    await settle(pilot)
+
+
+async def list_screen(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+
+
+async def search(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("slash", *t.alias_query)
+    await settle(pilot)
+
+
+async def detail(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def context_menu(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("m")
+    await settle(pilot)
+
+
+async def new_customer_errors(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    await pilot.press(*"Bakkerij", "tab", "tab", "tab", "tab", "tab", *"BE0123", "tab", *"info@", "ctrl+s")
+    await settle(pilot)
+
+
+async def new_customer_duplicates(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("n")
+    await settle(pilot)
+    await pilot.press(*t.alias_query)
+    await until_duplicates_shown(pilot)
+
+
+async def until_duplicates_shown(pilot: Pilot[Any]) -> None:
+    """The panel fills after a debounce and a worker: wait for it, briefly."""
+    from textual.widgets import OptionList
+
+    panel = pilot.app.screen.query_one("#duplicates", OptionList)
+    for _ in range(50):
+        await pilot.pause(0.1)
+        if panel.option_count and panel.get_option_at_index(0).id != "none":
+            break
+    await settle(pilot)
+
+
+async def edit_customer(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("e")
+    await settle(pilot)
+
+
+async def labels(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("t")
+    await settle(pilot)
+
+
+async def new_label(pilot: Pilot[Any], t: Targets) -> None:
+    await labels(pilot, t)
+    await pilot.press("n", *"Dog on site")
+    await settle(pilot)
+
+
+async def label_manager(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("L")
+    await settle(pilot)
+
+
+async def installations(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("i")
+    await settle(pilot)
+
+
+async def move_installation(pilot: Pilot[Any], t: Targets) -> None:
+    await installations(pilot, t)
+    await pilot.press("v")
+    await settle(pilot)
+
+
+async def locations(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("o")
+    await settle(pilot)
+
+
+async def location_form(pilot: Pilot[Any], t: Targets) -> None:
+    await locations(pilot, t)
+    await pilot.press("e")
+    await settle(pilot)
+
+
+async def missions(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("j")
+    await settle(pilot)
+
+
+async def delete_refused(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("delete")
+    await settle(pilot)
+
+
+async def delete_confirm(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.empty_id)
+    await pilot.press("delete")
+    await settle(pilot)
+
+
+async def filter_dialog(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+
+
+async def help_screen(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("f1")
+    await settle(pilot)
+
+
+async def command_palette(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*"inst")
+    await pilot.pause(0.3)
+    await settle(pilot)
+    # The palette's input blinks: hide the cursor so the picture is stable.
+    pilot.app.screen.query_one(Input).cursor_blink = False
+
+
+STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
+    "list": list_screen,
+    "search": search,
+    "detail": detail,
+    "context_menu": context_menu,
+    "new_customer_errors": new_customer_errors,
+    "new_customer_duplicates": new_customer_duplicates,
+    "edit_customer": edit_customer,
+    "labels": labels,
+    "new_label": new_label,
+    "label_manager": label_manager,
+    "installations": installations,
+    "move_installation": move_installation,
+    "locations": locations,
+    "location_form": location_form,
+    "missions": missions,
+    "delete_refused": delete_refused,
+    "delete_confirm": delete_confirm,
+    "filter": filter_dialog,
+    "help": help_screen,
+    "command_palette": command_palette,
+}

@@ -1,0 +1,31 @@
+"""Every screen at 80x24, compared with the stored SVG (pytest --snapshot-update to accept)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+from screen_tour import STOPS, Targets
+from sqlalchemy import Engine
+from tui_support import SIZE, fill, make_app
+
+
+@pytest.fixture(autouse=True)
+def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Same picture whatever the developer's terminal says.
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    assert "NO_COLOR" not in os.environ
+
+
+@pytest.mark.parametrize("stop", list(STOPS))
+def test_screen(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
+    known = fill(sqlite_engine)
+    targets = Targets(known.busy_id, known.empty_id, known.alias_id, "chauffage dubois")
+    app = make_app(sqlite_engine, known)
+
+    async def run_before(pilot: Any) -> None:
+        await STOPS[stop](pilot, targets)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
