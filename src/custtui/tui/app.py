@@ -58,6 +58,7 @@ class CusttuiApp(App[None]):
         self.search_index: SearchIndex | None = None
         self.duplicate_index: DuplicateIndex | None = None
         self._index_lock = threading.Lock()
+        self._indexing_started = False
 
     # --- data access -----------------------------------------------------
 
@@ -88,6 +89,16 @@ class CusttuiApp(App[None]):
         from custtui.tui.screens.customer_list import CustomerListScreen
 
         self.push_screen(CustomerListScreen())
+
+    def start_indexing(self) -> None:
+        """Build the search and duplicate indexes in the background, once.
+
+        Called when the list has painted its first page: building competes
+        for the interpreter, so it must not delay the first screen.
+        """
+        if self._indexing_started:
+            return
+        self._indexing_started = True
         self.run_worker(self._build_indexes_safely, thread=True, group="indexes", name="build-indexes")
 
     def _build_indexes_safely(self) -> None:

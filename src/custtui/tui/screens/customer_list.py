@@ -152,6 +152,7 @@ class CustomerListScreen(CustomerScreen):
         self.table.forget()
         self.table.set_ids(ids, matches, keep)
         self._update_status(total)
+        self.call_after_refresh(self.custtui.start_indexing)
 
     def _update_status(self, total: int | None = None) -> None:
         status = self.query_one("#list-status", Static)
