@@ -872,6 +872,8 @@ class _Generator:
         self._moments: dict[int, datetime] = {}
         self._days_ago: dict[int, date] = {}
         self._number_pool: list[str] = []
+        self._emails_used: set[str] = set()
+        self._vats_used: set[str] = set()
 
     # -- ids, dates ---------------------------------------------------------
 
@@ -986,6 +988,10 @@ class _Generator:
                 internal_name = alias
             if rand() < 0.88:
                 vat = _vat_number(rng, country)
+                # Distinct companies never share a VAT number; only duplicates do.
+                while vat in self._vats_used:
+                    vat = _vat_number(rng, country)
+                self._vats_used.add(vat)
         # Customer number: a 6-digit ERP number, not unique, sometimes missing.
         r = rand()
         if r < 0.1:
@@ -1022,6 +1028,15 @@ class _Generator:
                 tld = country.lower() if rand() < 0.85 else rng.choice(("com", "eu"))
                 prefix = rng.choice(_MAIL_PREFIXES.get(language, _MAIL_PREFIXES[area.language]))
                 email = f"{prefix}@{_domain_part(base)}.{tld}"
+            # Distinct customers never share an address: a second "Bakkerij
+            # Peeters" gets its own mailbox, as it would in life.
+            if email in self._emails_used:
+                local, domain = email.split("@", 1)
+                suffix = 2
+                while f"{local}{suffix}@{domain}" in self._emails_used:
+                    suffix += 1
+                email = f"{local}{suffix}@{domain}"
+            self._emails_used.add(email)
         notes = None
         if rand() < 0.12:
             notes = rng.choice(_CUSTOMER_NOTES[customer_language or language])
