@@ -137,6 +137,8 @@ class CusttuiApp(App[None]):
                 return
             if self.search_index is not None:
                 self.search_index.refresh(session, customer_ids)
+                if self.search_index.needs_rebuild:  # many refreshes: start afresh (we are in a worker)
+                    self.search_index.rebuild(session)
             if self.duplicate_index is not None:
                 self.duplicate_index.refresh(session, customer_ids)
         self.call_from_thread(self._broadcast, SearchIndexReady)
