@@ -90,6 +90,7 @@ class CustomerListScreen(CustomerScreen):
         Binding("s", "sort", _("Sort"), id="list.sort"),
         Binding("f", "filter", _("Filter"), id="list.filter"),
         Binding("D", "duplicates", _("Duplicates"), id="list.duplicates", show=False),
+        Binding("M", "merges", _("Past merges"), id="list.merges", show=False),
         Binding("L", "manage_labels", _("Manage labels"), id="list.manage_labels", show=False),
         Binding("escape", "clear", _("Clear search"), id="list.clear", show=False),
     ]
@@ -150,7 +151,7 @@ class CustomerListScreen(CustomerScreen):
 
     def _show_ids(self, ids: list[int], matches: dict[int, RowMatch] | None, keep: int | None, total: int | None) -> None:
         self.table.forget()
-        self.table.set_ids(ids, matches, keep)
+        self.table.set_ids(ids, matches, keep, ranked=matches is not None)
         self._update_status(total)
         self.call_after_refresh(self.custtui.start_indexing)
 
@@ -254,10 +255,12 @@ class CustomerListScreen(CustomerScreen):
         return Offset(table.region.x + 4, row_y + 1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "manage_labels":
-            from custtui.services.auth import Permission
+        from custtui.services.auth import Permission
 
+        if action == "manage_labels":
             return True if self.custtui.can(Permission.MANAGE_LABELS) else None
+        if action in ("duplicates", "merges"):
+            return True if self.custtui.can(Permission.MERGE) else None
         return super().check_action(action, parameters)
 
     def after_delete(self, customer_id: int) -> None:
@@ -338,9 +341,14 @@ class CustomerListScreen(CustomerScreen):
         )
 
     def action_duplicates(self) -> None:
-        self.notify(
-            _("The duplicates screen is not available yet."), title=_("Duplicates"), severity="warning"
-        )
+        from custtui.tui.screens.duplicates import DuplicatesScreen
+
+        self.app.push_screen(DuplicatesScreen())
+
+    def action_merges(self) -> None:
+        from custtui.tui.screens.merge_wizard import MergesScreen
+
+        self.app.push_screen(MergesScreen())
 
     def action_manage_labels(self) -> None:
         from custtui.tui.screens.labels import LabelManagerScreen

@@ -122,6 +122,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self._ids: list[int] = []
         self._rows: dict[int, CustomerRow] = {}
         self._matches: dict[int, RowMatch] = {}
+        self._ranked = False
         self.columns = list_columns()
         self.sort_key = "name"
         self.sort_descending = False
@@ -142,10 +143,16 @@ class CustomerTable(ScrollView, can_focus=True):
             return self._ids[self.cursor]
         return None
 
-    def set_ids(self, ids: list[int], matches: dict[int, RowMatch] | None = None, keep: int | None = None) -> None:
-        """Show these customers in this order; keep the cursor on `keep` if it is among them."""
+    def set_ids(
+        self, ids: list[int], matches: dict[int, RowMatch] | None = None, keep: int | None = None, ranked: bool = False
+    ) -> None:
+        """Show these customers in this order; keep the cursor on `keep` if it is among them.
+
+        `ranked`: the order is search relevance, not the sort column.
+        """
         self._ids = ids
         self._matches = matches or {}
+        self._ranked = ranked
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         position = ids.index(keep) if keep is not None and keep in set(ids) else 0
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -290,9 +297,9 @@ class CustomerTable(ScrollView, can_focus=True):
         cells = []
         for column in self.columns:
             title = column.title
-            if column.key == "internal_name" and self._matches:
+            if column.key == "internal_name" and self._ranked:
                 title = _("Match")
-            if column.key == self.sort_key:
+            if column.key == self.sort_key and not self._ranked:
                 title += " ▼" if self.sort_descending else " ▲"
             cells.append(Text(title))
         return cells
