@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from custtui import __version__
 from custtui.cli import EXIT_DATABASE, EXIT_UNKNOWN_USER, main
-from custtui.db import make_engine, migrate
+from custtui.db import head_revision, make_engine, migrate
 from custtui.models import User
 from custtui.services.auth import list_users
 
@@ -55,7 +55,7 @@ def test_help_for_each_subcommand(command: list[str], capsys: pytest.CaptureFixt
 
 def test_migrate_creates_the_schema(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["migrate", "--db", db_url]) == 0
-    assert "Database schema at revision 0001." in capsys.readouterr().out
+    assert f"Database schema at revision {head_revision()}." in capsys.readouterr().out
 
 
 def test_database_url_from_environment(
@@ -130,4 +130,4 @@ def test_read_only_database_file(db_url: str, tmp_path: Path) -> None:
 def test_postgres_url_through_psycopg(postgres_server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     plain = postgres_server_url.replace("postgresql+psycopg://", "postgresql://")
     assert main(["migrate", "--db", plain]) == 0
-    assert "revision 0001" in capsys.readouterr().out
+    assert f"revision {head_revision()}" in capsys.readouterr().out

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Column, DateTime, Integer
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Integer
 from sqlmodel import Field, SQLModel
 
 from custtui.i18n import N_
@@ -209,3 +209,42 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=20)
     before: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     after: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+class MergeRecord(SQLModel, table=True):
+    """One applied merge of duplicate customers, with what it takes to undo it.
+
+    `plan` is the MergePlan as applied (services.merge), `undo` the rows it
+    changed with their values before and after (and, once delete_merged ran,
+    the deleted records in full). Customer ids are plain integers, not
+    foreign keys: the merged records are deleted afterwards and the history
+    stays.
+    """
+
+    __tablename__: ClassVar[str] = "merge_record"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp(index=True)
+    user_login: str = Field(max_length=64)
+    keep_id: int = Field(index=True)
+    other_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+    plan: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    undo: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    undone_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
+
+
+class DuplicateDismissal(SQLModel, table=True):
+    """A pair of customers marked "not a duplicate" (a_id < b_id).
+
+    Plain integer ids, no foreign keys: deleting a customer (customers.
+    delete_customer) must not depend on this table. A mark for a deleted
+    customer is inert; it applies again if an undone merge recreates the id.
+    """
+
+    __tablename__: ClassVar[str] = "duplicate_dismissal"
+    __table_args__ = (CheckConstraint("a_id < b_id", name="ck_duplicate_dismissal_order"),)
+
+    a_id: int = Field(primary_key=True)
+    b_id: int = Field(primary_key=True)
+    user_login: str = Field(max_length=64)
+    at: datetime = _timestamp()
