@@ -54,3 +54,24 @@ async def wait_idle(pilot, app: CusttuiApp) -> None:  # type: ignore[no-untyped-
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def fill_duplicates(engine: Engine) -> tuple[User, list[int]]:
+    """Three records of one customer: the kept one has most installations and missions."""
+    with Session(engine, expire_on_commit=False) as session:
+        office = User(login="olivier", display_name="Olivier", role="office")
+        session.add(office)
+        session.commit()
+        keep = make_customer(session, office, "Bakkerij Peeters bv", phone="+32 3 444 55 66", vat_number="BE0403170701")
+        site = make_location(session, office, keep, street="Kerkstraat", number="12", postal_code="2000", city="Antwerpen")
+        for serial in ("A-1", "A-2", "A-3"):
+            make_installation(session, office, site, serial_number=serial)
+        make_mission(session, office, keep, site, planned_on=date(2026, 1, 5))
+        typo = make_customer(session, office, "Bakkerij Peters", phone="03 444 55 66", email="info@peeters.be")
+        typo_site = make_location(session, office, typo, street="Kerkstraat", number="12", postal_code="2000", city="Antwerpen")
+        make_installation(session, office, typo_site, serial_number="B-1")
+        make_mission(session, office, typo, typo_site, planned_on=date(2025, 6, 1))
+        alias = make_customer(session, office, "Peeters Bakkerij", internal_name="Bakkerij Peeters", vat_number="BE0403170701")
+        warehouse = make_location(session, office, alias, street="Industrieweg", number="4", postal_code="2030", city="Antwerpen")
+        make_installation(session, office, warehouse, kind="ventilation", serial_number="C-1")
+    return office, [keep.id, typo.id, alias.id]  # type: ignore[list-item]

@@ -67,6 +67,40 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--revision", default="head", help=_("target revision (default: head)"))
 
+    duplicates = commands.add_parser(
+        "duplicates", parents=[common], help=_("print the clusters of probable duplicates"),
+        description=_("Find probable duplicate customers. Scores are between 0 and 1."),
+    )
+    duplicates.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    duplicates.add_argument("--min-score", type=_score, default=None, metavar="S", help=_("lowest pair score, 0 to 1 (default {default})").format(default="0.75"))
+
+    merge_cmd = commands.add_parser(
+        "merge", parents=[common], help=_("merge customers into one (office, admin)"),
+        description=_("Merge OTHER_ID... into KEEP_ID with the wizard's default choices."),
+    )
+    merge_cmd.add_argument("keep_id", type=int, metavar="KEEP_ID")
+    merge_cmd.add_argument("other_ids", type=int, nargs="+", metavar="OTHER_ID")
+    merge_cmd.add_argument("--yes", action="store_true", help=_("apply without asking"))
+
+    commands.add_parser("merges", parents=[common], help=_("list past merges"))
+    unmerge = commands.add_parser("unmerge", parents=[common], help=_("undo a merge"))
+    unmerge.add_argument("merge_id", type=int, metavar="MERGE_ID")
+
+    import_cmd = commands.add_parser(
+        "import", parents=[common], help=_("import customers from a CSV file (office, admin)"),
+        description=_(
+            "Import customers from a UTF-8 CSV file with a header. Columns: name, internal_name, customer_number, "
+            "region, language, vat, email, phone, street, number, postal_code, city, country."
+        ),
+    )
+    import_cmd.add_argument("file", metavar="FILE.csv")
+    import_cmd.add_argument("--skip-duplicates", action="store_true", help=_("do not create rows that look like an existing customer"))
+    import_cmd.add_argument("--report", metavar="REPORT.csv", help=_("write the outcome of each row to this CSV file"))
+
+    export_cmd = commands.add_parser("export", parents=[common], help=_("export all customers with labels and counts"))
+    export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export_cmd.add_argument("--output", metavar="FILE", help=_("where to write (default: standard output, CSV only)"))
+
     users = commands.add_parser("users", parents=[common], help=_("list, add and remove users (admins)"))
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     user_commands.add_parser("list", parents=[common], help=_("list users and their roles"))
@@ -78,6 +112,13 @@ def _build_parser() -> argparse.ArgumentParser:
     remove = user_commands.add_parser("remove", parents=[common], help=_("remove a user"))
     remove.add_argument("login")
     return parser
+
+
+def _score(value: str) -> float:
+    number = float(value)
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(_("must be between 0 and 1"))
+    return number
 
 
 def _positive_int(value: str) -> int:
@@ -229,12 +270,172 @@ def _cmd_users(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_duplicates(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    from custtui.services import customers
+    from custtui.services.auth import Permission, require
+    from custtui.services.duplicates import DEFAULT_MIN_SCORE, find_duplicates
+    from custtui.services.merge import dismissed_pairs
+
+    engine = _open_database(args)
+    session, user = _user_session(engine)
+    with session:
+        require(user, Permission.VIEW)
+        min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
+        clusters = find_duplicates(session, min_score=min_score, dismissed=dismissed_pairs(session))
+        ids = sorted({cid for cluster in clusters for cid in cluster.customer_ids})
+        rows = customers.customer_rows(session, ids)
+    if args.format == "json":
+        payload = {
+            "clusters": [
+                {
+                    "score": round(cluster.score, 4),
+                    "customers": [
+                        {"id": cid, "name": rows[cid].name, "customer_number": rows[cid].customer_number}
+                        for cid in cluster.customer_ids
+                    ],
+                    "pairs": [
+                        {"a": pair.a, "b": pair.b, "score": round(pair.score, 4), "reasons": [r.text for r in pair.reasons]}
+                        for pair in cluster.pairs
+                    ],
+                }
+                for cluster in clusters
+            ]
+        }
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["cluster", "cluster_score", "id", "name", "customer_number"])
+        for number, cluster in enumerate(clusters, 1):
+            for cid in cluster.customer_ids:
+                writer.writerow([number, f"{cluster.score:.4f}", cid, rows[cid].name, rows[cid].customer_number or ""])
+    else:
+        for number, cluster in enumerate(clusters, 1):
+            print(_("Cluster {n}, score {score:.2f}").format(n=number, score=cluster.score))
+            for cid in cluster.customer_ids:
+                print(f"  #{cid:<8} {rows[cid].name}  {rows[cid].customer_number or ''}")
+            for pair in cluster.pairs:
+                print(f"    #{pair.a} ~ #{pair.b} {pair.score:.2f}: " + ", ".join(r.text for r in pair.reasons))
+        print(_("{n} clusters.").format(n=len(clusters)), file=sys.stderr)
+    return 0
+
+
+def _cmd_merge(args: argparse.Namespace) -> int:
+    from custtui.services import merge
+
+    engine = _open_database(args)
+    session, user = _user_session(engine)
+    with session:
+        plan = merge.plan_merge(session, user, [args.keep_id, *args.other_ids], keep_id=args.keep_id)
+        preview = plan.preview()
+        print(
+            _(
+                "Keep #{keep} {name}: {installations} installations and {missions} missions move, "
+                "{added} locations added, {mapped} matched, {fields} fields changed, {labels} labels added."
+            ).format(
+                keep=plan.keep_id,
+                name=plan.names[plan.keep_id],
+                installations=preview.installations_moved,
+                missions=preview.missions_moved,
+                added=preview.locations_added,
+                mapped=preview.locations_mapped,
+                fields=preview.fields_changed,
+                labels=preview.labels_added,
+            )
+        )
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError(_("Not applied: add --yes to merge without a question."), EXIT_REFUSED)
+            if input(_("Apply this merge? [y/N] ")).strip().lower() not in ("y", "yes", "j", "ja", "o", "oui"):
+                print(_("Not applied."))
+                return EXIT_REFUSED
+        session.rollback()
+        merge_id = merge.apply_merge(session, user, plan)
+        session.commit()
+    print(_("Merged as merge {id}; undo with: custtui unmerge {id}").format(id=merge_id))
+    return 0
+
+
+def _cmd_merges(args: argparse.Namespace) -> int:
+    from custtui.i18n import format_datetime
+    from custtui.services import merge
+
+    engine = _open_database(args)
+    session, user = _user_session(engine)
+    with session:
+        for item in merge.list_merges(session):
+            undone = _(" (undone)") if item.undone else ""
+            others = ", ".join(f"#{cid} {name}" for cid, name in zip(item.other_ids, item.other_names, strict=False))
+            print(f"{item.id:>5}  {format_datetime(item.at)}  {item.user_login:<10} #{item.keep_id} {item.keep_name} <- {others}{undone}")
+    return 0
+
+
+def _cmd_unmerge(args: argparse.Namespace) -> int:
+    from custtui.services import merge
+
+    engine = _open_database(args)
+    session, user = _user_session(engine)
+    with session:
+        merge.undo_merge(session, user, args.merge_id)
+        session.commit()
+    print(_("Merge {id} undone.").format(id=args.merge_id))
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from custtui.services import transfer
+
+    engine = _open_database(args)
+    session, user = _user_session(engine)
+    session.close()
+    try:
+        report = transfer.import_customers(engine, user, args.file, skip_duplicates=args.skip_duplicates)
+    except FileNotFoundError as error:
+        raise CliError(_("No such file: {path}").format(path=error.filename or args.file), EXIT_REFUSED) from error
+    if args.report:
+        transfer.write_report(report, args.report)
+    for row in report.rows:
+        if row.status != "created":
+            print(f"{row.line:>6}  {row.status:<10} {row.message}", file=sys.stderr)
+    print(
+        _("{created} created ({duplicates} likely duplicates), {skipped} skipped, {errors} errors.").format(
+            created=report.created, duplicates=report.duplicates, skipped=report.skipped, errors=report.errors
+        )
+    )
+    return 0 if report.errors == 0 else EXIT_REFUSED
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from custtui.services import transfer
+
+    engine = _open_database(args)
+    session, user = _user_session(engine)
+    with session:
+        if args.output:
+            count = transfer.export_customers(session, user, args.output, format=args.format)
+            print(_("{n} customers written to {path}.").format(n=count, path=args.output), file=sys.stderr)
+        else:
+            if args.format == "xlsx":
+                raise CliError(_("An xlsx export needs --output FILE."), EXIT_REFUSED)
+            transfer.export_customers(session, user, sys.stdout.buffer, format="csv")
+    return 0
+
+
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: _cmd_run,
     "run": _cmd_run,
     "demo": _cmd_demo,
     "migrate": _cmd_migrate,
     "users": _cmd_users,
+    "duplicates": _cmd_duplicates,
+    "merge": _cmd_merge,
+    "merges": _cmd_merges,
+    "unmerge": _cmd_unmerge,
+    "import": _cmd_import,
+    "export": _cmd_export,
 }
 
 

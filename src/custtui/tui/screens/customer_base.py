@@ -33,6 +33,7 @@ class CustomerScreen(Screen[Any]):
         Binding("j", "missions", _("Missions"), id="customer.missions", show=False),
         Binding("t", "labels", _("Labels"), id="customer.labels", show=False),
         Binding("delete", "delete", _("Delete"), id="customer.delete", show=False),
+        Binding("g", "merge", _("Merge with…"), id="customer.merge", show=False),
     ]
 
     @property
@@ -56,6 +57,8 @@ class CustomerScreen(Screen[Any]):
         if action in _CUSTOMER_ACTIONS and self.current_customer_id() is None:
             return None  # shown, but dim
         if action == "delete" and not self.custtui.can(Permission.DELETE):
+            return None
+        if action == "merge" and not self.custtui.can(Permission.MERGE):
             return None
         return True
 
@@ -97,11 +100,21 @@ class CustomerScreen(Screen[Any]):
             self.app.push_screen(LabelPickerScreen(customer_id))
 
     def action_merge(self) -> None:
-        self.notify(
-            _("Merging arrives with the duplicates screen; it is not available yet."),
-            title=_("Merge"),
-            severity="warning",
-        )
+        """Merge with…: pick the other records by search, then the wizard."""
+        from custtui.tui.screens.merge_wizard import MergePickerScreen, MergeWizardScreen
+
+        customer_id = self.current_customer_id()
+        if customer_id is None:
+            return
+        if not self.custtui.can(Permission.MERGE):
+            self.notify(_("Your role may not merge customers."), severity="warning")
+            return
+
+        def picked(others: list[int] | None) -> None:
+            if others:
+                self.app.push_screen(MergeWizardScreen([customer_id, *others]))
+
+        self.app.push_screen(MergePickerScreen(customer_id, self.current_customer_name()), picked)
 
     def action_menu(self) -> None:
         customer_id = self.current_customer_id()

@@ -1,0 +1,209 @@
+"""D: clusters of probable duplicates, side by side; merge one, or mark "not a duplicate"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from custtui.i18n import _, format_number
+from custtui.services import customers, locations
+from custtui.services.auth import Permission
+from custtui.tui.messages import CustomersChanged
+from custtui.tui.screens.customer_detail import address_line
+from custtui.tui.text import plain, safe
+from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+
+
+class DuplicatesScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", _("Back"), id="duplicates.back"),
+        Binding("g,enter", "merge", _("Merge…"), id="duplicates.merge"),
+        Binding("x", "dismiss_pair", _("Not a duplicate"), id="duplicates.dismiss"),
+        Binding("r", "rescan", _("Rescan"), id="duplicates.rescan"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clusters: list[Any] = []
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="dup-status")
+        yield OptionList(id="dup-clusters")
+        with VerticalScroll(id="dup-compare"):
+            yield Static(id="dup-members")
+            yield Static(id="dup-reasons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Duplicates")
+        self.query_one("#dup-clusters", OptionList).focus()
+        self.action_rescan()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("merge", "dismiss_pair"):
+            if not self.custtui.can(Permission.MERGE):
+                return None
+            return True if self.current() is not None else None
+        return True
+
+    # --- scanning ------------------------------------------------------
+
+    def action_rescan(self) -> None:
+        self.query_one("#dup-status", Static).update(Text(_("Looking for duplicates…"), style="italic"))
+        self._scan()
+
+    @work(thread=True, exclusive=True, group="duplicates-scan")
+    def _scan(self) -> None:
+        from custtui.services.duplicates import find_duplicates
+        from custtui.services.merge import dismissed_pairs
+
+        stages = {"load": _("reading"), "block": _("grouping"), "score": _("scoring"), "cluster": _("clustering")}
+        worker = get_current_worker()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise RuntimeError("cancelled")
+            share = f" {done * 100 // total} %" if total else ""
+            self.app.call_from_thread(
+                self.query_one("#dup-status", Static).update,
+                Text(_("Looking for duplicates: {stage}{share}").format(stage=stages.get(stage, stage), share=share), style="italic"),
+            )
+
+        with self.custtui.db() as session:
+            clusters = find_duplicates(session, dismissed=dismissed_pairs(session), progress=progress)
+            ids = sorted({cid for cluster in clusters for cid in cluster.customer_ids})
+            rows = customers.customer_rows(session, ids)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, clusters, rows)
+
+    def _show(self, clusters: list[Any], rows: dict[int, Any]) -> None:
+        self.clusters = [c for c in clusters if all(cid in rows for cid in c.customer_ids)]
+        self._rows = rows
+        listing = self.query_one("#dup-clusters", OptionList)
+        highlighted = listing.highlighted
+        listing.clear_options()
+        for index, cluster in enumerate(self.clusters):
+            names = [rows[cid].name for cid in cluster.customer_ids]
+            prompt = Text(f"{round(cluster.score * 100):>3} %  ", style="bold")
+            prompt.append(safe(names[0]))
+            if len(names) > 1:
+                prompt.append("  " + _("+ {n} more").format(n=len(names) - 1), style="italic")
+            listing.add_option(Option(prompt, id=str(index)))
+        status = self.query_one("#dup-status", Static)
+        if not self.clusters:
+            status.update(Text(_("No probable duplicates found."), style="italic"))
+            self.query_one("#dup-members", Static).update("")
+            self.query_one("#dup-reasons", Static).update("")
+        else:
+            status.update(
+                Text(_("{n} groups of probable duplicates, most likely first").format(n=format_number(len(self.clusters))))
+            )
+            listing.highlighted = min(highlighted or 0, len(self.clusters) - 1)
+        self.refresh_bindings()
+
+    def current(self) -> Any | None:
+        listing = self.query_one("#dup-clusters", OptionList)
+        if listing.highlighted is None or not self.clusters:
+            return None
+        return self.clusters[listing.highlighted]
+
+    @on(OptionList.OptionHighlighted, "#dup-clusters")
+    def _highlighted(self) -> None:
+        cluster = self.current()
+        if cluster is None:
+            return
+        self._compare(cluster)
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#dup-clusters")
+    def _selected(self) -> None:
+        self.action_merge()
+
+    def _compare(self, cluster: Any) -> None:
+        with self.custtui.db() as session:
+            records = {cid: customers.get_customer(session, cid) for cid in cluster.customer_ids}
+            sites = {cid: locations.locations_of(session, cid) for cid in cluster.customer_ids}
+        table = Table(expand=True, show_edge=False, pad_edge=False, box=None, padding=(0, 1))
+        table.add_column("", style="bold", no_wrap=True, width=8)
+        for cid in cluster.customer_ids:
+            table.add_column(Text(f"#{cid}", style="bold"), overflow="fold", ratio=1)
+        rows = self._rows
+
+        def line(title: str, values: list[Text]) -> None:
+            table.add_row(title, *values)
+
+        line(_("Name"), [plain(records[c].name, style="bold") for c in cluster.customer_ids])
+        line(_("Alias"), [plain(records[c].internal_name) for c in cluster.customer_ids])
+        line(_("Number"), [plain(records[c].customer_number) for c in cluster.customer_ids])
+        line(_("VAT"), [plain(records[c].vat_number) for c in cluster.customer_ids])
+        line(_("Phone"), [plain(records[c].phone) for c in cluster.customer_ids])
+        line(_("E-mail"), [plain(records[c].email) for c in cluster.customer_ids])
+        line(_("Address"), [plain("\n".join(address_line(s) for s in sites[c][:2])) for c in cluster.customer_ids])
+        line(
+            _("Linked"),
+            [
+                Text(_("{i} inst. {m} jobs").format(i=rows[c].installations, m=rows[c].missions))
+                for c in cluster.customer_ids
+            ],
+        )
+        self.query_one("#dup-members", Static).update(table)
+        reasons = Text()
+        for pair in cluster.pairs:
+            reasons.append(f"#{pair.a} ~ #{pair.b}  {round(pair.score * 100)} %: ", style="bold")
+            reasons.append(", ".join(reason.text for reason in pair.reasons) + "\n")
+        self.query_one("#dup-reasons", Static).update(reasons)
+
+    # --- actions -------------------------------------------------------
+
+    def action_merge(self) -> None:
+        cluster = self.current()
+        if cluster is None:
+            return
+        from custtui.tui.screens.merge_wizard import MergeWizardScreen
+
+        self.app.push_screen(MergeWizardScreen(list(cluster.customer_ids)))
+
+    def action_dismiss_pair(self) -> None:
+        cluster = self.current()
+        if cluster is None:
+            return
+        from custtui.services import merge
+
+        def dismiss(pair_key: str | None) -> None:
+            if not pair_key:
+                return
+            a, b = (int(part) for part in pair_key.split("-"))
+            if self.custtui.attempt(lambda s: merge.dismiss_pair(s, self.custtui.user, a, b) or True):
+                self.notify(_("Marked as not a duplicate; this pair is not shown again."))
+                self.action_rescan()
+
+        if len(cluster.pairs) == 1:
+            pair = cluster.pairs[0]
+            dismiss(f"{pair.a}-{pair.b}")
+            return
+        items = [
+            MenuItem(f"{pair.a}-{pair.b}", f"#{pair.a} ~ #{pair.b}  {round(pair.score * 100)} %") for pair in cluster.pairs
+        ]
+        self.app.push_screen(ContextMenu(items, self.query_one("#dup-compare").region.offset), dismiss)
+
+    def on_customers_changed(self, message: CustomersChanged) -> None:
+        if self.is_attached:
+            self.action_rescan()
+
+    def action_back(self) -> None:
+        self.dismiss()

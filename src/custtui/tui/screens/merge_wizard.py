@@ -1,0 +1,479 @@
+"""The merge wizard: keep, fields, locations, moves, preview, apply; and past merges with undo.
+
+The wizard only shows the plan (services.merge.MergePlan) and edits its
+choices; the merge itself is one transaction in the service.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+from textual.worker import get_current_worker
+
+from custtui.i18n import _, format_datetime, ngettext
+from custtui.services import customers, installations, merge, missions
+from custtui.services.errors import DomainError
+from custtui.tui.screens.customer_form import field_titles
+from custtui.tui.text import plain, safe
+from custtui.tui.widgets.dialogs import ConfirmDialog
+
+STEPS = ("keep", "fields", "locations", "moves", "preview", "done")
+
+
+def step_titles() -> dict[str, str]:
+    return {
+        "keep": _("1/5 The record to keep"),
+        "fields": _("2/5 Field values"),
+        "locations": _("3/5 Locations"),
+        "moves": _("4/5 What moves"),
+        "preview": _("5/5 Preview"),
+        "done": _("Merged"),
+    }
+
+
+def step_hints() -> dict[str, str]:
+    return {
+        "keep": _("enter: keep this record · n: next · escape: cancel"),
+        "fields": _("enter: take this value · n: next · b: back"),
+        "locations": _("enter: choose where this location goes · n: next · b: back"),
+        "moves": _("n: next · b: back"),
+        "preview": _("a: apply the merge (one transaction) · b: back"),
+        "done": _("d: delete the emptied records · u: undo · escape: close"),
+    }
+
+
+class MergeWizardScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "next", _("Next"), id="wizard.next"),
+        Binding("b", "back", _("Back"), id="wizard.back"),
+        Binding("a", "apply", _("Apply"), id="wizard.apply"),
+        Binding("d", "delete_emptied", _("Delete emptied"), id="wizard.delete"),
+        Binding("u", "undo", _("Undo"), id="wizard.undo"),
+        Binding("escape", "cancel", _("Cancel"), id="wizard.cancel"),
+    ]
+
+    def __init__(self, customer_ids: list[int]) -> None:
+        super().__init__()
+        self.customer_ids = customer_ids
+        self.plan: Any = None
+        self.step = "keep"
+        self.merge_id: int | None = None
+        self.deleted = False
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="wizard-step")
+        yield OptionList(id="wizard-options")
+        yield Static(id="wizard-info")
+        yield Static(id="wizard-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Merge")
+        try:
+            with self.custtui.db() as session:
+                self.plan = merge.plan_merge(session, self.custtui.user, self.customer_ids)
+        except DomainError as error:
+            self.notify(error.message, severity="error", timeout=10)
+            self.dismiss()
+            return
+        self.render_step()
+        self.query_one(OptionList).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = {
+            "next": self.step in ("keep", "fields", "locations", "moves"),
+            "back": self.step in ("fields", "locations", "moves", "preview"),
+            "apply": self.step == "preview",
+            "delete_emptied": self.step == "done" and not self.deleted,
+            "undo": self.step == "done",
+        }
+        if action in allowed:
+            return True if allowed[action] else False
+        return True
+
+    # --- rendering -----------------------------------------------------
+
+    def render_step(self) -> None:
+        self.query_one("#wizard-step", Static).update(Text(step_titles()[self.step], style="bold"))
+        self.query_one("#wizard-hint", Static).update(Text(step_hints()[self.step], style="italic"))
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        info = self.query_one("#wizard-info", Static)
+        info.update("")
+        getattr(self, f"_render_{self.step}")(listing, info)
+        listing.display = listing.option_count > 0
+        first = next((i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled), None)
+        listing.highlighted = first
+        self.refresh_bindings()
+
+    def _customer_label(self, customer_id: int) -> str:
+        return safe(self.plan.names.get(customer_id, f"#{customer_id}"))
+
+    def _kept_name(self) -> str:
+        """The kept record's name as it will be (or is) after the merge."""
+        return safe(self.plan.chosen_values().get("name", self.plan.names.get(self.plan.keep_id, "")))
+
+    def _render_keep(self, listing: OptionList, info: Static) -> None:
+        for customer_id in [self.plan.keep_id, *self.plan.other_ids]:
+            locations_n, installations_n, missions_n = self.plan.counts[customer_id]
+            mark = "● " if customer_id == self.plan.keep_id else "○ "
+            prompt = Text(mark, style="bold")
+            prompt.append(self._customer_label(customer_id), style="bold" if customer_id == self.plan.keep_id else "")
+            prompt.append(f"  #{customer_id}\n    ")
+            prompt.append(
+                " · ".join(
+                    (
+                        ngettext("{n} location", "{n} locations", locations_n).format(n=locations_n),
+                        ngettext("{n} installation", "{n} installations", installations_n).format(n=installations_n),
+                        ngettext("{n} mission", "{n} missions", missions_n).format(n=missions_n),
+                    )
+                ),
+                style="italic",
+            )
+            listing.add_option(Option(prompt, id=f"keep:{customer_id}"))
+        info.update(Text(_("Preselected: the record with the most installations and missions."), style="dim"))
+
+    def _render_fields(self, listing: OptionList, info: Static) -> None:
+        titles = field_titles()
+        if not self.plan.fields:
+            info.update(Text(_("All records have the same values."), style="italic"))
+        for choice in self.plan.fields:
+            listing.add_option(Option(Text(titles.get(choice.field, choice.field), style="bold underline"), disabled=True))
+            for customer_id, value in choice.values.items():
+                chosen = customer_id == choice.chosen_from
+                prompt = Text(("● " if chosen else "○ "), style="bold")
+                prompt.append(plain(value) if value not in (None, "") else Text(_("(empty)"), style="dim"))
+                prompt.append(f"  #{customer_id}", style="dim")
+                listing.add_option(Option(prompt, id=f"field:{choice.field}:{customer_id}"))
+        labels_added = len(self.plan.labels_added)
+        if labels_added:
+            info.update(
+                Text(ngettext("{n} label is added to the kept record.", "{n} labels are added to the kept record.", labels_added).format(n=labels_added))
+            )
+
+    def _render_locations(self, listing: OptionList, info: Static) -> None:
+        if not self.plan.locations:
+            info.update(Text(_("The other records have no locations."), style="italic"))
+        for match in self.plan.locations:
+            heading = Text(safe(match.address), style="bold")
+            heading.append("  " + _("of #{id}").format(id=match.customer_id), style="dim")
+            listing.add_option(Option(heading, disabled=True))
+            for target_id, address, score in match.candidates:
+                chosen = match.target_id == target_id
+                prompt = Text(("● " if chosen else "○ ") + "→ ", style="bold")
+                prompt.append(safe(address))
+                prompt.append(f"  {round(score)} %", style="dim")
+                listing.add_option(Option(prompt, id=f"loc:{match.location_id}:{target_id}"))
+            new = Text(("● " if match.target_id is None else "○ ") + "→ ", style="bold")
+            new.append(_("add to the kept record as a new location"), style="italic")
+            listing.add_option(Option(new, id=f"loc:{match.location_id}:new"))
+
+    def _render_moves(self, listing: OptionList, info: Static) -> None:
+        with self.custtui.db() as session:
+            inst = Counter(
+                location.id for cid in self.plan.other_ids for _i, location, _b in installations.installations_of_customer(session, cid)
+            )
+            jobs = Counter(location.id for cid in self.plan.other_ids for _m, location in missions.missions_of_customer(session, cid))
+        table = Table(expand=True, box=None, show_edge=False, padding=(0, 1))
+        table.add_column(_("From"), ratio=1, overflow="fold")
+        table.add_column(_("To"), ratio=1, overflow="fold")
+        table.add_column(_("Inst."), justify="right", width=5)
+        table.add_column(_("Jobs"), justify="right", width=5)
+        addresses = {tid: addr for m in self.plan.locations for tid, addr, _s in m.candidates}
+        for match in self.plan.locations:
+            target = safe(addresses.get(match.target_id, "")) if match.target_id is not None else _("(new location)")
+            table.add_row(plain(match.address), Text(target), str(inst.get(match.location_id, 0)), str(jobs.get(match.location_id, 0)))
+        keep = Text(_("Everything moves to: "))
+        keep.append(self._kept_name(), style="bold")
+        info.update(_GroupRenderable(keep, table))
+
+    def _render_preview(self, listing: OptionList, info: Static) -> None:
+        preview = self.plan.preview()
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", style="bold")
+        table.add_column()
+        rows = [
+            (preview.locations_added, _("locations added to the kept record")),
+            (preview.locations_mapped, _("locations matched to a kept location")),
+            (preview.installations_moved, _("installations moved")),
+            (preview.missions_moved, _("missions moved")),
+            (preview.fields_changed, _("fields changed on the kept record")),
+            (preview.labels_added, _("labels added")),
+            (preview.records_marked, _("records marked ERROR, left empty")),
+        ]
+        for count, what in rows:
+            table.add_row(str(count), what)
+        head = Text(_("Keep: "))
+        head.append(self._kept_name(), style="bold")
+        self.query_one("#wizard-info", Static).update(_GroupRenderable(head, table))
+
+    def _render_done(self, listing: OptionList, info: Static) -> None:
+        text = Text(_("Merged into "))
+        text.append(self._kept_name(), style="bold")
+        text.append(".\n")
+        if self.deleted:
+            text.append(_("The emptied records were deleted. Undo still restores them."))
+        else:
+            text.append(_("The other records are marked ERROR and empty; delete them with d."))
+        text.append("\n" + _("Merge number {id}: undo with u here, or later from the merges list.").format(id=self.merge_id))
+        info.update(text)
+
+    # --- choices -------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#wizard-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        key = event.option.id or ""
+        kind, _sep, rest = key.partition(":")
+        if kind == "keep":
+            keep_id = int(rest)
+            if keep_id != self.plan.keep_id:
+                with self.custtui.db() as session:
+                    self.plan = merge.replan_keep(session, self.custtui.user, self.plan, keep_id)
+            self.render_step()
+        elif kind == "field":
+            field, customer_id = rest.rsplit(":", 1)
+            self.plan.choose_field(field, int(customer_id))
+            self._rerender_keeping(event.option_index)
+        elif kind == "loc":
+            location_id, target = rest.split(":")
+            self.plan.map_location(int(location_id), None if target == "new" else int(target))
+            self._rerender_keeping(event.option_index)
+
+    def _rerender_keeping(self, index: int) -> None:
+        self.render_step()
+        self.query_one(OptionList).highlighted = index
+
+    # --- navigation ----------------------------------------------------
+
+    def action_next(self) -> None:
+        index = STEPS.index(self.step)
+        if self.step in ("keep", "fields", "locations", "moves"):
+            self.step = STEPS[index + 1]
+            self.render_step()
+
+    def action_back(self) -> None:
+        index = STEPS.index(self.step)
+        if 0 < index < STEPS.index("done"):
+            self.step = STEPS[index - 1]
+            self.render_step()
+
+    def action_apply(self) -> None:
+        if self.step != "preview":
+            return
+        affected = [self.plan.keep_id, *self.plan.other_ids]
+        try:
+            with self.custtui.db() as session:
+                self.merge_id = merge.apply_merge(session, self.custtui.user, self.plan)
+        except DomainError as error:
+            self.notify(error.message, severity="error", timeout=10)
+            return
+        self.step = "done"
+        self.render_step()
+        self.notify(_("Merge applied."))
+        self.custtui.customers_changed(affected)
+
+    def action_delete_emptied(self) -> None:
+        if self.step != "done" or self.merge_id is None or self.deleted:
+            return
+        count = len(self.plan.other_ids)
+        merge_id = self.merge_id
+
+        def confirmed(choice: str | None) -> None:
+            if choice != "yes":
+                return
+            deleted = self.custtui.attempt(lambda s: merge.delete_merged(s, self.custtui.user, merge_id))
+            if deleted is not None:
+                self.deleted = True
+                self.notify(ngettext("{n} record deleted.", "{n} records deleted.", len(deleted)).format(n=len(deleted)))
+                self.custtui.customers_changed(list(deleted))
+                self.render_step()
+
+        self.app.push_screen(
+            ConfirmDialog(
+                _("Delete the emptied records"),
+                ngettext("Delete the {n} record marked ERROR?", "Delete the {n} records marked ERROR?", count).format(n=count),
+                _("Delete"),
+                danger=True,
+            ),
+            confirmed,
+        )
+
+    def action_undo(self) -> None:
+        if self.merge_id is None:
+            return
+        merge_id = self.merge_id
+        if self.custtui.attempt(lambda s: merge.undo_merge(s, self.custtui.user, merge_id) or True):
+            self.notify(_("Merge undone."))
+            self.custtui.customers_changed([self.plan.keep_id, *self.plan.other_ids])
+            self.dismiss()
+
+    def action_cancel(self) -> None:
+        self.dismiss()
+
+
+class _GroupRenderable:
+    """Two renderables one above the other (a heading and a table)."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = parts
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        for part in self.parts:
+            yield part
+            yield Text("")
+
+
+class MergePickerScreen(ModalScreen[list[int] | None]):
+    """"Merge with…": pick the other records by search; returns their ids."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Cancel"), id="merge_pick.cancel"),
+        Binding("ctrl+s", "done", _("Continue"), id="merge_pick.done"),
+    ]
+
+    def __init__(self, customer_id: int, name: str) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.customer_name = name
+        self.picked: dict[int, str] = {}
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="merge-pick", classes="dialog"):
+            yield Static(Text(_("Merge with ")) + plain(self.customer_name, style="bold"), classes="dialog-title")
+            yield Input(id="merge-search", compact=True, placeholder=_("type to find the other records"), select_on_focus=False)
+            yield SelectionList[int](id="merge-hits")
+            yield Static(_("space: pick · ctrl+s: continue · escape: cancel"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Changed, "#merge-search")
+    def _typed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @work(thread=True, exclusive=True, group="merge-pick")
+    def _search(self, query: str) -> None:
+        index = self.custtui.search_index
+        hits = [] if index is None or not query.strip() else index.search(query, limit=10)
+        ids = [hit.customer_id for hit in hits if hit.customer_id != self.customer_id]
+        with self.custtui.db() as session:
+            rows = customers.customer_rows(session, ids)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, [(cid, rows[cid].name) for cid in ids if cid in rows])
+
+    def _show(self, hits: list[tuple[int, str]]) -> None:
+        listing = self.query_one(SelectionList)
+        listing.clear_options()
+        shown = set()
+        for cid, name in hits:
+            listing.add_option(Selection(Text(safe(name)) + Text(f"  #{cid}", style="dim"), cid, cid in self.picked))
+            shown.add(cid)
+        for cid, name in self.picked.items():
+            if cid not in shown:
+                listing.add_option(Selection(Text(safe(name)) + Text(f"  #{cid}", style="dim"), cid, True))
+        if listing.option_count:
+            listing.highlighted = 0
+
+    @on(Input.Submitted, "#merge-search")
+    def _to_list(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    @on(SelectionList.SelectionToggled)
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        cid = int(event.selection.value)
+        if cid in event.selection_list.selected:
+            self.picked[cid] = str(event.selection.prompt).split("  #")[0]
+        else:
+            self.picked.pop(cid, None)
+
+    def action_done(self) -> None:
+        if not self.picked:
+            self.notify(_("Pick at least one other record (space)."), severity="warning")
+            return
+        self.dismiss(list(self.picked))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MergesScreen(Screen[None]):
+    """Past merges, newest first; u undoes one."""
+
+    BINDINGS = [
+        Binding("escape", "back", _("Back"), id="merges.back"),
+        Binding("u", "undo", _("Undo merge"), id="merges.undo"),
+    ]
+
+    @property
+    def custtui(self) -> Any:
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield OptionList(id="merges")
+        yield Static(id="merges-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = _("Merges")
+        self.reload()
+        self.query_one(OptionList).focus()
+
+    def reload(self) -> None:
+        with self.custtui.db() as session:
+            done = merge.list_merges(session)
+        listing = self.query_one(OptionList)
+        listing.clear_options()
+        for item in done:
+            prompt = Text(f"#{item.id}  {format_datetime(item.at)}  {safe(item.user_login)}\n", style="dim" if item.undone else "")
+            prompt.append("  " + _("kept") + " ", style="italic")
+            prompt.append(safe(item.keep_name), style="bold")
+            prompt.append("  ←  " + ", ".join(safe(name) for name in item.other_names))
+            if item.undone:
+                prompt.append("  " + _("(undone)"), style="italic")
+            listing.add_option(Option(prompt, id=str(item.id), disabled=item.undone))
+        self.query_one("#merges-empty", Static).update(
+            Text(_("No merges yet."), style="italic") if not done else ""
+        )
+        first = next((i for i in range(listing.option_count) if not listing.get_option_at_index(i).disabled), None)
+        listing.highlighted = first
+
+    def action_undo(self) -> None:
+        listing = self.query_one(OptionList)
+        if listing.highlighted is None:
+            return
+        merge_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
+
+        def confirmed(choice: str | None) -> None:
+            if choice == "yes" and self.custtui.attempt(lambda s: merge.undo_merge(s, self.custtui.user, merge_id) or True):
+                self.notify(_("Merge undone."))
+                self.custtui.customers_changed(None)
+                self.reload()
+
+        self.app.push_screen(
+            ConfirmDialog(_("Undo merge"), _("Restore the records exactly as they were before merge {id}?").format(id=merge_id), _("Undo")),
+            confirmed,
+        )
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,423 @@
+"""Import from CSV and export to CSV/XLSX (both backends)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from helpers import make_customer, make_installation, make_location, make_mission
+from openpyxl import load_workbook
+from sqlalchemy import Engine, text
+from sqlmodel import Session, select
+
+from custtui.models import Building, Customer, Location, User
+from custtui.services import labels, locations, transfer
+from custtui.services.duplicates import DEFAULT_MIN_SCORE
+from custtui.services.errors import PermissionDenied
+from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow
+
+VAT_A = "BE0403170701"  # valid check digits
+VAT_B = "BE0765432146"
+BAD_VAT = "BE0403170702"  # fails its check digits
+
+HEADER = "name,internal_name,customer_number,region,language,vat,email,phone,street,number,postal_code,city,country"
+
+
+def _csv(*lines: str, header: str = HEADER) -> io.BytesIO:
+    return io.BytesIO(("\n".join((header, *lines)) + "\n").encode("utf-8"))
+
+
+def _customers(engine: Engine) -> dict[str, Customer]:
+    with Session(engine) as s:
+        return {c.name: c for c in s.exec(select(Customer))}
+
+
+def _locations(engine: Engine, customer_id: int) -> list[Location]:
+    with Session(engine) as s:
+        return list(s.exec(select(Location).where(Location.customer_id == customer_id).order_by(Location.id)))
+
+
+def _orphans(engine: Engine) -> list[str]:
+    """Customers without a location: an import row cut in half would leave one."""
+    with Session(engine) as s:
+        with_location = set(s.exec(select(Location.customer_id)))
+        return [c.name for c in s.exec(select(Customer)) if c.id not in with_location]
+
+
+def _statuses(report: ImportReport) -> list[tuple[int, str]]:
+    return [(row.line, row.status) for row in report.rows]
+
+
+# --- Import -------------------------------------------------------------------
+
+
+def test_good_file_creates_customers_and_locations(engine: Engine, office: User) -> None:
+    source = _csv(
+        "Bakkerij Peeters,Peeters bakker,C-001,BE-VLG,nl,BE 0403.170.701,info@peeters.be,+32 3 123 45 67,"
+        "Kerkstraat,12,2000,Antwerpen,BE",
+        "Boulangerie Dubois,,,,fr,,,,Rue Haute,5,1000,Bruxelles,",  # region from the postal code
+        "De Vries Installatie,,,,NL,,,,Damrak,1,1012 LG,Amsterdam,nl",  # region from the country
+        "Janssens,,,BE-WAL,,,,,,,,,",  # no address: no location
+    )
+    report = transfer.import_customers(engine, office, source)
+
+    assert _statuses(report) == [(2, "created"), (3, "created"), (4, "created"), (5, "created")]
+    assert (report.created, report.duplicates, report.skipped, report.errors) == (4, 0, 0, 0)
+    found = _customers(engine)
+    assert [row.customer_id for row in report.rows] == [found[n].id for n in (
+        "Bakkerij Peeters", "Boulangerie Dubois", "De Vries Installatie", "Janssens")]  # fmt: skip
+    assert report.rows[0].message == f"Created as customer {found['Bakkerij Peeters'].id}."
+
+    peeters = found["Bakkerij Peeters"]
+    assert (
+        peeters.internal_name, peeters.customer_number, peeters.region_code, peeters.language,
+        peeters.vat_number, peeters.email, peeters.phone,
+    ) == ("Peeters bakker", "C-001", "BE-VLG", "nl", VAT_A, "info@peeters.be", "+32 3 123 45 67")  # fmt: skip
+    [location] = _locations(engine, peeters.id)
+    assert (location.street, location.number, location.postal_code, location.city, location.country) == (
+        "Kerkstraat", "12", "2000", "Antwerpen", "BE")  # fmt: skip
+    with Session(engine) as s:
+        assert s.exec(select(Building).where(Building.location_id == location.id)).first() is not None
+
+    assert found["Boulangerie Dubois"].region_code == "BE-BRU"
+    assert found["Boulangerie Dubois"].internal_name is None
+    assert _locations(engine, found["Boulangerie Dubois"].id)[0].region_code == "BE-BRU"
+    assert (found["De Vries Installatie"].region_code, found["De Vries Installatie"].language) == ("NL", "nl")
+    assert _locations(engine, found["De Vries Installatie"].id)[0].country == "NL"
+    assert found["Janssens"].region_code == "BE-WAL"
+    assert _locations(engine, found["Janssens"].id) == []
+
+
+def test_semicolons_bom_any_case_and_order_from_a_path(engine: Engine, admin: User, tmp_path: Path) -> None:
+    path = tmp_path / "klanten.csv"
+    path.write_bytes(
+        "\ufeffPostal_Code;Name;City;Street;Number;VAT\n"
+        '9000;Café "De Zwaan";Gent;Veldstraat;5;\n'
+        "4000;Électricité Liégeoise; Liège ;Rue Féronstrée;10;BE0765432146\n".encode()
+    )
+    report = transfer.import_customers(engine, admin, path)
+    assert _statuses(report) == [(2, "created"), (3, "created")]
+    found = _customers(engine)
+    assert found['Café "De Zwaan"'].region_code == "BE-VLG"
+    liege = found["Électricité Liégeoise"]
+    assert (liege.region_code, liege.vat_number) == ("BE-WAL", VAT_B)
+    assert _locations(engine, liege.id)[0].city == "Liège"
+
+
+def test_bad_rows_are_reported_and_good_rows_saved(engine: Engine, office: User) -> None:
+    source = _csv(
+        "Good One,,,BE-VLG,,,,,Kerkstraat,1,2000,Antwerpen,BE",
+        ",,,BE-VLG,,,,,Kerkstraat,2,2000,Antwerpen,BE",  # line 3: no name
+        f"Bad Vat,,,BE-VLG,,{BAD_VAT},,,Kerkstraat,3,2000,Antwerpen,BE",
+        "Bad Region,,,XX,,,,,Kerkstraat,4,2000,Antwerpen,BE",
+        "Evil \x1b[31mRed,,,BE-VLG,,,,,Kerkstraat,5,2000,Antwerpen,BE",
+        "No Region,,,,,,,,Dorpsstraat,6,,Ergens,BE",  # nothing suggests a region
+        "Two Problems,,,BE-VLG,xx,,not-an-email,,,,,,",
+        "Good Two,,,,,,,,Veldstraat,7,9000,Gent,BE",
+    )
+    report = transfer.import_customers(engine, office, source)
+
+    assert _statuses(report) == [
+        (2, "created"), (3, "error"), (4, "error"), (5, "error"), (6, "error"), (7, "error"), (8, "error"),
+        (9, "created"),
+    ]  # fmt: skip
+    assert (report.created, report.errors) == (2, 6)
+    messages = {row.line: row.message for row in report.rows}
+    assert messages[3] == "Not imported. name: Name is required."
+    assert messages[4] == "Not imported. vat: This Belgian VAT number fails its check digits."
+    assert messages[5] == "Not imported. region: Unknown region: XX."
+    assert messages[6] == "Not imported. name: Control characters are not allowed."
+    assert messages[7] == "Not imported. region: Region is required."
+    assert "language: Language must be one of" in messages[8]
+    assert "email: Not an e-mail address" in messages[8]
+    assert all(row.customer_id is None for row in report.rows if row.status == "error")
+    assert sorted(_customers(engine)) == ["Good One", "Good Two"]
+    assert _orphans(engine) == []
+
+
+def test_row_shape_problems_and_multiline_cells_keep_line_numbers(engine: Engine, office: User) -> None:
+    source = io.BytesIO(
+        b"name,notes,region,street,city,\n"
+        b'"Multi",  "first line\nsecond line",BE-VLG,Kerkstraat,Antwerpen,\n'
+        b"\n"  # blank lines are skipped, not reported
+        b"Too Many,,BE-VLG,Kerkstraat,Antwerpen,,surplus\n"
+        b"Unnamed Column,,BE-VLG,Kerkstraat,Antwerpen,value\n"
+        b"Short,,BE-VLG\n"
+    )
+    report = transfer.import_customers(engine, office, source)
+    assert _statuses(report) == [(2, "created"), (5, "error"), (6, "error"), (7, "created")]
+    assert report.rows[1].message == "Not imported. This row has 7 fields, the header names 6."
+    assert "column 6" in report.rows[2].message
+    assert _customers(engine)["Multi"].notes == "first line\nsecond line"
+
+
+def test_unknown_column_refuses_the_whole_file(engine: Engine, office: User) -> None:
+    source = _csv("Peeters,BE-VLG,x,y", header="name,region,colour,Shoe Size")
+    with pytest.raises(ImportFileError) as refused:
+        transfer.import_customers(engine, office, source)
+    assert refused.value.message.startswith("Unknown columns: colour, shoe size.")
+    assert _customers(engine) == {}
+
+
+def test_file_without_name_column_or_with_a_column_twice_is_refused(engine: Engine, office: User) -> None:
+    with pytest.raises(ImportFileError, match="no column 'name'"):
+        transfer.import_customers(engine, office, _csv("BE-VLG", header="region"))
+    with pytest.raises(ImportFileError, match="Column name appears more than once"):
+        transfer.import_customers(engine, office, _csv("a,b", header="name,Name"))
+
+
+def test_file_that_is_not_utf8_is_refused_before_anything_is_written(engine: Engine, office: User) -> None:
+    source = io.BytesIO("name;region\nGood;BE-VLG\nCafé;BE-VLG\n".encode("cp1252"))
+    with pytest.raises(ImportFileError, match=r"not UTF-8 text \(line 3\)"):
+        transfer.import_customers(engine, office, source)
+    assert _customers(engine) == {}
+
+
+def test_unseekable_stream_stops_at_the_first_line_that_is_not_utf8(engine: Engine, office: User) -> None:
+    class Pipe(io.BytesIO):
+        def seekable(self) -> bool:
+            return False
+
+    seen: list[tuple[int, int | None]] = []
+    source = Pipe("name;region\nGood;BE-VLG\nCafé;BE-VLG\nLater;BE-VLG\n".encode("cp1252"))
+    report = transfer.import_customers(engine, office, source, progress=lambda done, total: seen.append((done, total)))
+    assert _statuses(report) == [(2, "created"), (3, "error")]
+    assert "The rest of the file was not imported." in report.rows[1].message
+    assert seen == [(1, None)]
+    assert sorted(_customers(engine)) == ["Good"]
+
+
+def test_progress_counts_rows_against_the_total(engine: Engine, office: User) -> None:
+    seen: list[tuple[int, int | None]] = []
+    source = _csv("A,,,BE-VLG", ",,,BE-VLG", "C,,,BE-VLG")
+    transfer.import_customers(engine, office, source, progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_duplicate_of_an_existing_customer(engine: Engine, session: Session, office: User) -> None:
+    existing = make_customer(session, office, "Bakkerij Peeters", vat_number=VAT_A)
+    make_location(session, office, existing, street="Kerkstraat", number="12", postal_code="2000", city="Antwerpen")
+    row = f"Bakkerij Peeters BV,,,BE-VLG,,{VAT_A},,,Kerkstraat,12,2000,Antwerpen,BE"
+
+    report = transfer.import_customers(engine, office, _csv(row, "Someone Else,,,BE-VLG,,,,,Veldstraat,1,9000,Gent,BE"))
+    assert _statuses(report) == [(2, "duplicate"), (3, "created")]
+    duplicate = report.rows[0]
+    assert duplicate.duplicate_of == existing.id
+    assert duplicate.score is not None and duplicate.score >= DEFAULT_MIN_SCORE
+    assert duplicate.customer_id is not None and duplicate.customer_id != existing.id
+    assert f"likely duplicate of customer {existing.id}" in duplicate.message
+    assert "same VAT" in duplicate.message
+    assert (report.created, report.duplicates) == (2, 1)
+    assert len(_customers(engine)) == 3
+
+    skipped = transfer.import_customers(engine, office, _csv(row), skip_duplicates=True)
+    assert _statuses(skipped) == [(2, "skipped")]
+    assert skipped.rows[0].customer_id is None
+    assert skipped.rows[0].duplicate_of in (existing.id, duplicate.customer_id)
+    assert (skipped.created, skipped.skipped) == (0, 1)
+    assert len(_customers(engine)) == 3
+
+
+def test_duplicate_within_the_same_file(engine: Engine, office: User) -> None:
+    source = _csv(
+        f"Verwarming Janssens,,,,,{VAT_B},info@janssens-verwarming.be,,Molenstraat,8,3000,Leuven,BE",
+        "Totally Different,,,,,,,,Stationsstraat,99,8000,Brugge,BE",
+        f"Verwarming Janssens NV,,,,,{VAT_B},,,Molenstraat,8,3000,Leuven,BE",
+    )
+    report = transfer.import_customers(engine, office, source)
+    assert _statuses(report) == [(2, "created"), (3, "created"), (4, "duplicate")]
+    assert report.rows[2].duplicate_of == report.rows[0].customer_id
+
+    again = _csv(f"Verwarming Janssens,,,,,{VAT_B},,,Molenstraat,8,3000,Leuven,BE", "Verwarming Janssens,,,BE-VLG")
+    skipped = transfer.import_customers(engine, office, again, skip_duplicates=True)
+    assert [row.status for row in skipped.rows] == ["skipped", "skipped"]
+
+
+@pytest.mark.parametrize("crash", [RuntimeError, KeyboardInterrupt])
+def test_crash_midway_never_leaves_half_a_row(
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, crash: type[BaseException]
+) -> None:
+    real_add_location = locations.add_location
+    calls = 0
+
+    def add_location_crashing_on_the_third_row(*args: object, **kwargs: object) -> Location:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise crash("disk on fire")
+        return real_add_location(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(locations, "add_location", add_location_crashing_on_the_third_row)
+    source = _csv(*(f"Customer {n},,,,,,,,Straat,{n},2000,Antwerpen,BE" for n in range(1, 6)))
+
+    if crash is KeyboardInterrupt:
+        # Not the row's fault: the import stops; the rows before it stay, the current one goes whole.
+        with pytest.raises(KeyboardInterrupt):
+            transfer.import_customers(engine, office, source)
+        assert sorted(_customers(engine)) == ["Customer 1", "Customer 2"]
+    else:
+        report = transfer.import_customers(engine, office, source)
+        assert _statuses(report) == [(2, "created"), (3, "created"), (4, "error"), (5, "created"), (6, "created")]
+        assert report.rows[2].message == "Not imported: unexpected error (disk on fire)."
+        assert sorted(_customers(engine)) == ["Customer 1", "Customer 2", "Customer 4", "Customer 5"]
+    assert _orphans(engine) == []
+    for customer in _customers(engine).values():
+        assert len(_locations(engine, customer.id)) == 1
+
+
+def test_cancel_from_progress_keeps_the_rows_done(engine: Engine, office: User) -> None:
+    def cancel_after_two(done: int, total: int | None) -> None:
+        if done == 2:
+            raise InterruptedError("cancelled")
+
+    source = _csv(*(f"Customer {n},,,,,,,,Straat,{n},2000,Antwerpen,BE" for n in range(1, 5)))
+    with pytest.raises(InterruptedError):
+        transfer.import_customers(engine, office, source, progress=cancel_after_two)
+    assert sorted(_customers(engine)) == ["Customer 1", "Customer 2"]
+
+
+def test_technician_may_not_import(engine: Engine, technician: User) -> None:
+    with pytest.raises(PermissionDenied):
+        transfer.import_customers(engine, technician, _csv("Peeters,,,BE-VLG"))
+    assert _customers(engine) == {}
+
+
+def test_write_report(tmp_path: Path) -> None:
+    report = ImportReport()
+    report.add(ImportRow(2, "created", 7, None, None, "Created as customer 7."))
+    report.add(ImportRow(3, "duplicate", 8, 7, 0.91234, "Created as customer 8; likely duplicate of customer 7."))
+    report.add(ImportRow(4, "error", None, None, None, 'Not imported. name: "quoted", comma'))
+    path = tmp_path / "report.csv"
+    transfer.write_report(report, path)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows == [
+        ["line", "status", "customer_id", "duplicate_of", "score", "message"],
+        ["2", "created", "7", "", "", "Created as customer 7."],
+        ["3", "duplicate", "8", "7", "0.9123", "Created as customer 8; likely duplicate of customer 7."],
+        ["4", "error", "", "", "", 'Not imported. name: "quoted", comma'],
+    ]
+    assert (report.created, report.duplicates, report.errors) == (2, 1, 1)
+
+
+# --- Export -------------------------------------------------------------------
+
+
+def _export_fixture(session: Session, user: User) -> tuple[Customer, Customer]:
+    peeters = make_customer(
+        session, user, "Bakkerij Peeters", internal_name="Peeters bakker", customer_number="C-001",
+        language="nl", vat_number=VAT_A, email="info@peeters.be", phone="03 123 45 67", notes="Dog.\nRing twice.",
+    )  # fmt: skip
+    main = make_location(session, user, peeters, street="Kerkstraat", number="12", postal_code="2000", city="Antwerpen")
+    second = make_location(session, user, peeters, street="Veldstraat", number="1", postal_code="9000", city="Gent")
+    installation = make_installation(session, user, main)
+    make_installation(session, user, second, serial_number="S-2")
+    make_mission(session, user, peeters, main, installation_ids=[installation.id])
+    for name in ("VIP", "attention: dog"):
+        label = labels.create_label(session, user, name)
+        labels.assign_label(session, user, peeters.id, label.id)
+    session.commit()
+    bare = make_customer(session, user, '=HYPERLINK("x"), "quoted"', region_code="BE-BRU")
+    return peeters, bare
+
+
+def _expected_rows(peeters: Customer, bare: Customer) -> list[list[str]]:
+    return [
+        [
+            str(peeters.id), "Bakkerij Peeters", "Peeters bakker", "C-001", "BE-VLG", "nl", VAT_A, "info@peeters.be",
+            "03 123 45 67", "Dog.\nRing twice.", "Kerkstraat", "12", "2000", "Antwerpen", "BE", "attention: dog, VIP",
+            "2", "2", "1",
+        ],
+        [str(bare.id), '=HYPERLINK("x"), "quoted"', "", "", "BE-BRU"] + [""] * 10 + ["", "0", "0", "0"],
+    ]  # fmt: skip
+
+
+def test_export_csv_has_every_customer_with_labels_counts_and_main_address(
+    session: Session, technician: User, admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    peeters, bare = _export_fixture(session, admin)
+    monkeypatch.setattr(transfer, "EXPORT_PAGE_SIZE", 1)  # several pages
+    out = io.BytesIO()
+    assert transfer.export_customers(session, technician, out) == 2  # technicians may view, so export
+    rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8"), newline="")))
+    assert rows[0] == list(EXPORT_COLUMNS)
+    assert rows[1:] == _expected_rows(peeters, bare)
+    assert not out.closed
+
+
+def test_export_xlsx_has_the_same_rows(session: Session, admin: User, tmp_path: Path) -> None:
+    peeters, bare = _export_fixture(session, admin)
+    path = tmp_path / "customers.xlsx"
+    assert transfer.export_customers(session, admin, path, format="xlsx") == 2
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    values = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == list(EXPORT_COLUMNS)
+    assert values[1:] == _expected_rows(peeters, bare)
+    assert sheet.cell(row=3, column=2).data_type == "s"  # "=HYPERLINK..." stays text, not a formula
+    assert isinstance(sheet.cell(row=2, column=1).value, int)
+
+    stream = io.BytesIO()
+    assert transfer.export_customers(session, admin, stream, format="xlsx") == 2
+    assert load_workbook(io.BytesIO(stream.getvalue())).active.max_row == 3  # type: ignore[union-attr]
+
+
+def test_export_of_an_empty_database_is_the_header(session: Session, admin: User) -> None:
+    out = io.BytesIO()
+    assert transfer.export_customers(session, admin, out) == 0
+    assert out.getvalue().decode() == ",".join(EXPORT_COLUMNS) + "\r\n"
+    with pytest.raises(ValueError):
+        transfer.export_customers(session, admin, io.BytesIO(), format="pdf")
+
+
+# --- Round trip ---------------------------------------------------------------
+
+_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone", "notes")
+_ADDRESS = ("street", "number", "postal_code", "city", "country")
+
+
+def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
+    """Every customer's fields and its main location's address, sorted."""
+    result = []
+    with Session(engine) as s:
+        for customer in s.exec(select(Customer)):
+            main = s.exec(select(Location).where(Location.customer_id == customer.id).order_by(Location.id)).first()
+            address = tuple(getattr(main, name) for name in _ADDRESS) if main else None
+            result.append((*(getattr(customer, name) for name in _FIELDS), address))
+    return sorted(result, key=repr)
+
+
+def _empty(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in ("building", "location", "customer_label", "label", "audit_event", "customer"):
+            connection.execute(text(f"DELETE FROM {table}"))
+
+
+def test_round_trip_keeps_every_field(engine: Engine, session: Session, admin: User, tmp_path: Path) -> None:
+    peeters = make_customer(
+        session, admin, "Bakkerij Peeters", internal_name="Peeters, bakker", customer_number="007",
+        language="nl", vat_number=VAT_A, email="info@peeters.be", phone="+32 3 123 45 67", notes='Say "hi";\nthen ring.',
+    )  # fmt: skip
+    make_location(session, admin, peeters, street="Kerkstraat", number="12 bus 3", postal_code="2000", city="Antwerpen")
+    make_location(session, admin, peeters, street="Veldstraat", number="1", postal_code="9000", city="Gent")
+    dubois = make_customer(session, admin, "Électricité Dubois", region_code="BE-WAL", language="fr", vat_number=VAT_B)
+    make_location(session, admin, dubois, street="Rue de l'Église", number="5", postal_code="4000", city="Liège")
+    nl = make_customer(session, admin, "De Vries", region_code="NL", email="jan@devries.nl")
+    make_location(session, admin, nl, street="Damrak", number="1", postal_code="1012 LG", city="Amsterdam", country="NL")
+    make_customer(session, admin, "Nobody Home", region_code="BE-BRU", phone="02/123.45.67")
+    label = labels.create_label(session, admin, "VIP")
+    labels.assign_label(session, admin, peeters.id, label.id)
+    session.commit()
+    before = _snapshot(engine)
+
+    path = tmp_path / "export.csv"
+    assert transfer.export_customers(session, admin, path) == 4
+    session.close()
+    _empty(engine)
+    assert _snapshot(engine) == []
+
+    report = transfer.import_customers(engine, admin, path)
+    assert [row.status for row in report.rows] == ["created"] * 4, report.rows
+    assert _snapshot(engine) == before
