@@ -74,7 +74,12 @@ async def new_customer_duplicates(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
     await pilot.press("n")
     await settle(pilot)
+    for _ in range(100):  # the duplicate index builds in the background
+        if getattr(pilot.app, "duplicate_index", None) is not None:
+            break
+        await pilot.pause(0.05)
     await pilot.press(*t.alias_query)
+    await pilot.pause(0.5)  # past the debounce: only the last query's answer counts
     await until_duplicates_shown(pilot)
 
 
@@ -179,6 +184,36 @@ async def command_palette(pilot: Pilot[Any], t: Targets) -> None:
     pilot.app.screen.query_one(Input).cursor_blink = False
 
 
+async def duplicates(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("D")
+    await settle(pilot)
+
+
+async def merge_keep(pilot: Pilot[Any], t: Targets) -> None:
+    await duplicates(pilot, t)
+    await pilot.press("g")
+    await settle(pilot)
+
+
+async def merge_fields(pilot: Pilot[Any], t: Targets) -> None:
+    await merge_keep(pilot, t)
+    await pilot.press("n")
+    await settle(pilot)
+
+
+async def merge_locations(pilot: Pilot[Any], t: Targets) -> None:
+    await merge_fields(pilot, t)
+    await pilot.press("n")
+    await settle(pilot)
+
+
+async def merge_preview(pilot: Pilot[Any], t: Targets) -> None:
+    await merge_locations(pilot, t)
+    await pilot.press("n", "n")
+    await settle(pilot)
+
+
 STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "list": list_screen,
     "search": search,
@@ -200,4 +235,9 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "filter": filter_dialog,
     "help": help_screen,
     "command_palette": command_palette,
+    "duplicates": duplicates,
+    "merge_keep": merge_keep,
+    "merge_fields": merge_fields,
+    "merge_locations": merge_locations,
+    "merge_preview": merge_preview,
 }

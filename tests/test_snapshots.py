@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from screen_tour import STOPS, Targets
 from sqlalchemy import Engine
-from tui_support import SIZE, fill, make_app
+from tui_support import SIZE, fill, fill_duplicates, make_app
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +22,7 @@ def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("stop", list(STOPS))
 def test_screen(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
     known = fill(sqlite_engine)
+    fill_duplicates(sqlite_engine)
     targets = Targets(known.busy_id, known.empty_id, known.alias_id, "chauffage dubois")
     app = make_app(sqlite_engine, known)
 

@@ -126,13 +126,15 @@ class CustomerDetailScreen(CustomerScreen):
             fields.add_row(name, value)
         self.query_one("#detail-fields", Static).update(fields)
 
-        region_text = Text(_("Region") + ": ", style="bold")
+        region_text = Text()
+        region_text.append(_("Region") + ": ", style="bold")
         region_text.append(f"{regions.display_name(region) if region else customer.region_code} ({customer.region_code})")
         if region is not None and region.regulation_note:
             region_text.append("\n" + regions.regulation_note(region), style="italic")
         self.query_one("#detail-region", Static).update(region_text)
 
-        sites_text = Text(_("Locations") + "\n", style="bold")
+        sites_text = Text()
+        sites_text.append(_("Locations") + "\n", style="bold")
         if not sites:
             sites_text.append(_("No locations yet (press o to add one)."), style="italic")
         for site in sites:
@@ -143,7 +145,8 @@ class CustomerDetailScreen(CustomerScreen):
             sites_text.append(f"  [{site.region_code}]\n", style="dim")
         self.query_one("#detail-locations", Static).update(sites_text)
 
-        missions_text = Text(_("Last missions") + "\n", style="bold")
+        missions_text = Text()
+        missions_text.append(_("Last missions") + "\n", style="bold")
         if not recent:
             missions_text.append(_("No missions."), style="italic")
         for mission, _location in recent:
@@ -153,7 +156,10 @@ class CustomerDetailScreen(CustomerScreen):
             missions_text.append(safe(mission.technician) + "\n")
         self.query_one("#detail-missions", Static).update(missions_text)
 
-        notes = Text(_("Notes") + "\n", style="bold") + multiline(customer.notes) if customer.notes else Text("")
+        notes = Text()
+        if customer.notes:
+            notes.append(_("Notes") + "\n", style="bold")
+            notes.append_text(multiline(customer.notes))
         self.query_one("#detail-notes", Static).update(notes)
 
     def on_customers_changed(self, message: CustomersChanged) -> None:

@@ -300,7 +300,7 @@ class CustomerFormScreen(Screen[int | None]):
             self.query_one("#duplicates-hint", Static).display = False
             return
         for match, row in found:
-            prompt = Text(f"{round(match.score * 100):>3} % ", style="bold")
+            prompt = Text.assemble((f"{round(match.score * 100):>3} % ", "bold"))
             prompt.append(safe(row.name))
             reasons = ", ".join(reason.text for reason in match.reasons)
             prompt.append("\n    " + reasons, style="italic")

@@ -99,7 +99,7 @@ class DuplicatesScreen(Screen[None]):
         listing.clear_options()
         for index, cluster in enumerate(self.clusters):
             names = [rows[cid].name for cid in cluster.customer_ids]
-            prompt = Text(f"{round(cluster.score * 100):>3} %  ", style="bold")
+            prompt = Text.assemble((f"{round(cluster.score * 100):>3} %  ", "bold"))
             prompt.append(safe(names[0]))
             if len(names) > 1:
                 prompt.append("  " + _("+ {n} more").format(n=len(names) - 1), style="italic")

@@ -214,7 +214,7 @@ class InstallationsScreen(CustomerSubScreen):
         for installation, location, building in rows:
             if (location.id, building.id) != group:
                 group = (location.id, building.id)
-                heading = Text("▸ ", style="bold")
+                heading = Text.assemble(("▸ ", "bold"))
                 heading.append(safe(location.name or address_line(location)), style="bold")
                 heading.append(" / " + safe(building.name), style="italic")
                 listing.add_option(Option(heading, id=f"{GROUP_PREFIX}{location.id}-{building.id}", disabled=True))

@@ -133,7 +133,7 @@ class MergeWizardScreen(Screen[None]):
         for customer_id in [self.plan.keep_id, *self.plan.other_ids]:
             locations_n, installations_n, missions_n = self.plan.counts[customer_id]
             mark = "● " if customer_id == self.plan.keep_id else "○ "
-            prompt = Text(mark, style="bold")
+            prompt = Text.assemble((mark, "bold"))
             prompt.append(self._customer_label(customer_id), style="bold" if customer_id == self.plan.keep_id else "")
             prompt.append(f"  #{customer_id}\n    ")
             prompt.append(
@@ -157,7 +157,7 @@ class MergeWizardScreen(Screen[None]):
             listing.add_option(Option(Text(titles.get(choice.field, choice.field), style="bold underline"), disabled=True))
             for customer_id, value in choice.values.items():
                 chosen = customer_id == choice.chosen_from
-                prompt = Text(("● " if chosen else "○ "), style="bold")
+                prompt = Text.assemble((("● " if chosen else "○ "), "bold"))
                 prompt.append(plain(value) if value not in (None, "") else Text(_("(empty)"), style="dim"))
                 prompt.append(f"  #{customer_id}", style="dim")
                 listing.add_option(Option(prompt, id=f"field:{choice.field}:{customer_id}"))
@@ -171,16 +171,16 @@ class MergeWizardScreen(Screen[None]):
         if not self.plan.locations:
             info.update(Text(_("The other records have no locations."), style="italic"))
         for match in self.plan.locations:
-            heading = Text(safe(match.address), style="bold")
+            heading = Text.assemble((safe(match.address), "bold"))
             heading.append("  " + _("of #{id}").format(id=match.customer_id), style="dim")
             listing.add_option(Option(heading, disabled=True))
             for target_id, address, score in match.candidates:
                 chosen = match.target_id == target_id
-                prompt = Text(("● " if chosen else "○ ") + "→ ", style="bold")
+                prompt = Text.assemble((("● " if chosen else "○ ") + "→ ", "bold"))
                 prompt.append(safe(address))
                 prompt.append(f"  {round(score)} %", style="dim")
                 listing.add_option(Option(prompt, id=f"loc:{match.location_id}:{target_id}"))
-            new = Text(("● " if match.target_id is None else "○ ") + "→ ", style="bold")
+            new = Text.assemble((("● " if match.target_id is None else "○ ") + "→ ", "bold"))
             new.append(_("add to the kept record as a new location"), style="italic")
             listing.add_option(Option(new, id=f"loc:{match.location_id}:new"))
 

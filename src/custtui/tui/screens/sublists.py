@@ -74,7 +74,7 @@ class CustomerSubScreen(Screen[None]):
             if self.is_current:
                 self.dismiss()
             return
-        title = Text(self.title_text() + " · ", style="bold")
+        title = Text.assemble((self.title_text() + " · ", "bold"))
         title.append(safe(name))
         self.query_one("#sub-title", Static).update(title)
         self.sub_title = safe(name)

@@ -257,7 +257,7 @@ class CustomerTable(ScrollView, can_focus=True):
     def _cells(self, row: CustomerRow) -> list[Text]:
         match = self._matches.get(row.id)
         second = (
-            Text(f"{match.field_title}: ", style="italic") + Text(safe(match.text))
+            Text.assemble((f"{match.field_title}: ", "italic"), safe(match.text))
             if match
             else Text(safe(row.internal_name))
         )
