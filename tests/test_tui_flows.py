@@ -380,8 +380,7 @@ async def test_search_by_alias_and_with_a_typo(sqlite_engine: Engine) -> None:
         await pilot.press("ctrl+u", *"broeck van den")
         await wait_idle(pilot, app)
         assert table.ids[0] == known.busy_id
-        await pilot.press("enter")  # into the list
-        await pilot.press("enter")  # open the first hit
+        await pilot.press("enter")  # opens the best hit
         await wait_idle(pilot, app)
         assert isinstance(app.screen, CustomerDetailScreen)
         assert app.screen.customer_id == known.busy_id

@@ -232,7 +232,10 @@ class CustomerListScreen(CustomerScreen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
+        # Type, enter: open the best hit. Down goes into the list instead.
         self.table.focus()
+        if self.search_text and self.table.customer_id is not None:
+            self.table.action_select()
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         # Down from the search box goes into the list, as in any search field.
