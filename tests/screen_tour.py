@@ -79,18 +79,15 @@ async def new_customer_duplicates(pilot: Pilot[Any], t: Targets) -> None:
             break
         await pilot.pause(0.05)
     await pilot.press(*t.alias_query)
-    await pilot.pause(0.5)  # past the debounce: only the last query's answer counts
     await until_duplicates_shown(pilot)
 
 
 async def until_duplicates_shown(pilot: Pilot[Any]) -> None:
-    """The panel fills after a debounce and a worker: wait for it, briefly."""
-    from textual.widgets import OptionList
-
-    panel = pilot.app.screen.query_one("#duplicates", OptionList)
-    for _ in range(50):
+    """The panel fills after a debounce and a worker: wait for the answer to what is typed now."""
+    form = pilot.app.screen
+    for _ in range(100):
         await pilot.pause(0.1)
-        if panel.option_count and panel.get_option_at_index(0).id != "none":
+        if form.duplicates_shown_for == form.values():  # type: ignore[attr-defined]
             break
     await settle(pilot)
 

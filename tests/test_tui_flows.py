@@ -7,6 +7,7 @@ import io
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import Input, OptionList, SelectionList, Static
+from screen_tour import until_duplicates_shown
 from tui_support import SIZE, fill, make_app, wait_idle
 
 from custtui.models import Customer, CustomerLabel, Installation, Label, Location
@@ -397,8 +398,7 @@ async def test_duplicate_warning_while_creating(sqlite_engine: Engine) -> None:
         await pilot.press(*"Jan Van den Broek")
         form.query_one("#phone", Input).focus()
         await pilot.press(*"09 222 33 44")
-        await pilot.pause(0.4)  # the debounce
-        await wait_idle(pilot, app)
+        await until_duplicates_shown(pilot)
         panel = form.query_one("#duplicates", OptionList)
         first = panel.get_option_at_index(0)
         assert first.id == str(known.busy_id)

@@ -21,6 +21,7 @@ from custtui.services import customers, locations, regions
 from custtui.services.customers import CustomerInput
 from custtui.services.errors import ConflictError, DomainError, ValidationError
 from custtui.services.locations import LocationInput
+from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.text import plain, safe
 
 # Wait this long after the last keystroke before looking for duplicates.
@@ -96,7 +97,7 @@ class ConflictScreen(ModalScreen[str | None]):
         self.dismiss("cancel")
 
 
-class CustomerFormScreen(Screen[int | None]):
+class CustomerFormScreen(EditScreen):
     """Returns the saved customer's id, or None when cancelled."""
 
     BINDINGS = [
@@ -110,11 +111,10 @@ class CustomerFormScreen(Screen[int | None]):
         self.customer_id = customer_id
         self._initial_name = initial_name
         self._version: int | None = None
-        self._initial: dict[str, str] = {}
         self._region_chosen = False
         self._debounce: Timer | None = None
+        self.duplicates_shown_for: dict[str, str] | None = None
         self._main_location_id: int | None = None
-        self._saved = False
 
     @property
     def custtui(self) -> Any:
@@ -210,10 +210,6 @@ class CustomerFormScreen(Screen[int | None]):
                 result[field] = widget.value  # type: ignore[attr-defined]
         return result
 
-    @property
-    def has_unsaved_changes(self) -> bool:
-        return bool(self._initial) and not self._saved and self.values() != self._initial
-
     def _customer_input(self, values: dict[str, str]) -> CustomerInput:
         return CustomerInput(**{field: values[field] for field in CUSTOMER_FIELDS})
 
@@ -277,22 +273,24 @@ class CustomerFormScreen(Screen[int | None]):
     def _find_duplicates(self, values: dict[str, str]) -> None:
         index = self.custtui.duplicate_index
         if index is None or not any(values[f].strip() for f in _WATCHED_FOR_DUPLICATES):
-            self.app.call_from_thread(self._show_duplicates, [])
+            self.app.call_from_thread(self._show_duplicates, [], values)
             return
         from custtui.services.duplicates import DraftCustomer
 
         draft = DraftCustomer(**{f: values[f] for f in ("name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS)})
         matches = index.likely_duplicates(draft, limit=5, exclude_id=self.customer_id)
         if not matches:
-            self.app.call_from_thread(self._show_duplicates, [])
+            self.app.call_from_thread(self._show_duplicates, [], values)
             return
         with self.custtui.db() as session:
             rows = customers.customer_rows(session, [m.customer_id for m in matches])
         found = [(m, rows[m.customer_id]) for m in matches if m.customer_id in rows]
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_duplicates, found)
+            self.app.call_from_thread(self._show_duplicates, found, values)
 
-    def _show_duplicates(self, found: list[tuple[Any, Any]]) -> None:
+    def _show_duplicates(self, found: list[tuple[Any, Any]], values: dict[str, str] | None = None) -> None:
+        # What the panel answers for: tests and screenshots wait for the last keystroke's answer.
+        self.duplicates_shown_for = values
         panel = self.query_one("#duplicates", OptionList)
         panel.clear_options()
         if not found:
@@ -425,23 +423,6 @@ class CustomerFormScreen(Screen[int | None]):
                 self.notify(_("The form now shows the saved version."))
 
         self.app.push_screen(ConflictScreen(conflict), chosen)
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved_changes:
-            self.dismiss(None)
-            return
-        from custtui.tui.widgets.dialogs import ConfirmDialog
-
-        def answer(choice: str | None) -> None:
-            if choice == "yes":
-                self._saved = True
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(_("Discard your edits?"), _("What you typed here is not saved."), _("Discard"), danger=True),
-            answer,
-        )
-
 
 def _country_of(region_code: str) -> str:
     return region_code.split("-")[0] if region_code else "BE"

@@ -19,6 +19,7 @@ from custtui.services.errors import ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.screens.customer_detail import address_line
 from custtui.tui.screens.sublists import CustomerSubScreen
+from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.text import plain, safe
 
 LOCATION_FIELDS = ("name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes")
@@ -39,7 +40,7 @@ def location_titles() -> dict[str, str]:
     }
 
 
-class LocationFormScreen(Screen[int | None]):
+class LocationFormScreen(EditScreen):
     """Add or edit one location; returns its id when saved."""
 
     BINDINGS = [
@@ -52,8 +53,6 @@ class LocationFormScreen(Screen[int | None]):
         self.customer_id = customer_id
         self.location_id = location_id
         self._region_chosen = location_id is not None
-        self._initial: dict[str, str] = {}
-        self._saved = False
 
     @property
     def custtui(self) -> Any:
@@ -102,10 +101,6 @@ class LocationFormScreen(Screen[int | None]):
                 result[field] = widget.value  # type: ignore[attr-defined]
         return result
 
-    @property
-    def has_unsaved_changes(self) -> bool:
-        return bool(self._initial) and not self._saved and self.values() != self._initial
-
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
@@ -145,20 +140,6 @@ class LocationFormScreen(Screen[int | None]):
         self.notify(_("Location saved."))
         self.custtui.customers_changed([self.customer_id])
         self.dismiss(saved)
-
-    def action_cancel(self) -> None:
-        if not self.has_unsaved_changes:
-            self.dismiss(None)
-            return
-        from custtui.tui.widgets.dialogs import ConfirmDialog
-
-        def answer(choice: str | None) -> None:
-            if choice == "yes":
-                self._saved = True
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmDialog(_("Discard your edits?"), _("What you typed here is not saved."), _("Discard"), danger=True), answer)
-
 
 class LocationsScreen(CustomerSubScreen):
     BINDINGS = [

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from custtui.i18n import _
@@ -93,4 +95,35 @@ class ConfirmDialog(ChoiceDialog):
             body,
             [("no", _("Cancel"), "default"), ("yes", confirm_label, "error" if danger else "primary")],
             focus="no" if danger else "yes",
+        )
+
+
+class EditScreen(Screen[Any]):
+    """A form: knows whether it holds unsaved edits, and asks before dropping them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, str] = {}
+        self._saved = False
+
+    def values(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return bool(self._initial) and not self._saved and self.values() != self._initial
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved_changes:
+            self.dismiss(None)
+            return
+
+        def answer(choice: str | None) -> None:
+            if choice == "yes":
+                self._saved = True
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(_("Discard your edits?"), _("What you typed here is not saved."), _("Discard"), danger=True),
+            answer,
         )
