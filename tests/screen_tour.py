@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from custtui.tui.widgets.customer_table import CustomerTable
 
@@ -30,6 +29,9 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     # Toasts come and go with time; a screenshot shows the screen, not them.
     pilot.app.clear_notifications()
+    # A blinking cursor is on or off by chance: keep it steady.
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
     await pilot.pause()
 
 
@@ -177,8 +179,6 @@ async def command_palette(pilot: Pilot[Any], t: Targets) -> None:
     await pilot.press(*"inst")
     await pilot.pause(0.3)
     await settle(pilot)
-    # The palette's input blinks: hide the cursor so the picture is stable.
-    pilot.app.screen.query_one(Input).cursor_blink = False
 
 
 async def duplicates(pilot: Pilot[Any], t: Targets) -> None:
