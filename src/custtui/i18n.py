@@ -95,6 +95,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations.ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word whose meaning depends on where it stands ("Number": house or customer)."""
+    return _translations.pgettext(context, message)
+
+
 def format_locale(language: str | None = None) -> Locale:
     return Locale.parse(_FORMAT_LOCALES[language or _current_language])
 

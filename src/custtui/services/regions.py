@@ -18,6 +18,30 @@ REGION_NAMES = {
     "DE": N_("Germany"),
 }
 
+# The notes as the first migration stored them: marked here so that they are
+# translated; a note an admin changed is shown as written.
+REGULATION_NOTES = (
+    N_(
+        "Flemish heating decree: periodic maintenance by a certified technician "
+        "(gas every 2 years, oil every year); EPB rules for new installations."
+    ),
+    N_(
+        "Brussels PEB heating rules: periodic check by an approved boiler technician "
+        "(gas every 3 years, oil every year); diagnosis for boilers older than 15 years."
+    ),
+    N_(
+        "Walloon decree on heating systems: periodic check by an approved technician "
+        "(gas every 3 years, oil every year), certificate left with the customer."
+    ),
+    N_("CO certification for work on gas appliances; F-gas certified technicians for heat pumps and air conditioning."),
+    N_("Yearly maintenance and emission measurement of boilers; heat pumps under the F-gas regulation."),
+    N_(
+        "Yearly boiler maintenance with a maintenance certificate; heat pumps "
+        "4-70 kW every 2 years; F-gas capacity certificate for refrigerants."
+    ),
+    N_("Emission checks by the district chimney sweep (1. BImSchV); GEG rules for new heating systems."),
+)
+
 # Belgian postal code ranges (inclusive) and their region.
 _BELGIAN_RANGES = (
     (1000, 1299, "BE-BRU"),

@@ -16,7 +16,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import LANGUAGES, _, language_name
+from custtui.i18n import LANGUAGES, _, language_name, pgettext
 from custtui.services import customers, locations, regions
 from custtui.services.customers import CustomerInput
 from custtui.services.errors import ConflictError, DomainError, ValidationError
@@ -44,7 +44,7 @@ def field_titles() -> dict[str, str]:
         "phone": _("Phone"),
         "notes": _("Notes"),
         "street": _("Street"),
-        "number": _("Number"),
+        "number": pgettext("house number", "Number"),
         "postal_code": _("Postal code"),
         "city": _("City"),
     }

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import _, format_number
+from custtui.i18n import _, format_number, pgettext
 from custtui.services import customers, locations
 from custtui.services.auth import Permission
 from custtui.tui.messages import CustomersChanged
@@ -149,7 +149,7 @@ class DuplicatesScreen(Screen[None]):
 
         line(_("Name"), [plain(records[c].name, style="bold") for c in cluster.customer_ids])
         line(_("Alias"), [plain(records[c].internal_name) for c in cluster.customer_ids])
-        line(_("Number"), [plain(records[c].customer_number) for c in cluster.customer_ids])
+        line(pgettext("customer number", "Number"), [plain(records[c].customer_number) for c in cluster.customer_ids])
         line(_("VAT"), [plain(records[c].vat_number) for c in cluster.customer_ids])
         line(_("Phone"), [plain(records[c].phone) for c in cluster.customer_ids])
         line(_("E-mail"), [plain(records[c].email) for c in cluster.customer_ids])

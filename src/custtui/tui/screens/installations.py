@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import _, format_date, format_number
+from custtui.i18n import _, format_date, format_number, pgettext
 from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
 from custtui.tui.screens.customer_detail import address_line
@@ -176,7 +176,7 @@ class InstallationsScreen(CustomerSubScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="sub-title")
-        yield Static(self._line(_("Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed"), header=True), id="inst-header")
+        yield Static(self._line(pgettext("installation", "Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed"), header=True), id="inst-header")
         yield OptionList(id="inst-list")
         yield Static(id="sub-empty")
         yield Footer()

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from custtui.i18n import _, ngettext
+from custtui.i18n import _, ngettext, pgettext
 from custtui.models import LabelKind
 from custtui.services import customers, labels
 from custtui.services.errors import ValidationError
@@ -65,7 +65,7 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
             yield Select(
                 [(Text(colours[c], style=c), c) for c in LABEL_COLOURS], value=self._colour, id="label-colour", compact=True, allow_blank=False
             )
-            yield Label(_("Kind"))
+            yield Label(pgettext("label", "Kind"))
             yield Select([(name, kind) for kind, name in kind_names().items()], value=self._kind, id="label-kind", compact=True, allow_blank=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Cancel"), id="label-cancel", compact=True)
@@ -203,7 +203,7 @@ class LabelManagerScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.add_column(_("Name"), key="name", width=30)
         table.add_column(_("Colour"), key="colour", width=10)
-        table.add_column(_("Kind"), key="kind", width=10)
+        table.add_column(pgettext("label", "Kind"), key="kind", width=10)
         table.add_column(_("Customers"), key="count", width=9)
         self.reload()
         table.focus()

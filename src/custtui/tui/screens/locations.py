@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from custtui.i18n import _
+from custtui.i18n import _, pgettext
 from custtui.services import locations, regions
 from custtui.services.errors import ValidationError
 from custtui.services.locations import LocationInput
@@ -29,7 +29,7 @@ def location_titles() -> dict[str, str]:
     return {
         "name": _("Name"),
         "street": _("Street"),
-        "number": _("Number"),
+        "number": pgettext("house number", "Number"),
         "postal_code": _("Postal code"),
         "city": _("City"),
         "country": _("Country"),

@@ -7,7 +7,7 @@ from typing import Any
 from rich.text import Text
 from textual.widgets import DataTable
 
-from custtui.i18n import _, format_date
+from custtui.i18n import _, format_date, pgettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import missions
 from custtui.tui.screens.customer_detail import address_line
@@ -24,7 +24,7 @@ class MissionsScreen(CustomerSubScreen):
     def setup_columns(self, table: DataTable[Any]) -> None:
         table.add_column(_("Date"), key="date", width=10)
         table.add_column(_("Status"), key="status", width=11)
-        table.add_column(_("Kind"), key="kind", width=12)
+        table.add_column(pgettext("mission", "Kind"), key="kind", width=12)
         table.add_column(_("Technician"), key="technician", width=16)
         table.add_column(_("Location"), key="location", width=18)
 

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from custtui.i18n import _
+from custtui.i18n import _, pgettext
 from custtui.services.customers import CustomerRow
 from custtui.tui.text import safe
 
@@ -52,12 +52,12 @@ def list_columns() -> list[Column]:
     return [
         Column("name", _("Name"), 0, share=3),
         Column("internal_name", _("Internal name"), 0, share=2),
-        Column("customer_number", _("Number"), 7),
+        Column("customer_number", pgettext("customer number", "Number"), 7),
         Column("region_code", _("Region"), 6),
-        Column("language", _("Lang"), 4),
+        Column("language", pgettext("column: language", "Lang"), 4),
         Column("labels", _("Labels"), 10),
-        Column("installations", _("Inst"), 4, right=True),
-        Column("missions", _("Jobs"), 4, right=True),
+        Column("installations", pgettext("column: installations", "Inst"), 4, right=True),
+        Column("missions", pgettext("column: missions", "Jobs"), 4, right=True),
     ]
 
 
