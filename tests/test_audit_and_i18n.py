@@ -66,3 +66,26 @@ def test_dates_and_language_names_follow_the_ui_language() -> None:
     assert language_name("fr") == "Frans"
     set_language("en")
     assert language_name("de") == "German"
+
+
+def test_choose_language_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    from custtui.i18n import choose_language
+
+    for variable in ("CUSTTUI_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    assert choose_language() == "en"
+    monkeypatch.setenv("LANG", "fr_BE.UTF-8")
+    assert choose_language() == "fr"
+    assert choose_language(saved="de") == "de"  # the user's saved language beats LANG
+    monkeypatch.setenv("CUSTTUI_LANG", "nl")
+    assert choose_language(saved="de") == "nl"  # CUSTTUI_LANG beats the saved one
+    assert choose_language("en", saved="de") == "en"  # --lang beats everything
+
+
+def test_document_language_rule() -> None:
+    from custtui.services.customers import document_language
+
+    assert document_language("fr", "nl") == document_language("fr", None)
+    assert document_language("fr", "nl").is_technicians_default is False
+    chosen = document_language(None, "de")
+    assert (chosen.code, chosen.is_technicians_default) == ("de", True)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from custtui import __version__
-from custtui.i18n import LANGUAGES, _, language_from_environment, set_language
+from custtui.i18n import LANGUAGES, _, choose_language, language_from_environment, set_language
 
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
@@ -179,7 +179,7 @@ def _user_session(engine: Any) -> tuple[Any, Any]:
 
 
 def _apply_language(args: argparse.Namespace, user: Any = None) -> None:
-    set_language(getattr(args, "lang", None) or (user.language if user else None) or language_from_environment())
+    set_language(choose_language(getattr(args, "lang", None), user.language if user else None))
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

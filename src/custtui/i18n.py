@@ -74,6 +74,20 @@ def language_from_environment() -> str | None:
     return None
 
 
+def choose_language(requested: str | None = None, saved: str | None = None) -> str:
+    """The UI language: --lang, then CUSTTUI_LANG, then the user's saved
+    language, then LC_ALL / LC_MESSAGES / LANG (as sent over SSH), then English."""
+    for candidate in (requested, os.environ.get("CUSTTUI_LANG"), saved):
+        language = normalise_language(candidate)
+        if language:
+            return language
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        language = normalise_language(os.environ.get(variable))
+        if language:
+            return language
+    return DEFAULT_LANGUAGE
+
+
 def set_language(language: str | None) -> str:
     """Switch the UI language; unknown values fall back to English."""
     global _current_language, _translations

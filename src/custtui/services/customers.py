@@ -84,6 +84,23 @@ def validate(session: Session, data: CustomerInput) -> CustomerInput:
     return cleaned
 
 
+@dataclass(frozen=True)
+class DocumentLanguage:
+    """The language of a customer's documents and certificates."""
+
+    code: str
+    is_technicians_default: bool  # the customer has none: the technician's is used
+
+
+def document_language(customer_language: str | None, technician_language: str | None) -> DocumentLanguage:
+    """The customer's own language, otherwise the technician's (the manual's rule)."""
+    from custtui.i18n import DEFAULT_LANGUAGE, get_language
+
+    if customer_language:
+        return DocumentLanguage(customer_language, False)
+    return DocumentLanguage(technician_language or get_language() or DEFAULT_LANGUAGE, True)
+
+
 def get_customer(session: Session, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from custtui.i18n import _, format_date, get_language, language_name, ngettext
+from custtui.i18n import _, format_date, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, labels, locations, missions, regions
 from custtui.services.errors import NotFound
@@ -28,11 +28,11 @@ def address_line(location: object) -> str:
 
 
 def document_language(customer_language: str | None, technician_language: str | None) -> str:
-    """The customer's language, else the technician's, labelled as such."""
-    if customer_language:
-        return language_name(customer_language)
-    fallback = technician_language or get_language()
-    return _("{language} (technician's default)").format(language=language_name(fallback))
+    """The document language as shown: "French (technician's default)" when the customer has none."""
+    chosen = customers.document_language(customer_language, technician_language)
+    if not chosen.is_technicians_default:
+        return language_name(chosen.code)
+    return _("{language} (technician's default)").format(language=language_name(chosen.code))
 
 
 class CustomerDetailScreen(CustomerScreen):
