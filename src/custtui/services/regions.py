@@ -58,7 +58,11 @@ def list_regions(session: Session) -> list[Region]:
 
 
 def region_codes(session: Session) -> set[str]:
-    return set(session.exec(select(Region.code)))
+    """The region codes, read once per session (an import validates thousands of rows)."""
+    cached = session.info.get("region_codes")
+    if cached is None:
+        cached = session.info["region_codes"] = frozenset(session.exec(select(Region.code)))
+    return set(cached)
 
 
 def get_region(session: Session, code: str) -> Region | None:
