@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from custtui.i18n import LANGUAGES, _
+from custtui.i18n import LANGUAGES, N_, _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.services import audit
 from custtui.services.errors import NotFound, PermissionDenied, ValidationError
@@ -37,15 +37,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
 }
 
 _PERMISSION_DESCRIPTIONS = {
-    Permission.VIEW: "view customers",
-    Permission.EDIT: "add or edit records",
-    Permission.LABEL: "label customers",
-    Permission.DELETE: "delete records",
-    Permission.MERGE: "merge customers",
-    Permission.IMPORT: "import customers",
-    Permission.MANAGE_USERS: "manage users",
-    Permission.MANAGE_LABELS: "manage labels",
-    Permission.MANAGE_REGIONS: "manage regions",
+    Permission.VIEW: N_("view customers"),
+    Permission.EDIT: N_("add or edit records"),
+    Permission.LABEL: N_("label customers"),
+    Permission.DELETE: N_("delete records"),
+    Permission.MERGE: N_("merge customers"),
+    Permission.IMPORT: N_("import customers"),
+    Permission.MANAGE_USERS: N_("manage users"),
+    Permission.MANAGE_LABELS: N_("manage labels"),
+    Permission.MANAGE_REGIONS: N_("manage regions"),
 }
 
 _LOGIN_PATTERN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
