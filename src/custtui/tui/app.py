@@ -13,11 +13,11 @@ from sqlmodel import Session
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.screen import Screen
+from custtui.tui.base import Screen
 from textual.worker import get_current_worker
 
 from custtui.db import session_scope
-from custtui.i18n import _
+from custtui.i18n import N_, _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
@@ -45,10 +45,10 @@ class CusttuiApp(App[None]):
     CSS_PATH = [str(resource_dir("styles") / name) for name in ("app.tcss", "screens.tcss")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        Binding("q", "request_quit", _("Quit"), id="app.quit"),
-        Binding("ctrl+q", "request_quit", _("Quit"), id="app.quit_anywhere", show=False, priority=True),
-        Binding("f1", "help", _("Help"), id="app.help"),
-        Binding("ctrl+p", "command_palette", _("Commands"), id="app.palette", show=False),
+        Binding("q", "request_quit", N_("Quit"), id="app.quit"),
+        Binding("ctrl+q", "request_quit", N_("Quit"), id="app.quit_anywhere", show=False, priority=True),
+        Binding("f1", "help", N_("Help"), id="app.help"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), id="app.palette", show=False),
     ]
 
     def __init__(self, engine: Engine, user: User) -> None:
@@ -154,7 +154,8 @@ class CusttuiApp(App[None]):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not active.enabled or not binding.description or binding.action in seen:
+            # Ours carry an id and a translated description; Textual's widget keys are left out.
+            if not active.enabled or not binding.description or not binding.id or binding.action in seen:
                 continue
             if binding.action in ("command_palette",):
                 continue

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Offset
-from textual.screen import Screen
+from custtui.tui.base import Screen
 
-from custtui.i18n import _, ngettext
+from custtui.i18n import N_, _, ngettext
 from custtui.services import customers
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
@@ -26,14 +26,14 @@ class CustomerScreen(Screen[Any]):
     """A screen with a current customer; subclasses say which one."""
 
     BINDINGS = [
-        Binding("e", "edit", _("Edit"), id="customer.edit"),
-        Binding("m,shift+f10", "menu", _("Menu"), id="customer.menu"),
-        Binding("i", "installations", _("Installations"), id="customer.installations", show=False),
-        Binding("o", "locations", _("Locations"), id="customer.locations", show=False),
-        Binding("j", "missions", _("Missions"), id="customer.missions", show=False),
-        Binding("t", "labels", _("Labels"), id="customer.labels", show=False),
-        Binding("delete", "delete", _("Delete"), id="customer.delete", show=False),
-        Binding("g", "merge", _("Merge with…"), id="customer.merge", show=False),
+        Binding("e", "edit", N_("Edit"), id="customer.edit"),
+        Binding("m,shift+f10", "menu", N_("Menu"), id="customer.menu"),
+        Binding("i", "installations", N_("Installations"), id="customer.installations", show=False),
+        Binding("o", "locations", N_("Locations"), id="customer.locations", show=False),
+        Binding("j", "missions", N_("Missions"), id="customer.missions", show=False),
+        Binding("t", "labels", N_("Labels"), id="customer.labels", show=False),
+        Binding("delete", "delete", N_("Delete"), id="customer.delete", show=False),
+        Binding("g", "merge", N_("Merge with…"), id="customer.merge", show=False),
     ]
 
     @property

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from custtui.i18n import _, format_date, language_name, ngettext
+from custtui.i18n import N_, _, format_date, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, labels, locations, missions, regions
 from custtui.services.errors import NotFound
@@ -37,7 +37,7 @@ def document_language(customer_language: str | None, technician_language: str | 
 
 class CustomerDetailScreen(CustomerScreen):
     BINDINGS = [
-        Binding("escape", "back", _("Back"), id="detail.back"),
+        Binding("escape", "back", N_("Back"), id="detail.back"),
     ]
 
     def __init__(self, customer_id: int) -> None:

@@ -10,13 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from custtui.tui.base import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import LANGUAGES, _, language_name, pgettext
+from custtui.i18n import N_, LANGUAGES, _, language_name, pgettext
 from custtui.services import customers, locations, regions
 from custtui.services.customers import CustomerInput
 from custtui.services.errors import ConflictError, DomainError, ValidationError
@@ -53,7 +53,7 @@ def field_titles() -> dict[str, str]:
 class ConflictScreen(ModalScreen[str | None]):
     """Someone saved the customer meanwhile: show both versions, let the user choose."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Back to the form"), id="conflict.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Back to the form"), id="conflict.cancel")]
 
     def __init__(self, conflict: ConflictError) -> None:
         super().__init__()
@@ -101,9 +101,9 @@ class CustomerFormScreen(EditScreen):
     """Returns the saved customer's id, or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", _("Save"), id="form.save"),
-        Binding("escape", "cancel", _("Cancel"), id="form.cancel"),
-        Binding("f3", "focus_duplicates", _("Duplicates"), id="form.duplicates"),
+        Binding("ctrl+s", "save", N_("Save"), id="form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="form.cancel"),
+        Binding("f3", "focus_duplicates", N_("Duplicates"), id="form.duplicates"),
     ]
 
     def __init__(self, customer_id: int | None, initial_name: str = "") -> None:

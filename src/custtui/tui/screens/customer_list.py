@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Offset
-from textual.screen import ModalScreen
+from custtui.tui.base import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from custtui.i18n import _, format_number
+from custtui.i18n import N_, _, format_number
 from custtui.services import customers, labels, regions
 from custtui.services.customers import CustomerRow
 from custtui.tui.messages import CustomersChanged, SearchIndexReady
@@ -43,7 +43,7 @@ def match_field_title(field: str) -> str:
 class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
     """Filter the list by region and by label."""
 
-    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="filter.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="filter.cancel")]
 
     def __init__(self, region: str | None, label_id: int | None, region_options: list[tuple[str, str]], label_options: list[tuple[str, int]]) -> None:
         super().__init__()
@@ -84,15 +84,15 @@ class CustomerListScreen(CustomerScreen):
     """All customers, or the hits of the search box."""
 
     BINDINGS = [
-        Binding("slash", "search", _("Search"), id="list.search"),
-        Binding("n", "new", _("New"), id="list.new"),
-        Binding("enter", "open", _("Open"), id="list.open", show=False),
-        Binding("s", "sort", _("Sort"), id="list.sort"),
-        Binding("f", "filter", _("Filter"), id="list.filter"),
-        Binding("D", "duplicates", _("Duplicates"), id="list.duplicates", show=False),
-        Binding("M", "merges", _("Past merges"), id="list.merges", show=False),
-        Binding("L", "manage_labels", _("Manage labels"), id="list.manage_labels", show=False),
-        Binding("escape", "clear", _("Clear search"), id="list.clear", show=False),
+        Binding("slash", "search", N_("Search"), id="list.search"),
+        Binding("n", "new", N_("New"), id="list.new"),
+        Binding("enter", "open", N_("Open"), id="list.open", show=False),
+        Binding("s", "sort", N_("Sort"), id="list.sort"),
+        Binding("f", "filter", N_("Filter"), id="list.filter"),
+        Binding("D", "duplicates", N_("Duplicates"), id="list.duplicates", show=False),
+        Binding("M", "merges", N_("Past merges"), id="list.merges", show=False),
+        Binding("L", "manage_labels", N_("Manage labels"), id="list.manage_labels", show=False),
+        Binding("escape", "clear", N_("Clear search"), id="list.clear", show=False),
     ]
 
     def __init__(self) -> None:

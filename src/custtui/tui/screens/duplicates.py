@@ -10,12 +10,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from custtui.tui.base import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import _, format_number, pgettext
+from custtui.i18n import N_, _, format_number, pgettext
 from custtui.services import customers, locations
 from custtui.services.auth import Permission
 from custtui.tui.messages import CustomersChanged
@@ -26,10 +26,10 @@ from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
 class DuplicatesScreen(Screen[None]):
     BINDINGS = [
-        Binding("escape", "back", _("Back"), id="duplicates.back"),
-        Binding("g,enter", "merge", _("Merge…"), id="duplicates.merge"),
-        Binding("x", "dismiss_pair", _("Not a duplicate"), id="duplicates.dismiss"),
-        Binding("r", "rescan", _("Rescan"), id="duplicates.rescan"),
+        Binding("escape", "back", N_("Back"), id="duplicates.back"),
+        Binding("g,enter", "merge", N_("Merge…"), id="duplicates.merge"),
+        Binding("x", "dismiss_pair", N_("Not a duplicate"), id="duplicates.dismiss"),
+        Binding("r", "rescan", N_("Rescan"), id="duplicates.rescan"),
     ]
 
     def __init__(self) -> None:

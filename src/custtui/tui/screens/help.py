@@ -9,15 +9,15 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Static
 
-from custtui.i18n import _
+from custtui.i18n import N_, _
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,f1,q", "close", _("Close"), id="help.close"),
+        Binding("escape,f1,q", "close", N_("Close"), id="help.close"),
     ]
 
     def __init__(self, screen: Screen[Any]) -> None:
@@ -27,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
         seen: set[tuple[str, str]] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if not binding.description:
+            if not binding.description or not binding.id:
                 continue
             key = self.app.get_key_display(binding)
             if (key, binding.description) in seen:

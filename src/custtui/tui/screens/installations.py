@@ -9,12 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from custtui.tui.base import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import _, format_date, format_number, pgettext
+from custtui.i18n import N_, _, format_date, format_number, pgettext
 from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
 from custtui.tui.screens.customer_detail import address_line
@@ -35,8 +35,8 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
     """Choose the customer (search), then the location and building to move to."""
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel"), id="move.cancel"),
-        Binding("ctrl+s", "move", _("Move"), id="move.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="move.cancel"),
+        Binding("ctrl+s", "move", N_("Move"), id="move.save"),
     ]
 
     def __init__(self, installation_id: int, customer_id: int, description: str) -> None:
@@ -168,7 +168,7 @@ class InstallationsScreen(CustomerSubScreen):
     """Grouped under a heading per location and building (headings are not selectable)."""
 
     BINDINGS = [
-        Binding("v", "move", _("Move…"), id="installations.move"),
+        Binding("v", "move", N_("Move…"), id="installations.move"),
     ]
     # Column widths of an installation line: kind, brand, model, serial, kW, installed.
     WIDTHS = (12, 11, 13, 14, 5, 10)

@@ -9,11 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from custtui.i18n import _, ngettext, pgettext
+from custtui.i18n import N_, _, ngettext, pgettext
 from custtui.models import LabelKind
 from custtui.services import customers, labels
 from custtui.services.errors import ValidationError
@@ -43,8 +43,8 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
     """Name, colour and kind of a label; validation happens in the service."""
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel"), id="label_form.cancel"),
-        Binding("ctrl+s", "submit", _("Save"), id="label_form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="label_form.cancel"),
+        Binding("ctrl+s", "submit", N_("Save"), id="label_form.save"),
     ]
 
     def __init__(self, title: str, name: str = "", colour: str = "blue", kind: str = LabelKind.TRAIT.value) -> None:
@@ -100,8 +100,8 @@ class LabelPickerScreen(ModalScreen[None]):
     """Space ticks or unticks a label on the customer; n creates a label."""
 
     BINDINGS = [
-        Binding("escape", "close", _("Close"), id="labels.close"),
-        Binding("n", "new_label", _("New label"), id="labels.new"),
+        Binding("escape", "close", N_("Close"), id="labels.close"),
+        Binding("n", "new_label", N_("New label"), id="labels.new"),
     ]
 
     def __init__(self, customer_id: int) -> None:
@@ -183,10 +183,10 @@ class LabelManagerScreen(Screen[None]):
     """Admins rename, recolour and delete labels."""
 
     BINDINGS = [
-        Binding("escape", "back", _("Back"), id="label_manager.back"),
-        Binding("n", "new", _("New"), id="label_manager.new"),
-        Binding("e,enter", "edit", _("Edit"), id="label_manager.edit"),
-        Binding("delete", "delete", _("Delete"), id="label_manager.delete"),
+        Binding("escape", "back", N_("Back"), id="label_manager.back"),
+        Binding("n", "new", N_("New"), id="label_manager.new"),
+        Binding("e,enter", "edit", N_("Edit"), id="label_manager.edit"),
+        Binding("delete", "delete", N_("Delete"), id="label_manager.delete"),
     ]
 
     @property

@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from custtui.tui.base import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from custtui.i18n import _, pgettext
+from custtui.i18n import N_, _, pgettext
 from custtui.services import locations, regions
 from custtui.services.errors import ValidationError
 from custtui.services.locations import LocationInput
@@ -44,8 +44,8 @@ class LocationFormScreen(EditScreen):
     """Add or edit one location; returns its id when saved."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", _("Save"), id="location_form.save"),
-        Binding("escape", "cancel", _("Cancel"), id="location_form.cancel"),
+        Binding("ctrl+s", "save", N_("Save"), id="location_form.save"),
+        Binding("escape", "cancel", N_("Cancel"), id="location_form.cancel"),
     ]
 
     def __init__(self, customer_id: int, location_id: int | None) -> None:
@@ -143,8 +143,8 @@ class LocationFormScreen(EditScreen):
 
 class LocationsScreen(CustomerSubScreen):
     BINDINGS = [
-        Binding("n", "add", _("Add"), id="locations.add"),
-        Binding("e,enter", "edit", _("Edit"), id="locations.edit"),
+        Binding("n", "add", N_("Add"), id="locations.add"),
+        Binding("e,enter", "edit", N_("Edit"), id="locations.edit"),
     ]
 
     def title_text(self) -> str:

@@ -15,13 +15,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
-from custtui.i18n import _, format_datetime, ngettext
+from custtui.i18n import N_, _, format_datetime, ngettext
 from custtui.services import customers, installations, merge, missions
 from custtui.services.errors import DomainError
 from custtui.tui.screens.customer_form import field_titles
@@ -55,12 +55,12 @@ def step_hints() -> dict[str, str]:
 
 class MergeWizardScreen(Screen[None]):
     BINDINGS = [
-        Binding("n", "next", _("Next"), id="wizard.next"),
-        Binding("b", "back", _("Back"), id="wizard.back"),
-        Binding("a", "apply", _("Apply"), id="wizard.apply"),
-        Binding("d", "delete_emptied", _("Delete emptied"), id="wizard.delete"),
-        Binding("u", "undo", _("Undo"), id="wizard.undo"),
-        Binding("escape", "cancel", _("Cancel"), id="wizard.cancel"),
+        Binding("n", "next", N_("Next"), id="wizard.next"),
+        Binding("b", "back", N_("Back"), id="wizard.back"),
+        Binding("a", "apply", N_("Apply"), id="wizard.apply"),
+        Binding("d", "delete_emptied", N_("Delete emptied"), id="wizard.delete"),
+        Binding("u", "undo", N_("Undo"), id="wizard.undo"),
+        Binding("escape", "cancel", N_("Cancel"), id="wizard.cancel"),
     ]
 
     def __init__(self, customer_ids: list[int]) -> None:
@@ -343,8 +343,8 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
     """"Merge with…": pick the other records by search; returns their ids."""
 
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel"), id="merge_pick.cancel"),
-        Binding("ctrl+s", "done", _("Continue"), id="merge_pick.done"),
+        Binding("escape", "cancel", N_("Cancel"), id="merge_pick.cancel"),
+        Binding("ctrl+s", "done", N_("Continue"), id="merge_pick.done"),
     ]
 
     def __init__(self, customer_id: int, name: str) -> None:
@@ -420,8 +420,8 @@ class MergesScreen(Screen[None]):
     """Past merges, newest first; u undoes one."""
 
     BINDINGS = [
-        Binding("escape", "back", _("Back"), id="merges.back"),
-        Binding("u", "undo", _("Undo merge"), id="merges.undo"),
+        Binding("escape", "back", N_("Back"), id="merges.back"),
+        Binding("u", "undo", N_("Undo merge"), id="merges.undo"),
     ]
 
     @property

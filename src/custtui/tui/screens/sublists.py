@@ -7,10 +7,10 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from custtui.tui.base import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from custtui.i18n import _
+from custtui.i18n import N_, _
 from custtui.services import customers
 from custtui.services.errors import NotFound
 from custtui.tui.messages import CustomersChanged
@@ -20,7 +20,7 @@ from custtui.tui.text import safe
 class CustomerSubScreen(Screen[None]):
     """A table about one customer (installations, locations, missions)."""
 
-    BINDINGS = [Binding("escape", "back", _("Back"), id="sub.back")]
+    BINDINGS = [Binding("escape", "back", N_("Back"), id="sub.back")]
 
     def __init__(self, customer_id: int) -> None:
         super().__init__()

@@ -13,11 +13,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Offset
-from textual.screen import ModalScreen
+from custtui.tui.base import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from custtui.i18n import _
+from custtui.i18n import N_, _
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class ContextMenu(ModalScreen[str | None]):
         padding: 0;
     }
     """
-    BINDINGS = [Binding("escape", "close", _("Close"), id="menu.close")]
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="menu.close")]
 
     def __init__(self, items: list[MenuItem], at: Offset) -> None:
         super().__init__()

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from custtui.i18n import _, pgettext
+from custtui.i18n import N_, _, pgettext
 from custtui.services.customers import CustomerRow
 from custtui.tui.text import safe
 
@@ -86,13 +86,13 @@ class CustomerTable(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"customer-table--header", "customer-table--cursor", "customer-table--muted"}
 
     BINDINGS = [
-        Binding("up", "cursor_up", _("Up"), id="table.up", show=False),
-        Binding("down", "cursor_down", _("Down"), id="table.down", show=False),
-        Binding("pageup", "page_up", _("Page up"), id="table.page_up", show=False),
-        Binding("pagedown", "page_down", _("Page down"), id="table.page_down", show=False),
-        Binding("home", "first", _("First customer"), id="table.first", show=False),
-        Binding("end", "last", _("Last customer"), id="table.last", show=False),
-        Binding("enter", "select", _("Open"), id="table.select", show=False),
+        Binding("up", "cursor_up", N_("Up"), id="table.up", show=False),
+        Binding("down", "cursor_down", N_("Down"), id="table.down", show=False),
+        Binding("pageup", "page_up", N_("Page up"), id="table.page_up", show=False),
+        Binding("pagedown", "page_down", N_("Page down"), id="table.page_down", show=False),
+        Binding("home", "first", N_("First customer"), id="table.first", show=False),
+        Binding("end", "last", N_("Last customer"), id="table.last", show=False),
+        Binding("enter", "select", N_("Open"), id="table.select", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)

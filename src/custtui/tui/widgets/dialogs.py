@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Button, Static
 
-from custtui.i18n import _
+from custtui.i18n import N_, _
 
 
 class ChoiceDialog(ModalScreen[str | None]):
@@ -46,9 +46,9 @@ class ChoiceDialog(ModalScreen[str | None]):
     }
     """
     BINDINGS = [
-        Binding("escape", "cancel", _("Cancel"), id="dialog.cancel"),
-        Binding("left", "app.focus_previous", _("Previous button"), id="dialog.previous", show=False),
-        Binding("right", "app.focus_next", _("Next button"), id="dialog.next", show=False),
+        Binding("escape", "cancel", N_("Cancel"), id="dialog.cancel"),
+        Binding("left", "app.focus_previous", N_("Previous button"), id="dialog.previous", show=False),
+        Binding("right", "app.focus_next", N_("Next button"), id="dialog.next", show=False),
     ]
 
     def __init__(
