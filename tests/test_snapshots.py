@@ -10,6 +10,8 @@ from screen_tour import STOPS, Targets
 from sqlalchemy import Engine
 from tui_support import SIZE, fill, fill_duplicates, make_app
 
+from custtui.i18n import set_language
+
 
 @pytest.fixture(autouse=True)
 def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -21,6 +23,18 @@ def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("stop", list(STOPS))
 def test_screen(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
+    _compare(stop, sqlite_engine, snap_compare)
+
+
+@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("stop", list(STOPS))
+def test_screen_translated(stop: str, language: str, sqlite_engine: Engine, snap_compare: Any) -> None:
+    """The same screens in French and Dutch: every word translated, nothing cut off."""
+    set_language(language)
+    _compare(stop, sqlite_engine, snap_compare)
+
+
+def _compare(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
     known = fill(sqlite_engine)
     fill_duplicates(sqlite_engine)
     targets = Targets(known.busy_id, known.empty_id, known.alias_id, "chauffage dubois")

@@ -48,6 +48,7 @@ class CusttuiApp(App[None]):
         Binding("q", "request_quit", N_("Quit"), id="app.quit"),
         Binding("ctrl+q", "request_quit", N_("Quit"), id="app.quit_anywhere", show=False, priority=True),
         Binding("f1", "help", N_("Help"), id="app.help"),
+        Binding("f2", "switch_language", N_("Language"), id="app.language", show=False),
         Binding("ctrl+p", "command_palette", N_("Commands"), id="app.palette", show=False),
     ]
 
@@ -180,6 +181,49 @@ class CusttuiApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def action_switch_language(self) -> None:
+        """f2: choose the UI language; it is saved on the user."""
+        from textual.geometry import Offset
+
+        from custtui.i18n import LANGUAGES, language_name
+        from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+
+        # Each language named in itself, so that anyone finds their own.
+        items = [MenuItem(code, "&" + language_name(code, code)) for code in LANGUAGES]
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.call_later(self.switch_language, code)
+
+        self.push_screen(ContextMenu(items, Offset(2, 2)), chosen)
+
+    async def switch_language(self, code: str) -> None:
+        """Speak `code` from now on: rebuild every screen, keeping cursor and unsaved input."""
+        from textual.screen import ModalScreen as TextualModalScreen
+
+        from custtui.i18n import set_language
+        from custtui.services.auth import set_user_language
+        from custtui.tui.base import Screen as OurScreen
+
+        set_language(code)
+        try:
+            with self.db() as session:
+                self.user = set_user_language(session, self.user, code)
+        except DomainError as error:
+            self.notify(user_message(error), severity="error")
+        # Dialogs are closed (as if cancelled); the screens beneath are rebuilt.
+        while isinstance(self.screen, TextualModalScreen):
+            self.pop_screen()
+        ours = [screen for screen in self.screen_stack if isinstance(screen, OurScreen)]
+        replicas = [screen.replica() for screen in ours]
+        for _screen in ours:
+            await self.pop_screen()
+        for replica in replicas:
+            await self.push_screen(replica)
+        self.sub_title = _("{name} ({role})").format(
+            name=self.user.display_name or self.user.login, role=_(ROLE_NAMES[Role(self.user.role)])
+        )
 
     def action_request_quit(self) -> None:
         """Quit, asking first if any screen holds unsaved edits."""

@@ -8,7 +8,7 @@ switching the language at run time (f2) needs no re-import of any class.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from textual import screen as textual_screen
 from textual.binding import ActiveBinding
@@ -30,9 +30,38 @@ def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
 
 
 class Screen(textual_screen.Screen[ResultType]):
+    """Our screens: localised keys, and a replica in another language (f2)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        instance = super().__new__(cls)
+        # Kept so that the screen can be built again after a language switch.
+        instance._rebuild_with = (args, kwargs)
+        return instance
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return localised(super().active_bindings)
+
+    def capture_state(self) -> Any:
+        """What the user would lose if this screen were built again (input, cursor)."""
+        return None
+
+    def restore_state(self, state: Any) -> None:
+        """Put back what capture_state() returned, once the new screen is mounted."""
+
+    def replica(self) -> Screen[Any]:
+        """The same screen, built again (in the current language), with its state."""
+        args, kwargs = self._rebuild_with  # type: ignore[attr-defined]
+        copy = type(self)(*args, **kwargs)
+        copy._state_to_restore = self.capture_state()  # type: ignore[attr-defined]
+        return copy
+
+    def on_mount(self) -> None:
+        # Textual runs the subclasses' on_mount first: the screen is filled by now.
+        state = getattr(self, "_state_to_restore", None)
+        if state is not None:
+            self._state_to_restore = None
+            self.restore_state(state)
 
 
 class ModalScreen(textual_screen.ModalScreen[ResultType]):

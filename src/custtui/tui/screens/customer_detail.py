@@ -53,7 +53,7 @@ class CustomerDetailScreen(CustomerScreen):
             yield Static(id="detail-locations")
             yield Static(id="detail-missions")
             yield Static(id="detail-notes")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.refresh_detail()

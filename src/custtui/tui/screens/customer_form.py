@@ -159,7 +159,7 @@ class CustomerFormScreen(EditScreen):
                 yield Static(_("Possible duplicates"), classes="panel-title")
                 yield OptionList(id="duplicates")
                 yield Static(_("f3, enter: open it instead"), id="duplicates-hint")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         with self.custtui.db() as session:
@@ -195,6 +195,22 @@ class CustomerFormScreen(EditScreen):
             elif isinstance(widget, Input):
                 widget.value = safe(value)
         self._refresh_region_hint()
+
+    # --- language switch: nothing typed is lost -----------------------------
+
+    def capture_state(self) -> dict[str, object]:
+        return {
+            "values": self.values(),
+            "initial": dict(self._initial),
+            "version": self._version,
+            "region_chosen": self._region_chosen,
+        }
+
+    def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
+        self._fill(state["values"])  # type: ignore[arg-type]
+        self._initial = state["initial"]  # type: ignore[assignment]
+        self._version = state["version"]  # type: ignore[assignment]
+        self._region_chosen = bool(state["region_chosen"])
 
     # --- values ----------------------------------------------------------
 

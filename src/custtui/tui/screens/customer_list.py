@@ -112,7 +112,7 @@ class CustomerListScreen(CustomerScreen):
         )
         yield Static(id="list-status")
         yield CustomerTable(self._fetch_rows, id="customers")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def table(self) -> CustomerTable:
@@ -125,6 +125,29 @@ class CustomerListScreen(CustomerScreen):
     def on_mount(self) -> None:
         self.table.focus()
         self.reload()
+
+    # --- language switch: keep the search, filters, sort and cursor -------
+
+    def capture_state(self) -> dict[str, object]:
+        table = self.table
+        return {
+            "search": self.query_one("#search", Input).value,
+            "region": self.region_filter,
+            "label": self.label_filter,
+            "label_names": self._label_names,
+            "sort": (table.sort_key, table.sort_descending),
+            "cursor": table.customer_id,
+        }
+
+    def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
+        self.region_filter = state["region"]  # type: ignore[assignment]
+        self.label_filter = state["label"]  # type: ignore[assignment]
+        self._label_names = state["label_names"]  # type: ignore[assignment]
+        self.table.sort_key, self.table.sort_descending = state["sort"]  # type: ignore[misc]
+        search = self.query_one("#search", Input)
+        with search.prevent(Input.Changed):
+            search.value = str(state["search"])
+        self.reload(keep=state["cursor"])  # type: ignore[arg-type]
 
     # --- data ------------------------------------------------------------
 

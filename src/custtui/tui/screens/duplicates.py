@@ -47,7 +47,7 @@ class DuplicatesScreen(Screen[None]):
         with VerticalScroll(id="dup-compare"):
             yield Static(id="dup-members")
             yield Static(id="dup-reasons")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("Duplicates")

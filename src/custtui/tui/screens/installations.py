@@ -179,10 +179,18 @@ class InstallationsScreen(CustomerSubScreen):
         yield Static(self._line(pgettext("installation", "Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed"), header=True), id="inst-header")
         yield OptionList(id="inst-list")
         yield Static(id="sub-empty")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def prepare(self) -> None:
         pass
+
+    def capture_state(self) -> int | None:  # type: ignore[override]
+        return self.query_one("#inst-list", OptionList).highlighted
+
+    def restore_state(self, state: int | None) -> None:  # type: ignore[override]
+        listing = self.query_one("#inst-list", OptionList)
+        if state is not None and state < listing.option_count:
+            listing.highlighted = state
 
     def focus_list(self) -> None:
         self.query_one("#inst-list", OptionList).focus()

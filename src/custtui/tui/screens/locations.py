@@ -70,7 +70,7 @@ class LocationFormScreen(EditScreen):
                     else:
                         yield Input(id=field, compact=True, select_on_focus=False)
                 yield Static("", classes="form-error", id=f"error-{field}")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         with self.custtui.db() as session:
@@ -90,6 +90,19 @@ class LocationFormScreen(EditScreen):
         self.sub_title = _("Edit location") if self.location_id else _("New location")
         self._initial = self.values()
         self.query_one("#name", Input).focus()
+
+    def capture_state(self) -> dict[str, object]:
+        return {"values": self.values(), "initial": dict(self._initial), "region_chosen": self._region_chosen}
+
+    def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
+        for field, value in state["values"].items():  # type: ignore[attr-defined]
+            widget = self.query_one(f"#{field}")
+            if isinstance(widget, Select):
+                widget.value = value or Select.NULL
+            else:
+                widget.value = value  # type: ignore[attr-defined]
+        self._initial = state["initial"]  # type: ignore[assignment]
+        self._region_chosen = bool(state["region_chosen"])
 
     def values(self) -> dict[str, str]:
         result = {}

@@ -81,10 +81,20 @@ class MergeWizardScreen(Screen[None]):
         yield OptionList(id="wizard-options")
         yield Static(id="wizard-info")
         yield Static(id="wizard-hint")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
+
+    def capture_state(self) -> dict[str, Any]:
+        return {"plan": self.plan, "step": self.step, "merge_id": self.merge_id, "deleted": self.deleted}
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        self.plan, self.step = state["plan"], state["step"]
+        self.merge_id, self.deleted = state["merge_id"], state["deleted"]
+        self.render_step()
 
     def on_mount(self) -> None:
         self.sub_title = _("Merge")
+        if getattr(self, "_state_to_restore", None) is not None:
+            return  # rebuilt after a language switch: the plan comes back as it was
         try:
             with self.custtui.db() as session:
                 self.plan = merge.plan_merge(session, self.custtui.user, self.customer_ids)
@@ -432,7 +442,7 @@ class MergesScreen(Screen[None]):
         yield Header()
         yield OptionList(id="merges")
         yield Static(id="merges-empty")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sub_title = _("Merges")

@@ -35,7 +35,7 @@ class CustomerSubScreen(Screen[None]):
         yield Static(id="sub-title")
         yield DataTable(id="sub-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="sub-empty")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def table(self) -> DataTable[Any]:
@@ -46,6 +46,13 @@ class CustomerSubScreen(Screen[None]):
         self.prepare()
         self.reload()
         self.focus_list()
+
+    def capture_state(self) -> int:
+        return self.table.cursor_row
+
+    def restore_state(self, state: int) -> None:  # type: ignore[override]
+        if self.table.row_count:
+            self.table.move_cursor(row=min(state, self.table.row_count - 1))
 
     def prepare(self) -> None:
         self.setup_columns(self.table)

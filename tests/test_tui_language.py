@@ -1,0 +1,67 @@
+"""f2 switches the UI language in place, keeping the screens, the cursor and unsaved input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual.widgets import Input
+from tui_support import SIZE, fill, make_app, wait_idle
+
+from custtui.models import User
+from custtui.tui.screens.customer_form import CustomerFormScreen
+from custtui.tui.screens.customer_list import CustomerListScreen
+from custtui.tui.widgets.customer_table import CustomerTable
+
+
+def footer_descriptions(app: Any) -> set[str]:
+    return {active.binding.description for active in app.screen.active_bindings.values() if active.binding.show}
+
+
+async def test_f2_switches_language_keeping_the_half_filled_form(sqlite_engine: Engine) -> None:
+    known = fill(sqlite_engine)
+    app = make_app(sqlite_engine, known)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        table = app.screen.query_one(CustomerTable)
+        table.cursor = table.ids.index(known.busy_id)
+        await pilot.press("n")
+        await wait_idle(pilot, app)
+        await pilot.press(*"Chauffage Lemaire")
+        assert "Save" in footer_descriptions(app)
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("f")  # &Français
+        await wait_idle(pilot, app)
+        form = app.screen
+        assert isinstance(form, CustomerFormScreen)
+        assert form.query_one("#name", Input).value == "Chauffage Lemaire"  # nothing lost
+        assert form.has_unsaved_changes
+        assert "Enregistrer" in footer_descriptions(app)
+        await pilot.press("escape")  # asks: the edits are still unsaved
+        await pilot.pause()
+        await pilot.press("right", "enter")
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, CustomerListScreen)
+        assert app.screen.query_one(CustomerTable).customer_id == known.busy_id  # cursor kept
+        assert "Rechercher" in footer_descriptions(app)
+        await pilot.press("f2", "n")  # &Nederlands
+        await wait_idle(pilot, app)
+        assert "Zoeken" in footer_descriptions(app) or "Zoek" in " ".join(footer_descriptions(app))
+    with Session(sqlite_engine) as session:
+        assert session.get(User, known.admin.id).language == "nl"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "de"])
+async def test_every_language_fills_the_list_screen(sqlite_engine: Engine, language: str) -> None:
+    from custtui.i18n import set_language
+
+    known = fill(sqlite_engine)
+    set_language(language)
+    app = make_app(sqlite_engine, known)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        descriptions = footer_descriptions(app)
+        assert "Edit" not in descriptions and "Search" not in descriptions
