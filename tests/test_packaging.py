@@ -28,6 +28,8 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     assert "custtui/locales/custtui.pot" in names
     assert "custtui/locales/fr/LC_MESSAGES/custtui.po" in names
     assert "custtui/migrations/versions/0001_initial_schema.py" in names
+    for language in ("nl", "fr", "de", "en"):  # compiled at build time, never committed
+        assert f"custtui/locales/{language}/LC_MESSAGES/custtui.mo" in names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
@@ -56,6 +58,12 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     )
     assert demo.returncode == 0, demo.stderr
     assert "Added 50 customers" in demo.stdout
+
+    # The compiled French catalog speaks from the installed package.
+    french = subprocess.run(
+        [custtui, "--help"], capture_output=True, text=True, cwd=elsewhere, env={**environment, "CUSTTUI_LANG": "fr"}, timeout=60
+    )
+    assert "Gestion" in french.stdout or "clients" in french.stdout, french.stdout
 
     # Styles and catalogs come from inside the installed package, not the checkout.
     where = subprocess.run(
