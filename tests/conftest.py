@@ -108,8 +108,10 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Tests assert English messages; each starts in English whatever LANG says."""
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests assert English messages and en_GB formats, whatever LANG says."""
+    for variable in ("LC_ALL", "LC_TIME", "LC_MESSAGES", "LANG", "CUSTTUI_LANG"):
+        monkeypatch.delenv(variable, raising=False)
     set_language("en")
     yield
     set_language("en")

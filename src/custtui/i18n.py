@@ -28,6 +28,7 @@ DEFAULT_LANGUAGE = "en"
 _FORMAT_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "de": "de_BE", "en": "en_GB"}
 
 _current_language = DEFAULT_LANGUAGE
+_current_territory: str | None = None  # from LANG & co: nl_NL formats dates the Dutch way
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 
 
@@ -88,11 +89,22 @@ def choose_language(requested: str | None = None, saved: str | None = None) -> s
     return DEFAULT_LANGUAGE
 
 
+def _territory_from_environment(language: str) -> str | None:
+    """'NL' when LANG says nl_NL and the UI speaks nl: formats follow the user's country."""
+    for variable in ("LC_ALL", "LC_TIME", "LANG"):
+        value = (os.environ.get(variable) or "").split(".")[0].replace("-", "_")
+        parts = value.split("_")
+        if len(parts) >= 2 and parts[0].lower() == language and parts[1].isalpha():
+            return parts[1].upper()
+    return None
+
+
 def set_language(language: str | None) -> str:
     """Switch the UI language; unknown values fall back to English."""
-    global _current_language, _translations
+    global _current_language, _current_territory, _translations
     chosen = normalise_language(language) or DEFAULT_LANGUAGE
     _current_language = chosen
+    _current_territory = _territory_from_environment(chosen)
     _translations = _load(chosen)
     return chosen
 
@@ -115,6 +127,12 @@ def pgettext(context: str, message: str) -> str:
 
 
 def format_locale(language: str | None = None) -> Locale:
+    """CLDR formats: the user's own country when LANG names one (nl_NL), else Belgian."""
+    if language is None and _current_territory:
+        try:
+            return Locale.parse(f"{_current_language}_{_current_territory}")
+        except (ValueError, LookupError):
+            pass
     return Locale.parse(_FORMAT_LOCALES[language or _current_language])
 
 
@@ -128,6 +146,22 @@ def format_datetime(value: datetime | None, format: str = "short") -> str:
     if value is None:
         return ""
     return _babel_format_datetime(value, format=format, locale=format_locale())
+
+
+def format_relative(moment: datetime | None, now: datetime | None = None) -> str:
+    """'3 days ago' / 'il y a 3 jours' / 'vor 3 Tagen' / '3 dagen geleden'; within a day: 'today'."""
+    if moment is None:
+        return ""
+    from datetime import UTC, timedelta
+
+    from babel.dates import format_timedelta
+
+    if moment.tzinfo is None:  # SQLite keeps no time zone: we store UTC
+        moment = moment.replace(tzinfo=UTC)
+    delta = moment - (now or datetime.now(UTC))
+    if abs(delta) < timedelta(days=1):
+        return _("today")
+    return format_timedelta(delta, granularity="day", add_direction=True, locale=format_locale())
 
 
 def format_number(value: float | int | None) -> str:

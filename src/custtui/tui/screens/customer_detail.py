@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from custtui.i18n import N_, _, format_date, language_name, ngettext
+from custtui.i18n import N_, _, format_date, format_relative, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, labels, locations, missions, regions
 from custtui.services.errors import NotFound
@@ -122,6 +122,16 @@ class CustomerDetailScreen(CustomerScreen):
                 ),
             ),
         ]
+        rows.append(
+            (
+                _("Record"),
+                Text(
+                    _("created {created} · changed {changed}").format(
+                        created=format_relative(customer.created_at), changed=format_relative(customer.updated_at)
+                    )
+                ),
+            )
+        )
         for name, value in rows:
             fields.add_row(name, value)
         self.query_one("#detail-fields", Static).update(fields)

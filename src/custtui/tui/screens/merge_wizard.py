@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
-from custtui.i18n import N_, _, format_datetime, ngettext
+from custtui.i18n import N_, _, format_datetime, format_relative, ngettext
 from custtui.services import customers, installations, merge, missions
 from custtui.services.errors import DomainError
 from custtui.tui.screens.customer_form import field_titles
@@ -455,7 +455,10 @@ class MergesScreen(Screen[None]):
         listing = self.query_one(OptionList)
         listing.clear_options()
         for item in done:
-            prompt = Text(f"#{item.id}  {format_datetime(item.at)}  {safe(item.user_login)}\n", style="dim" if item.undone else "")
+            prompt = Text(
+                f"#{item.id}  {format_datetime(item.at)} ({format_relative(item.at)})  {safe(item.user_login)}\n",
+                style="dim" if item.undone else "",
+            )
             prompt.append("  " + _("kept") + " ", style="italic")
             prompt.append(safe(item.keep_name), style="bold")
             prompt.append("  ←  " + ", ".join(safe(name) for name in item.other_names))

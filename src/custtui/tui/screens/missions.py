@@ -9,7 +9,7 @@ from textual.widgets import DataTable
 
 from custtui.i18n import _, format_date, pgettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
-from custtui.services import missions
+from custtui.services import customers, missions
 from custtui.tui.screens.customer_detail import address_line
 from custtui.tui.screens.sublists import CustomerSubScreen
 from custtui.tui.text import plain
@@ -25,18 +25,25 @@ class MissionsScreen(CustomerSubScreen):
         table.add_column(_("Date"), key="date", width=10)
         table.add_column(_("Status"), key="status", width=11)
         table.add_column(pgettext("mission", "Kind"), key="kind", width=12)
-        table.add_column(_("Technician"), key="technician", width=16)
-        table.add_column(_("Location"), key="location", width=18)
+        table.add_column(_("Technician"), key="technician", width=15)
+        table.add_column(pgettext("column: report language", "Rep."), key="report", width=4)
+        table.add_column(_("Location"), key="location", width=13)
 
     def fill(self, table: DataTable[Any]) -> int:
         with self.custtui.db() as session:
             rows = missions.missions_of_customer(session, self.customer_id)
+            customer_language = customers.get_customer(session, self.customer_id).language
         for mission, location in rows:
+            # The report's language: as set on the mission, else the document rule.
+            report = mission.report_language or customers.document_language(
+                customer_language, self.custtui.user.language
+            ).code
             table.add_row(
                 format_date(mission.planned_on, "short"),
                 Text(_(MISSION_STATUS_NAMES[MissionStatus(mission.status)]), style=_STATUS_STYLES.get(mission.status, "")),
                 _(MISSION_KIND_NAMES[MissionKind(mission.kind)]),
                 plain(mission.technician),
+                report,
                 plain(location.name or address_line(location)),
                 key=str(mission.id),
             )
