@@ -14,7 +14,7 @@ from custtui.i18n import LANGUAGES
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "locales"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
-PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[sdr]")
 MENUS = {
     "context menu": ["&Installations", "&Locations", "&Missions", "&Edit", "La&bels", "Mer&ge with…", "&Delete"],
     "sort menu": ["&Name", "&Internal name", "N&umber", "&Region", "L&anguage", "La&bels", "In&stallations", "&Missions"],

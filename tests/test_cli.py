@@ -131,3 +131,12 @@ def test_postgres_url_through_psycopg(postgres_server_url: str, capsys: pytest.C
     plain = postgres_server_url.replace("postgresql+psycopg://", "postgresql://")
     assert main(["migrate", "--db", plain]) == 0
     assert f"revision {head_revision()}" in capsys.readouterr().out
+
+
+def test_help_speaks_the_chosen_language(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CUSTTUI_LANG", "fr")
+    with pytest.raises(SystemExit):
+        main(["users", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("utilisation : custtui users")
+    assert "ajouter un utilisateur" in out

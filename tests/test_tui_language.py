@@ -65,3 +65,36 @@ async def test_every_language_fills_the_list_screen(sqlite_engine: Engine, langu
         await wait_idle(pilot, app)
         descriptions = footer_descriptions(app)
         assert "Edit" not in descriptions and "Search" not in descriptions
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "de"])
+def test_column_titles_fit_their_columns(language: str) -> None:
+    from custtui.i18n import set_language
+    from custtui.tui.widgets.customer_table import list_columns
+
+    set_language(language)
+    for column in list_columns():
+        if column.width:  # fixed columns: title plus a sort arrow must fit
+            assert len(column.title) + 2 <= column.width + 1 or len(column.title) <= column.width, (language, column.title)
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "de"])
+async def test_footer_fits_80_columns_on_every_screen(sqlite_engine: Engine, language: str) -> None:
+    from screen_tour import STOPS, Targets
+
+    from custtui.i18n import set_language
+
+    known = fill(sqlite_engine)
+    targets = Targets(known.busy_id, known.empty_id, known.alias_id, "chauffage dubois")
+    set_language(language)
+    for name in ("list", "detail", "edit_customer", "installations", "locations", "missions", "label_manager"):
+        app = make_app(sqlite_engine, known)
+        async with app.run_test(size=SIZE) as pilot:
+            await STOPS[name](pilot, targets)
+            shown: dict[tuple[str, str], int] = {}  # the footer shows each action once
+            for active in app.screen.active_bindings.values():
+                binding = active.binding
+                if binding.show and binding.description:
+                    shown.setdefault((binding.action, binding.description), len(app.get_key_display(binding)))
+            width = sum(key + len(description) + 2 for (_action, description), key in shown.items())
+            assert width <= 80, (language, name, width)

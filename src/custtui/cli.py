@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from custtui import __version__
-from custtui.i18n import LANGUAGES, _, choose_language, language_from_environment, set_language
+from custtui.i18n import LANGUAGES, N_, _, choose_language, ngettext, set_language
 
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
@@ -23,6 +23,30 @@ class CliError(Exception):
     def __init__(self, message: str, code: int) -> None:
         super().__init__(message)
         self.code = code
+
+
+# argparse's own words ("usage:", "options", its errors), marked so that the
+# catalogs carry them; argparse looks them up through the gettext functions
+# of its module, which _speak_argparse() points at ours.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+)
+
+
+def _speak_argparse() -> None:
+    argparse._ = lambda message: _(message)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda singular, plural, n: ngettext(singular, plural, n)  # type: ignore[attr-defined]
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -441,7 +465,8 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     # Help texts are translated too: pick the environment's language first.
-    set_language(language_from_environment())
+    set_language(choose_language())
+    _speak_argparse()
     args = _build_parser().parse_args(argv)
     _apply_language(args)
     try:
