@@ -8,12 +8,15 @@ switching the language at run time (f2) needs no re-import of any class.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import screen as textual_screen
 from textual.binding import ActiveBinding
 
 from custtui.i18n import _
+
+if TYPE_CHECKING:
+    from custtui.tui.app import CusttuiApp
 
 ResultType = TypeVar("ResultType")
 
@@ -31,6 +34,11 @@ def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
 
 class Screen(textual_screen.Screen[ResultType]):
     """Our screens: localised keys, and a replica in another language (f2)."""
+
+    @property
+    def custtui(self) -> CusttuiApp:
+        """The app, typed: engine, user, indexes, db()."""
+        return self.app  # type: ignore[return-value]
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         instance = super().__new__(cls)
@@ -65,6 +73,10 @@ class Screen(textual_screen.Screen[ResultType]):
 
 
 class ModalScreen(textual_screen.ModalScreen[ResultType]):
+    @property
+    def custtui(self) -> CusttuiApp:
+        return self.app  # type: ignore[return-value]
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return localised(super().active_bindings)

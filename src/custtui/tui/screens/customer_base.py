@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -16,8 +16,6 @@ from custtui.services.customers import delete_refusal_reason
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 
-if TYPE_CHECKING:
-    from custtui.tui.app import CusttuiApp
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge"}
 
@@ -35,10 +33,6 @@ class CustomerScreen(Screen[Any]):
         Binding("delete", "delete", N_("Delete"), id="customer.delete", show=False),
         Binding("g", "merge", N_("Merge with…"), id="customer.merge", show=False),
     ]
-
-    @property
-    def custtui(self) -> CusttuiApp:
-        return self.app  # type: ignore[return-value]
 
     def current_customer_id(self) -> int | None:
         raise NotImplementedError

@@ -116,9 +116,6 @@ class CustomerFormScreen(EditScreen):
         self.duplicates_shown_for: dict[str, str] | None = None
         self._main_location_id: int | None = None
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     # --- layout ----------------------------------------------------------
 

@@ -36,9 +36,6 @@ class DuplicatesScreen(Screen[None]):
         super().__init__()
         self.clusters: list[Any] = []
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

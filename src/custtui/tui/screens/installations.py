@@ -46,9 +46,6 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
         self.description = description
         self.target_customer = customer_id
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Vertical(id="move-dialog", classes="dialog"):

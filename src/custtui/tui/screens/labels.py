@@ -108,9 +108,6 @@ class LabelPickerScreen(ModalScreen[None]):
         super().__init__()
         self.customer_id = customer_id
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Vertical(id="label-picker", classes="dialog"):
@@ -189,9 +186,6 @@ class LabelManagerScreen(Screen[None]):
         Binding("delete", "delete", N_("Delete"), id="label_manager.delete"),
     ]
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -54,9 +54,6 @@ class LocationFormScreen(EditScreen):
         self.location_id = location_id
         self._region_chosen = location_id is not None
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         titles = location_titles()

@@ -71,9 +71,6 @@ class MergeWizardScreen(Screen[None]):
         self.merge_id: int | None = None
         self.deleted = False
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -363,9 +360,6 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
         self.customer_name = name
         self.picked: dict[int, str] = {}
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-pick", classes="dialog"):
@@ -434,9 +428,6 @@ class MergesScreen(Screen[None]):
         Binding("u", "undo", N_("Undo merge"), id="merges.undo"),
     ]
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

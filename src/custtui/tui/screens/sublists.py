@@ -26,9 +26,6 @@ class CustomerSubScreen(Screen[None]):
         super().__init__()
         self.customer_id = customer_id
 
-    @property
-    def custtui(self) -> Any:
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
