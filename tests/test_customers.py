@@ -222,13 +222,20 @@ def test_counts_per_customer(session: Session, technician: User) -> None:
     assert counts[idle.id] == customers.CustomerCounts(locations=0, installations=0, missions=0)  # type: ignore[index]
 
 
-def test_list_customers_pages_by_name(session: Session, technician: User) -> None:
+def test_ordered_ids_sort_and_filter(session: Session, technician: User) -> None:
+    from custtui.services import labels
+
     for name in ["Delta", "alpha", "Charlie", "Bravo", "Bravo"]:
-        make_customer(session, technician, name)
-    first = customers.list_customers(session, limit=2)
-    rest = customers.list_customers(session, limit=10, after=(first[-1].name, first[-1].id))  # type: ignore[arg-type]
-    names = [c.name for c in first + rest]
-    assert len(names) == 5
-    assert len({c.id for c in first + rest}) == 5
-    assert names == sorted(names, key=lambda n: (n,)) or names  # order is the database's collation
-    assert customers.count_customers(session) == 5
+        make_customer(session, technician, name, region_code="BE-WAL" if name == "Charlie" else "BE-VLG")
+    ids = customers.ordered_customer_ids(session)
+    rows = customers.customer_rows(session, ids)
+    assert [rows[i].name for i in ids] == ["alpha", "Bravo", "Bravo", "Charlie", "Delta"]  # case-insensitive
+    assert len(set(ids)) == 5 == customers.count_customers(session)
+    descending = customers.ordered_customer_ids(session, "name", descending=True)
+    assert [rows[i].name for i in descending][0] == "Delta"
+    (charlie,) = customers.ordered_customer_ids(session, region_code="BE-WAL")
+    assert rows[charlie].name == "Charlie"
+    vip = labels.create_label(session, technician, "VIP", "red", "attention")
+    labels.assign_label(session, technician, ids[0], vip.id)  # type: ignore[arg-type]
+    assert customers.ordered_customer_ids(session, label_id=vip.id) == [ids[0]]
+    assert customers.ordered_customer_ids(session, "labels", descending=True)[0] == ids[0]

@@ -9,7 +9,7 @@ from helpers import make_customer, make_installation, make_location, make_missio
 from sqlmodel import Session, select
 
 from custtui.models import AuditEvent, Building, CustomerLabel, User
-from custtui.services import installations, labels, locations, missions, regions
+from custtui.services import customers, installations, labels, locations, missions, regions
 from custtui.services.errors import NotFound, ValidationError
 from custtui.services.locations import LocationInput
 
@@ -197,7 +197,8 @@ def test_labels_assign_unassign_and_list(session: Session, technician: User, adm
     assert labels.unassign_label(session, technician, customer.id, vip.id) is True  # type: ignore[arg-type]
     assert labels.unassign_label(session, technician, customer.id, vip.id) is False  # type: ignore[arg-type]
     session.commit()
-    assert labels.labels_for(session, [customer.id]) == {customer.id: [contract]}  # type: ignore[list-item, dict-item]
+    row = customers.customer_rows(session, [customer.id])[customer.id]  # type: ignore[list-item, index]
+    assert [(tag.id, tag.name, tag.colour) for tag in row.labels] == [(contract.id, "Contract", "green")]
 
 
 def test_label_manager_rename_recolour_delete(session: Session, admin: User) -> None:

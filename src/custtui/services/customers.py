@@ -261,17 +261,6 @@ def count_customers(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Customer)).one()
 
 
-def list_customers(session: Session, *, limit: int = 100, after: tuple[str, int] | None = None) -> list[Customer]:
-    """A page of customers by name, then id; `after` is the last (name, id) seen (keyset paging)."""
-    statement = select(Customer).order_by(Customer.name, Customer.id).limit(limit)
-    if after is not None:
-        name, customer_id = after
-        statement = statement.where(
-            (Customer.name > name) | ((Customer.name == name) & (Customer.id > customer_id))  # type: ignore[operator]
-        )
-    return list(session.exec(statement))
-
-
 # --- The customer list -------------------------------------------------------
 
 

@@ -107,22 +107,6 @@ def labels_of(session: Session, customer_id: int) -> list[Label]:
     return list(session.exec(statement))
 
 
-def labels_for(session: Session, customer_ids: list[int]) -> dict[int, list[Label]]:
-    """Labels of many customers in one query (for lists)."""
-    result: dict[int, list[Label]] = {cid: [] for cid in customer_ids}
-    if not customer_ids:
-        return result
-    statement = (
-        select(CustomerLabel.customer_id, Label)
-        .join(Label, CustomerLabel.label_id == Label.id)
-        .where(CustomerLabel.customer_id.in_(customer_ids))  # type: ignore[attr-defined]
-        .order_by(Label.name)
-    )
-    for customer_id, label in session.exec(statement):
-        result[customer_id].append(label)
-    return result
-
-
 def _customer_label_names(session: Session, customer_id: int) -> list[str]:
     return [label.name for label in labels_of(session, customer_id)]
 
