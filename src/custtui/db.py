@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from custtui.i18n import _
+from custtui.services.errors import DatabaseProblem, DomainError
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -108,3 +116,121 @@ def head_revision() -> str | None:
 
 def table_names(engine: Engine) -> list[str]:
     return inspect(engine).get_table_names()
+
+
+# --- faults and retries ------------------------------------------------------
+
+# SQLite reports lock contention it could not wait out (a read transaction
+# that wants to write after another writer committed) at once, without the
+# busy timeout; PostgreSQL reports serialization failures and deadlocks. The
+# whole unit of work is rolled back in each case, so running it again is safe.
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
+RETRY_ATTEMPTS = 12
+RETRY_FIRST_DELAY = 0.02
+RETRY_MAX_DELAY = 1.0
+
+
+def _reason(error: BaseException) -> str:
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlstate", None) or getattr(getattr(original, "diag", None), "sqlstate", None)
+
+
+def is_transient(error: BaseException) -> bool:
+    """True for errors that go away when the same unit of work runs again."""
+    if not isinstance(error, DBAPIError):
+        return False
+    lowered = _reason(error).lower()
+    if "database is locked" in lowered or "database table is locked" in lowered or "database is busy" in lowered:
+        return True
+    return _sqlstate(error) in _TRANSIENT_SQLSTATES
+
+
+def problem_kind(error: BaseException) -> str | None:
+    """What kind of database fault `error` is, or None if it is not one."""
+    if not isinstance(error, DBAPIError | OSError):
+        return None
+    if is_transient(error):
+        return "busy"
+    lowered = _reason(error).lower()
+    sqlstate = _sqlstate(error) or ""
+    if "readonly" in lowered or "read-only" in lowered or sqlstate == "25006" or "permission denied" in lowered:
+        return "read_only"
+    if "disk is full" in lowered or "no space left" in lowered or sqlstate == "53100" or "disk i/o error" in lowered:
+        return "disk_full"
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return "corrupt"
+    if (
+        isinstance(error, DBAPIError) and error.connection_invalidated
+    ) or sqlstate.startswith("08") or sqlstate in ("57P01", "57P02", "57P03") or any(
+        words in lowered
+        for words in ("connection refused", "server closed", "could not connect", "terminating connection",
+                      "connection is closed", "the connection is lost", "consuming input failed",
+                      "unable to open database file", "no such file")
+    ):
+        return "unreachable"
+    return "other"
+
+
+def database_problem(error: BaseException) -> DatabaseProblem:
+    """The user's message for a database fault: what happened and that nothing was saved."""
+    kind = problem_kind(error) or "other"
+    messages = {
+        "busy": _("The database is busy with other users' work. Nothing was saved; try again."),
+        "read_only": _("The database is read-only for you. Nothing was saved; ask an administrator."),
+        "disk_full": _("The database disk is full. Nothing was saved; ask an administrator to free space."),
+        "corrupt": _("The database file is damaged. Nothing was saved; ask an administrator to restore a backup."),
+        "unreachable": _("The database cannot be reached. Nothing was saved; try again in a moment."),
+    }
+    message = messages.get(kind) or _("The database refused the change: {reason}. Nothing was saved.").format(
+        reason=_reason(error)
+    )
+    return DatabaseProblem(message, kind)
+
+
+def retry_delays(attempts: int = RETRY_ATTEMPTS) -> Iterator[float]:
+    """Exponential backoff with full jitter, so that retrying writers spread out."""
+    delay = RETRY_FIRST_DELAY
+    for _attempt in range(attempts - 1):
+        yield random.uniform(0, delay)
+        delay = min(delay * 2, RETRY_MAX_DELAY)
+
+
+def run_unit(engine: Engine, work: Callable[[Session], T], *, attempts: int = RETRY_ATTEMPTS) -> T:
+    """Run `work` in one transaction, again after a transient conflict.
+
+    Domain errors pass through unchanged; other database faults become a
+    DatabaseProblem whose message says that nothing was saved.
+    """
+    delays = retry_delays(attempts)
+    while True:
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except DomainError:
+            raise
+        except (DBAPIError, OSError) as error:
+            if is_transient(error):
+                delay = next(delays, None)
+                if delay is not None:
+                    log.info("transient database conflict, retrying in %.3f s: %s", delay, _reason(error))
+                    time.sleep(delay)
+                    continue
+            raise database_problem(error) from error
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """session_scope whose database faults arrive as DatabaseProblem (not retried)."""
+    try:
+        with session_scope(engine) as session:
+            yield session
+    except DomainError:
+        raise
+    except (DBAPIError, OSError) as error:
+        raise database_problem(error) from error

@@ -16,6 +16,17 @@ class DomainError(Exception):
         self.message = message
 
 
+class DatabaseProblem(DomainError):
+    """The database refused or failed a unit of work; nothing of it was saved.
+
+    `kind` is one of busy, read_only, disk_full, corrupt, unreachable, other.
+    """
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 class NotFound(DomainError):
     pass
 

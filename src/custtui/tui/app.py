@@ -16,7 +16,7 @@ from textual.command import CommandPalette
 from custtui.tui.base import Screen
 from textual.worker import get_current_worker
 
-from custtui.db import session_scope
+from custtui.db import run_unit, unit_of_work
 from custtui.i18n import N_, _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
@@ -65,9 +65,17 @@ class CusttuiApp(App[None]):
 
     @contextmanager
     def db(self) -> Iterator[Session]:
-        """A unit of work for a screen: committed on success, rolled back on error."""
-        with session_scope(self.engine) as session:
+        """A unit of work for a screen: committed on success, rolled back on error.
+
+        Database faults arrive as DatabaseProblem, a DomainError, so a screen
+        that handles domain errors handles a full disk or a lost server too.
+        """
+        with unit_of_work(self.engine) as session:
             yield session
+
+    def run_unit(self, work: Callable[[Session], T]) -> T:
+        """Run a service call in its own transaction, retried after a transient lock conflict."""
+        return run_unit(self.engine, work)
 
     def can(self, permission: Permission) -> bool:
         return can(self.user, permission)
@@ -75,8 +83,7 @@ class CusttuiApp(App[None]):
     def attempt(self, work: Callable[[Session], T]) -> T | None:
         """Run a service call in a unit of work; domain errors become a notification."""
         try:
-            with self.db() as session:
-                return work(session)
+            return run_unit(self.engine, work)
         except DomainError as error:
             self.notify(user_message(error), severity="error", timeout=8)
             return None
