@@ -46,7 +46,7 @@ def fill(engine: Engine, role: str = "admin") -> Known:
 
 
 def make_app(engine: Engine, known: Known) -> CusttuiApp:
-    return CusttuiApp(engine=engine, user=known.admin)
+    return CusttuiApp(engine=engine, user=known.admin, watch_changes=False)
 
 
 async def wait_idle(pilot, app: CusttuiApp) -> None:  # type: ignore[no-untyped-def]

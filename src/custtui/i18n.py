@@ -143,8 +143,14 @@ def format_date(value: date | None, format: str = "medium") -> str:
 
 
 def format_datetime(value: datetime | None, format: str = "short") -> str:
+    """In the machine's local time; stored times are UTC (naive on SQLite)."""
     if value is None:
         return ""
+    from datetime import UTC
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    value = value.astimezone()
     return _babel_format_datetime(value, format=format, locale=format_locale())
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Integer
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from custtui.i18n import N_
@@ -200,6 +200,7 @@ class User(SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     __tablename__: ClassVar[str] = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _timestamp(index=True)

@@ -22,9 +22,10 @@ from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
 from custtui.services.errors import DomainError, ValidationError
-from custtui.tui.messages import CustomersChanged, SearchIndexReady
+from custtui.tui.messages import CustomersChanged, DatabaseChanged, SearchIndexReady
 
 if TYPE_CHECKING:
+    from custtui.watch import ChangeWatcher
     from custtui.services.duplicates import DuplicateIndex
     from custtui.services.search import SearchIndex
 
@@ -52,10 +53,15 @@ class CusttuiApp(App[None]):
         Binding("ctrl+p", "command_palette", N_("Commands"), id="app.palette", show=False),
     ]
 
-    def __init__(self, engine: Engine, user: User) -> None:
+    def __init__(self, engine: Engine, user: User, *, watch_changes: bool = True) -> None:
         super().__init__()
         self.engine = engine
         self.user = user
+        self.watch_changes = watch_changes
+        self._watcher: ChangeWatcher | None = None
+        self._last_event_id = 0
+        self._changes_pending = threading.Event()
+        self._changes_lock = threading.Lock()
         self.search_index: SearchIndex | None = None
         self.duplicate_index: DuplicateIndex | None = None
         self._index_lock = threading.Lock()
@@ -97,6 +103,50 @@ class CusttuiApp(App[None]):
         from custtui.tui.screens.customer_list import CustomerListScreen
 
         self.push_screen(CustomerListScreen())
+        if self.watch_changes:
+            self.start_watching()
+
+    # --- other users' changes ---------------------------------------------
+
+    def start_watching(self) -> None:
+        """Follow other users' commits, so that every screen shows them within 2 s."""
+        from custtui.services.changes import latest_event_id
+        from custtui.watch import watcher_for
+
+        self._last_event_id = self.attempt(latest_event_id) or 0
+        self._watcher = watcher_for(self.engine, lambda: self.post_message(DatabaseChanged()))
+        if self._watcher is not None:
+            self._watcher.start()
+
+    def on_database_changed(self, _message: DatabaseChanged) -> None:
+        self._changes_pending.set()
+        self.run_worker(self._read_changes, thread=True, group="changes", exit_on_error=False)
+
+    def _read_changes(self) -> None:
+        """Read the change feed until no notification is pending (a burst is read once)."""
+        from custtui.services.changes import changes_since
+
+        while self._changes_pending.is_set():
+            if not self._changes_lock.acquire(blocking=False):
+                return  # the worker holding it reads this notification too
+            try:
+                while self._changes_pending.is_set():
+                    self._changes_pending.clear()
+                    try:
+                        with Session(self.engine) as session:
+                            batch = changes_since(session, self._last_event_id)
+                    except Exception:  # noqa: BLE001 - the database is away; the watcher reconnects and asks again
+                        return
+                    self._last_event_id = batch.last_event_id
+                    if not batch.empty:
+                        ids = None if batch.customer_ids is None else sorted(batch.customer_ids)
+                        self.call_from_thread(self.customers_changed, ids)
+            finally:
+                self._changes_lock.release()
+
+    def on_unmount(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
 
     def start_indexing(self) -> None:
         """Build the search and duplicate indexes in the background, once.

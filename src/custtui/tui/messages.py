@@ -15,3 +15,7 @@ class CustomersChanged(Message):
 
 class SearchIndexReady(Message):
     """The search index finished building (or was refreshed)."""
+
+
+class DatabaseChanged(Message):
+    """Another connection committed something (posted from the watcher thread)."""

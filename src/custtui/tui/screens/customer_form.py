@@ -16,12 +16,13 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import N_, LANGUAGES, _, language_name, pgettext
+from custtui.i18n import N_, LANGUAGES, _, format_datetime, language_name, pgettext
 from custtui.services import customers, locations, regions
 from custtui.services.customers import CustomerInput
 from custtui.services.errors import ConflictError, DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.widgets.dialogs import EditScreen
+from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
 
 # Wait this long after the last keystroke before looking for duplicates.
@@ -115,7 +116,7 @@ class CustomerFormScreen(EditScreen):
         self._debounce: Timer | None = None
         self.duplicates_shown_for: dict[str, str] | None = None
         self._main_location_id: int | None = None
-
+        self._warned_version: int | None = None
 
     # --- layout ----------------------------------------------------------
 
@@ -127,6 +128,7 @@ class CustomerFormScreen(EditScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="changed-banner")
         with Horizontal(id="form-body"):
             with VerticalScroll(id="form-fields"):
                 yield from self._row("name", Input(id="name", compact=True, select_on_focus=False, max_length=200))
@@ -421,6 +423,36 @@ class CustomerFormScreen(EditScreen):
         self.custtui.customers_changed([saved_id])
         self.dismiss(saved_id)
 
+    # --- someone else saved this customer while the form is open --------------
+
+    def on_customers_changed(self, message: CustomersChanged) -> None:
+        """Keep what the user typed; tell them who changed the record, and when."""
+        if self.customer_id is None or self._saved or not self.is_attached:
+            return
+        if message.customer_ids is not None and self.customer_id not in message.customer_ids:
+            return
+        found = self.custtui.attempt(lambda session: _stored_state(session, self.customer_id))
+        if found is None:
+            return
+        version, event = found
+        if version == self._version or version == self._warned_version:
+            return
+        self._warned_version = version
+        if version is None:
+            text = _("Someone else deleted this customer. Your edits are still here; saving is no longer possible.")
+        else:
+            text = _(
+                "{user} changed this customer ({when}). Your edits are kept: "
+                "when you save, you choose between both versions."
+            ).format(
+                user=event.user_login if event else _("Someone else"),
+                when=format_datetime(event.at) if event else "",
+            )
+        banner = self.query_one("#changed-banner", Static)
+        banner.update(safe(text))
+        banner.add_class("-shown")
+        self.notify(plain(text), severity="warning", timeout=10)
+
     def _address_changed(self, values: dict[str, str]) -> bool:
         return any(values[f] != self._initial.get(f) for f in ADDRESS_FIELDS) or values["region_code"] != self._initial.get("region_code")
 
@@ -436,6 +468,18 @@ class CustomerFormScreen(EditScreen):
                 self.notify(_("The form now shows the saved version."))
 
         self.app.push_screen(ConflictScreen(conflict), chosen)
+
+def _stored_state(session: Any, customer_id: int) -> tuple[int | None, Any]:
+    """The stored version (None: deleted) and the last change of the customer."""
+    from custtui.services.changes import last_change
+    from custtui.services.errors import NotFound
+
+    try:
+        version = customers.get_customer(session, customer_id).version
+    except NotFound:
+        version = None
+    return version, last_change(session, "customer", customer_id)
+
 
 def _country_of(region_code: str) -> str:
     return region_code.split("-")[0] if region_code else "BE"
