@@ -125,6 +125,42 @@ def _build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export_cmd.add_argument("--output", metavar="FILE", help=_("where to write (default: standard output, CSV only)"))
 
+    web = commands.add_parser(
+        "web", parents=[common], help=_("serve the app to web browsers (textual-serve)"),
+        description=_(
+            "Serve the app to web browsers with textual-serve: each browser tab runs its own custtui on this "
+            "database. textual-serve has no login of its own, and the custtui user is the OS login running this "
+            "command: everyone who reaches the port works as that user, with that user's role. Keep the default "
+            "loopback address and put a reverse proxy in front that asks for a login (HTTPS with basic auth or "
+            "single sign-on)."
+        ),
+    )
+    web.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1: this machine only)"))
+    web.add_argument("--port", type=_port, default=8000, metavar="N", help=_("port to listen on (default 8000)"))
+    web.add_argument(
+        "--public-url", metavar="URL",
+        help=_(
+            "the address browsers use, such as https://custtui.example.com behind a reverse proxy "
+            "(default: taken from each request's Host and X-Forwarded-Proto headers)"
+        ),
+    )
+
+    backup = commands.add_parser(
+        "backup", parents=[common], help=_("copy the SQLite database to a file, also while in use"),
+        description=_(
+            "Write a consistent copy of the SQLite database to FILE, also while the app is in use, check the copy "
+            "(PRAGMA integrity_check) and count its customers. The database is not migrated first. For "
+            "PostgreSQL, use pg_dump."
+        ),
+        epilog=_(
+            "Restore: stop every custtui that uses the database, delete the database's -wal and -shm files if any "
+            "are left, and copy the backup file over the database file. Or open a copy of the backup directly: "
+            "custtui --db sqlite:///path/to/copy.db. For PostgreSQL: pg_restore --clean --dbname=URL FILE."
+        ),
+    )
+    backup.add_argument("file", metavar="FILE", help=_("the backup file to write"))
+    backup.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
+
     users = commands.add_parser("users", parents=[common], help=_("list, add and remove users (admins)"))
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
     user_commands.add_parser("list", parents=[common], help=_("list users and their roles"))
@@ -149,6 +185,13 @@ def _positive_int(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(_("must be at least 1"))
+    return number
+
+
+def _port(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError(_("must be a port number from 1 to 65535"))
     return number
 
 
@@ -448,6 +491,168 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _listen_url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{shown}:{port}"
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with a message before serving when the address cannot be bound (busy, privileged, unknown)."""
+    import socket
+
+    try:
+        for family, kind, protocol, _name, address in socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        ):
+            with socket.socket(family, kind, protocol) as probe:
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
+                if family == socket.AF_INET6:
+                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                probe.bind(address)
+    except OSError as error:
+        raise CliError(
+            _("Cannot listen on {address}: {reason}").format(
+                address=f"{host}:{port}", reason=error.strerror or error
+            ),
+            EXIT_REFUSED,
+        ) from error
+
+
+def _web_server(command: str, host: str, port: int, public_url: str | None) -> Any:
+    """A textual-serve Server whose pages point where the browser came from, with same-origin websockets only."""
+    from urllib.parse import urlsplit
+
+    from aiohttp import web
+    from textual_serve.server import Server
+
+    class WebServer(Server):
+        def page_base(self, request: web.Request) -> str:
+            # The page embeds absolute URLs (scripts, websocket). Fixed by
+            # --public-url; else the address the browser asked for, so
+            # 0.0.0.0, another port or a reverse proxy (which passes Host and
+            # X-Forwarded-Proto) all work.
+            if public_url:
+                return public_url.rstrip("/")
+            scheme = (request.headers.get("X-Forwarded-Proto") or request.scheme).split(",")[0].strip()
+            authority = (request.headers.get("X-Forwarded-Host") or request.host).split(",")[0].strip()
+            return f"{scheme}://{authority}"
+
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            self.public_url = self.page_base(request)  # read by the page template, before any await
+            response: web.StreamResponse = await super().handle_index(request)
+            return response
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            # Another web site open in the same browser must not drive the app
+            # (cross-site websocket hijacking): browsers always send Origin.
+            origin = request.headers.get("Origin")
+            if origin is not None and urlsplit(origin).netloc.lower() != urlsplit(self.page_base(request)).netloc.lower():
+                raise web.HTTPForbidden(text=_("custtui cannot be used from another web site."))
+            response: web.WebSocketResponse = await super().handle_websocket(request)
+            return response
+
+        async def on_startup(self, app: web.Application) -> None:
+            pass  # custtui prints its own lines; textual-serve's banner would show the command
+
+    return WebServer(command, host=host, port=port, title="custtui", public_url=public_url or _listen_url(host, port))
+
+
+def _cmd_web(args: argparse.Namespace) -> int:
+    import os
+    import shlex
+
+    from custtui.config import DATABASE_URL_VARIABLE, load_settings
+
+    # Opened, migrated and the user resolved here, so that a bad database or
+    # an unknown login fails now with its message, not in every browser tab.
+    engine = _open_database(args)
+    try:
+        session, user = _user_session(engine)
+        session.close()
+    finally:
+        engine.dispose()
+    _apply_language(args, user)
+    _check_can_listen(args.host, args.port)
+
+    # Every browser connection runs this command: this installation's custtui
+    # on the same database. The URL goes through the environment, which the
+    # apps inherit, not the command line, which `ps` shows to every user.
+    os.environ[DATABASE_URL_VARIABLE] = load_settings(getattr(args, "db", None)).database_url
+    command = [sys.executable, "-m", "custtui", "run"]
+    if getattr(args, "lang", None):
+        command += ["--lang", args.lang]
+    server = _web_server(shlex.join(command), args.host, args.port, args.public_url)
+
+    print(
+        _("Serving custtui on {url} as the user {login}; ctrl+c stops.").format(
+            url=_listen_url(args.host, args.port), login=user.login
+        ),
+        flush=True,
+    )
+    if _is_loopback(args.host):
+        print(
+            _(
+                "textual-serve has no login of its own: keep it on this loopback address, behind a reverse proxy "
+                "that asks for a login."
+            ),
+            flush=True,
+        )
+    else:
+        print(
+            _(
+                "WARNING: {host} is not a loopback address. textual-serve has no login of its own: anyone who can "
+                "reach port {port} works in custtui as {login}. Listen on 127.0.0.1 behind a reverse proxy that "
+                "asks for a login."
+            ).format(host=args.host, port=args.port, login=user.login),
+            file=sys.stderr,
+            flush=True,
+        )
+    try:
+        server.serve()
+    except OSError as error:
+        raise CliError(
+            _("Cannot listen on {address}: {reason}").format(
+                address=f"{args.host}:{args.port}", reason=error.strerror or error
+            ),
+            EXIT_REFUSED,
+        ) from error
+    return 0
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from custtui.config import load_settings
+    from custtui.services.backup import BackupFailed, backup_database
+
+    url = load_settings(getattr(args, "db", None)).database_url
+    try:
+        result = backup_database(url, args.file, force=args.force)
+    except BackupFailed as error:
+        raise CliError(error.message, EXIT_DATABASE) from error
+    except sqlite3.Error as error:
+        raise CliError(_database_message(shown_url(url), error), EXIT_DATABASE) from error
+    print(
+        ngettext(
+            "Backed up {customers} customer to {path} ({megabytes:.1f} MB, integrity check ok) in {seconds:.1f} s.",
+            "Backed up {customers} customers to {path} ({megabytes:.1f} MB, integrity check ok) in {seconds:.1f} s.",
+            result.customers,
+        ).format(customers=result.customers, path=result.path, megabytes=result.size / 1_000_000, seconds=result.seconds)
+    )
+    return 0
+
+
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: _cmd_run,
     "run": _cmd_run,
@@ -460,6 +665,8 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "unmerge": _cmd_unmerge,
     "import": _cmd_import,
     "export": _cmd_export,
+    "web": _cmd_web,
+    "backup": _cmd_backup,
 }
 
 

@@ -1,0 +1,270 @@
+"""Backups: a consistent copy of a SQLite database while the app is in use.
+
+The copy is made with SQLite's online backup API, a few pages at a time with
+a short pause between steps. In WAL mode (custtui's default) the copy reads
+one snapshot, held open across the steps: the apps go on writing meanwhile
+and the copy is exactly the database as it was when the backup began,
+including committed rows still in the -wal file. In rollback-journal mode a
+held snapshot would block the writers, so the steps run without one; SQLite
+starts the copy again whenever another connection writes, and after a few
+such restarts everything is copied in one step.
+
+The copy is written to a temporary file next to FILE, checked with
+`PRAGMA integrity_check`, switched to a plain rollback journal (one
+self-contained file) and only then renamed to FILE.
+
+PostgreSQL is backed up with pg_dump; `pg_dump_command` builds the advice.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import sqlite3
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from custtui.i18n import _
+from custtui.services.errors import DomainError
+
+DEFAULT_PAGES_PER_STEP = 1024  # 4 MB with SQLite's default 4 KB pages
+DEFAULT_PAUSE_SECONDS = 0.005
+MAX_RESTARTS = 3
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+class BackupRefused(DomainError):
+    """Not done on purpose (FILE exists, FILE is the database itself, ...): exit code 1."""
+
+
+class PostgresBackup(BackupRefused):
+    """The database is PostgreSQL: `command` is a pg_dump command line to use instead."""
+
+    def __init__(self, message: str, command: str) -> None:
+        super().__init__(message)
+        self.command = command
+
+
+class BackupFailed(DomainError):
+    """The database cannot be read or the copy is damaged: nothing was written to FILE."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    customers: int
+    size: int  # bytes
+    seconds: float
+    journal_mode: str  # of the source: "wal" or a rollback journal mode
+    restarts: int  # steps without progress: another connection wrote (SQLite began again) or held the lock
+
+
+class _TooManyRestarts(Exception):
+    pass
+
+
+def pg_dump_command(url: Any, target: str | os.PathLike[str]) -> str:
+    """`pg_dump --format=custom --file=FILE URL` for a PostgreSQL URL, without its password."""
+    from sqlalchemy.engine import URL, make_url
+
+    given = make_url(url)
+    # libpq's own URL: no SQLAlchemy driver name, and never the password
+    # (URL.set() cannot remove one).
+    plain = URL.create(
+        "postgresql", given.username, None, given.host, given.port, given.database, given.query
+    )
+    return shlex.join(["pg_dump", "--format=custom", f"--file={os.fspath(target)}", plain.render_as_string(hide_password=False)])
+
+
+def _sqlite_file(url: str, target: Path) -> tuple[str, dict[str, Any], Path | None]:
+    """sqlite3.connect() arguments for the database of `url`, and its file (None for URI forms)."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception as error:  # sqlalchemy.exc.ArgumentError, ValueError
+        raise BackupFailed(_("Not a database URL: {url}").format(url=url)) from error
+    backend = parsed.get_backend_name()
+    if backend in ("postgresql", "postgres"):
+        command = pg_dump_command(parsed, target)
+        raise PostgresBackup(
+            _(
+                "custtui backup copies SQLite databases only. Back up PostgreSQL with pg_dump, for example: "
+                "{command} (the password comes from ~/.pgpass or PGPASSWORD)"
+            ).format(command=command),
+            command,
+        )
+    if backend != "sqlite":
+        raise BackupRefused(
+            _("custtui backup copies SQLite databases only; back up a {backend} database with its own tools.").format(
+                backend=backend
+            )
+        )
+    database = parsed.database or ""
+    if database in ("", ":memory:"):
+        raise BackupRefused(_("An in-memory database cannot be backed up."))
+    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+
+    args, options = SQLiteDialect_pysqlite().create_connect_args(parsed)
+    if options.get("uri"):
+        # `sqlite:///file:...?mode=ro&uri=true`: opened as written.
+        return args[0], {"uri": True}, None
+    path = Path(args[0]).resolve()  # as the app opens it (SQLAlchemy does not expand ~)
+    if not path.is_file():
+        raise BackupFailed(_("There is no database file at {path}.").format(path=path))
+    # mode=rw: never creates a file (read-only when the OS write-protects it).
+    return f"file:{quote(str(path))}?mode=rw", {"uri": True}, path
+
+
+def _check_target(target: Path, source: Path | None, force: bool) -> None:
+    if source is not None:
+        companions = {Path(f"{source}{suffix}") for suffix in ("", "-wal", "-shm", "-journal")}
+        same = target in companions or (target.exists() and source.exists() and os.path.samefile(target, source))
+        if same:
+            raise BackupRefused(
+                _("{path} is the database itself (or one of its files): choose another file.").format(path=target)
+            )
+    if target.is_dir():
+        raise BackupRefused(_("{path} is a folder: give the name of the backup file.").format(path=target))
+    if target.exists() and not force:
+        raise BackupRefused(_("{path} already exists: add --force to overwrite it.").format(path=target))
+    for suffix in ("-wal", "-journal"):
+        # A database file with a -wal or -journal beside it is open, or was not
+        # closed cleanly: SQLite would apply that file to the new copy.
+        if Path(f"{target}{suffix}").exists():
+            raise BackupRefused(
+                _("{path} is in use ({companion} exists): close what uses it, or choose another file.").format(
+                    path=target, companion=f"{target.name}{suffix}"
+                )
+            )
+
+
+def _copy(
+    source: sqlite3.Connection, copy: sqlite3.Connection, journal_mode: str, pages: int, pause: float
+) -> int:
+    """Run the online backup; returns the number of steps that made no progress."""
+    restarts = 0
+    previous: int | None = None
+
+    def step_done(_status: int, remaining: int, _total: int) -> None:
+        nonlocal previous, restarts
+        if previous is not None and remaining >= previous and remaining > 0:
+            restarts += 1  # another connection wrote (SQLite began again) or held the lock
+            if restarts > MAX_RESTARTS:
+                raise _TooManyRestarts
+        previous = remaining
+        if remaining > 0 and pause > 0:
+            time.sleep(pause)  # let the apps have the disk and, without WAL, the lock
+
+    def run() -> None:
+        try:
+            source.backup(copy, pages=pages, progress=step_done)
+        except _TooManyRestarts:
+            # The writers never pause long enough: copy it all in one step
+            # (they wait for it, up to their busy timeout).
+            source.backup(copy, pages=-1)
+
+    if journal_mode != "wal":
+        run()
+        return restarts
+    # One read snapshot across all steps: consistent, and in WAL mode a
+    # reader never blocks a writer.
+    source.execute("BEGIN")
+    try:
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        run()
+    finally:
+        source.execute("COMMIT")
+    return restarts
+
+
+def backup_database(
+    url: str,
+    target: str | os.PathLike[str],
+    *,
+    force: bool = False,
+    pages: int = DEFAULT_PAGES_PER_STEP,
+    pause: float = DEFAULT_PAUSE_SECONDS,
+) -> BackupResult:
+    """Copy the SQLite database of `url` to `target`, consistently, while it may be in use.
+
+    Raises PostgresBackup (with a pg_dump command) for PostgreSQL, BackupRefused
+    when `target` exists (without `force`) or is the database itself,
+    BackupFailed when the database cannot be read or the copy fails its
+    integrity check; sqlite3.Error passes through. `target` is only ever
+    replaced by a complete, checked copy.
+    """
+    started = time.perf_counter()
+    target = Path(target).expanduser().absolute()
+    connect_to, options, source_path = _sqlite_file(url, target)
+    _check_target(target, source_path, force)
+    try:
+        handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise BackupRefused(
+            _("Cannot write the backup to {path}: {reason}").format(path=target, reason=error.strerror or error)
+        ) from error
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        source = sqlite3.connect(connect_to, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, **options)
+        try:
+            journal_mode = str(source.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            copy = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                restarts = _copy(source, copy, journal_mode, pages, pause)
+                # One self-contained file (no -wal beside it); a restored
+                # database goes back to WAL when custtui opens it.
+                copy.execute("PRAGMA journal_mode=DELETE").fetchone()
+                problems = [row[0] for row in copy.execute("PRAGMA integrity_check").fetchall()]
+                if problems != ["ok"]:
+                    raise BackupFailed(
+                        _("The copy failed its integrity check, so {path} was not written: {problems}").format(
+                            path=target, problems="; ".join(problems[:3])
+                        )
+                    )
+                try:
+                    customers = int(copy.execute("SELECT count(*) FROM customer").fetchone()[0])
+                except sqlite3.OperationalError as error:
+                    raise BackupRefused(
+                        _("{url} is not a custtui database: it has no customer table.").format(url=url)
+                    ) from error
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        for suffix in ("-wal", "-shm", "-journal"):
+            Path(f"{temporary}{suffix}").unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
+    return BackupResult(
+        path=target,
+        customers=customers,
+        size=target.stat().st_size,
+        seconds=time.perf_counter() - started,
+        journal_mode=journal_mode,
+        restarts=restarts,
+    )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
