@@ -26,6 +26,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_LABELS = "manage_labels"
     MANAGE_REGIONS = "manage_regions"
+    AUDIT = "audit"  # read everyone's changes in the audit log
 
 
 _TECHNICIAN = frozenset({Permission.VIEW, Permission.EDIT, Permission.LABEL})
@@ -46,6 +47,7 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.MANAGE_USERS: N_("manage users"),
     Permission.MANAGE_LABELS: N_("manage labels"),
     Permission.MANAGE_REGIONS: N_("manage regions"),
+    Permission.AUDIT: N_("read the audit log"),
 }
 
 _LOGIN_PATTERN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)

@@ -17,7 +17,7 @@ from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 
 
-_CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge"}
+_CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
 
 
 class CustomerScreen(Screen[Any]):
@@ -32,6 +32,7 @@ class CustomerScreen(Screen[Any]):
         Binding("t", "labels", N_("Labels"), id="customer.labels", show=False),
         Binding("delete", "delete", N_("Delete"), id="customer.delete", show=False),
         Binding("g", "merge", N_("Merge with…"), id="customer.merge", show=False),
+        Binding("h", "history", N_("History"), id="customer.history", show=False),
     ]
 
     def current_customer_id(self) -> int | None:
@@ -93,6 +94,13 @@ class CustomerScreen(Screen[Any]):
         if customer_id is not None:
             self.app.push_screen(LabelPickerScreen(customer_id))
 
+    def action_history(self) -> None:
+        from custtui.tui.screens.history import CustomerHistoryScreen
+
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.app.push_screen(CustomerHistoryScreen(customer_id))
+
     def action_merge(self) -> None:
         """Merge with…: pick the other records by search, then the wizard."""
         from custtui.tui.screens.merge_wizard import MergePickerScreen, MergeWizardScreen
@@ -121,6 +129,7 @@ class CustomerScreen(Screen[Any]):
             MenuItem("missions", _("&Missions")),
             MenuItem("edit", _("&Edit")),
             MenuItem("labels", _("La&bels")),
+            MenuItem("history", _("&History")),
             MenuItem("merge", _("Mer&ge with…"), enabled=self.custtui.can(Permission.MERGE)),
             MenuItem("delete", _("&Delete"), enabled=may_delete),
         ]

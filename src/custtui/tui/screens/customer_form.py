@@ -449,9 +449,9 @@ class CustomerFormScreen(EditScreen):
                 when=format_datetime(event.at) if event else "",
             )
         banner = self.query_one("#changed-banner", Static)
-        banner.update(safe(text))
+        banner.update(plain(text))
         banner.add_class("-shown")
-        self.notify(plain(text), severity="warning", timeout=10)
+        self.notify(safe(text), severity="warning", timeout=10, markup=False)
 
     def _address_changed(self, values: dict[str, str]) -> bool:
         return any(values[f] != self._initial.get(f) for f in ADDRESS_FIELDS) or values["region_code"] != self._initial.get("region_code")

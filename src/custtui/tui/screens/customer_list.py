@@ -13,7 +13,7 @@ from custtui.tui.base import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
-from custtui.i18n import N_, _, format_number
+from custtui.i18n import N_, _, format_number, ngettext
 from custtui.services import customers, labels, regions
 from custtui.services.customers import CustomerRow
 from custtui.tui.messages import CustomersChanged, SearchIndexReady
@@ -92,6 +92,7 @@ class CustomerListScreen(CustomerScreen):
         Binding("D", "duplicates", N_("Duplicates"), id="list.duplicates", show=False),
         Binding("M", "merges", N_("Past merges"), id="list.merges", show=False),
         Binding("L", "manage_labels", N_("Manage labels"), id="list.manage_labels", show=False),
+        Binding("A", "audit_log", N_("Audit log"), id="list.audit_log", show=False),
         Binding("escape", "clear", N_("Clear search"), id="list.clear", show=False),
     ]
 
@@ -186,11 +187,15 @@ class CustomerListScreen(CustomerScreen):
             if self.custtui.search_index is None:
                 parts.append(_("Indexing customers for search…"))
             else:
-                parts.append(_("{n} matches for “{query}”").format(n=format_number(shown), query=self.search_text))
+                parts.append(
+                    ngettext("{n} match for “{query}”", "{n} matches for “{query}”", shown).format(
+                        n=format_number(shown), query=self.search_text
+                    )
+                )
         elif total == 0:
             parts.append(_("No customers yet: press n to add one, or run `custtui demo`."))
         else:
-            parts.append(_("{n} customers").format(n=format_number(shown)))
+            parts.append(ngettext("{n} customer", "{n} customers", shown).format(n=format_number(shown)))
         if self.region_filter:
             parts.append(_("region: {region}").format(region=regions.display_name(self.region_filter)))
         if self.label_filter is not None:
@@ -287,12 +292,21 @@ class CustomerListScreen(CustomerScreen):
             return True if self.custtui.can(Permission.MANAGE_LABELS) else None
         if action in ("duplicates", "merges"):
             return True if self.custtui.can(Permission.MERGE) else None
+        if action == "audit_log":
+            return True if self.custtui.can(Permission.AUDIT) else None
         return super().check_action(action, parameters)
 
     def after_delete(self, customer_id: int) -> None:
         self.table.forget([customer_id])
 
     # --- actions ---------------------------------------------------------
+
+    def action_audit_log(self) -> None:
+        from custtui.services.auth import Permission
+        from custtui.tui.screens.history import AuditLogScreen
+
+        if self.custtui.can(Permission.AUDIT):
+            self.app.push_screen(AuditLogScreen())
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

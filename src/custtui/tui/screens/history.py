@@ -1,0 +1,314 @@
+"""History of one customer (h) and the audit log of everyone's changes (A, admins)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+
+from custtui.i18n import N_, _, format_datetime, format_locale, ngettext
+from custtui.services import customers, history
+from custtui.services.errors import NotFound
+from custtui.services.history import FieldChange, HistoryEntry
+from custtui.tui.base import Screen
+from custtui.tui.messages import CustomersChanged
+from custtui.tui.text import plain, safe
+
+VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
+
+
+def _field_title(entry: HistoryEntry, name: str) -> str:
+    from custtui.tui.screens.customer_form import field_titles
+
+    if entry.entity in ("customer", "location"):
+        return field_titles().get(name, name)
+    return name.replace("_", " ")
+
+
+def _value(value: Any) -> Text:
+    if value is None or value == "":
+        return Text(_("(empty)"), style="italic dim")
+    if isinstance(value, list):
+        value = ", ".join(str(item) for item in value)
+    shown = safe(str(value))
+    if len(shown) > VALUE_WIDTH:
+        shown = shown[: VALUE_WIDTH - 1] + "…"
+    return Text("“" + shown + "”")
+
+
+def change_line(entry: HistoryEntry, change: FieldChange) -> Text:
+    line = Text("    ")
+    line.append(_field_title(entry, change.field) + ": ", style="bold")
+    if entry.action == "create":
+        line.append_text(_value(change.after))
+    elif entry.action == "delete":
+        line.append_text(_value(change.before))
+    else:
+        line.append_text(_value(change.before))
+        line.append(" → ")
+        line.append_text(_value(change.after))
+    return line
+
+
+def detail_lines(entry: HistoryEntry) -> list[Text]:
+    """What a merge did, or which merge an undo reverted."""
+    details = entry.details
+    if entry.action == "merge" and details:
+        return [
+            Text(
+                "    "
+                + _("merge {id}: kept #{keep}, merged {others}").format(
+                    id=details.get("merge_id", "?"),
+                    keep=details.get("keep_id", "?"),
+                    others=", ".join(f"#{cid}" for cid in details.get("other_ids", [])),
+                )
+            ),
+            Text(
+                "    "
+                + ngettext("{count} installation moved", "{count} installations moved", int(details.get("installations_moved", 0))).format(
+                    count=details.get("installations_moved", 0)
+                )
+                + ", "
+                + ngettext("{count} mission moved", "{count} missions moved", int(details.get("missions_moved", 0))).format(
+                    count=details.get("missions_moved", 0)
+                )
+            ),
+        ]
+    if entry.action == "unmerge" and details:
+        return [Text("    " + _("merge {id} undone").format(id=details.get("merge_id", "?")))]
+    return []
+
+
+def entry_heading(entry: HistoryEntry, with_record: bool = True) -> Text:
+    heading = Text()
+    heading.append(format_datetime(entry.at), style="bold")
+    heading.append("  ")
+    heading.append(safe(entry.user_login), style="bold")
+    heading.append("  ")
+    if with_record:
+        heading.append(entry.entity_name + " ")
+        heading.append(safe(entry.record_name))
+        heading.append(": ")
+    heading.append(entry.action_name)
+    return heading
+
+
+def entries_text(entries: list[HistoryEntry], customer_id: int) -> Text:
+    text = Text()
+    for entry in entries:
+        # The customer's own record needs no name on each line; its sites do.
+        about_itself = entry.entity == "customer" and entry.entity_id == customer_id
+        text.append_text(entry_heading(entry, with_record=not about_itself))
+        text.append("\n")
+        for line in [*detail_lines(entry), *(change_line(entry, change) for change in entry.changes)]:
+            text.append_text(line)
+            text.append("\n")
+        text.append("\n")
+    return text
+
+
+class CustomerHistoryScreen(Screen[None]):
+    """Who changed what, when, about one customer: newest first."""
+
+    BINDINGS = [Binding("escape", "back", N_("Back"), id="history.back")]
+
+    def __init__(self, customer_id: int) -> None:
+        super().__init__()
+        self.customer_id = customer_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="sub-title")
+        with VerticalScroll(id="history"):
+            yield Static(id="history-text")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#history", VerticalScroll).focus()
+
+    def reload(self) -> None:
+        def load(session):  # type: ignore[no-untyped-def]
+            try:
+                name = customers.get_customer(session, self.customer_id).name
+            except NotFound:
+                name = f"#{self.customer_id}"  # deleted: its history stays readable
+            return name, history.customer_history(session, self.customer_id)
+
+        found = self.custtui.attempt(load)
+        if found is None:
+            return
+        name, entries = found
+        title = Text.assemble((_("History") + " · ", "bold"))
+        title.append(safe(name))
+        self.query_one("#sub-title", Static).update(title)
+        self.sub_title = safe(name)
+        body = entries_text(entries, self.customer_id) if entries else Text(_("No changes recorded yet."), style="italic")
+        self.query_one("#history-text", Static).update(body)
+
+    def on_customers_changed(self, message: CustomersChanged) -> None:
+        if self.is_attached and (message.customer_ids is None or self.customer_id in message.customer_ids):
+            self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def parse_day(value: str) -> date | None:
+    """A date as the user types it: ISO (2026-11-27) or the locale's short form (27/11/2026)."""
+    from babel.dates import parse_date
+
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        return parse_date(value, locale=format_locale())
+    except (ValueError, IndexError):
+        raise ValueError(value) from None
+
+
+class AuditLogScreen(Screen[None]):
+    """Everyone's changes, filterable by user and dates (admins)."""
+
+    BINDINGS = [
+        Binding("escape", "back", N_("Back"), id="audit.back"),
+        Binding("slash", "focus_filters", N_("Filter"), id="audit.filter"),
+        Binding("enter", "open", N_("Open"), id="audit.open", show=False),
+    ]
+
+    ALL_USERS = "*"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[HistoryEntry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="audit-filters"):
+            yield Label(_("User"), classes="audit-label")
+            yield Select([(_("All users"), self.ALL_USERS)], id="audit-user", compact=True, allow_blank=False)
+            yield Label(_("From"), classes="audit-label")
+            yield Input(id="audit-from", compact=True, placeholder=_("date"))
+            yield Label(_("To"), classes="audit-label")
+            yield Input(id="audit-to", compact=True, placeholder=_("date"))
+        yield Static("", id="audit-error", classes="form-error")
+        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="audit-details")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#audit-table", DataTable)
+        table.add_column(_("When"), key="when", width=17)
+        table.add_column(_("User"), key="user", width=10)
+        table.add_column(_("Record"), key="record", width=22)
+        table.add_column(_("Action"), key="action", width=20)
+        logins = self.custtui.attempt(lambda session: history.audit_logins(session, self.custtui.user)) or []
+        self.query_one("#audit-user", Select).set_options(
+            [(_("All users"), self.ALL_USERS), *((plain(login), login) for login in logins)]
+        )
+        self.query_one("#audit-user", Select).value = self.ALL_USERS
+        self.reload()
+        table.focus()
+
+    def _filters(self) -> tuple[str | None, date | None, date | None] | None:
+        error = self.query_one("#audit-error", Static)
+        user = self.query_one("#audit-user", Select).value
+        days = []
+        for field in ("#audit-from", "#audit-to"):
+            try:
+                days.append(parse_day(self.query_one(field, Input).value))
+            except ValueError as bad:
+                error.update(plain(_("Not a date: {value} (type it as 2026-11-27 or 27/11/2026)").format(value=safe(str(bad)))))
+                error.add_class("shown")
+                return None
+        error.remove_class("shown")
+        login = None if user in (self.ALL_USERS, Select.NULL) else str(user)
+        return login, days[0], days[1]
+
+    def reload(self) -> None:
+        filters = self._filters()
+        if filters is None:
+            return
+        login, start, end = filters
+        found = self.custtui.attempt(
+            lambda session: history.audit_log(session, self.custtui.user, login=login, start=start, end=end)
+        )
+        if found is None:
+            return
+        self.entries = found
+        table = self.query_one("#audit-table", DataTable)
+        table.clear()
+        for entry in found:
+            record = Text(entry.entity_name + " ")
+            record.append(safe(entry.record_name))
+            table.add_row(format_datetime(entry.at), plain(entry.user_login), record, entry.action_name, key=str(entry.event_id))
+        self._show_details()
+        count = len(found)
+        self.sub_title = ngettext("{count} change", "{count} changes", count).format(count=count)
+
+    def _current(self) -> HistoryEntry | None:
+        table = self.query_one("#audit-table", DataTable)
+        if not table.row_count or not 0 <= table.cursor_row < len(self.entries):
+            return None
+        return self.entries[table.cursor_row]
+
+    def _show_details(self) -> None:
+        entry = self._current()
+        details = self.query_one("#audit-details", Static)
+        if entry is None:
+            details.update(Text(_("No changes match."), style="italic"))
+            return
+        text = Text()
+        for line in [*detail_lines(entry), *(change_line(entry, change) for change in entry.changes)]:
+            text.append_text(line)
+            text.append("\n")
+        details.update(text)
+
+    @on(DataTable.RowSelected, "#audit-table")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    @on(DataTable.RowHighlighted, "#audit-table")
+    def _row_highlighted(self) -> None:
+        self._show_details()
+
+    @on(Select.Changed, "#audit-user")
+    @on(Input.Submitted)
+    def _filters_changed(self) -> None:
+        if self.is_mounted:
+            self.reload()
+
+    @on(Input.Changed)
+    def _date_typed(self, event: Input.Changed) -> None:
+        # Filter as soon as a date is complete; a half-typed one waits for enter.
+        try:
+            parse_day(event.value)
+        except ValueError:
+            return
+        self.reload()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#audit-user", Select).focus()
+
+    def action_open(self) -> None:
+        """Enter on a customer's change: that customer's whole history."""
+        entry = self._current()
+        if entry is not None and entry.entity == "customer" and entry.entity_id is not None:
+            self.app.push_screen(CustomerHistoryScreen(entry.entity_id))
+
+    def on_customers_changed(self, _message: CustomersChanged) -> None:
+        if self.is_attached:
+            self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,163 @@
+"""History per customer (h) and the admins' audit log (A)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session, select
+from textual.widgets import DataTable, Input, Static
+
+from custtui.models import AuditEvent, User
+from custtui.services import customers, history, labels, merge
+from custtui.services.customers import CustomerInput
+from custtui.services.errors import PermissionDenied
+from custtui.tui.screens.customer_list import CustomerListScreen
+from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen, parse_day
+from custtui.tui.widgets.customer_table import CustomerTable
+
+from helpers import make_customer, make_installation, make_location, make_mission
+from tui_support import SIZE, fill, make_app, wait_idle
+
+
+def _edit(session: Session, user: User, customer_id: int, **changes: object) -> None:
+    current = customers.get_customer(session, customer_id)
+    data = CustomerInput.from_customer(current)
+    for name, value in changes.items():
+        setattr(data, name, value)
+    customers.update_customer(session, user, customer_id, data, current.version)
+    session.commit()
+
+
+def test_history_says_who_changed_which_field_from_what_to_what(session: Session, admin: User, office: User) -> None:
+    customer = make_customer(session, admin, "Bakkerij Peeters", phone="+32 3 111 11 11")
+    site = make_location(session, admin, customer)
+    make_installation(session, admin, site, serial_number="VA-1")
+    _edit(session, office, customer.id, name="Bakkerij Peeters bv", phone="")
+    entries = history.customer_history(session, customer.id)
+    assert [entry.action for entry in entries] == ["update", "create", "create", "create"]  # newest first
+    latest = entries[0]
+    assert latest.user_login == "bob" or latest.user_login == office.login
+    assert {(c.field, c.before, c.after) for c in latest.changes} == {
+        ("name", "Bakkerij Peeters", "Bakkerij Peeters bv"),
+        ("phone", "+32 3 111 11 11", None),
+    }
+    assert {entry.entity for entry in entries} == {"customer", "location", "installation"}
+    # Bookkeeping is not a change a user made.
+    assert all(change.field not in ("version", "updated_at") for entry in entries for change in entry.changes)
+
+
+def test_history_shows_labels_merges_and_undos(session: Session, admin: User) -> None:
+    keep = make_customer(session, admin, "Bakkerij Peeters", email="info@peeters.be")
+    other = make_customer(session, admin, "Bakkerij Peeters BV", phone="+32 3 123 45 67")
+    make_mission(session, admin, other, make_location(session, admin, other, postal_code="9000", city="Gent"))
+    label = labels.create_label(session, admin, "Contract", "green", "status")
+    labels.assign_label(session, admin, keep.id, label.id)
+    session.commit()
+    plan = merge.plan_merge(session, admin, [keep.id, other.id], keep_id=keep.id)
+    merge_id = merge.apply_merge(session, admin, plan)
+    session.commit()
+    merge.undo_merge(session, admin, merge_id)
+    session.commit()
+    actions = [entry.action for entry in history.customer_history(session, keep.id)]
+    assert actions[:3] == ["unmerge", "merge", "label"]
+    merged = next(entry for entry in history.customer_history(session, keep.id) if entry.action == "merge")
+    assert merged.details["merge_id"] == merge_id and merged.details["missions_moved"] == 1
+    assert "phone" in {change.field for change in merged.changes}  # the kept record took the other's phone
+    undone = history.customer_history(session, keep.id)[0]
+    assert undone.details["merge_id"] == merge_id
+    assert [entry.action for entry in history.customer_history(session, other.id)][:2] == ["unmerge", "merge"]
+
+
+def test_the_audit_log_is_for_admins_and_filters_by_user_and_date(session: Session, admin: User, office: User) -> None:
+    customer = make_customer(session, admin, "Bakkerij Peeters")
+    _edit(session, office, customer.id, phone="+32 3 111 11 11")
+    with pytest.raises(PermissionDenied):
+        history.audit_log(session, office)
+    assert history.audit_logins(session, admin) == sorted({admin.login, office.login})
+    everyone = history.audit_log(session, admin)
+    assert [entry.action for entry in everyone][:2] == ["update", "create"]
+    assert [entry.user_login for entry in history.audit_log(session, admin, login=office.login)] == [office.login]
+    # Move the creation a week back: a date range picks each out.
+    created = session.exec(select(AuditEvent).where(AuditEvent.action == "create", AuditEvent.entity == "customer")).one()
+    created.at = datetime.now(UTC) - timedelta(days=7)
+    session.add(created)
+    session.commit()
+    today = date.today()
+    assert [e.action for e in history.audit_log(session, admin, start=today, end=today) if e.entity == "customer"] == ["update"]
+    week_ago = today - timedelta(days=7)
+    assert [e.action for e in history.audit_log(session, admin, start=week_ago, end=week_ago) if e.entity == "customer"] == ["create"]
+    assert history.audit_log(session, admin, start=today + timedelta(days=1)) == []
+
+
+def test_dates_are_typed_as_iso_or_as_the_user_writes_them() -> None:
+    assert parse_day("2026-11-27") == date(2026, 11, 27)
+    assert parse_day("27/11/2026") == date(2026, 11, 27)
+    assert parse_day("  ") is None
+    with pytest.raises(ValueError):
+        parse_day("gisteren")
+
+
+async def test_h_opens_the_history_and_a_markup_name_stays_text(sqlite_engine: Engine) -> None:
+    known = fill(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        _edit(session, known.admin, known.markup_id, notes="[red]call first")
+    app = make_app(sqlite_engine, known)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        table = app.screen.query_one(CustomerTable)
+        table.cursor = table.ids.index(known.markup_id)
+        await pilot.press("h")
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, CustomerHistoryScreen)
+        shown = str(app.screen.query_one("#history-text", Static).render())
+        assert "alice" in shown and "Notes:" in shown
+        assert "“[red]call first”" in shown  # literally, not red
+        title = str(app.screen.query_one("#sub-title", Static).render())
+        assert "[bold]ACME[/]" in title
+        await pilot.press("escape")
+        assert isinstance(app.screen, CustomerListScreen)
+
+
+async def test_admins_filter_the_audit_log_by_user(sqlite_engine: Engine) -> None:
+    known = fill(sqlite_engine)
+    with Session(sqlite_engine, expire_on_commit=False) as session:
+        bob = User(login="bob", display_name="Bob", role="office")
+        session.add(bob)
+        session.commit()
+        _edit(session, bob, known.alias_id, phone="+32 4 123 45 67")
+    app = make_app(sqlite_engine, known)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await pilot.press("A")
+        await wait_idle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, AuditLogScreen)
+        table = screen.query_one("#audit-table", DataTable)
+        assert table.row_count > 5
+        screen.query_one("#audit-user").value = "bob"
+        await wait_idle(pilot, app)
+        assert table.row_count == 1
+        details = str(screen.query_one("#audit-details", Static).render())
+        assert "Phone:" in details and "+32 4 123 45 67" in details
+        await pilot.press("enter")
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, CustomerHistoryScreen) and app.screen.customer_id == known.alias_id
+        await pilot.press("escape")
+        # A bad date says so and keeps what was typed.
+        screen.query_one("#audit-from", Input).focus()
+        await pilot.press(*"31/02/2026", "enter")
+        await wait_idle(pilot, app)
+        assert screen.query_one("#audit-error").has_class("shown")
+        assert screen.query_one("#audit-from", Input).value == "31/02/2026"
+
+
+async def test_the_audit_log_is_not_offered_to_office_staff(sqlite_engine: Engine) -> None:
+    known = fill(sqlite_engine, role="office")
+    app = make_app(sqlite_engine, known)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await pilot.press("A")
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, CustomerListScreen)
