@@ -211,6 +211,69 @@ async def merge_preview(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
 
 
+def _as_another_user(pilot: Pilot[Any], customer_id: int, **changes: str) -> None:
+    """Bob, from the office, saves the customer meanwhile (as from another terminal)."""
+    from sqlmodel import Session, select
+
+    from custtui.models import User
+    from custtui.services import customers
+    from custtui.services.customers import CustomerInput
+
+    with Session(pilot.app.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
+        bob = session.exec(select(User).where(User.login == "bob")).first()
+        if bob is None:
+            bob = User(login="bob", display_name="Bob Claes", role="office")
+            session.add(bob)
+            session.commit()
+        current = customers.get_customer(session, customer_id)
+        data = CustomerInput.from_customer(current)
+        for name, value in changes.items():
+            setattr(data, name, value)
+        customers.update_customer(session, bob, customer_id, data, current.version)
+        session.commit()
+
+
+def _pin_audit_times(pilot: Pilot[Any]) -> None:
+    """History shows times: give the events fixed ones, seven minutes apart."""
+    from datetime import datetime, timedelta
+
+    from sqlmodel import Session, select
+
+    from custtui.models import AuditEvent
+
+    start = datetime(2026, 11, 20, 8, 0)
+    with Session(pilot.app.engine) as session:  # type: ignore[attr-defined]
+        for number, event in enumerate(session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()):
+            event.at = start + timedelta(minutes=7 * number)
+            session.add(event)
+        session.commit()
+
+
+async def history(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    _as_another_user(pilot, t.busy_id, phone="+32 9 333 44 55", notes="Key at the neighbours, no. 14.")
+    _pin_audit_times(pilot)
+    await pilot.press("h")
+    await settle(pilot)
+
+
+async def audit_log(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    _as_another_user(pilot, t.busy_id, phone="+32 9 333 44 55")
+    _pin_audit_times(pilot)
+    await pilot.press("A")
+    await settle(pilot)
+
+
+async def changed_while_editing(pilot: Pilot[Any], t: Targets) -> None:
+    await edit_customer(pilot, t)
+    await pilot.press("tab", "tab", *"C-1")
+    _as_another_user(pilot, t.busy_id, phone="+32 4 987 65 43")
+    _pin_audit_times(pilot)
+    pilot.app.customers_changed([t.busy_id])  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
 STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "list": list_screen,
     "search": search,
@@ -237,4 +300,7 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "merge_fields": merge_fields,
     "merge_locations": merge_locations,
     "merge_preview": merge_preview,
+    "history": history,
+    "audit_log": audit_log,
+    "changed_while_editing": changed_while_editing,
 }

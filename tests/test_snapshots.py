@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 import pytest
@@ -18,6 +19,9 @@ def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     # Same picture whatever the developer's terminal says.
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    # Times are shown in local time: the same for everyone here.
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
     assert "NO_COLOR" not in os.environ
 
 

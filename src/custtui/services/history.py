@@ -83,7 +83,7 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
     before, after = before or {}, after or {}
     changes = []
     for key in sorted(set(before) | set(after)):
-        if key in _NOT_SHOWN:
+        if key in _NOT_SHOWN or key.endswith("_id"):  # ids say nothing to a user; the heading names the record
             continue
         old, new = before.get(key), after.get(key)
         if old != new and not (_is_empty(old) and _is_empty(new)):
