@@ -39,3 +39,14 @@ def make_mission(session: Session, actor: User, customer: Customer, location: Lo
     mission = missions.add_mission(session, actor, customer.id, MissionInput(location_id=location.id, **fields))  # type: ignore[arg-type]
     session.commit()
     return mission
+
+
+def edit_customer(session: Session, actor: User, customer_id: int, **changes: object) -> Customer:
+    """Save changes over the customer's current version, as a user of the form would."""
+    current = customers.get_customer(session, customer_id)
+    data = CustomerInput.from_customer(current)
+    for name, value in changes.items():
+        setattr(data, name, value)
+    customer = customers.update_customer(session, actor, customer_id, data, current.version)
+    session.commit()
+    return customer

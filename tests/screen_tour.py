@@ -215,9 +215,9 @@ def _as_another_user(pilot: Pilot[Any], customer_id: int, **changes: str) -> Non
     """Bob, from the office, saves the customer meanwhile (as from another terminal)."""
     from sqlmodel import Session, select
 
+    from helpers import edit_customer
+
     from custtui.models import User
-    from custtui.services import customers
-    from custtui.services.customers import CustomerInput
 
     with Session(pilot.app.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
         bob = session.exec(select(User).where(User.login == "bob")).first()
@@ -225,12 +225,7 @@ def _as_another_user(pilot: Pilot[Any], customer_id: int, **changes: str) -> Non
             bob = User(login="bob", display_name="Bob Claes", role="office")
             session.add(bob)
             session.commit()
-        current = customers.get_customer(session, customer_id)
-        data = CustomerInput.from_customer(current)
-        for name, value in changes.items():
-            setattr(data, name, value)
-        customers.update_customer(session, bob, customer_id, data, current.version)
-        session.commit()
+        edit_customer(session, bob, customer_id, **changes)
 
 
 def _pin_audit_times(pilot: Pilot[Any]) -> None:

@@ -22,7 +22,7 @@ from custtui.db import run_unit
 from custtui.models import AuditEvent, Customer, Installation, Location, Mission, Role, User
 from custtui.services import customers, merge
 from custtui.services.customers import CustomerInput
-from custtui.services.errors import ConflictError, DomainError
+from custtui.services.errors import ConflictError
 from custtui.services.merge import StalePlan
 
 from helpers import make_customer, make_installation, make_location, make_mission

@@ -10,31 +10,21 @@ from sqlmodel import Session, select
 from textual.widgets import DataTable, Input, Static
 
 from custtui.models import AuditEvent, User
-from custtui.services import customers, history, labels, merge
-from custtui.services.customers import CustomerInput
+from custtui.services import history, labels, merge
 from custtui.services.errors import PermissionDenied
 from custtui.tui.screens.customer_list import CustomerListScreen
 from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen, parse_day
 from custtui.tui.widgets.customer_table import CustomerTable
 
-from helpers import make_customer, make_installation, make_location, make_mission
+from helpers import edit_customer, make_customer, make_installation, make_location, make_mission
 from tui_support import SIZE, fill, make_app, wait_idle
-
-
-def _edit(session: Session, user: User, customer_id: int, **changes: object) -> None:
-    current = customers.get_customer(session, customer_id)
-    data = CustomerInput.from_customer(current)
-    for name, value in changes.items():
-        setattr(data, name, value)
-    customers.update_customer(session, user, customer_id, data, current.version)
-    session.commit()
 
 
 def test_history_says_who_changed_which_field_from_what_to_what(session: Session, admin: User, office: User) -> None:
     customer = make_customer(session, admin, "Bakkerij Peeters", phone="+32 3 111 11 11")
     site = make_location(session, admin, customer)
     make_installation(session, admin, site, serial_number="VA-1")
-    _edit(session, office, customer.id, name="Bakkerij Peeters bv", phone="")
+    edit_customer(session, office, customer.id, name="Bakkerij Peeters bv", phone="")
     entries = history.customer_history(session, customer.id)
     assert [entry.action for entry in entries] == ["update", "create", "create", "create"]  # newest first
     latest = entries[0]
@@ -72,7 +62,7 @@ def test_history_shows_labels_merges_and_undos(session: Session, admin: User) ->
 
 def test_the_audit_log_is_for_admins_and_filters_by_user_and_date(session: Session, admin: User, office: User) -> None:
     customer = make_customer(session, admin, "Bakkerij Peeters")
-    _edit(session, office, customer.id, phone="+32 3 111 11 11")
+    edit_customer(session, office, customer.id, phone="+32 3 111 11 11")
     with pytest.raises(PermissionDenied):
         history.audit_log(session, office)
     assert history.audit_logins(session, admin) == sorted({admin.login, office.login})
@@ -102,7 +92,7 @@ def test_dates_are_typed_as_iso_or_as_the_user_writes_them() -> None:
 async def test_h_opens_the_history_and_a_markup_name_stays_text(sqlite_engine: Engine) -> None:
     known = fill(sqlite_engine)
     with Session(sqlite_engine) as session:
-        _edit(session, known.admin, known.markup_id, notes="[red]call first")
+        edit_customer(session, known.admin, known.markup_id, notes="[red]call first")
     app = make_app(sqlite_engine, known)
     async with app.run_test(size=SIZE) as pilot:
         await wait_idle(pilot, app)
@@ -126,7 +116,7 @@ async def test_admins_filter_the_audit_log_by_user(sqlite_engine: Engine) -> Non
         bob = User(login="bob", display_name="Bob", role="office")
         session.add(bob)
         session.commit()
-        _edit(session, bob, known.alias_id, phone="+32 4 123 45 67")
+        edit_customer(session, bob, known.alias_id, phone="+32 4 123 45 67")
     app = make_app(sqlite_engine, known)
     async with app.run_test(size=SIZE) as pilot:
         await wait_idle(pilot, app)

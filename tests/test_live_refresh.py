@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 
-import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 from textual.widgets import Input
 
 from custtui.models import Role, User
-from custtui.services import customers, changes
-from custtui.services.customers import CustomerInput
+from custtui.services import changes
 from custtui.tui.app import CusttuiApp
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import ConflictScreen, CustomerFormScreen
 from custtui.tui.widgets.customer_table import CustomerTable
 from custtui.watch import watcher_for
 
-from helpers import make_customer, make_installation, make_location, make_mission
+from helpers import edit_customer, make_customer, make_installation, make_location, make_mission
 from tui_support import SIZE, fill, wait_idle
 
 DEADLINE_S = 2.0
@@ -36,11 +33,7 @@ def _other_user(engine: Engine) -> User:
 
 def _rename(engine: Engine, user: User, customer_id: int, name: str) -> None:
     with Session(engine) as session:
-        current = customers.get_customer(session, customer_id)
-        data = CustomerInput.from_customer(current)
-        data.name = name
-        customers.update_customer(session, user, customer_id, data, current.version)
-        session.commit()
+        edit_customer(session, user, customer_id, name=name)
 
 
 async def _until(pilot, condition, seconds: float = DEADLINE_S + 1.0) -> float:  # type: ignore[no-untyped-def]
@@ -93,15 +86,20 @@ def _watching_app(engine: Engine, user: User) -> CusttuiApp:
     return CusttuiApp(engine=engine, user=user, watch_changes=True)
 
 
+async def _on_customer(pilot, app: CusttuiApp, customer_id: int) -> CustomerTable:  # type: ignore[no-untyped-def]
+    await wait_idle(pilot, app)
+    table = app.screen.query_one(CustomerTable)
+    table.cursor = table.ids.index(customer_id)
+    await pilot.pause(0.3)
+    return table
+
+
 async def test_the_list_shows_another_users_edit_and_keeps_the_cursor(engine: Engine) -> None:
     known = fill(engine)
     bob = _other_user(engine)
     app = _watching_app(engine, known.admin)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot, app)
-        table = app.screen.query_one(CustomerTable)
-        table.cursor = table.ids.index(known.alias_id)
-        await pilot.pause(0.3)
+        table = await _on_customer(pilot, app, known.alias_id)
         _rename(engine, bob, known.alias_id, "Dubois et Fils")
         took = await _until(pilot, lambda: "Dubois et Fils" in _visible_text(app))
         assert took < DEADLINE_S
@@ -118,9 +116,7 @@ async def test_the_detail_screen_follows_another_users_edit(engine: Engine) -> N
     bob = _other_user(engine)
     app = _watching_app(engine, known.admin)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot, app)
-        table = app.screen.query_one(CustomerTable)
-        table.cursor = table.ids.index(known.busy_id)
+        await _on_customer(pilot, app, known.busy_id)
         await pilot.press("enter")
         await wait_idle(pilot, app)
         assert isinstance(app.screen, CustomerDetailScreen)
@@ -134,9 +130,7 @@ async def test_an_open_form_keeps_the_edits_and_says_who_changed_the_record(engi
     bob = _other_user(engine)
     app = _watching_app(engine, known.admin)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_idle(pilot, app)
-        table = app.screen.query_one(CustomerTable)
-        table.cursor = table.ids.index(known.alias_id)
+        await _on_customer(pilot, app, known.alias_id)
         await pilot.press("e")
         await wait_idle(pilot, app)
         form = app.screen
