@@ -16,6 +16,7 @@ from custtui.services.locations import default_building, get_location
 
 ENTITY = "installation"
 _KINDS = {kind.value for kind in InstallationKind}
+_LIMITS = {"brand": 100, "model": 100, "serial_number": 100, "fuel": 50, "notes": 4000}
 
 
 @dataclass
@@ -59,6 +60,7 @@ def add_installation(session: Session, actor: User, location_id: int, data: Inst
         errors["kind"] = _("Unknown kind of installation: {kind}.").format(kind=data.kind)
     if data.power_kw is not None and not 0 < data.power_kw < 100_000:
         errors["power_kw"] = _("Power must be a positive number of kW.")
+    validation.check_max_length(values, _LIMITS, errors)
     if errors:
         raise ValidationError(errors)
     building = _building_for(session, location_id, data.building_id)

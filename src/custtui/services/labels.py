@@ -26,8 +26,14 @@ def _validate(session: Session, name: str, colour: str, kind: str, label_id: int
     elif validation.has_control_characters(name):
         errors["name"] = _("Control characters are not allowed.")
     else:
-        clash = session.exec(select(Label).where(func.lower(Label.name) == name.lower())).first()
-        if clash is not None and clash.id != label_id:
+        # Compared here, not with SQL lower(): SQLite's lowers ASCII only and PostgreSQL's
+        # follows the collation, so "É" twice would reach the unique index. Labels are few.
+        folded = name.casefold()
+        clash = next(
+            (other for other, other_name in session.exec(select(Label.id, Label.name)) if other_name.casefold() == folded),
+            None,
+        )
+        if clash is not None and clash != label_id:
             errors["name"] = _("A label '{name}' already exists.").format(name=name)
     if colour not in LABEL_COLOURS:
         errors["colour"] = _("Colour must be one of: {colours}.").format(colours=", ".join(LABEL_COLOURS))

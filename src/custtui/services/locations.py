@@ -38,7 +38,8 @@ class LocationInput:
         return cls(**{f.name: getattr(location, f.name) for f in fields(cls)})
 
 
-_LIMITS = {"name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "contact_person": 200, "notes": 4000}
+_LIMITS = {"name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "contact_person": 200, "phone": 40, "notes": 4000}
+_BUILDING_LIMITS = {"name": 200, "notes": 4000}
 
 
 def validate_address(session: Session, data: LocationInput, fallback_region: str = "BE-VLG") -> LocationInput:
@@ -168,6 +169,7 @@ def add_building(session: Session, actor: User, location_id: int, name: str, not
     validation.check_text_fields({"name": name, "notes": notes}, errors, multiline={"notes"})
     if not (name or "").strip():
         errors.setdefault("name", _("Name is required."))
+    validation.check_max_length({"name": (name or "").strip(), "notes": validation.clean(notes)}, _BUILDING_LIMITS, errors)
     if errors:
         raise ValidationError(errors)
     building = Building(location_id=location_id, name=name.strip(), notes=validation.clean(notes))

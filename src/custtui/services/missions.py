@@ -34,6 +34,11 @@ def add_mission(session: Session, actor: User, customer_id: int, data: MissionIn
     require(actor, Permission.EDIT)
     errors: dict[str, str] = {}
     validation.check_text_fields({"technician": data.technician, "notes": data.notes}, errors, multiline={"notes"})
+    validation.check_max_length(
+        {"technician": validation.clean(data.technician), "notes": validation.clean(data.notes)},
+        {"technician": 200, "notes": 4000},
+        errors,
+    )
     location = get_location(session, data.location_id)
     if location.customer_id != customer_id:
         errors["location_id"] = _("That location belongs to another customer.")

@@ -86,7 +86,7 @@ def region_for_postal_code(postal_code: str | None, country: str | None = "BE") 
     if country != "BE":
         return _COUNTRY_REGIONS.get(country)
     code = (postal_code or "").strip()
-    if len(code) != 4 or not code.isdigit():
+    if len(code) != 4 or not (code.isascii() and code.isdigit()):  # "¹²³⁴".isdigit(), but int() refuses it
         return None
     number = int(code)
     for low, high, region in _BELGIAN_RANGES:

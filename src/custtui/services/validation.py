@@ -18,8 +18,9 @@ _BE_VAT = re.compile(r"^BE[01][0-9]{9}$")
 
 
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
+    """Control characters, and lone surrogates (from argv's surrogateescape): no database stores those."""
     allowed = _MULTILINE_ALLOWED if multiline else frozenset()
-    return any(unicodedata.category(char) == "Cc" and char not in allowed for char in value)
+    return any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in value)
 
 
 def check_text_fields(values: dict[str, str | None], errors: dict[str, str], multiline: set[str] = frozenset()) -> None:  # type: ignore[assignment]
