@@ -794,13 +794,6 @@ async def test_legacy_control_characters_do_not_reach_the_terminal_from_the_form
         assert_terminal_safe(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="notify() parses its message as Textual markup (markup=True by default), and ValidationError "
-    "messages carry user text: a label named '[/]' makes 'A label '[/]' already exists.' crash the app "
-    "(MarkupError) when the toast is drawn, '[b]x' turns bold. Fix in the TUI (e.g. CusttuiApp.notify and "
-    "the screens' notify calls with markup=False), then drop this marker.",
-)
 async def test_error_messages_with_user_text_are_not_markup(sqlite_engine: Engine) -> None:
     known = fill(sqlite_engine)
     with Session(sqlite_engine) as session:

@@ -105,6 +105,7 @@ def test_admin_adds_lists_and_removes_users(session: Session, admin: User) -> No
         ("ok", "boss", None, "role"),
         ("ok", "technician", "it", "language"),
         ("alice", "technician", None, "login"),
+        ("bob\n", "technician", None, "login"),  # a trailing newline is not part of a login
     ],
 )
 def test_add_user_validation(
@@ -113,6 +114,14 @@ def test_add_user_validation(
     with pytest.raises(ValidationError) as caught:
         auth.add_user(session, admin, login, role, language=language)
     assert field in caught.value.errors
+
+
+@pytest.mark.parametrize("name", ["\x1b]0;pwned\x07Bob", "Bob\x00", "x" * 201])
+def test_a_display_name_with_escapes_or_too_long_is_refused(session: Session, admin: User, name: str) -> None:
+    # It is shown in every header: an escape sequence there would reach the terminal.
+    with pytest.raises(ValidationError) as caught:
+        auth.add_user(session, admin, "bob", "technician", display_name=name)
+    assert "display_name" in caught.value.errors
 
 
 def test_last_admin_cannot_be_removed(session: Session, admin: User) -> None:

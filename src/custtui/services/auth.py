@@ -50,7 +50,7 @@ _PERMISSION_DESCRIPTIONS = {
     Permission.AUDIT: N_("read the audit log"),
 }
 
-_LOGIN_PATTERN = re.compile(r"^[a-z_][a-z0-9_.-]{0,63}$", re.IGNORECASE)
+_LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.-]{0,63}", re.IGNORECASE)  # whole string: fullmatch
 
 
 def can(user: User, permission: Permission) -> bool:
@@ -100,14 +100,19 @@ def list_users(session: Session) -> list[User]:
     return list(session.exec(select(User).order_by(User.login)))
 
 
-def _validate_user(login: str, role: str, language: str | None) -> None:
+def _validate_user(login: str, role: str, language: str | None, display_name: str = "") -> None:
+    from custtui.services import validation
+
     errors: dict[str, str] = {}
-    if not _LOGIN_PATTERN.match(login):
+    if not _LOGIN_PATTERN.fullmatch(login):
         errors["login"] = _("A login is letters, digits, '.', '_' or '-', at most 64 characters.")
     if role not in ROLE_PERMISSIONS:
         errors["role"] = _("Role must be one of: technician, office, admin.")
     if language and language not in LANGUAGES:
         errors["language"] = _("Language must be one of: nl, fr, de, en, or empty.")
+    # The name is shown in every header: no escape sequences, and it must fit its column.
+    validation.check_text_fields({"display_name": display_name}, errors)
+    validation.check_max_length({"display_name": display_name}, {"display_name": 200}, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -121,7 +126,7 @@ def add_user(
     language: str | None = None,
 ) -> User:
     require(actor, Permission.MANAGE_USERS)
-    _validate_user(login, role, language)
+    _validate_user(login, role, language, display_name)
     if session.exec(select(User).where(User.login == login)).first() is not None:
         raise ValidationError({"login": _("User '{login}' already exists.").format(login=login)})
     user = User(login=login, display_name=display_name or login, role=role, language=language or None)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Engine
 from sqlmodel import Session
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.command import CommandPalette
 from custtui.tui.base import Screen
@@ -82,6 +83,20 @@ class CusttuiApp(App[None]):
     def run_unit(self, work: Callable[[Session], T]) -> T:
         """Run a service call in its own transaction, retried after a transient lock conflict."""
         return run_unit(self.engine, work)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Toasts carry user data (names in messages): never read as markup, control characters replaced."""
+        from custtui.tui.text import safe
+
+        super().notify(safe(message), title=safe(title), severity=severity, timeout=timeout, markup=False)
 
     def can(self, permission: Permission) -> bool:
         return can(self.user, permission)
