@@ -196,7 +196,7 @@ async def test_context_menu_reaches_the_three_lists(sqlite_engine: Engine) -> No
         await pilot.pause()
         assert isinstance(app.screen, ContextMenu)
         assert [item.action for item in app.screen.items] == [
-            "installations", "locations", "missions", "edit", "labels", "merge", "delete"
+            "installations", "locations", "missions", "edit", "labels", "history", "merge", "delete"
         ]
         await pilot.press("i")  # the underlined letter
         await wait_idle(pilot, app)
@@ -371,7 +371,7 @@ async def test_search_by_alias_and_with_a_typo(sqlite_engine: Engine) -> None:
         table = app.screen.query_one(CustomerTable)
         assert table.ids[0] == known.alias_id
         status = text_of(app.screen.query_one("#list-status", Static))
-        assert "matches for “chauffage dubois”" in status
+        assert "1 match for “chauffage dubois”" in status
         await pilot.press("escape")
         await wait_idle(pilot, app)
         assert table.row_count == 5  # back to the whole list
