@@ -38,12 +38,12 @@ class CustomerScreen(Screen[Any]):
     def current_customer_id(self) -> int | None:
         raise NotImplementedError
 
-    def current_customer_name(self) -> str:
+    def current_customer_name(self) -> str | None:
+        """The current customer's name; None (and a notification) when it cannot be read."""
         customer_id = self.current_customer_id()
         if customer_id is None:
-            return ""
-        found = self.custtui.attempt(lambda session: customers.get_customer(session, customer_id).name)
-        return found or ""
+            return None
+        return self.custtui.attempt(lambda session: customers.get_customer(session, customer_id).name)
 
     def menu_anchor(self) -> Offset:
         return Offset(2, 3)
@@ -112,11 +112,15 @@ class CustomerScreen(Screen[Any]):
             self.notify(_("Your role may not merge customers."), severity="warning")
             return
 
+        name = self.current_customer_name()
+        if name is None:
+            return
+
         def picked(others: list[int] | None) -> None:
             if others:
                 self.app.push_screen(MergeWizardScreen([customer_id, *others]))
 
-        self.app.push_screen(MergePickerScreen(customer_id, self.current_customer_name()), picked)
+        self.app.push_screen(MergePickerScreen(customer_id, name), picked)
 
     def action_menu(self) -> None:
         customer_id = self.current_customer_id()

@@ -12,9 +12,10 @@ from textual.widgets import Footer, Header, Static
 from custtui.i18n import N_, _, format_date, format_relative, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, labels, locations, missions, regions
-from custtui.services.errors import NotFound
+from custtui.services.errors import DomainError, NotFound
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.screens.customer_base import CustomerScreen
+from custtui.tui.screens.faults import report
 from custtui.tui.text import multiline, plain, safe
 
 LAST_MISSIONS = 5
@@ -43,6 +44,7 @@ class CustomerDetailScreen(CustomerScreen):
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,13 +77,19 @@ class CustomerDetailScreen(CustomerScreen):
             )
 
         try:
-            with self.custtui.db() as session:
-                customer, region, tags, sites, counts, recent = load(session)
+            customer, region, tags, sites, counts, recent = self.custtui.run_unit(load)
         except NotFound:
             if self.is_current:
                 self.notify(_("This customer no longer exists."), severity="warning")
                 self.dismiss()
             return
+        except DomainError as error:
+            # The database is away: keep what is shown; a first load says why it is empty.
+            report(self.custtui, error)
+            if not self._shown:
+                self.query_one("#detail-title", Static).update(Text(error.message, style="italic"))
+            return
+        self._shown = True
 
         self.sub_title = safe(customer.name)
         title = plain(customer.name, style="bold")

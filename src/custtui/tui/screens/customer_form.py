@@ -23,6 +23,7 @@ from custtui.services.errors import ConflictError, DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.messages import CustomersChanged
+from custtui.tui.screens.faults import load_in_thread
 from custtui.tui.text import plain, safe
 
 # Wait this long after the last keystroke before looking for duplicates.
@@ -117,6 +118,7 @@ class CustomerFormScreen(EditScreen):
         self.duplicates_shown_for: dict[str, str] | None = None
         self._main_location_id: int | None = None
         self._warned_version: int | None = None
+        self._region_options: list[tuple[str, str]] = []
 
     # --- layout ----------------------------------------------------------
 
@@ -161,14 +163,28 @@ class CustomerFormScreen(EditScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        with self.custtui.db() as session:
-            options = [(f"{r.code} {regions.display_name(r)}", r.code) for r in regions.list_regions(session)]
-            self.query_one("#region_code", Select).set_options(options)
-            if self.customer_id is not None:
-                customer = customers.get_customer(session, self.customer_id)
+        def read(session: Any) -> tuple[list[Any], Any, list[Any]]:
+            every = regions.list_regions(session)
+            if self.customer_id is None:
+                return every, None, []
+            return every, customers.get_customer(session, self.customer_id), locations.locations_of(session, self.customer_id)
+
+        state = getattr(self, "_state_to_restore", None)
+        found = self.custtui.attempt(read)
+        if found is None and state is None:
+            self._saved = True  # nothing typed yet: close, the notification says why
+            self.dismiss(None)
+            return
+        if found is None:  # rebuilt after a language switch: what was typed comes back from the state
+            self._region_options = list(state["region_options"])
+            self.query_one("#region_code", Select).set_options(self._region_options)
+        else:
+            every, customer, sites = found
+            self._region_options = [(f"{r.code} {regions.display_name(r)}", r.code) for r in every]
+            self.query_one("#region_code", Select).set_options(self._region_options)
+            if customer is not None:
                 self._version = customer.version
                 self._fill(asdict(CustomerInput.from_customer(customer)))
-                sites = locations.locations_of(session, self.customer_id)
                 if sites:
                     self._main_location_id = sites[0].id
                     self._fill({f: getattr(sites[0], f) for f in ADDRESS_FIELDS})
@@ -203,6 +219,8 @@ class CustomerFormScreen(EditScreen):
             "initial": dict(self._initial),
             "version": self._version,
             "region_chosen": self._region_chosen,
+            "region_options": list(self._region_options),
+            "main_location_id": self._main_location_id,
         }
 
     def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
@@ -210,6 +228,7 @@ class CustomerFormScreen(EditScreen):
         self._initial = state["initial"]  # type: ignore[assignment]
         self._version = state["version"]  # type: ignore[assignment]
         self._region_chosen = bool(state["region_chosen"])
+        self._main_location_id = state["main_location_id"]  # type: ignore[assignment]
 
     # --- values ----------------------------------------------------------
 
@@ -297,8 +316,9 @@ class CustomerFormScreen(EditScreen):
         if not matches:
             self.app.call_from_thread(self._show_duplicates, [], values)
             return
-        with self.custtui.db() as session:
-            rows = customers.customer_rows(session, [m.customer_id for m in matches])
+        rows = load_in_thread(self.custtui, lambda session: customers.customer_rows(session, [m.customer_id for m in matches]))
+        if rows is None:
+            return  # the database is away: the panel keeps its last answer
         found = [(m, rows[m.customer_id]) for m in matches if m.customer_id in rows]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_duplicates, found, values)

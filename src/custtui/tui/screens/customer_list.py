@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 
 from rich.text import Text
 from textual import on, work
@@ -18,10 +19,14 @@ from custtui.services import customers, labels, regions
 from custtui.services.customers import CustomerRow
 from custtui.tui.messages import CustomersChanged, SearchIndexReady
 from custtui.tui.screens.customer_base import CustomerScreen
+from custtui.tui.screens.faults import load, load_in_thread
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch
 
 SEARCH_LIMIT = 200
+# After a failed page fetch the rows show "…" and the table asks again only
+# this much later: a screen repaint must not hammer a database that is away.
+FETCH_PAUSE_S = 1.0
 
 
 def match_field_title(field: str) -> str:
@@ -103,6 +108,7 @@ class CustomerListScreen(CustomerScreen):
         self._label_names: dict[int, str] = {}
         self._searcher = None
         self._pending_query: str | None = None
+        self._fetch_paused_until = 0.0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -153,7 +159,13 @@ class CustomerListScreen(CustomerScreen):
     # --- data ------------------------------------------------------------
 
     def _fetch_rows(self, ids: list[int]) -> dict[int, CustomerRow]:
-        return self.custtui.attempt(lambda session: customers.customer_rows(session, ids)) or {}
+        if time.monotonic() < self._fetch_paused_until:
+            return {}
+        rows = load(self.custtui, lambda session: customers.customer_rows(session, ids))
+        if rows is None:
+            self._fetch_paused_until = time.monotonic() + FETCH_PAUSE_S
+            return {}
+        return rows
 
     def reload(self, keep: int | None = None) -> None:
         """Reload the ids: the search hits when searching, else the whole (filtered) list."""
@@ -163,15 +175,28 @@ class CustomerListScreen(CustomerScreen):
             self._load_ids(keep)
 
     @work(thread=True, exclusive=True, group="list")
-    def _load_ids(self, keep: int | None) -> None:
+    def _load_ids(self, keep: int | None, previous_sort: tuple[str, bool] | None = None) -> None:
         table = self.table
-        with self.custtui.db() as session:
-            ids = customers.ordered_customer_ids(
-                session, table.sort_key, table.sort_descending, self.region_filter, self.label_filter
-            )
-            total = customers.count_customers(session)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_ids, ids, None, keep, total)
+        sort_key, descending, region, label = table.sort_key, table.sort_descending, self.region_filter, self.label_filter
+        found = load_in_thread(
+            self.custtui,
+            lambda session: (
+                customers.ordered_customer_ids(session, sort_key, descending, region, label),
+                customers.count_customers(session),
+            ),
+        )
+        if get_current_worker().is_cancelled:
+            return
+        if found is None:  # a fault: the list stays as it was, and so does its sort
+            if previous_sort is not None:
+                self.app.call_from_thread(self._restore_sort, previous_sort)
+            return
+        ids, total = found
+        self.app.call_from_thread(self._show_ids, ids, None, keep, total)
+
+    def _restore_sort(self, sort: tuple[str, bool]) -> None:
+        self.table.sort_key, self.table.sort_descending = sort
+        self.table.refresh()
 
     def _show_ids(self, ids: list[int], matches: dict[int, RowMatch] | None, keep: int | None, total: int | None) -> None:
         self.table.forget()
@@ -231,9 +256,14 @@ class CustomerListScreen(CustomerScreen):
         if searcher is None:
             return
         within = None
-        if self.region_filter or self.label_filter is not None:
-            with self.custtui.db() as session:
-                within = set(customers.ordered_customer_ids(session, "name", False, self.region_filter, self.label_filter))
+        region, label = self.region_filter, self.label_filter
+        if region or label is not None:
+            filtered = load_in_thread(
+                self.custtui, lambda session: customers.ordered_customer_ids(session, "name", False, region, label)
+            )
+            if filtered is None:
+                return  # the hits shown stay
+            within = set(filtered)
         hits = searcher.search(query, limit=SEARCH_LIMIT)
         if within is not None:
             hits = [hit for hit in hits if hit.customer_id in within]
@@ -352,20 +382,23 @@ class CustomerListScreen(CustomerScreen):
         def chosen(key: str | None) -> None:
             if key is None:
                 return
+            previous = (table.sort_key, table.sort_descending)
             if key == table.sort_key:
                 table.sort_descending = not table.sort_descending
             else:
                 table.sort_key = key
                 # Counts read best largest first; text A to Z.
                 table.sort_descending = key in ("installations", "missions")
-            self._load_ids(table.customer_id)
+            self._load_ids(table.customer_id, previous)
 
         self.app.push_screen(ContextMenu(items, Offset(2, 3)), chosen)
 
     def action_filter(self) -> None:
-        with self.custtui.db() as session:
-            region_options = [(f"{r.code}  {regions.display_name(r)}", r.code) for r in regions.list_regions(session)]
-            all_labels = labels.list_labels(session)
+        found = self.custtui.attempt(lambda session: (regions.list_regions(session), labels.list_labels(session)))
+        if found is None:
+            return
+        every_region, all_labels = found
+        region_options = [(f"{r.code}  {regions.display_name(r)}", r.code) for r in every_region]
         self._label_names = {label.id: label.name for label in all_labels if label.id is not None}
         label_options = [(label.name, label.id) for label in all_labels if label.id is not None]
 

@@ -18,8 +18,10 @@ from textual.worker import get_current_worker
 from custtui.i18n import N_, _, format_number, pgettext
 from custtui.services import customers, locations
 from custtui.services.auth import Permission
+from custtui.services.errors import DomainError
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.screens.customer_detail import address_line
+from custtui.tui.screens.faults import load, report
 from custtui.tui.text import plain, safe
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
@@ -72,21 +74,37 @@ class DuplicatesScreen(Screen[None]):
         stages = {"load": _("reading"), "block": _("grouping"), "score": _("scoring"), "cluster": _("clustering")}
         worker = get_current_worker()
 
+        class Cancelled(Exception):
+            """A newer scan replaced this one."""
+
         def progress(stage: str, done: int, total: int) -> None:
             if worker.is_cancelled:
-                raise RuntimeError("cancelled")
+                raise Cancelled
             share = f" {done * 100 // total} %" if total else ""
             self.app.call_from_thread(
                 self.query_one("#dup-status", Static).update,
                 Text(_("Looking for duplicates: {stage}{share}").format(stage=stages.get(stage, stage), share=share), style="italic"),
             )
 
-        with self.custtui.db() as session:
+        def scan(session: Any) -> tuple[list[Any], dict[int, Any]]:
             clusters = find_duplicates(session, dismissed=dismissed_pairs(session), progress=progress)
             ids = sorted({cid for cluster in clusters for cid in cluster.customer_ids})
-            rows = customers.customer_rows(session, ids)
+            return clusters, customers.customer_rows(session, ids)
+
+        try:
+            found = self.custtui.run_unit(scan)
+        except Cancelled:
+            return
+        except DomainError as error:
+            self.app.call_from_thread(self._scan_failed, error)
+            return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, clusters, rows)
+            self.app.call_from_thread(self._show, *found)
+
+    def _scan_failed(self, error: DomainError) -> None:
+        """The database is away: say so where the count goes; the clusters shown stay."""
+        report(self.custtui, error)
+        self.query_one("#dup-status", Static).update(Text(error.message, style="italic"))
 
     def _show(self, clusters: list[Any], rows: dict[int, Any]) -> None:
         self.clusters = [c for c in clusters if all(cid in rows for cid in c.customer_ids)]
@@ -132,9 +150,16 @@ class DuplicatesScreen(Screen[None]):
         self.action_merge()
 
     def _compare(self, cluster: Any) -> None:
-        with self.custtui.db() as session:
-            records = {cid: customers.get_customer(session, cid) for cid in cluster.customer_ids}
-            sites = {cid: locations.locations_of(session, cid) for cid in cluster.customer_ids}
+        found = load(
+            self.custtui,
+            lambda session: (
+                {cid: customers.get_customer(session, cid) for cid in cluster.customer_ids},
+                {cid: locations.locations_of(session, cid) for cid in cluster.customer_ids},
+            ),
+        )
+        if found is None:
+            return  # the database is away: the comparison shown stays
+        records, sites = found
         table = Table(expand=True, show_edge=False, pad_edge=False, box=None, padding=(0, 1))
         table.add_column("", style="bold", no_wrap=True, width=8)
         for cid in cluster.customer_ids:

@@ -18,6 +18,7 @@ from custtui.i18n import N_, _, format_date, format_number, pgettext
 from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
 from custtui.tui.screens.customer_detail import address_line
+from custtui.tui.screens.faults import load
 from custtui.tui.screens.sublists import CustomerSubScreen
 from custtui.tui.text import safe
 
@@ -31,8 +32,13 @@ def kind_name(kind: str) -> str:
         return kind
 
 
-class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
-    """Choose the customer (search), then the location and building to move to."""
+class MoveInstallationScreen(ModalScreen[int | None]):
+    """Choose the customer (search), then the location and building, and move.
+
+    Returns the id of the customer the installation now belongs to, or None
+    when cancelled. A refused move (a database fault) keeps the dialog open
+    with every choice, so that the user can try again.
+    """
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="move.cancel"),
@@ -67,8 +73,9 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
         self.query_one("#move-locations", OptionList).focus()
 
     def _show_customers(self, ids: list[int]) -> None:
-        with self.custtui.db() as session:
-            rows = customers.customer_rows(session, ids)
+        rows = load(self.custtui, lambda session: customers.customer_rows(session, ids))
+        if rows is None:
+            return
         listing = self.query_one("#move-customers", OptionList)
         listing.clear_options()
         for customer_id in ids:
@@ -111,8 +118,9 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
             self.query_one("#move-locations", OptionList).focus()
 
     def _load_locations(self, customer_id: int) -> None:
-        with self.custtui.db() as session:
-            sites = locations.locations_of(session, customer_id)
+        sites = load(self.custtui, lambda session: locations.locations_of(session, customer_id))
+        if sites is None:
+            return
         listing = self.query_one("#move-locations", OptionList)
         listing.clear_options()
         for site in sites:
@@ -135,8 +143,9 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
         self.query_one("#move-building", Select).focus()
 
     def _load_buildings(self, location_id: int) -> None:
-        with self.custtui.db() as session:
-            buildings = locations.buildings_of(session, location_id)
+        buildings = load(self.custtui, lambda session: locations.buildings_of(session, location_id))
+        if buildings is None:
+            return
         select = self.query_one("#move-building", Select)
         select.set_options([(safe(b.name), b.id) for b in buildings])
         if buildings:
@@ -150,11 +159,18 @@ class MoveInstallationScreen(ModalScreen[tuple[int, int | None] | None]):
             return
         location_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
         building = self.query_one("#move-building", Select).value
-        with self.custtui.db() as session:
+        user = self.custtui.user
+
+        def move(session: Any) -> int:
             here = {b.id for b in locations.buildings_of(session, location_id)}
-        # The building list may lag a fast keyboard: never send a building of another location.
-        building_id = int(building) if building is not Select.NULL and building in here else None  # type: ignore[arg-type]
-        self.dismiss((location_id, building_id))
+            # The building list may lag a fast keyboard: never send a building of another location.
+            building_id = int(building) if building is not Select.NULL and building in here else None  # type: ignore[arg-type]
+            installations.move_installation(session, user, self.installation_id, location_id, building_id)
+            return locations.get_location(session, location_id).customer_id
+
+        new_owner = self.custtui.attempt(move)
+        if new_owner is not None:  # else refused: the dialog stays, with the user's choices
+            self.dismiss(new_owner)
 
     @on(Button.Pressed, "#move-cancel")
     def action_cancel(self) -> None:
@@ -209,12 +225,13 @@ class InstallationsScreen(CustomerSubScreen):
             line.append_text(text)
         return line
 
-    def fill_rows(self) -> int:
+    def read(self, session: Any) -> list[Any]:
+        return installations.installations_of_customer(session, self.customer_id)
+
+    def fill_rows(self, rows: list[Any]) -> int:
         listing = self.query_one("#inst-list", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
-        with self.custtui.db() as session:
-            rows = installations.installations_of_customer(session, self.customer_id)
         group: tuple[int | None, int | None] = (None, None)
         for installation, location, building in rows:
             if (location.id, building.id) != group:
@@ -261,22 +278,15 @@ class InstallationsScreen(CustomerSubScreen):
         if installation_id is None:
             self.notify(_("Choose an installation first."), severity="warning")
             return
-        with self.custtui.db() as session:
-            installation = installations.get_installation(session, installation_id)
-            description = " ".join(
-                part for part in (kind_name(installation.kind), installation.brand, installation.model) if part
-            )
+        installation = self.custtui.attempt(lambda session: installations.get_installation(session, installation_id))
+        if installation is None:
+            return
+        description = " ".join(
+            part for part in (kind_name(installation.kind), installation.brand, installation.model) if part
+        )
 
-        def moved(target: tuple[int, int | None] | None) -> None:
-            if target is None:
-                return
-            location_id, building_id = target
-            result = self.custtui.attempt(
-                lambda s: installations.move_installation(s, self.custtui.user, installation_id, location_id, building_id)
-            )
-            if result is not None:
-                with self.custtui.db() as session:
-                    new_owner = locations.get_location(session, location_id).customer_id
+        def moved(new_owner: int | None) -> None:
+            if new_owner is not None:
                 self.notify(_("Installation moved."))
                 self.custtui.customers_changed(sorted({self.customer_id, new_owner}))
 

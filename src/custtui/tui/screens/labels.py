@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -16,8 +17,9 @@ from textual.widgets.selection_list import Selection
 from custtui.i18n import N_, _, ngettext, pgettext
 from custtui.models import LabelKind
 from custtui.services import customers, labels
-from custtui.services.errors import ValidationError
+from custtui.services.errors import DomainError, ValidationError
 from custtui.services.labels import LABEL_COLOURS
+from custtui.tui.screens.faults import load
 from custtui.tui.text import safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
@@ -47,12 +49,15 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
         Binding("ctrl+s", "submit", N_("Save"), id="label_form.save"),
     ]
 
-    def __init__(self, title: str, name: str = "", colour: str = "blue", kind: str = LabelKind.TRAIT.value) -> None:
+    def __init__(
+        self, title: str, name: str = "", colour: str = "blue", kind: str = LabelKind.TRAIT.value, error: str = ""
+    ) -> None:
         super().__init__()
         self._title = title
         self._name = name
         self._colour = colour
         self._kind = kind
+        self._error = error
 
     def compose(self) -> ComposeResult:
         colours = colour_names()
@@ -73,6 +78,8 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#label-name", Input).focus()
+        if self._error:
+            self.show_error(self._error)
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#label-error", Static)
@@ -96,6 +103,35 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
         self.dismiss(None)
 
 
+def edit_label(
+    screen: Screen[Any] | ModalScreen[Any],
+    title: str,
+    save: Callable[..., Any],
+    done: Callable[[Any], None],
+    values: tuple[str, str, str] | None = None,
+    error: str = "",
+) -> None:
+    """Ask for a label's name, colour and kind, then `save(session, name, colour, kind)`.
+
+    Refused (invalid, or the database is away, full or read-only), the form
+    opens again with what the user typed and the reason, to save again.
+    """
+
+    def submitted(typed: tuple[str, str, str] | None) -> None:
+        if typed is None:
+            return
+        try:
+            outcome = screen.custtui.run_unit(lambda session: save(session, *typed))
+        except DomainError as refusal:
+            message = " ".join(refusal.errors.values()) if isinstance(refusal, ValidationError) else refusal.message
+            screen.notify(message, severity="error", timeout=8)
+            edit_label(screen, title, save, done, typed, message)
+            return
+        done(outcome)
+
+    screen.app.push_screen(LabelFormScreen(title, *(values or ()), error=error), submitted)
+
+
 class LabelPickerScreen(ModalScreen[None]):
     """Space ticks or unticks a label on the customer; n creates a label."""
 
@@ -116,14 +152,24 @@ class LabelPickerScreen(ModalScreen[None]):
             yield Static(_("space: tick/untick · n: new label · escape: close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.reload()
+        if not self.reload():
+            self.dismiss(None)  # nothing to pick from: the notification says why
+            return
         self.query_one(SelectionList).focus()
 
-    def reload(self, highlight: int | None = None) -> None:
-        with self.custtui.db() as session:
-            name = customers.get_customer(session, self.customer_id).name
-            every = labels.list_labels(session)
-            mine = {label.id for label in labels.labels_of(session, self.customer_id)}
+    def reload(self, highlight: int | None = None) -> bool:
+        """Show the labels as stored; False (the list kept as it was) on a database fault."""
+        found = load(
+            self.custtui,
+            lambda session: (
+                customers.get_customer(session, self.customer_id).name,
+                labels.list_labels(session),
+                {label.id for label in labels.labels_of(session, self.customer_id)},
+            ),
+        )
+        if found is None:
+            return False
+        name, every, mine = found
         title = Text(_("Labels of "))
         title.append(safe(name), style="bold")
         self.query_one("#label-picker-title", Static).update(title)
@@ -137,6 +183,7 @@ class LabelPickerScreen(ModalScreen[None]):
             for index, label in enumerate(every):
                 if label.id == highlight:
                     selection.highlighted = index
+        return True
 
     @on(SelectionList.SelectionToggled)
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
@@ -148,29 +195,27 @@ class LabelPickerScreen(ModalScreen[None]):
         else:
             done = self.custtui.attempt(lambda s: labels.unassign_label(s, user, self.customer_id, label_id) or True)
         if done is None:
-            self.reload()  # refused: show the stored state again
+            # Refused: show the stored state again, or at least untick what was ticked.
+            if not self.reload():
+                selection = event.selection_list
+                with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
+                    selection.toggle(label_id)
             return
         self.custtui.customers_changed([self.customer_id])
 
     def action_new_label(self) -> None:
-        def created(values: tuple[str, str, str] | None, form: LabelFormScreen | None = None) -> None:
-            if values is None:
-                return
-            name, colour, kind = values
-            user = self.custtui.user
-            try:
-                with self.custtui.db() as session:
-                    label = labels.create_label(session, user, name, colour, kind)
-                    labels.assign_label(session, user, self.customer_id, label.id)
-                    label_id = label.id
-            except ValidationError as error:
-                self.notify(" ".join(error.errors.values()), severity="error")
-                self.app.push_screen(LabelFormScreen(_("New label"), name, colour, kind), created)
-                return
+        user = self.custtui.user
+
+        def save(session: Any, name: str, colour: str, kind: str) -> int:
+            label = labels.create_label(session, user, name, colour, kind)
+            labels.assign_label(session, user, self.customer_id, label.id)  # type: ignore[arg-type]
+            return label.id  # type: ignore[return-value]
+
+        def created(label_id: int) -> None:
             self.reload(highlight=label_id)
             self.custtui.customers_changed([self.customer_id])
 
-        self.app.push_screen(LabelFormScreen(_("New label")), created)
+        edit_label(self, _("New label"), save, created)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -205,18 +250,23 @@ class LabelManagerScreen(Screen[None]):
     def reload(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
         colours = colour_names()
         kinds = kind_names()
-        with self.custtui.db() as session:
-            for label in labels.list_labels(session):
-                table.add_row(
-                    Text(safe(label.name), style=label.colour),
-                    colours.get(label.colour, label.colour),
-                    kinds.get(label.kind, label.kind),  # type: ignore[call-overload]
-                    Text(str(labels.usage_count(session, label.id)), justify="right"),  # type: ignore[arg-type]
-                    key=str(label.id),
-                )
+        found = load(
+            self.custtui,
+            lambda session: [(label, labels.usage_count(session, label.id)) for label in labels.list_labels(session)],  # type: ignore[arg-type]
+        )
+        if found is None:
+            return  # the database is away: the table keeps what it showed
+        table.clear()
+        for label, count in found:
+            table.add_row(
+                Text(safe(label.name), style=label.colour),
+                colours.get(label.colour, label.colour),
+                kinds.get(label.kind, label.kind),  # type: ignore[call-overload]
+                Text(str(count), justify="right"),
+                key=str(label.id),
+            )
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 
@@ -227,35 +277,45 @@ class LabelManagerScreen(Screen[None]):
         return int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or 0)
 
     def action_new(self) -> None:
-        def created(values: tuple[str, str, str] | None) -> None:
-            if values is not None and self.custtui.attempt(lambda s: labels.create_label(s, self.custtui.user, *values)):
-                self.reload()
-
-        self.app.push_screen(LabelFormScreen(_("New label")), created)
+        user = self.custtui.user
+        edit_label(
+            self,
+            _("New label"),
+            lambda session, *values: labels.create_label(session, user, *values),
+            lambda _label: self.reload(),
+        )
 
     def action_edit(self) -> None:
         label_id = self._current()
         if label_id is None:
             return
-        with self.custtui.db() as session:
-            label = labels.get_label(session, label_id)
+        label = self.custtui.attempt(lambda session: labels.get_label(session, label_id))
+        if label is None:
+            return
+        user = self.custtui.user
 
-        def edited(values: tuple[str, str, str] | None) -> None:
-            if values is not None and self.custtui.attempt(
-                lambda s: labels.update_label(s, self.custtui.user, label_id, *values)
-            ):
-                self.reload()
-                self.custtui.customers_changed(None)
+        def edited(_label: Any) -> None:
+            self.reload()
+            self.custtui.customers_changed(None)
 
-        self.app.push_screen(LabelFormScreen(_("Edit label"), label.name, label.colour, label.kind), edited)
+        edit_label(
+            self,
+            _("Edit label"),
+            lambda session, *values: labels.update_label(session, user, label_id, *values),
+            edited,
+            (label.name, label.colour, label.kind),
+        )
 
     def action_delete(self) -> None:
         label_id = self._current()
         if label_id is None:
             return
-        with self.custtui.db() as session:
-            label = labels.get_label(session, label_id)
-            count = labels.usage_count(session, label_id)
+        found = self.custtui.attempt(
+            lambda session: (labels.get_label(session, label_id), labels.usage_count(session, label_id))
+        )
+        if found is None:
+            return
+        label, count = found
         body = Text(_("Delete the label "))
         body.append(safe(label.name), style="bold")
         body.append("?\n")

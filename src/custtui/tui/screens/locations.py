@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from custtui.i18n import N_, _, pgettext
 from custtui.services import locations, regions
-from custtui.services.errors import ValidationError
+from custtui.services.errors import DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.screens.customer_detail import address_line
 from custtui.tui.screens.sublists import CustomerSubScreen
@@ -53,7 +53,7 @@ class LocationFormScreen(EditScreen):
         self.customer_id = customer_id
         self.location_id = location_id
         self._region_chosen = location_id is not None
-
+        self._region_options: list[tuple[str, str]] = []
 
     def compose(self) -> ComposeResult:
         titles = location_titles()
@@ -70,13 +70,26 @@ class LocationFormScreen(EditScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        with self.custtui.db() as session:
-            options = [(f"{r.code} {regions.display_name(r)}", r.code) for r in regions.list_regions(session)]
-            self.query_one("#region_code", Select).set_options(options)
-            if self.location_id is not None:
-                data = asdict(LocationInput.from_location(locations.get_location(session, self.location_id)))
-            else:
+        def read(session: Any) -> tuple[list[Any], dict[str, Any]]:
+            if self.location_id is None:
                 data = asdict(LocationInput())
+            else:
+                data = asdict(LocationInput.from_location(locations.get_location(session, self.location_id)))
+            return regions.list_regions(session), data
+
+        state = getattr(self, "_state_to_restore", None)
+        found = self.custtui.attempt(read)
+        if found is None and state is None:
+            self._saved = True  # nothing typed yet: close, the notification says why
+            self.dismiss(None)
+            return
+        if found is None:  # rebuilt after a language switch: the typed values come back from the state
+            self._region_options = list(state["region_options"])
+            data = state["values"]
+        else:
+            every, data = found
+            self._region_options = [(f"{r.code} {regions.display_name(r)}", r.code) for r in every]
+        self.query_one("#region_code", Select).set_options(self._region_options)
         for field in LOCATION_FIELDS:
             widget = self.query_one(f"#{field}")
             value = data.get(field)
@@ -89,7 +102,12 @@ class LocationFormScreen(EditScreen):
         self.query_one("#name", Input).focus()
 
     def capture_state(self) -> dict[str, object]:
-        return {"values": self.values(), "initial": dict(self._initial), "region_chosen": self._region_chosen}
+        return {
+            "values": self.values(),
+            "initial": dict(self._initial),
+            "region_chosen": self._region_chosen,
+            "region_options": list(self._region_options),
+        }
 
     def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
         for field, value in state["values"].items():  # type: ignore[attr-defined]
@@ -146,6 +164,9 @@ class LocationFormScreen(EditScreen):
             if self.query(f"#{first}"):
                 self.query_one(f"#{first}").focus()
             return
+        except DomainError as error:  # the database is away, full or read-only: the form stays as typed
+            self.notify(error.message, severity="error", timeout=8)
+            return
         self._saved = True
         self.notify(_("Location saved."))
         self.custtui.customers_changed([self.customer_id])
@@ -166,9 +187,10 @@ class LocationsScreen(CustomerSubScreen):
         table.add_column(_("Region"), key="region", width=6)
         table.add_column(_("Contact"), key="contact", width=14)
 
-    def fill(self, table: DataTable[Any]) -> int:
-        with self.custtui.db() as session:
-            rows = locations.locations_of(session, self.customer_id)
+    def read(self, session: Any) -> list[Any]:
+        return locations.locations_of(session, self.customer_id)
+
+    def fill(self, table: DataTable[Any], rows: list[Any]) -> int:
         for location in rows:
             table.add_row(
                 plain(location.name),

@@ -25,6 +25,7 @@ from custtui.i18n import N_, _, format_datetime, format_relative, ngettext
 from custtui.services import customers, installations, merge, missions
 from custtui.services.errors import DomainError
 from custtui.tui.screens.customer_form import field_titles
+from custtui.tui.screens.faults import load, load_in_thread
 from custtui.tui.text import plain, safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
@@ -192,11 +193,18 @@ class MergeWizardScreen(Screen[None]):
             listing.add_option(Option(new, id=f"loc:{match.location_id}:new"))
 
     def _render_moves(self, listing: OptionList, info: Static) -> None:
-        with self.custtui.db() as session:
-            inst = Counter(
-                location.id for cid in self.plan.other_ids for _i, location, _b in installations.installations_of_customer(session, cid)
-            )
-            jobs = Counter(location.id for cid in self.plan.other_ids for _m, location in missions.missions_of_customer(session, cid))
+        other_ids = self.plan.other_ids
+        counted = load(
+            self.custtui,
+            lambda session: (
+                Counter(
+                    location.id for cid in other_ids for _i, location, _b in installations.installations_of_customer(session, cid)
+                ),
+                Counter(location.id for cid in other_ids for _m, location in missions.missions_of_customer(session, cid)),
+            ),
+        )
+        # The database away, the counts show "?"; the plan and the next steps do not need them.
+        inst, jobs = counted if counted is not None else (None, None)
         table = Table(expand=True, box=None, show_edge=False, padding=(0, 1))
         table.add_column(_("From"), ratio=1, overflow="fold")
         table.add_column(_("To"), ratio=1, overflow="fold")
@@ -205,7 +213,12 @@ class MergeWizardScreen(Screen[None]):
         addresses = {tid: addr for m in self.plan.locations for tid, addr, _s in m.candidates}
         for match in self.plan.locations:
             target = safe(addresses.get(match.target_id, "")) if match.target_id is not None else _("(new location)")
-            table.add_row(plain(match.address), Text(target), str(inst.get(match.location_id, 0)), str(jobs.get(match.location_id, 0)))
+            table.add_row(
+                plain(match.address),
+                Text(target),
+                str(inst.get(match.location_id, 0)) if inst is not None else "?",
+                str(jobs.get(match.location_id, 0)) if jobs is not None else "?",
+            )
         keep = Text(_("Everything moves to: "))
         keep.append(self._kept_name(), style="bold")
         info.update(_GroupRenderable(keep, table))
@@ -250,8 +263,11 @@ class MergeWizardScreen(Screen[None]):
         if kind == "keep":
             keep_id = int(rest)
             if keep_id != self.plan.keep_id:
-                with self.custtui.db() as session:
-                    self.plan = merge.replan_keep(session, self.custtui.user, self.plan, keep_id)
+                plan = self.plan
+                replanned = self.custtui.attempt(lambda session: merge.replan_keep(session, self.custtui.user, plan, keep_id))
+                if replanned is None:
+                    return  # refused: the plan stays as it was
+                self.plan = replanned
             self.render_step()
         elif kind == "field":
             field, customer_id = rest.rsplit(":", 1)
@@ -284,12 +300,14 @@ class MergeWizardScreen(Screen[None]):
         if self.step != "preview":
             return
         affected = [self.plan.keep_id, *self.plan.other_ids]
+        plan = self.plan
         try:
-            with self.custtui.db() as session:
-                self.merge_id = merge.apply_merge(session, self.custtui.user, self.plan)
+            # Only a committed merge has a number: a fault at commit leaves the wizard at the preview.
+            merge_id = self.custtui.run_unit(lambda session: merge.apply_merge(session, self.custtui.user, plan))
         except DomainError as error:
             self.notify(error.message, severity="error", timeout=10)
             return
+        self.merge_id = merge_id
         self.step = "done"
         self.render_step()
         self.notify(_("Merge applied."))
@@ -380,8 +398,9 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
         index = self.custtui.search_index
         hits = [] if index is None or not query.strip() else index.search(query, limit=10)
         ids = [hit.customer_id for hit in hits if hit.customer_id != self.customer_id]
-        with self.custtui.db() as session:
-            rows = customers.customer_rows(session, ids)
+        rows = load_in_thread(self.custtui, lambda session: customers.customer_rows(session, ids))
+        if rows is None:
+            return  # the database is away: the hits shown stay
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show, [(cid, rows[cid].name) for cid in ids if cid in rows])
 
@@ -441,8 +460,9 @@ class MergesScreen(Screen[None]):
         self.query_one(OptionList).focus()
 
     def reload(self) -> None:
-        with self.custtui.db() as session:
-            done = merge.list_merges(session)
+        done = load(self.custtui, merge.list_merges)
+        if done is None:
+            return  # the database is away: the list keeps what it showed
         listing = self.query_one(OptionList)
         listing.clear_options()
         for item in done:

@@ -29,10 +29,12 @@ class MissionsScreen(CustomerSubScreen):
         table.add_column(pgettext("column: report language", "Rep."), key="report", width=4)
         table.add_column(_("Location"), key="location", width=13)
 
-    def fill(self, table: DataTable[Any]) -> int:
-        with self.custtui.db() as session:
-            rows = missions.missions_of_customer(session, self.customer_id)
-            customer_language = customers.get_customer(session, self.customer_id).language
+    def read(self, session: Any) -> tuple[list[Any], str | None]:
+        rows = missions.missions_of_customer(session, self.customer_id)
+        return rows, customers.get_customer(session, self.customer_id).language
+
+    def fill(self, table: DataTable[Any], data: tuple[list[Any], str | None]) -> int:
+        rows, customer_language = data
         for mission, location in rows:
             # The report's language: as set on the mission, else the document rule.
             report = mission.report_language or customers.document_language(

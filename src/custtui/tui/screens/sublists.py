@@ -12,8 +12,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from custtui.i18n import N_, _
 from custtui.services import customers
-from custtui.services.errors import NotFound
+from custtui.services.errors import DomainError, NotFound
 from custtui.tui.messages import CustomersChanged
+from custtui.tui.screens.faults import report
 from custtui.tui.text import safe
 
 
@@ -25,7 +26,7 @@ class CustomerSubScreen(Screen[None]):
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
-
+        self._loaded = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,34 +64,47 @@ class CustomerSubScreen(Screen[None]):
     def setup_columns(self, table: DataTable[Any]) -> None:
         raise NotImplementedError
 
-    def fill(self, table: DataTable[Any]) -> int:
-        """Add the rows; return how many items there are."""
+    def read(self, session: Any) -> Any:
+        """Read what the list shows (in the reload's unit of work)."""
+        raise NotImplementedError
+
+    def fill(self, table: DataTable[Any], data: Any) -> int:
+        """Add the rows for what `read` returned; return how many items there are."""
         raise NotImplementedError
 
     def empty_text(self) -> str:
         return ""
 
     def reload(self) -> None:
+        def read_all(session: Any) -> tuple[str, Any]:
+            return customers.get_customer(session, self.customer_id).name, self.read(session)
+
         try:
-            with self.custtui.db() as session:
-                name = customers.get_customer(session, self.customer_id).name
+            name, data = self.custtui.run_unit(read_all)
         except NotFound:
             if self.is_current:
                 self.dismiss()
             return
+        except DomainError as error:
+            # The database is away: the list keeps its rows; a first load says why it is empty.
+            report(self.custtui, error)
+            if not self._loaded:
+                self.query_one("#sub-empty", Static).update(Text(error.message, style="italic"))
+            return
+        self._loaded = True
         title = Text.assemble((self.title_text() + " · ", "bold"))
         title.append(safe(name))
         self.query_one("#sub-title", Static).update(title)
         self.sub_title = safe(name)
-        count = self.fill_rows()
+        count = self.fill_rows(data)
         self.query_one("#sub-empty", Static).update(Text(self.empty_text(), style="italic") if count == 0 else "")
 
-    def fill_rows(self) -> int:
+    def fill_rows(self, data: Any) -> int:
         """Refill the table, keeping the cursor where it was."""
         table = self.table
         row = table.cursor_row
         table.clear()
-        count = self.fill(table)
+        count = self.fill(table, data)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
         return count

@@ -1,0 +1,62 @@
+"""Database faults on screens: say once what happened, keep what the screen shows.
+
+A message handler or a worker that raises ends the whole app with a
+traceback. So every screen reads through `load` (or `load_in_thread` from a
+thread worker) and writes through `app.attempt` or its own `except
+DomainError`: a lost server, a full disk, a read-only or damaged file become
+one notification (DatabaseProblem is a DomainError), the screen keeps what it
+showed, and forms keep every typed value so that the user can save again.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlmodel import Session
+
+from custtui.services.errors import DomainError
+
+if TYPE_CHECKING:
+    from custtui.tui.app import CusttuiApp
+
+T = TypeVar("T")
+
+NOTIFY_TIMEOUT = 8
+
+# The last fault shown per app: background reads (a list page, a refresh, a
+# highlight) must not stack the same notification many times over.
+_last_shown: weakref.WeakKeyDictionary[CusttuiApp, tuple[str, float]] = weakref.WeakKeyDictionary()
+
+
+def report(app: CusttuiApp, error: DomainError) -> None:
+    """Notify `error` on the UI thread, unless the same message is still on screen."""
+    from custtui.tui.app import user_message
+
+    message = user_message(error)
+    now = time.monotonic()
+    last = _last_shown.get(app)
+    if last is not None and last[0] == message and now - last[1] < NOTIFY_TIMEOUT:
+        return
+    _last_shown[app] = (message, now)
+    app.notify(message, severity="error", timeout=NOTIFY_TIMEOUT)
+
+
+def load(app: CusttuiApp, work: Callable[[Session], T]) -> T | None:
+    """Run a read in a unit of work; a domain error is reported (once) and gives None."""
+    try:
+        return app.run_unit(work)
+    except DomainError as error:
+        report(app, error)
+        return None
+
+
+def load_in_thread(app: CusttuiApp, work: Callable[[Session], T]) -> T | None:
+    """`load` for thread workers: the notification is shown from the UI thread."""
+    try:
+        return app.run_unit(work)
+    except DomainError as error:
+        app.call_from_thread(report, app, error)
+        return None
