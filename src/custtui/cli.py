@@ -7,8 +7,10 @@ Errors end as one message on stderr and a non-zero exit code, never a traceback:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from custtui import __version__
@@ -223,14 +225,64 @@ def shown_url(url: str) -> str:
     return parsed.render_as_string(hide_password=True) if parsed.password else url
 
 
-def _database_message(shown_url: str, error: Exception) -> str:
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
-    lowered = reason.lower()
-    if "readonly" in lowered or "read-only" in lowered:
+def _database_message(shown_url: str, error: BaseException) -> str:
+    """One line for a database that cannot be used: what is wrong and what to do."""
+    from sqlalchemy.engine import make_url
+
+    from custtui.db import problem_kind
+
+    text = str(getattr(error, "orig", None) or error).strip()
+    reason = text.splitlines()[0] if text else type(error).__name__
+    kind = problem_kind(error)
+    try:
+        parsed = make_url(shown_url)
+    except Exception:  # noqa: BLE001 - not a URL: the message names it as typed
+        parsed = None
+    sqlite_path = _sqlite_path(parsed)
+    if sqlite_path is not None and "unable to open database file" in reason.lower():
+        # SQLite says no more than this: find out which of the usual causes it is.
+        if sqlite_path.exists() and not os.access(sqlite_path, os.W_OK):
+            kind = "read_only"
+        elif sqlite_path.parent.is_dir() and not os.access(sqlite_path.parent, os.W_OK):
+            return _(
+                "The folder of the database {url} is read-only: custtui needs to write the database and its "
+                "-wal and -shm files there."
+            ).format(url=shown_url)
+        else:
+            return _("Cannot open the database file {url}: check the folder exists and is writable.").format(
+                url=shown_url
+            )
+    if kind == "read_only":
         return _("The database {url} is read-only: custtui needs to write to it.").format(url=shown_url)
-    if "unable to open database file" in lowered:
-        return _("Cannot open the database file {url}: check the folder exists and is writable.").format(url=shown_url)
+    if kind == "corrupt":
+        return _(
+            "The database file {url} is damaged or is not a custtui database ({reason}). Restore the last backup: "
+            "copy the backup file over it (custtui backup --help tells how)."
+        ).format(url=shown_url, reason=reason)
+    if kind == "disk_full":
+        return _("The disk of the database {url} is full: free some space, then try again.").format(url=shown_url)
+    if kind == "busy":
+        return _("The database {url} is busy (locked by another program): try again in a moment.").format(
+            url=shown_url
+        )
+    if kind == "unreachable" and parsed is not None and parsed.host:
+        port = parsed.port or {"postgresql": 5432, "mysql": 3306}.get(parsed.get_backend_name())
+        server = f"{parsed.host}:{port}" if port else parsed.host
+        return _(
+            "Cannot use the database {url}: cannot reach the database server at {server} ({reason}). "
+            "Check that it is running and accepts connections from this machine."
+        ).format(url=shown_url, server=server, reason=reason.rsplit(": ", 1)[-1].strip())
     return _("Cannot use the database {url}: {reason}").format(url=shown_url, reason=reason)
+
+
+def _sqlite_path(parsed: Any) -> Path | None:
+    """The file of a SQLite URL (also in the file: URI form), or None."""
+    if parsed is None or parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    database = parsed.database.removeprefix("file:").split("?", 1)[0]
+    if not database or database == ":memory:":
+        return None
+    return Path(database).expanduser()
 
 
 def _user_session(engine: Any) -> tuple[Any, Any]:
@@ -688,24 +740,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(error: Exception, args: argparse.Namespace) -> int:
+    import sqlite3
+
     from custtui.config import load_settings
     from sqlalchemy.exc import SQLAlchemyError
 
     from custtui.db import DatabaseError
-    from custtui.services.errors import DomainError, UnknownUser
+    from custtui.services.errors import DatabaseProblem, DomainError, UnknownUser
+
+    def shown() -> str:
+        return shown_url(load_settings(getattr(args, "db", None)).database_url)
 
     if isinstance(error, UnknownUser):
         code = EXIT_UNKNOWN_USER
         message = error.message
+    elif isinstance(error, DatabaseProblem):  # a unit of work the database failed: not a refusal
+        code = EXIT_DATABASE
+        message = _database_message(shown(), error.__cause__) if error.__cause__ is not None else error.message
     elif isinstance(error, DomainError):
         code = EXIT_REFUSED
         message = error.message
     elif isinstance(error, DatabaseError):
         code = EXIT_DATABASE
         message = str(error)
-    elif isinstance(error, SQLAlchemyError | OSError):
+    elif isinstance(error, SQLAlchemyError | OSError | sqlite3.Error):
         code = EXIT_DATABASE
-        message = _database_message(shown_url(load_settings(getattr(args, "db", None)).database_url), error)
+        message = _database_message(shown(), error)
     else:
         raise error
     print(_("custtui: {message}").format(message=message), file=sys.stderr)

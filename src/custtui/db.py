@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -155,8 +156,11 @@ def is_transient(error: BaseException) -> bool:
 
 
 def problem_kind(error: BaseException) -> str | None:
-    """What kind of database fault `error` is, or None if it is not one."""
-    if not isinstance(error, DBAPIError | OSError):
+    """What kind of database fault `error` is, or None if it is not one.
+
+    Also for sqlite3's own errors, which reach us unwrapped from the backup API.
+    """
+    if not isinstance(error, DBAPIError | OSError | sqlite3.Error):
         return None
     if is_transient(error):
         return "busy"
@@ -174,7 +178,8 @@ def problem_kind(error: BaseException) -> str | None:
         words in lowered
         for words in ("connection refused", "server closed", "could not connect", "terminating connection",
                       "connection is closed", "the connection is lost", "consuming input failed",
-                      "unable to open database file", "no such file")
+                      "failed to resolve host", "timeout expired", "timed out", "no route to host",
+                      "network is unreachable", "unable to open database file", "no such file")
     ):
         return "unreachable"
     return "other"
