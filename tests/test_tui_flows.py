@@ -143,6 +143,7 @@ async def test_edit_conflict_shows_both_versions_and_reapplies(sqlite_engine: En
         conflict = app.screen.conflict
         assert conflict.theirs is not None and conflict.theirs["name"] == "Dubois et Fils"
         assert set(conflict.changed_fields) == {"name", "phone"}
+        assert app.screen.touched == {"phone"}
         app.screen.query_one("#conflict-mine").focus()
         await pilot.press("enter")
         await wait_idle(pilot, app)
@@ -151,7 +152,8 @@ async def test_edit_conflict_shows_both_versions_and_reapplies(sqlite_engine: En
         saved = session.get(Customer, known.alias_id)
         assert saved is not None
         assert saved.phone == "+32 4 222 33 44"
-        assert saved.name == "Dubois & Fils sa"  # the user's reapplied version, on purpose
+        # Three-way: the user did not touch the name, so the other user's change stays.
+        assert saved.name == "Dubois et Fils"
         assert saved.version == 3
 
 

@@ -17,7 +17,7 @@ from textual.command import CommandPalette
 from custtui.tui.base import Screen
 from textual.worker import get_current_worker
 
-from custtui.db import run_unit, unit_of_work
+from custtui.db import problem_kind, run_unit, unit_of_work
 from custtui.i18n import N_, _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
@@ -176,11 +176,16 @@ class CusttuiApp(App[None]):
 
     def _build_indexes_safely(self) -> None:
         # Without an index the app still lists, opens and edits customers.
+        from custtui.db import database_problem
+
         try:
             self._build_indexes()
         except Exception as error:  # noqa: BLE001
+            reason = database_problem(error).message if problem_kind(error) else str(error)
+            # Try again with the next change or refresh: the database may be back by then.
+            self._indexing_started = False
             self.call_from_thread(
-                self.notify, _("Search is unavailable: {error}").format(error=error), severity="error", timeout=10
+                self.notify, _("Search is unavailable: {error}").format(error=reason), severity="error", timeout=10
             )
 
     def _build_indexes(self) -> None:

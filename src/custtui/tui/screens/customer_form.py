@@ -57,9 +57,11 @@ class ConflictScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", N_("Back to the form"), id="conflict.cancel")]
 
-    def __init__(self, conflict: ConflictError) -> None:
+    def __init__(self, conflict: ConflictError, touched: set[str] | None = None) -> None:
         super().__init__()
         self.conflict = conflict
+        # The fields this user changed; None: treat every differing field as theirs to decide.
+        self.touched = touched
 
     def compose(self) -> ComposeResult:
         from rich.table import Table
@@ -76,11 +78,12 @@ class ConflictScreen(ModalScreen[str | None]):
                 table.add_column(_("Saved now"), overflow="fold")
                 table.add_column(_("Yours"), overflow="fold")
                 for field in self.conflict.changed_fields:
-                    table.add_row(
-                        titles.get(field, field),
-                        plain(self.conflict.theirs.get(field)),
-                        plain(self.conflict.mine.get(field), style="bold"),
-                    )
+                    if self.touched is None or field in self.touched:
+                        yours = plain(self.conflict.mine.get(field), style="bold")
+                    else:
+                        # Only they changed it: "Reapply mine" keeps their value.
+                        yours = Text(_("(not changed by you: theirs is kept)"), style="italic")
+                    table.add_row(titles.get(field, field), plain(self.conflict.theirs.get(field)), yours)
                 yield Static(table)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Back to form"), id="conflict-cancel", compact=True)
@@ -479,6 +482,11 @@ class CustomerFormScreen(EditScreen):
     def _on_conflict(self, conflict: ConflictError) -> None:
         def chosen(choice: str | None) -> None:
             if choice == "mine" and conflict.theirs is not None:
+                # Three-way: the fields this user did not touch take the other user's
+                # values, so reapplying mine never undoes their change.
+                theirs_kept = {field: conflict.theirs[field] for field in CUSTOMER_FIELDS if field not in touched and field in conflict.theirs}
+                self._fill(theirs_kept)
+                self._initial = {**self._initial, **{field: self.values()[field] for field in theirs_kept}}
                 self._version = int(conflict.theirs["version"])
                 self._save(self._version)
             elif choice == "theirs" and conflict.theirs is not None:
@@ -487,7 +495,9 @@ class CustomerFormScreen(EditScreen):
                 self._initial = self.values()
                 self.notify(_("The form now shows the saved version."))
 
-        self.app.push_screen(ConflictScreen(conflict), chosen)
+        values = self.values()
+        touched = {field for field in CUSTOMER_FIELDS if values[field] != self._initial.get(field)}
+        self.app.push_screen(ConflictScreen(conflict, touched), chosen)
 
 def _stored_state(session: Any, customer_id: int) -> tuple[int | None, Any]:
     """The stored version (None: deleted) and the last change of the customer."""
