@@ -775,12 +775,6 @@ async def test_markup_and_control_characters_are_shown_literally(sqlite_engine: 
         assert_notifications_literal(app)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The edit form puts stored notes into the TextArea as they are (customer_form._fill), and the "
-    "TextArea draws control characters raw: a legacy ESC sequence reaches the terminal. Fix in the form "
-    "(e.g. replace control characters other than line breaks and tabs when filling), then drop this marker.",
-)
 async def test_legacy_control_characters_do_not_reach_the_terminal_from_the_form(sqlite_engine: Engine) -> None:
     known = fill(sqlite_engine)
     ids = _add_markup_and_legacy_customers(sqlite_engine, known.admin)

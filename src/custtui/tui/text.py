@@ -26,8 +26,13 @@ def plain(value: object | None, style: str = "") -> Text:
     return Text(safe(value), style=style)
 
 
+def safe_lines(value: object | None) -> str:
+    """Like safe(), but keeps line breaks: for notes in a TextArea."""
+    if value is None:
+        return ""
+    return "\n".join(safe(line) for line in str(value).split("\n"))
+
+
 def multiline(value: object | None) -> Text:
     """Like plain(), but keeps line breaks (notes)."""
-    if value is None:
-        return Text("")
-    return Text("\n".join(safe(line) for line in str(value).split("\n")))
+    return Text(safe_lines(value))

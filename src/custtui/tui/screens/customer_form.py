@@ -24,7 +24,7 @@ from custtui.services.locations import LocationInput
 from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.screens.faults import load_in_thread
-from custtui.tui.text import plain, safe
+from custtui.tui.text import plain, safe, safe_lines
 
 # Wait this long after the last keystroke before looking for duplicates.
 DUPLICATE_DEBOUNCE_S = 0.25
@@ -209,7 +209,7 @@ class CustomerFormScreen(EditScreen):
             if isinstance(widget, Select):
                 widget.value = value if value else Select.NULL
             elif isinstance(widget, TextArea):
-                widget.text = value or ""
+                widget.text = safe_lines(value)  # a stored escape sequence must not reach the terminal
             elif isinstance(widget, Input):
                 widget.value = safe(value)
         self._refresh_region_hint()
