@@ -505,6 +505,7 @@ def test_labels_accept_or_refuse_and_never_clash_in_the_database(engine: Engine)
     @given(text_value, st.sampled_from([str, str.upper, str.lower, str.casefold, str.title]))
     @example("\u00c9", str)  # SQLite's lower() leaves non-ASCII letters alone
     @example("\u0130", str)
+    @example("\x1fLabel\x1f", str)
     def check(name: str, variant: Callable[[str], str]) -> None:
         label, error = _attempt(engine, lambda s: labels.create_label(s, actor, name))
         if error is not None:
@@ -512,7 +513,8 @@ def test_labels_accept_or_refuse_and_never_clash_in_the_database(engine: Engine)
             if forbidden_chars(name) or not name.strip() or len(name.strip()) > 60:
                 return
         else:
-            assert not forbidden_chars(name) and 0 < len(name.strip()) <= 60
+            # Python's strip() also takes the separators \x1c-\x1f: what is stored must be clean.
+            assert not forbidden_chars(name.strip()) and 0 < len(name.strip()) <= 60
             with Session(engine) as session:
                 stored = session.get(Label, label.id)
                 assert stored is not None and stored.name == name.strip()

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from custtui.i18n import N_, _, format_datetime, format_locale, ngettext
+from custtui.i18n import N_, _, format_datetime, format_locale, ngettext, pgettext
 from custtui.services import customers, history
 from custtui.services.errors import NotFound
 from custtui.services.history import FieldChange, HistoryEntry
@@ -197,9 +197,9 @@ class AuditLogScreen(Screen[None]):
         with Horizontal(id="audit-filters"):
             yield Label(_("User"), classes="audit-label")
             yield Select([(_("All users"), self.ALL_USERS)], id="audit-user", compact=True, allow_blank=False)
-            yield Label(_("From"), classes="audit-label")
+            yield Label(pgettext("date range", "From"), classes="audit-label")
             yield Input(id="audit-from", compact=True, placeholder=_("date"))
-            yield Label(_("To"), classes="audit-label")
+            yield Label(pgettext("date range", "To"), classes="audit-label")
             yield Input(id="audit-to", compact=True, placeholder=_("date"))
         yield Static("", id="audit-error", classes="form-error")
         yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
@@ -210,8 +210,8 @@ class AuditLogScreen(Screen[None]):
         table = self.query_one("#audit-table", DataTable)
         table.add_column(_("When"), key="when", width=17)
         table.add_column(_("User"), key="user", width=10)
-        table.add_column(_("Record"), key="record", width=22)
-        table.add_column(_("Action"), key="action", width=20)
+        table.add_column(_("Record"), key="record", width=20)
+        table.add_column(_("Action"), key="action", width=24)
         logins = self.custtui.attempt(lambda session: history.audit_logins(session, self.custtui.user)) or []
         self.query_one("#audit-user", Select).set_options(
             [(_("All users"), self.ALL_USERS), *((plain(login), login) for login in logins)]
