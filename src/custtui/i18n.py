@@ -41,9 +41,10 @@ def N_(message: str) -> str:
 def _load(language: str) -> gettext.NullTranslations:
     locales = resource_dir("locales")
     mo = locales / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
-    if mo.exists():
-        return Translations.load(str(locales), [language], DOMAIN)
     po = locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    # An installed wheel has .mo files only; in a checkout a .mo older than its .po is stale.
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        return Translations.load(str(locales), [language], DOMAIN)
     if po.exists():
         # No compiled catalog (a source checkout): compile the .po in memory.
         from babel.messages.mofile import write_mo
