@@ -27,12 +27,16 @@ def plain(value: object | None, style: str = "") -> Text:
 
 
 def safe_lines(value: object | None) -> str:
-    """Like safe(), but keeps line breaks: for notes in a TextArea."""
+    """Like safe(), but keeps line breaks and tabs, as notes may hold them (a TextArea shows both)."""
     if value is None:
         return ""
-    return "\n".join(safe(line) for line in str(value).split("\n"))
+    return "".join(
+        char if char in "\n\t" or unicodedata.category(char) != "Cc" else _REPLACEMENT for char in str(value)
+    )
 
 
 def multiline(value: object | None) -> Text:
     """Like plain(), but keeps line breaks (notes)."""
-    return Text(safe_lines(value))
+    if value is None:
+        return Text("")
+    return Text("\n".join(safe(line) for line in str(value).split("\n")))
