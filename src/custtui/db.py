@@ -198,7 +198,13 @@ def database_problem(error: BaseException) -> DatabaseProblem:
     message = messages.get(kind) or _("The database refused the change: {reason}. Nothing was saved.").format(
         reason=_reason(error)
     )
-    return DatabaseProblem(message, kind)
+    read_messages = {
+        "busy": _("The database is busy with other users' work; try again in a moment."),
+        "corrupt": _("The database file is damaged; ask an administrator to restore a backup."),
+        "unreachable": _("The database cannot be reached; try again in a moment."),
+        "other": _("The database could not be read: {reason}.").format(reason=_reason(error)),
+    }
+    return DatabaseProblem(message, kind, read_messages.get(kind))
 
 
 def retry_delays(attempts: int = RETRY_ATTEMPTS) -> Iterator[float]:

@@ -22,9 +22,11 @@ class DatabaseProblem(DomainError):
     `kind` is one of busy, read_only, disk_full, corrupt, unreachable, other.
     """
 
-    def __init__(self, message: str, kind: str) -> None:
+    def __init__(self, message: str, kind: str, read_message: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        # For a screen that was only reading: "nothing was saved" would puzzle there.
+        self.read_message = read_message or message
 
 
 class NotFound(DomainError):

@@ -85,9 +85,9 @@ class CustomerDetailScreen(CustomerScreen):
             return
         except DomainError as error:
             # The database is away: keep what is shown; a first load says why it is empty.
-            report(self.custtui, error)
+            report(self.custtui, error, reading=True)
             if not self._shown:
-                self.query_one("#detail-title", Static).update(Text(error.message, style="italic"))
+                self.query_one("#detail-title", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
             return
         self._shown = True
 

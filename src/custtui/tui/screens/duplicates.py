@@ -103,8 +103,8 @@ class DuplicatesScreen(Screen[None]):
 
     def _scan_failed(self, error: DomainError) -> None:
         """The database is away: say so where the count goes; the clusters shown stay."""
-        report(self.custtui, error)
-        self.query_one("#dup-status", Static).update(Text(error.message, style="italic"))
+        report(self.custtui, error, reading=True)
+        self.query_one("#dup-status", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
 
     def _show(self, clusters: list[Any], rows: dict[int, Any]) -> None:
         self.clusters = [c for c in clusters if all(cid in rows for cid in c.customer_ids)]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from functools import partial
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
@@ -31,11 +32,12 @@ NOTIFY_TIMEOUT = 8
 _last_shown: weakref.WeakKeyDictionary[CusttuiApp, tuple[str, float]] = weakref.WeakKeyDictionary()
 
 
-def report(app: CusttuiApp, error: DomainError) -> None:
+def report(app: CusttuiApp, error: DomainError, *, reading: bool = False) -> None:
     """Notify `error` on the UI thread, unless the same message is still on screen."""
+    from custtui.services.errors import DatabaseProblem
     from custtui.tui.app import user_message
 
-    message = user_message(error)
+    message = error.read_message if reading and isinstance(error, DatabaseProblem) else user_message(error)
     now = time.monotonic()
     last = _last_shown.get(app)
     if last is not None and last[0] == message and now - last[1] < NOTIFY_TIMEOUT:
@@ -49,7 +51,7 @@ def load(app: CusttuiApp, work: Callable[[Session], T]) -> T | None:
     try:
         return app.run_unit(work)
     except DomainError as error:
-        report(app, error)
+        report(app, error, reading=True)
         return None
 
 
@@ -58,5 +60,5 @@ def load_in_thread(app: CusttuiApp, work: Callable[[Session], T]) -> T | None:
     try:
         return app.run_unit(work)
     except DomainError as error:
-        app.call_from_thread(report, app, error)
+        app.call_from_thread(partial(report, app, error, reading=True))
         return None

@@ -87,9 +87,9 @@ class CustomerSubScreen(Screen[None]):
             return
         except DomainError as error:
             # The database is away: the list keeps its rows; a first load says why it is empty.
-            report(self.custtui, error)
+            report(self.custtui, error, reading=True)
             if not self._loaded:
-                self.query_one("#sub-empty", Static).update(Text(error.message, style="italic"))
+                self.query_one("#sub-empty", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
             return
         self._loaded = True
         title = Text.assemble((self.title_text() + " · ", "bold"))
