@@ -216,7 +216,7 @@ def retry_delays(attempts: int = RETRY_ATTEMPTS) -> Iterator[float]:
 
 
 def run_unit(engine: Engine, work: Callable[[Session], T], *, attempts: int = RETRY_ATTEMPTS) -> T:
-    """Run `work` in one transaction, again after a transient conflict.
+    """Run `work` in one transaction (a unit_of_work), again after a transient conflict.
 
     Domain errors pass through unchanged; other database faults become a
     DatabaseProblem whose message says that nothing was saved.
@@ -224,18 +224,14 @@ def run_unit(engine: Engine, work: Callable[[Session], T], *, attempts: int = RE
     delays = retry_delays(attempts)
     while True:
         try:
-            with session_scope(engine) as session:
+            with unit_of_work(engine) as session:
                 return work(session)
-        except DomainError:
-            raise
-        except (DBAPIError, OSError) as error:
-            if is_transient(error):
-                delay = next(delays, None)
-                if delay is not None:
-                    log.info("transient database conflict, retrying in %.3f s: %s", delay, _reason(error))
-                    time.sleep(delay)
-                    continue
-            raise database_problem(error) from error
+        except DatabaseProblem as problem:
+            delay = next(delays, None) if problem.kind == "busy" else None
+            if delay is None:
+                raise
+            log.info("transient database conflict, retrying in %.3f s: %s", delay, _reason(problem.__cause__ or problem))
+            time.sleep(delay)
 
 
 @contextmanager

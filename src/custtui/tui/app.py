@@ -104,7 +104,7 @@ class CusttuiApp(App[None]):
     def attempt(self, work: Callable[[Session], T]) -> T | None:
         """Run a service call in a unit of work; domain errors become a notification."""
         try:
-            return run_unit(self.engine, work)
+            return self.run_unit(work)
         except DomainError as error:
             self.notify(user_message(error), severity="error", timeout=8)
             return None
@@ -181,7 +181,7 @@ class CusttuiApp(App[None]):
         try:
             self._build_indexes()
         except Exception as error:  # noqa: BLE001
-            reason = database_problem(error).message if problem_kind(error) else str(error)
+            reason = database_problem(error).read_message if problem_kind(error) else str(error)
             # Try again with the next change or refresh: the database may be back by then.
             self._indexing_started = False
             self.call_from_thread(

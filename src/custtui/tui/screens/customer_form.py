@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from custtui.tui.base import ModalScreen, Screen
+from custtui.tui.base import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
@@ -23,7 +23,7 @@ from custtui.services.errors import ConflictError, DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.screens.faults import load_in_thread
+from custtui.tui.screens.faults import load, load_in_thread
 from custtui.tui.text import plain, safe, safe_lines
 
 # Wait this long after the last keystroke before looking for duplicates.
@@ -454,7 +454,7 @@ class CustomerFormScreen(EditScreen):
             return
         if message.customer_ids is not None and self.customer_id not in message.customer_ids:
             return
-        found = self.custtui.attempt(lambda session: _stored_state(session, self.customer_id))
+        found = load(self.custtui, lambda session: _stored_state(session, self.customer_id))
         if found is None:
             return
         version, event = found

@@ -17,6 +17,7 @@ from custtui.services import customers, history
 from custtui.services.errors import NotFound
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
+from custtui.tui.screens.faults import load as load_or_report
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
 
@@ -134,14 +135,14 @@ class CustomerHistoryScreen(Screen[None]):
         self.query_one("#history", VerticalScroll).focus()
 
     def reload(self) -> None:
-        def load(session):  # type: ignore[no-untyped-def]
+        def read(session):  # type: ignore[no-untyped-def]
             try:
                 name = customers.get_customer(session, self.customer_id).name
             except NotFound:
                 name = f"#{self.customer_id}"  # deleted: its history stays readable
             return name, history.customer_history(session, self.customer_id)
 
-        found = self.custtui.attempt(load)
+        found = load_or_report(self.custtui, read)
         if found is None:
             return
         name, entries = found
@@ -212,7 +213,7 @@ class AuditLogScreen(Screen[None]):
         table.add_column(_("User"), key="user", width=10)
         table.add_column(_("Record"), key="record", width=20)
         table.add_column(_("Action"), key="action", width=24)
-        logins = self.custtui.attempt(lambda session: history.audit_logins(session, self.custtui.user)) or []
+        logins = load_or_report(self.custtui, lambda session: history.audit_logins(session, self.custtui.user)) or []
         self.query_one("#audit-user", Select).set_options(
             [(_("All users"), self.ALL_USERS), *((plain(login), login) for login in logins)]
         )
@@ -240,8 +241,9 @@ class AuditLogScreen(Screen[None]):
         if filters is None:
             return
         login, start, end = filters
-        found = self.custtui.attempt(
-            lambda session: history.audit_log(session, self.custtui.user, login=login, start=start, end=end)
+        found = load_or_report(
+            self.custtui,
+            lambda session: history.audit_log(session, self.custtui.user, login=login, start=start, end=end),
         )
         if found is None:
             return

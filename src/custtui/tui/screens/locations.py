@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from custtui.tui.base import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
 from custtui.i18n import N_, _, pgettext

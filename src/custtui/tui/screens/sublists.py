@@ -10,7 +10,7 @@ from textual.binding import Binding
 from custtui.tui.base import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from custtui.i18n import N_, _
+from custtui.i18n import N_
 from custtui.services import customers
 from custtui.services.errors import DomainError, NotFound
 from custtui.tui.messages import CustomersChanged

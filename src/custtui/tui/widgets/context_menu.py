@@ -17,7 +17,7 @@ from custtui.tui.base import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from custtui.i18n import N_, _
+from custtui.i18n import N_
 
 
 @dataclass(frozen=True)
