@@ -11,11 +11,11 @@ from custtui.services import auth, customers, labels
 from custtui.services.errors import PermissionDenied, UnknownUser, ValidationError
 
 
-def test_first_login_on_empty_database_becomes_admin(session: Session) -> None:
-    user = auth.resolve_user(session, "first")
-    assert user.role == Role.ADMIN
-    again = auth.resolve_user(session, "first")
-    assert again.id == user.id
+def test_first_login_on_empty_database_is_not_made_admin(session: Session) -> None:
+    # Only the database's creator claims the first admin (tests/test_first_admin.py).
+    with pytest.raises(UnknownUser) as caught:
+        auth.resolve_user(session, "first")
+    assert "it has no admin yet" in caught.value.message
 
 
 def test_unknown_login_is_refused_once_users_exist(session: Session, admin: User) -> None:

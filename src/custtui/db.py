@@ -11,11 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+from custtui.config import mask_secrets, masked_url
 from custtui.i18n import _
 from custtui.services.errors import DatabaseProblem, DomainError
 
@@ -44,7 +45,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except Exception as error:  # sqlalchemy.exc.ArgumentError, ValueError
-        raise DatabaseError(_("Not a database URL: {url}").format(url=url)) from error
+        raise DatabaseError(_("Not a database URL: {url}").format(url=masked_url(url))) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs: dict[str, Any] = {"echo": echo}
@@ -54,7 +55,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             # "~/custtui.db" means the home folder, for SQLite as for the shell.
             path = Path(database).expanduser()
             parsed = parsed.set(database=str(path))
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.parent.is_dir():
+                # A typo must not create a new, empty database somewhere (the
+                # default data folder is made by config.ensure_default_folder).
+                raise DatabaseError(
+                    _("The folder {folder} of the database does not exist: check the path, or create the folder first.")
+                    .format(folder=path.parent)
+                )
         kwargs["connect_args"] = {"check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
@@ -62,8 +69,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(parsed, **kwargs)
     except Exception as error:  # unknown dialect or driver
         raise DatabaseError(
-            _("Cannot use database URL {url}: {reason}").format(url=url, reason=error)
-        ) from error
+            mask_secrets(_("Cannot use database URL {url}: {reason}").format(url=masked_url(url), reason=error), url)
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _on_sqlite_connect)
     return engine
@@ -90,18 +97,156 @@ def _alembic_config(connection: Any) -> Any:
     return config
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision` (head by default) with Alembic."""
+@contextmanager
+def _schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a whole schema change, DDL included.
+
+    Python's sqlite3 module commits each DDL statement on its own (it only
+    opens transactions before DML), so a migration killed half-way used to
+    leave tables of the next revision behind without their revision number.
+    SQLite itself has transactional DDL: take the transaction handling away
+    from the module, BEGIN IMMEDIATE ourselves and commit once at the end.
+    Foreign keys are off while tables are rebuilt (that pragma is a no-op
+    inside a transaction) and checked before the commit.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:  # PostgreSQL's DDL is transactional already
+            yield connection
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        saved_isolation = raw.isolation_level
+        raw.isolation_level = None
+        try:
+            raw.execute("PRAGMA foreign_keys=OFF")
+            # SQLAlchemy's transaction (Alembic sees it and opens none of its
+            # own); its begin emits nothing on SQLite, so the BEGIN is ours.
+            with connection.begin():
+                raw.execute("BEGIN IMMEDIATE")
+                yield connection
+                problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise RuntimeError(f"the migration leaves rows without their parent: {problems[:5]}")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
+            raw.isolation_level = saved_isolation
+
+
+def migrate(engine: Engine, revision: str = "head", *, creator: str | None = None) -> list[str]:
+    """Bring the schema to `revision` (head by default) with Alembic, all or nothing.
+
+    `creator` is the login that created a new database; it is recorded as
+    the database's owner, who alone may claim the first admin
+    (services.auth). Returns the names of leftovers of an earlier,
+    interrupted upgrade that were removed first (see repair_leftovers).
+    """
     from alembic import command
 
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), revision)
+    created = current_revision(engine) is None
+    repaired: list[str] = []
+    try:
+        with _schema_transaction(engine) as connection:
+            command.upgrade(_alembic_config(connection), revision)
+            _record_creator(connection, creator if created else None)
+    except OperationalError as error:
+        if engine.dialect.name != "sqlite" or not _is_leftover_error(error):
+            raise
+        with _schema_transaction(engine) as connection:
+            repaired = repair_leftovers(connection, revision)
+            if not repaired:
+                raise
+            command.upgrade(_alembic_config(connection), revision)
+            _record_creator(connection, creator if created else None)
+        log.warning("removed leftovers of an interrupted upgrade: %s", ", ".join(repaired))
+    return repaired
+
+
+def _record_creator(connection: Connection, creator: str | None) -> None:
+    if creator is None or "database_setting" not in inspect(connection).get_table_names():
+        return
+    connection.execute(
+        text("INSERT INTO database_setting (name, value) VALUES ('created_by', :login)"), {"login": creator}
+    )
+
+
+def _is_leftover_error(error: OperationalError) -> bool:
+    lowered = _reason(error).lower()
+    return "already exists" in lowered or "duplicate column" in lowered
+
+
+class HalfMigrated(DatabaseError):
+    """A SQLite database left half-upgraded by an older custtui, and not safely repairable."""
+
+
+def repair_leftovers(connection: Connection, revision: str = "head") -> list[str]:
+    """Remove what an interrupted, non-atomic upgrade of an older custtui left behind.
+
+    Before migrations ran in one transaction, a killed upgrade could leave
+    some tables or indexes of the next revision without the revision being
+    recorded, and every later upgrade then stopped at "table ... already
+    exists". The objects found beyond the recorded revision's schema, and
+    belonging to the pending revisions, are dropped when they hold no rows,
+    so that the upgrade can run again whole. Anything holding data is left
+    alone, with an explanation (HalfMigrated).
+    """
+    from alembic.runtime.migration import MigrationContext
+
+    stored = MigrationContext.configure(connection).get_current_revision()
+    expected_now = _schema_objects_at(stored)
+    expected_after = _schema_objects_at(revision)
+    actual = {
+        (kind, name): table
+        for kind, name, table in connection.exec_driver_sql(
+            "SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        )
+    }
+    leftovers = [
+        key for key in actual
+        if key not in expected_now and (key in expected_after or key[1].startswith("_alembic_tmp_"))
+    ]
+    blocking = [
+        name for kind, name in leftovers
+        if kind == "table" and connection.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar_one()
+    ]
+    if blocking:
+        raise HalfMigrated(
+            _(
+                "The database was left half-upgraded by an interrupted upgrade of an older custtui: it is at "
+                "revision {revision} but already holds data in {names} of a later one. Nothing was changed; "
+                "restore the backup made before the upgrade."
+            ).format(revision=stored or "-", names=", ".join(blocking))
+        )
+    order = {"trigger": 0, "view": 1, "index": 2, "table": 3}
+    for kind, name in sorted(leftovers, key=lambda key: order.get(key[0], 9)):
+        connection.exec_driver_sql(f'DROP {kind.upper()} IF EXISTS "{name}"')
+    return sorted(name for _kind, name in leftovers)
+
+
+def _schema_objects_at(revision: str | None) -> set[tuple[str, str]]:
+    """(type, name) of every schema object a fresh SQLite database has at `revision`."""
+    from alembic import command
+
+    if revision is None:
+        return set()
+    engine = create_engine("sqlite://")
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), revision)
+            return {
+                (kind, name)
+                for kind, name in connection.exec_driver_sql(
+                    "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+                )
+            }
+    finally:
+        engine.dispose()
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
 
-    with engine.begin() as connection:
+    with _schema_transaction(engine) as connection:
         command.downgrade(_alembic_config(connection), revision)
 
 

@@ -86,6 +86,21 @@ MISSION_STATUS_NAMES = {
 }
 
 
+# History and audit events name records by id: an id must never be handed out
+# again after a delete. SQLite reuses the highest id unless the table is
+# AUTOINCREMENT (migration 0004); PostgreSQL's sequences never go back.
+NEVER_REUSE_IDS: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
+class DatabaseSetting(SQLModel, table=True):
+    """One setting of this database; 'created_by' is the login that created it (services.auth)."""
+
+    __tablename__: ClassVar[str] = "database_setting"
+
+    name: str = Field(primary_key=True, max_length=40)
+    value: str = Field(max_length=200)
+
+
 class Region(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=10)
     name: str = Field(max_length=100)
@@ -94,6 +109,7 @@ class Region(SQLModel, table=True):
 
 
 class Label(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=60, unique=True)
     colour: str = Field(default="blue", max_length=20)
@@ -112,6 +128,7 @@ customer_version_column = Column("version", Integer, nullable=False)
 
 
 class Customer(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
     internal_name: str | None = Field(default=None, max_length=200)
@@ -130,6 +147,7 @@ class Customer(SQLModel, table=True):
 
 
 class Location(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     name: str = Field(default="", max_length=200)
@@ -147,6 +165,7 @@ class Location(SQLModel, table=True):
 
 
 class Building(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
     id: int | None = Field(default=None, primary_key=True)
     location_id: int = Field(foreign_key="location.id", index=True)
     name: str = Field(max_length=200)
@@ -154,6 +173,7 @@ class Building(SQLModel, table=True):
 
 
 class Installation(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
     id: int | None = Field(default=None, primary_key=True)
     location_id: int = Field(foreign_key="location.id", index=True)
     building_id: int = Field(foreign_key="building.id", index=True)
@@ -168,6 +188,7 @@ class Installation(SQLModel, table=True):
 
 
 class Mission(SQLModel, table=True):
+    __table_args__ = NEVER_REUSE_IDS
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="customer.id", index=True)
     location_id: int = Field(foreign_key="location.id", index=True)
@@ -189,6 +210,7 @@ class MissionInstallation(SQLModel, table=True):
 
 class User(SQLModel, table=True):
     __tablename__: ClassVar[str] = "app_user"  # "user" is reserved in PostgreSQL
+    __table_args__ = NEVER_REUSE_IDS
 
     id: int | None = Field(default=None, primary_key=True)
     login: str = Field(max_length=64, unique=True)
@@ -200,7 +222,7 @@ class User(SQLModel, table=True):
 
 class AuditEvent(SQLModel, table=True):
     __tablename__: ClassVar[str] = "audit_event"
-    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"), NEVER_REUSE_IDS)
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _timestamp(index=True)
@@ -221,6 +243,8 @@ class MergeRecord(SQLModel, table=True):
     foreign keys: the merged records are deleted afterwards and the history
     stays.
     """
+
+    __table_args__ = NEVER_REUSE_IDS
 
     __tablename__: ClassVar[str] = "merge_record"
 

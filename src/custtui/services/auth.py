@@ -7,13 +7,14 @@ import pwd
 import re
 from enum import StrEnum
 
-from sqlalchemy import func
+from sqlalchemy import func, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from custtui.i18n import LANGUAGES, N_, _
-from custtui.models import ROLE_NAMES, Role, User
+from custtui.models import ROLE_NAMES, DatabaseSetting, Role, User
 from custtui.services import audit
-from custtui.services.errors import NotFound, PermissionDenied, ValidationError
+from custtui.services.errors import NotFound, PermissionDenied, UnknownUser, ValidationError
 
 
 class Permission(StrEnum):
@@ -76,20 +77,98 @@ def os_login() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
-def resolve_user(session: Session, login: str) -> User:
-    """The User for `login`; on an empty database the first login becomes admin."""
-    from custtui.services.errors import UnknownUser
+# The setting rows that make the first admin safe: who created the database,
+# and who became its first admin. The primary key of database_setting lets
+# only one 'first_admin' row exist, so first logins or `custtui init` runs
+# racing on an empty database cannot make two admins.
+CREATED_BY = "created_by"
+FIRST_ADMIN = "first_admin"
 
-    user = session.exec(select(User).where(User.login == login)).first()
+
+def resolve_user(session: Session, login: str) -> User:
+    """The User for `login`.
+
+    On a database without users, only the OS account that created it claims
+    the first admin (so `custtui demo --open` on your own file just works);
+    any other login is refused, never made admin for coming first.
+    """
+    user = _user_by_login(session, login)
     if user is not None:
         return user
-    if session.exec(select(func.count()).select_from(User)).one() == 0:
-        user = User(login=login, display_name=login, role=Role.ADMIN.value)
-        session.add(user)
-        session.flush()
-        audit.record(session, login, "user", user.id, "create", None, audit.snapshot(user))
+    if _database_setting(session, CREATED_BY) == login and claim_first_admin(session, login, login) is not None:
+        user = _user_by_login(session, login)
+        assert user is not None
         return user
+    # Another process may have claimed it for this very login meanwhile.
+    user = _user_by_login(session, login)
+    if user is not None:
+        return user
+    if _user_count(session) == 0:
+        raise UnknownUser(login, no_admin_yet=True)
     raise UnknownUser(login)
+
+
+def claim_first_admin(session: Session, login: str, actor_login: str, display_name: str = "") -> User | None:
+    """Make `login` the first admin of a database without users; None if it has one already.
+
+    The 'first_admin' row is inserted first: of two claims running at once,
+    the second waits for the first's commit and then fails on the primary key.
+    """
+    _validate_user(login, Role.ADMIN.value, None, display_name)
+    if _user_count(session) > 0:
+        return None
+    try:
+        with session.begin_nested():
+            session.add(DatabaseSetting(name=FIRST_ADMIN, value=login))
+            session.flush()
+    except IntegrityError:
+        return None
+    user = User(login=login, display_name=display_name or login, role=Role.ADMIN.value)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_login, "user", user.id, "create", None, audit.snapshot(user))
+    return user
+
+
+def init_admin(session: Session, login: str, actor_login: str, display_name: str = "") -> User:
+    """`custtui init --admin LOGIN`: name the first admin of a new database on purpose."""
+    user = claim_first_admin(session, login, actor_login, display_name)
+    if user is None:
+        raise ValidationError(
+            {"login": _("This database already has an admin; admins add other users with: custtui users add LOGIN")}
+        )
+    return user
+
+
+def check_may_change_schema(session: Session, login: str) -> None:
+    """Once a database has users, only an admin may migrate its schema.
+
+    Reads with plain SQL: the schema may be older than the models.
+    """
+    if "app_user" not in inspect(session.connection()).get_table_names():
+        return
+    if session.execute(text("SELECT count(*) FROM app_user")).scalar_one() == 0:
+        return
+    role = session.execute(text("SELECT role FROM app_user WHERE login = :login"), {"login": login}).scalar()
+    if role is None:
+        raise UnknownUser(login)
+    if role != Role.ADMIN.value:
+        raise PermissionDenied(
+            _("Only an admin may upgrade the database schema. Ask an administrator to run: custtui migrate")
+        )
+
+
+def _user_by_login(session: Session, login: str) -> User | None:
+    return session.exec(select(User).where(User.login == login)).first()
+
+
+def _user_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(User)).one()
+
+
+def _database_setting(session: Session, name: str) -> str | None:
+    setting = session.get(DatabaseSetting, name)
+    return setting.value if setting is not None else None
 
 
 def current_user(session: Session) -> User:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from custtui.config import masked_url
 from custtui.i18n import _
 from custtui.services.errors import DomainError
 
@@ -87,7 +88,7 @@ def _sqlite_file(url: str, target: Path) -> tuple[str, dict[str, Any], Path | No
     try:
         parsed = make_url(url)
     except Exception as error:  # sqlalchemy.exc.ArgumentError, ValueError
-        raise BackupFailed(_("Not a database URL: {url}").format(url=url)) from error
+        raise BackupFailed(_("Not a database URL: {url}").format(url=masked_url(url))) from None
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         command = pg_dump_command(parsed, target)
@@ -268,3 +269,190 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(descriptor)
+
+
+# --- restore, and a -wal file that does not belong -----------------------------
+
+# SQLite applies whatever -wal file lies beside a database. After a backup
+# was copied over the database while an old -wal was left, that WAL's pages
+# land on the restored file: a silently damaged database. Nothing in the WAL
+# names its database, so it is checked the way SQLite would read it: on a
+# read-only connection (which never checkpoints), before anything writes.
+
+_WAL_MAGIC = (0x377F0682, 0x377F0683)
+# SQLite's unix VFS: every connection holds a shared lock on this byte of the
+# -shm file while it has the database open (the "DMS" lock).
+_SHM_DMS_BYTE = 128
+
+
+class WalMismatch(BackupFailed):
+    """The -wal file beside the database does not belong to it; nothing was written."""
+
+
+def database_in_use(path: Path) -> bool:
+    """True while another process has the SQLite database at `path` open (WAL mode)."""
+    import fcntl
+
+    shm = Path(f"{path}-shm")
+    try:
+        descriptor = os.open(shm, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(descriptor, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE)
+        return False
+    finally:
+        os.close(descriptor)
+
+
+def _page_size(header: bytes) -> int:
+    size = int.from_bytes(header[16:18], "big")
+    return 65536 if size == 1 else size
+
+
+def check_wal_belongs(path: Path) -> None:
+    """Refuse (WalMismatch) a database whose leftover -wal file does not belong to it.
+
+    A WAL that processes have open is theirs and is not checked; nor is an
+    empty one. Otherwise the database must be in WAL mode, the WAL must have
+    its page size, and the two together must pass PRAGMA quick_check.
+    """
+    wal = Path(f"{path}-wal")
+    try:
+        if wal.stat().st_size == 0:
+            return
+    except OSError:
+        return
+    if database_in_use(path):
+        return
+    refusal = WalMismatch(
+        _(
+            "The file {wal} beside the database does not belong to it (left over from before a restore?), so the "
+            "database was not opened and nothing was written. If you restored a backup: stop every custtui, delete "
+            "{wal} and {shm}, or restore with: custtui restore BACKUP"
+        ).format(wal=wal, shm=Path(f"{path}-shm"))
+    )
+    with path.open("rb") as database, wal.open("rb") as journal:
+        database_header, wal_header = database.read(100), journal.read(32)
+    if len(wal_header) < 32 or int.from_bytes(wal_header[:4], "big") not in _WAL_MAGIC:
+        raise refusal
+    if len(database_header) == 100:
+        if int.from_bytes(wal_header[8:12], "big") != _page_size(database_header):
+            raise refusal
+        # Bytes 18-19 are 2 in a database in WAL mode, which custtui's files
+        # are from their first open on; SQLite leaves WAL mode only after
+        # emptying the -wal. A rollback-journal header (a backup copied in:
+        # backups are one self-contained file) beside a full -wal means the
+        # two never met.
+        if database_header[18] != 2 or database_header[19] != 2:
+            raise refusal
+    try:
+        check = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, isolation_level=None)
+        try:
+            problems = [row[0] for row in check.execute("PRAGMA quick_check").fetchall()]
+        finally:
+            check.close()
+    except sqlite3.DatabaseError as error:
+        raise refusal from error
+    if problems != ["ok"]:
+        raise refusal
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    path: Path
+    customers: int
+    removed: list[Path]  # stale -wal/-shm files
+
+
+def restore_database(url: str, backup: str | os.PathLike[str]) -> RestoreResult:
+    """Put the backup file in place of the SQLite database of `url`, safely.
+
+    Refused while any process has the database open. The backup is checked
+    (integrity_check, a customer table) before anything is touched, copied
+    to a temporary file beside the database, the old -wal and -shm files are
+    removed, and the copy is renamed over the database.
+    """
+    source = Path(backup).expanduser().absolute()
+    if not source.is_file():
+        raise BackupRefused(_("There is no backup file at {path}.").format(path=source))
+    target = _restore_target(url, source)
+    if database_in_use(target):
+        raise BackupRefused(
+            _("The database {path} is in use: stop every custtui that uses it, then restore.").format(path=target)
+        )
+    for suffix in ("-wal", "-journal"):
+        if Path(f"{source}{suffix}").exists():
+            raise BackupRefused(
+                _("{path} is in use ({companion} exists): close what uses it, or choose another file.").format(
+                    path=source, companion=f"{source.name}{suffix}"
+                )
+            )
+    handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".restore", dir=target.parent)
+    os.close(handle)
+    temporary = Path(temporary_name)
+    try:
+        reader = sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True, isolation_level=None)
+        copy = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            reader.backup(copy)
+            problems = [row[0] for row in copy.execute("PRAGMA integrity_check").fetchall()]
+            if problems != ["ok"]:
+                raise BackupFailed(
+                    _("The backup {path} failed its integrity check; nothing was restored: {problems}").format(
+                        path=source, problems="; ".join(problems[:3])
+                    )
+                )
+            try:
+                customers = int(copy.execute("SELECT count(*) FROM customer").fetchone()[0])
+            except sqlite3.OperationalError as error:
+                raise BackupRefused(
+                    _("{path} is not a custtui backup: it has no customer table.").format(path=source)
+                ) from error
+            copy.execute("PRAGMA journal_mode=DELETE").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise BackupFailed(
+                _("The backup {path} cannot be read; nothing was restored: {reason}").format(path=source, reason=error)
+            ) from error
+        finally:
+            copy.close()
+            reader.close()
+        with temporary.open("rb+") as written:
+            os.fsync(written.fileno())
+        removed = []
+        for suffix in ("-wal", "-shm", "-journal"):
+            stale = Path(f"{target}{suffix}")
+            if stale.exists():
+                stale.unlink()
+                removed.append(stale)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _sync_folder(target.parent)
+    return RestoreResult(path=target, customers=customers, removed=removed)
+
+
+def _restore_target(url: str, source: Path) -> Path:
+    """The database file of `url` to restore into; it need not exist yet, its folder must."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception as error:  # sqlalchemy.exc.ArgumentError, ValueError
+        raise BackupFailed(_("Not a database URL: {url}").format(url=masked_url(url))) from None
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+        raise BackupRefused(_("custtui restore puts a backup back into a SQLite database file only."))
+    target = Path(database).expanduser().absolute()
+    if not target.parent.is_dir():
+        raise BackupRefused(_("The folder {folder} does not exist.").format(folder=target.parent))
+    if target.exists() and os.path.samefile(target, source):
+        raise BackupRefused(
+            _("{path} is the database itself (or one of its files): choose another file.").format(path=source)
+        )
+    return target

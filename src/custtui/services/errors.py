@@ -40,13 +40,18 @@ class PermissionDenied(DomainError):
 class UnknownUser(DomainError):
     """The OS login that runs custtui is not a user of this database."""
 
-    def __init__(self, login: str) -> None:
-        super().__init__(
-            _(
+    def __init__(self, login: str, *, no_admin_yet: bool = False) -> None:
+        if no_admin_yet:
+            message = _(
+                "User '{login}' is not allowed to use this database: it has no admin yet. The account that "
+                "created it becomes admin by using it, or an administrator names one with: custtui init --admin LOGIN"
+            ).format(login=login)
+        else:
+            message = _(
                 "User '{login}' is not allowed to use this database. "
                 "Ask an administrator to run: custtui users add {login} --role technician"
             ).format(login=login)
-        )
+        super().__init__(message)
         self.login = login
 
 

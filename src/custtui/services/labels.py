@@ -25,6 +25,8 @@ def _validate(session: Session, name: str, colour: str, kind: str, label_id: int
         errors["name"] = _("At most {max} characters.").format(max=60)
     elif validation.has_control_characters(name):
         errors["name"] = _("Control characters are not allowed.")
+    elif validation.has_direction_controls(name):
+        errors["name"] = _("Text-direction control characters and line separators are not allowed.")
     else:
         # Compared here, not with SQL lower(): SQLite's lowers ASCII only and PostgreSQL's
         # follows the collation, so "É" twice would reach the unique index. Labels are few.

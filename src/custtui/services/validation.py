@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from custtui.i18n import LANGUAGES, _
+from custtui.safetext import BIDI_CONTROLS, LINE_SEPARATORS
 
 NAME_MAX = 200
 # Multi-line text is allowed in notes only; every other control character
@@ -23,11 +24,20 @@ def has_control_characters(value: str, *, multiline: bool = False) -> bool:
     return any(unicodedata.category(char) in ("Cc", "Cs") and char not in allowed for char in value)
 
 
+def has_direction_controls(value: str) -> bool:
+    """Bidi overrides and isolates, or line/paragraph separators: they make a name show as another."""
+    return any(char in BIDI_CONTROLS or char in LINE_SEPARATORS for char in value)
+
+
 def check_text_fields(values: dict[str, str | None], errors: dict[str, str], multiline: set[str] = frozenset()) -> None:  # type: ignore[assignment]
-    """Add an error for each text field holding control characters."""
+    """Add an error for each text field holding control characters (single-line ones: also direction controls)."""
     for name, value in values.items():
-        if isinstance(value, str) and has_control_characters(value, multiline=name in multiline):
+        if not isinstance(value, str):
+            continue
+        if has_control_characters(value, multiline=name in multiline):
             errors.setdefault(name, _("Control characters are not allowed."))
+        elif name not in multiline and has_direction_controls(value):
+            errors.setdefault(name, _("Text-direction control characters and line separators are not allowed."))
 
 
 def clean(value: str | None) -> str | None:

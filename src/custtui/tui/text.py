@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich.text import Text
 
-_REPLACEMENT = "\N{REPLACEMENT CHARACTER}"
+from custtui.safetext import terminal_safe, terminal_safe_lines
 
 
 def safe(value: object | None) -> str:
-    """The value as displayable text: control characters (ESC above all) replaced."""
-    if value is None:
-        return ""
-    text = str(value)
-    if any(unicodedata.category(char) == "Cc" for char in text):
-        text = "".join(
-            " " if char in "\n\t" else _REPLACEMENT if unicodedata.category(char) == "Cc" else char for char in text
-        )
-    return text
+    """The value as displayable text: control characters (ESC above all) and bidi controls replaced."""
+    return terminal_safe(value)
 
 
 def plain(value: object | None, style: str = "") -> Text:
@@ -28,11 +19,7 @@ def plain(value: object | None, style: str = "") -> Text:
 
 def safe_lines(value: object | None) -> str:
     """Like safe(), but keeps line breaks and tabs, as notes may hold them (a TextArea shows both)."""
-    if value is None:
-        return ""
-    return "".join(
-        char if char in "\n\t" or unicodedata.category(char) != "Cc" else _REPLACEMENT for char in str(value)
-    )
+    return terminal_safe_lines(value)
 
 
 def multiline(value: object | None) -> Text:
