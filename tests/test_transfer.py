@@ -343,7 +343,9 @@ def test_export_csv_has_every_customer_with_labels_counts_and_main_address(
     assert transfer.export_customers(session, technician, out) == 2  # technicians may view, so export
     rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8"), newline="")))
     assert rows[0] == list(EXPORT_COLUMNS)
-    assert rows[1:] == _expected_rows(peeters, bare)
+    expected = _expected_rows(peeters, bare)
+    expected[1][1] = "'" + expected[1][1]  # CSV only: a text cell starting with "=" is neutralised
+    assert rows[1:] == expected
     assert not out.closed
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from custtui import __version__
 from custtui.i18n import LANGUAGES, N_, _, choose_language, ngettext, set_language
+from custtui.safetext import json_for_terminal, terminal_safe
+from custtui.services.errors import DomainError
 
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
@@ -93,6 +95,16 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     migrate.add_argument("--revision", default="head", help=_("target revision (default: head)"))
 
+    init = commands.add_parser(
+        "init", parents=[common], help=_("create a database and name its first admin"),
+        description=_(
+            "Create the database schema if needed and make LOGIN its first admin. A database gets its first admin "
+            "only this way, or when the OS account that created it uses it; never by logging in first."
+        ),
+    )
+    init.add_argument("--admin", required=True, metavar="LOGIN", help=_("the OS / SSH login of the first admin"))
+    init.add_argument("--name", default="", help=_("display name"))
+
     duplicates = commands.add_parser(
         "duplicates", parents=[common], help=_("print the clusters of probable duplicates"),
         description=_("Find probable duplicate customers. Scores are between 0 and 1."),
@@ -126,6 +138,20 @@ def _build_parser() -> argparse.ArgumentParser:
     export_cmd = commands.add_parser("export", parents=[common], help=_("export all customers with labels and counts"))
     export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export_cmd.add_argument("--output", metavar="FILE", help=_("where to write (default: standard output, CSV only)"))
+    from custtui.i18n import format_locale  # cheap; services.transfer (the rule itself) is imported by the command
+
+    excel = export_cmd.add_mutually_exclusive_group()
+    excel.add_argument(
+        "--excel", dest="excel", action="store_const", const=True, default=None,
+        help=_(
+            "CSV for Excel: UTF-8 with a BOM and ';' between fields. The default when your locale is Belgian "
+            "or Dutch (nl_BE, fr_BE, de_BE, nl_NL); yours is {locale}."
+        ).format(locale=format_locale()),
+    )  # fmt: skip
+    excel.add_argument(
+        "--no-excel", "--plain", dest="excel", action="store_const", const=False,
+        help=_("plain CSV (RFC 4180): UTF-8 without a BOM and ',' between fields. The default for other locales."),
+    )  # fmt: skip
 
     web = commands.add_parser(
         "web", parents=[common], help=_("serve the app to web browsers (textual-serve)"),
@@ -134,17 +160,23 @@ def _build_parser() -> argparse.ArgumentParser:
             "database. textual-serve has no login of its own, and the custtui user is the OS login running this "
             "command: everyone who reaches the port works as that user, with that user's role. Keep the default "
             "loopback address and put a reverse proxy in front that asks for a login (HTTPS with basic auth or "
-            "single sign-on)."
+            "single sign-on), and give its address with --public-url: only requests for that host name, "
+            "localhost, the --host address and IP addresses are answered."
         ),
     )
     web.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default 127.0.0.1: this machine only)"))
     web.add_argument("--port", type=_port, default=8000, metavar="N", help=_("port to listen on (default 8000)"))
     web.add_argument(
-        "--public-url", metavar="URL",
+        "--public-url", metavar="URL", type=_public_url,
         help=_(
-            "the address browsers use, such as https://custtui.example.com behind a reverse proxy "
-            "(default: taken from each request's Host and X-Forwarded-Proto headers)"
+            "the address browsers use, such as https://custtui.example.com; needed behind a reverse proxy, "
+            "since requests for host names other than this one, localhost and the --host address are refused "
+            "(IP addresses are fine; default: each request's Host header, and X-Forwarded-Proto for https)"
         ),
+    )
+    web.add_argument(
+        "--max-sessions", type=_positive_int, default=8, metavar="N",
+        help=_("how many browser tabs may run custtui at once; each one is a process of about 110 MB (default 8)"),
     )
 
     backup = commands.add_parser(
@@ -162,6 +194,16 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     backup.add_argument("file", metavar="FILE", help=_("the backup file to write"))
     backup.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
+
+    restore = commands.add_parser(
+        "restore", parents=[common], help=_("put a backup back in place of the SQLite database"),
+        description=_(
+            "Replace the SQLite database with the backup FILE: refused while any custtui has the database open; "
+            "the backup is checked first (PRAGMA integrity_check), the old -wal and -shm files are removed, and "
+            "the database is replaced in one step."
+        ),
+    )
+    restore.add_argument("file", metavar="FILE", help=_("the backup file made by custtui backup"))
 
     users = commands.add_parser("users", parents=[common], help=_("list, add and remove users (admins)"))
     user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
@@ -197,32 +239,82 @@ def _port(value: str) -> int:
     return number
 
 
+def _public_url(value: str) -> str:
+    from custtui.webserve import check_public_url
+
+    try:
+        return check_public_url(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("must be an http:// or https:// address such as https://custtui.example.com")
+        ) from None
+
+
 def _open_database(args: argparse.Namespace) -> Any:
-    """Engine on the chosen database, reachable and migrated; CliError otherwise."""
-    from custtui.config import load_settings
-    from custtui.db import make_engine, migrate
+    """Engine on the chosen database, reachable and migrated; CliError otherwise.
+
+    A new database is created with the current OS login as its creator (who
+    alone may claim its first admin). Once a database has users, only an
+    admin may upgrade its schema, here as with `custtui migrate`.
+    """
+    from sqlmodel import Session
+
+    from custtui.config import ensure_default_folder, load_settings, readable_by_others
+    from custtui.db import DatabaseError, current_revision, head_revision, make_engine, migrate
+    from custtui.services.auth import check_may_change_schema, os_login
+    from custtui.services.backup import WalMismatch, check_wal_belongs
 
     settings = load_settings(getattr(args, "db", None))
     shown = shown_url(settings.database_url)
+    ensure_default_folder(settings.database_url)
     engine = make_engine(settings.database_url)
+    sqlite_path = _sqlite_path(engine.url)
     try:
+        if sqlite_path is not None and sqlite_path.exists():
+            try:
+                check_wal_belongs(sqlite_path)  # before anything writes
+            except WalMismatch as mismatch:
+                raise CliError(mismatch.message, EXIT_DATABASE) from mismatch
         if getattr(args, "command", None) != "migrate":
-            migrate(engine)
+            if current_revision(engine) != head_revision():
+                with Session(engine) as session:
+                    check_may_change_schema(session, os_login())
+            repaired = migrate(engine, creator=os_login())
+            _say_repaired(repaired)
+    except (CliError, DatabaseError, DomainError):
+        engine.dispose()
+        raise
     except Exception as error:
         engine.dispose()
         raise CliError(_database_message(shown, error), EXIT_DATABASE) from error
+    if sqlite_path is not None:
+        for exposed in readable_by_others(sqlite_path):
+            print(
+                _(
+                    "custtui: warning: every user of this machine can read {path}; make it private with: "
+                    "chmod o-rwx {path}"
+                ).format(path=terminal_safe(exposed)),
+                file=sys.stderr,
+            )
     return engine
+
+
+def _say_repaired(repaired: list[str]) -> None:
+    if repaired:
+        print(
+            _(
+                "custtui: an earlier upgrade had been interrupted; its empty leftovers were removed and the "
+                "upgrade was done again: {names}"
+            ).format(names=terminal_safe(", ".join(repaired))),
+            file=sys.stderr,
+        )
 
 
 def shown_url(url: str) -> str:
     """The URL as shown to the user: as typed, but never with its password."""
-    from sqlalchemy.engine import make_url
+    from custtui.config import masked_url
 
-    try:
-        parsed = make_url(url)
-    except Exception:  # noqa: BLE001 - not a URL: show it as typed
-        return url
-    return parsed.render_as_string(hide_password=True) if parsed.password else url
+    return masked_url(url)
 
 
 def _database_message(shown_url: str, error: BaseException) -> str:
@@ -286,15 +378,16 @@ def _sqlite_path(parsed: Any) -> Path | None:
 
 
 def _user_session(engine: Any) -> tuple[Any, Any]:
-    """A session and the current OS user, resolved (first user becomes admin)."""
+    """A session and the current OS user, resolved (the database's creator claims its first admin)."""
     from sqlmodel import Session
 
+    from custtui.db import run_unit
     from custtui.services.auth import current_user
 
-    session = Session(engine, expire_on_commit=False)
-    user = current_user(session)
-    session.commit()
-    return session, user
+    # A unit of work with retries: first logins racing on a new database
+    # queue on its first-admin claim.
+    user = run_unit(engine, current_user)
+    return Session(engine, expire_on_commit=False), user
 
 
 def _apply_language(args: argparse.Namespace, user: Any = None) -> None:
@@ -353,17 +446,38 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
-    from custtui.db import current_revision, migrate
+    from sqlmodel import Session
 
     from custtui.config import load_settings
+    from custtui.db import DatabaseError, current_revision, migrate
+    from custtui.services.auth import check_may_change_schema, os_login
 
     engine = _open_database(args)
     try:
-        migrate(engine, args.revision)
+        with Session(engine) as session:
+            check_may_change_schema(session, os_login())
+        _say_repaired(migrate(engine, args.revision, creator=os_login()))
+    except (DatabaseError, DomainError):
+        raise
     except Exception as error:
         shown = shown_url(load_settings(getattr(args, "db", None)).database_url)
         raise CliError(_database_message(shown, error), EXIT_DATABASE) from error
     print(_("Database schema at revision {revision}.").format(revision=current_revision(engine)))
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from custtui.db import run_unit
+    from custtui.models import ROLE_NAMES, Role
+    from custtui.services.auth import init_admin, os_login
+
+    engine = _open_database(args)
+    admin = run_unit(engine, lambda session: init_admin(session, args.admin, os_login(), args.name))
+    print(
+        _("Database ready; {login} is its first admin ({role}).").format(
+            login=terminal_safe(admin.login), role=_(ROLE_NAMES[Role.ADMIN])
+        )
+    )
     return 0
 
 
@@ -377,21 +491,23 @@ def _cmd_users(args: argparse.Namespace) -> int:
         if args.users_command == "list":
             auth.require(user, auth.Permission.MANAGE_USERS)
             for row in auth.list_users(session):
-                print(f"{row.login:<20} {_(ROLE_NAMES[Role(row.role)]):<12} {row.language or '-':<3} {row.display_name}")
+                print(
+                    f"{terminal_safe(row.login):<20} {_(ROLE_NAMES[Role(row.role)]):<12} {row.language or '-':<3} "
+                    f"{terminal_safe(row.display_name)}"
+                )
         elif args.users_command == "add":
             added = auth.add_user(session, user, args.login, args.role, args.name, args.language)
             session.commit()
-            print(_("Added {login} as {role}.").format(login=added.login, role=_(ROLE_NAMES[Role(added.role)])))
+            print(_("Added {login} as {role}.").format(login=terminal_safe(added.login), role=_(ROLE_NAMES[Role(added.role)])))
         elif args.users_command == "remove":
             auth.remove_user(session, user, args.login)
             session.commit()
-            print(_("Removed {login}.").format(login=args.login))
+            print(_("Removed {login}.").format(login=terminal_safe(args.login)))
     return 0
 
 
 def _cmd_duplicates(args: argparse.Namespace) -> int:
     import csv
-    import json
 
     from custtui.services import customers
     from custtui.services.auth import Permission, require
@@ -423,21 +539,24 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
                 for cluster in clusters
             ]
         }
-        json.dump(payload, sys.stdout, ensure_ascii=False, indent=1)
-        print()
+        print(json_for_terminal(payload))
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(["cluster", "cluster_score", "id", "name", "customer_number"])
         for number, cluster in enumerate(clusters, 1):
             for cid in cluster.customer_ids:
-                writer.writerow([number, f"{cluster.score:.4f}", cid, rows[cid].name, rows[cid].customer_number or ""])
+                writer.writerow(
+                    [number, f"{cluster.score:.4f}", cid, terminal_safe(rows[cid].name),
+                     terminal_safe(rows[cid].customer_number)]
+                )
     else:
         for number, cluster in enumerate(clusters, 1):
             print(_("Cluster {n}, score {score:.2f}").format(n=number, score=cluster.score))
             for cid in cluster.customer_ids:
-                print(f"  #{cid:<8} {rows[cid].name}  {rows[cid].customer_number or ''}")
+                print(f"  #{cid:<8} {terminal_safe(rows[cid].name)}  {terminal_safe(rows[cid].customer_number)}")
             for pair in cluster.pairs:
-                print(f"    #{pair.a} ~ #{pair.b} {pair.score:.2f}: " + ", ".join(r.text for r in pair.reasons))
+                reasons = ", ".join(terminal_safe(reason.text) for reason in pair.reasons)
+                print(f"    #{pair.a} ~ #{pair.b} {pair.score:.2f}: {reasons}")
         print(_("{n} clusters.").format(n=len(clusters)), file=sys.stderr)
     return 0
 
@@ -456,7 +575,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
                 "{added} locations added, {mapped} matched, {fields} fields changed, {labels} labels added."
             ).format(
                 keep=plan.keep_id,
-                name=plan.names[plan.keep_id],
+                name=terminal_safe(plan.names[plan.keep_id]),
                 installations=preview.installations_moved,
                 missions=preview.missions_moved,
                 added=preview.locations_added,
@@ -487,8 +606,13 @@ def _cmd_merges(args: argparse.Namespace) -> int:
     with session:
         for item in merge.list_merges(session):
             undone = _(" (undone)") if item.undone else ""
-            others = ", ".join(f"#{cid} {name}" for cid, name in zip(item.other_ids, item.other_names, strict=False))
-            print(f"{item.id:>5}  {format_datetime(item.at)}  {item.user_login:<10} #{item.keep_id} {item.keep_name} <- {others}{undone}")
+            others = ", ".join(
+                f"#{cid} {terminal_safe(name)}" for cid, name in zip(item.other_ids, item.other_names, strict=False)
+            )
+            print(
+                f"{item.id:>5}  {format_datetime(item.at)}  {terminal_safe(item.user_login):<10} "
+                f"#{item.keep_id} {terminal_safe(item.keep_name)} <- {others}{undone}"
+            )
     return 0
 
 
@@ -513,12 +637,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         report = transfer.import_customers(engine, user, args.file, skip_duplicates=args.skip_duplicates)
     except FileNotFoundError as error:
-        raise CliError(_("No such file: {path}").format(path=error.filename or args.file), EXIT_REFUSED) from error
+        raise CliError(
+            _("No such file: {path}").format(path=terminal_safe(error.filename or args.file)), EXIT_REFUSED
+        ) from error
     if args.report:
         transfer.write_report(report, args.report)
     for row in report.rows:
         if row.status != "created":
-            print(f"{row.line:>6}  {row.status:<10} {row.message}", file=sys.stderr)
+            print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)
     print(
         _("{created} created ({duplicates} likely duplicates), {skipped} skipped, {errors} errors.").format(
             created=report.created, duplicates=report.duplicates, skipped=report.skipped, errors=report.errors
@@ -530,100 +656,26 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_export(args: argparse.Namespace) -> int:
     from custtui.services import transfer
 
+    # --excel / --no-excel, else what the locale of dates and numbers calls for (nl_BE: Excel).
+    excel = transfer.excel_is_default() if args.excel is None else args.excel
     engine = _open_database(args)
     session, user = _user_session(engine)
     with session:
         if args.output:
-            count = transfer.export_customers(session, user, args.output, format=args.format)
+            count = transfer.export_customers(session, user, args.output, format=args.format, excel=excel)
             print(_("{n} customers written to {path}.").format(n=count, path=args.output), file=sys.stderr)
         else:
             if args.format == "xlsx":
                 raise CliError(_("An xlsx export needs --output FILE."), EXIT_REFUSED)
-            transfer.export_customers(session, user, sys.stdout.buffer, format="csv")
+            transfer.export_customers(session, user, sys.stdout.buffer, format="csv", excel=excel)
     return 0
-
-
-def _is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def _listen_url(host: str, port: int) -> str:
-    shown = f"[{host}]" if ":" in host and not host.startswith("[") else host
-    return f"http://{shown}:{port}"
-
-
-def _check_can_listen(host: str, port: int) -> None:
-    """Fail with a message before serving when the address cannot be bound (busy, privileged, unknown)."""
-    import socket
-
-    try:
-        for family, kind, protocol, _name, address in socket.getaddrinfo(
-            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
-        ):
-            with socket.socket(family, kind, protocol) as probe:
-                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp does
-                if family == socket.AF_INET6:
-                    probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-                probe.bind(address)
-    except OSError as error:
-        raise CliError(
-            _("Cannot listen on {address}: {reason}").format(
-                address=f"{host}:{port}", reason=error.strerror or error
-            ),
-            EXIT_REFUSED,
-        ) from error
-
-
-def _web_server(command: str, host: str, port: int, public_url: str | None) -> Any:
-    """A textual-serve Server whose pages point where the browser came from, with same-origin websockets only."""
-    from urllib.parse import urlsplit
-
-    from aiohttp import web
-    from textual_serve.server import Server
-
-    class WebServer(Server):
-        def page_base(self, request: web.Request) -> str:
-            # The page embeds absolute URLs (scripts, websocket). Fixed by
-            # --public-url; else the address the browser asked for, so
-            # 0.0.0.0, another port or a reverse proxy (which passes Host and
-            # X-Forwarded-Proto) all work.
-            if public_url:
-                return public_url.rstrip("/")
-            scheme = (request.headers.get("X-Forwarded-Proto") or request.scheme).split(",")[0].strip()
-            authority = (request.headers.get("X-Forwarded-Host") or request.host).split(",")[0].strip()
-            return f"{scheme}://{authority}"
-
-        async def handle_index(self, request: web.Request) -> web.StreamResponse:
-            self.public_url = self.page_base(request)  # read by the page template, before any await
-            response: web.StreamResponse = await super().handle_index(request)
-            return response
-
-        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            # Another web site open in the same browser must not drive the app
-            # (cross-site websocket hijacking): browsers always send Origin.
-            origin = request.headers.get("Origin")
-            if origin is not None and urlsplit(origin).netloc.lower() != urlsplit(self.page_base(request)).netloc.lower():
-                raise web.HTTPForbidden(text=_("custtui cannot be used from another web site."))
-            response: web.WebSocketResponse = await super().handle_websocket(request)
-            return response
-
-        async def on_startup(self, app: web.Application) -> None:
-            pass  # custtui prints its own lines; textual-serve's banner would show the command
-
-    return WebServer(command, host=host, port=port, title="custtui", public_url=public_url or _listen_url(host, port))
 
 
 def _cmd_web(args: argparse.Namespace) -> int:
     import os
     import shlex
 
+    from custtui import webserve
     from custtui.config import DATABASE_URL_VARIABLE, load_settings
 
     # Opened, migrated and the user resolved here, so that a bad database or
@@ -635,7 +687,19 @@ def _cmd_web(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     _apply_language(args, user)
-    _check_can_listen(args.host, args.port)
+
+    def cannot_listen(error: OSError) -> CliError:
+        return CliError(
+            _("Cannot listen on {address}: {reason}").format(
+                address=f"{args.host}:{args.port}", reason=error.strerror or error
+            ),
+            EXIT_REFUSED,
+        )
+
+    try:
+        webserve.check_can_listen(args.host, args.port)
+    except OSError as error:
+        raise cannot_listen(error) from error
 
     # Every browser connection runs this command: this installation's custtui
     # on the same database. The URL goes through the environment, which the
@@ -644,15 +708,17 @@ def _cmd_web(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "custtui", "run"]
     if getattr(args, "lang", None):
         command += ["--lang", args.lang]
-    server = _web_server(shlex.join(command), args.host, args.port, args.public_url)
+    server = webserve.make_server(
+        shlex.join(command), args.host, args.port, public_url=args.public_url, max_sessions=args.max_sessions
+    )
 
     print(
         _("Serving custtui on {url} as the user {login}; ctrl+c stops.").format(
-            url=_listen_url(args.host, args.port), login=user.login
+            url=webserve.listen_url(args.host, args.port), login=user.login
         ),
         flush=True,
     )
-    if _is_loopback(args.host):
+    if webserve.is_loopback(args.host):
         print(
             _(
                 "textual-serve has no login of its own: keep it on this loopback address, behind a reverse proxy "
@@ -673,12 +739,7 @@ def _cmd_web(args: argparse.Namespace) -> int:
     try:
         server.serve()
     except OSError as error:
-        raise CliError(
-            _("Cannot listen on {address}: {reason}").format(
-                address=f"{args.host}:{args.port}", reason=error.strerror or error
-            ),
-            EXIT_REFUSED,
-        ) from error
+        raise cannot_listen(error) from error
     return 0
 
 
@@ -705,11 +766,31 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from custtui.config import load_settings
+    from custtui.services.backup import BackupFailed, restore_database
+
+    url = load_settings(getattr(args, "db", None)).database_url
+    try:
+        result = restore_database(url, args.file)
+    except BackupFailed as error:
+        raise CliError(error.message, EXIT_DATABASE) from error
+    print(
+        ngettext(
+            "Restored {customers} customer from {backup} into {path}.",
+            "Restored {customers} customers from {backup} into {path}.",
+            result.customers,
+        ).format(customers=result.customers, backup=terminal_safe(args.file), path=terminal_safe(result.path))
+    )
+    return 0
+
+
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: _cmd_run,
     "run": _cmd_run,
     "demo": _cmd_demo,
     "migrate": _cmd_migrate,
+    "init": _cmd_init,
     "users": _cmd_users,
     "duplicates": _cmd_duplicates,
     "merge": _cmd_merge,
@@ -719,10 +800,17 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "export": _cmd_export,
     "web": _cmd_web,
     "backup": _cmd_backup,
+    "restore": _cmd_restore,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from custtui.config import PRIVATE_UMASK
+
+    # Customer data is nobody else's business: the database, its -wal and
+    # -shm files, backups, exports and reports are made for this account only
+    # (0600, folders 0700), whatever umask the shell had.
+    os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)
     # Help texts are translated too: pick the environment's language first.
     set_language(choose_language())
     _speak_argparse()
@@ -731,7 +819,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _COMMANDS[args.command](args)
     except CliError as error:
-        print(_("custtui: {message}").format(message=error), file=sys.stderr)
+        _say_error(str(error), args)
         return error.code
     except KeyboardInterrupt:
         return 130
@@ -768,8 +856,18 @@ def _report(error: Exception, args: argparse.Namespace) -> int:
         message = _database_message(shown(), error)
     else:
         raise error
-    print(_("custtui: {message}").format(message=message), file=sys.stderr)
+    _say_error(message, args)
     return code
+
+
+def _say_error(message: str, args: argparse.Namespace) -> None:
+    """The one error line on stderr: no password of the URL, no control or bidi characters from data."""
+    from custtui.config import load_settings, mask_secrets
+    from custtui.safetext import terminal_safe_lines
+
+    url = load_settings(getattr(args, "db", None)).database_url
+    text = terminal_safe_lines(mask_secrets(message, url))
+    print(_("custtui: {message}").format(message=text), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -77,11 +77,15 @@ def ensure_default_folder(url: str) -> None:
 
 
 def readable_by_others(path: Path) -> list[Path]:
-    """The database file and its -wal/-shm/-journal companions that other local users can read."""
+    """The database file and its -wal/-shm/-journal companions that every local user can read.
+
+    Group access is left alone: a team sharing one SQLite file over SSH gives
+    it to its group on purpose (deploy/README.md).
+    """
     exposed = []
     for candidate in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
         try:
-            if candidate.stat().st_mode & 0o044:
+            if candidate.stat().st_mode & 0o004:
                 exposed.append(candidate)
         except OSError:
             continue

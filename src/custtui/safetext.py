@@ -61,5 +61,6 @@ def is_unsafe_in_a_name(char: str) -> bool:
 def json_for_terminal(payload: Any) -> str:
     """JSON with every unsafe character as a \\uXXXX escape: the same data, shown safely."""
     text = json.dumps(payload, ensure_ascii=False, indent=1)
-    # json escapes C0 controls already; C1, bidi and separators pass raw with ensure_ascii=False.
-    return _UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    # json escapes C0 controls inside strings already (the raw line breaks are
+    # its indentation); C1, bidi and separators pass raw with ensure_ascii=False.
+    return _UNSAFE_KEEP_LINES.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -36,8 +36,19 @@ Export
 ------
 `export_customers` writes every customer, by id, with its labels (names
 joined by ", "), its counts of locations, installations and missions, and the
-address of its main location (the one with the lowest id), as CSV (UTF-8, `,`,
-a header line; streamed page by page) or XLSX (openpyxl, write-only mode).
+address of its main location (the one with the lowest id), as CSV (a header
+line; streamed page by page) or XLSX (openpyxl, write-only mode).
+
+The CSV comes in two variants: plain RFC 4180 (UTF-8 without a BOM, `,`) and,
+with `excel=True`, the one Belgian and Dutch Excel opens as it is (UTF-8 with a
+BOM, so "Anaïs" is not garbled, and `;`, Excel's list separator there).
+`excel_is_default()` says which one the user's locale calls for; the CLI asks
+it, the service does not guess.
+
+Both CSV variants are safe to open in a spreadsheet: a text cell that starts
+with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula
+(CSV injection), so it gets a leading `'` (OWASP's advice; see
+`neutralise_cell`). XLSX cells are typed as strings and need no prefix.
 """
 
 from __future__ import annotations
@@ -45,6 +56,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
@@ -53,7 +65,7 @@ from typing import IO, Any
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from custtui.i18n import _, ngettext
+from custtui.i18n import _, format_locale, ngettext
 from custtui.models import Customer, CustomerLabel, Label, Location, User
 from custtui.services import customers, duplicates, locations
 from custtui.services.auth import Permission, require
@@ -65,6 +77,7 @@ from custtui.services.regions import region_for_postal_code
 __all__ = [
     "EXPORT_COLUMNS",
     "EXPORT_PAGE_SIZE",
+    "FORMULA_TRIGGERS",
     "IGNORED_COLUMNS",
     "IMPORT_COLUMNS",
     "ImportFileError",
@@ -74,8 +87,10 @@ __all__ = [
     "STATUS_DUPLICATE",
     "STATUS_ERROR",
     "STATUS_SKIPPED",
+    "excel_is_default",
     "export_customers",
     "import_customers",
+    "neutralise_cell",
     "write_report",
 ]
 
@@ -638,23 +653,96 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
             ]  # fmt: skip
 
 
-def export_customers(session: Session, actor: User, out: str | os.PathLike[str] | IO[bytes], format: str = "csv") -> int:
-    """Write every customer to `out` (a path or a binary file) as "csv" or "xlsx"; returns the rows written."""
+# A cell starting with one of these is read as a formula by Excel (all of
+# them), LibreOffice (`=`) or tools that trim the blank first (tab, CR).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The columns that hold phone numbers (see _UNPREFIXED_PHONE).
+_PHONE_COLUMNS = frozenset({"phone"})
+# A phone number written as "+32 471 12 34 56" stays unprefixed, so that it reads
+# (and re-imports) as it is. Decided on evidence, LibreOffice 7.4 headless CSV
+# import with "evaluate formulas" on, in en-US, nl-BE, fr-BE and fr-FR:
+# - "+32 471 12 34 56" and "+32 2 123 45 67" stay text everywhere; only `=` starts a
+#   formula there ("=1+1" became 2, =HYPERLINK(...) a link), `+`, `-`, `@` do not.
+# - "+3247112345" (no blank) becomes the number 3247112345: the "+" is lost.
+# - "+32 471 123 456" becomes 32471123456 in fr-FR, where a blank groups thousands.
+# - "+32-471-12-34-56" stays text in LibreOffice; Excel, which reads any leading `+`
+#   as a formula, would compute 32-471-12-34-56.
+# "+", digits and single blanks can hold no function, reference or DDE call, so no
+# spreadsheet can run anything from such a cell; at worst Excel shows an error.
+# (Excel was not at hand: how it shows "+32 471 12 34 56" is reasoned, not seen.)
+# So: "+", digits, and groups of digits after single blanks, unless every group after
+# the first has three digits (a thousands grouping); everything else with a trigger
+# gets the quote, like any other text ("'+3247112345" stays text in LibreOffice,
+# which shows the quote).
+_UNPREFIXED_PHONE = re.compile(r"\+[0-9]+(?: [0-9]+)+")
+_THOUSANDS_GROUPED = re.compile(r"\+[0-9]{1,3}(?: [0-9]{3})+")
+# Excel takes `;` as the list separator (and so as the CSV delimiter) where the
+# decimal separator is a comma: Belgium and the Netherlands, the users we know.
+_EXCEL_TERRITORIES = frozenset({"BE", "NL"})
+
+
+def neutralise_cell(value: str, column: str | None = None) -> str:
+    """`value` as a CSV cell no spreadsheet reads as a formula: "'=1+1" for "=1+1".
+
+    The leading `'` is OWASP's advice against CSV injection: Excel takes the cell
+    as text and hides the quote (so OWASP says); LibreOffice 7.4 keeps the cell as
+    text and shows the quote, as other tools do. A phone
+    number such as "+32 471 12 34 56" (in a `_PHONE_COLUMNS` column) is left as it
+    is: no spreadsheet evaluates it (see _UNPREFIXED_PHONE).
+    """
+    if not value.startswith(FORMULA_TRIGGERS):
+        return value
+    if column in _PHONE_COLUMNS and _UNPREFIXED_PHONE.fullmatch(value) and not _THOUSANDS_GROUPED.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def excel_is_default() -> bool:
+    """Whether a CSV export should be the Excel variant by default: when dates and numbers
+    follow Belgian or Dutch conventions (LANG=nl_BE, fr_BE, de_BE, nl_NL, or --lang nl/fr/de
+    without a country in LANG); not for en_US, C or an unset LANG (English, en_GB formats)."""
+    return format_locale().territory in _EXCEL_TERRITORIES
+
+
+def export_customers(
+    session: Session,
+    actor: User,
+    out: str | os.PathLike[str] | IO[bytes],
+    format: str = "csv",
+    *,
+    excel: bool = False,
+) -> int:
+    """Write every customer to `out` (a path or a binary file) as "csv" or "xlsx"; returns the rows written.
+
+    `excel` (CSV only): UTF-8 with a BOM and `;`, for Excel in Belgium and the
+    Netherlands, instead of plain RFC 4180 (UTF-8, `,`). Every text cell of either
+    variant is neutralised against formulas (`neutralise_cell`)."""
     require(actor, Permission.VIEW)
     if format == "csv":
-        return _export_csv(session, out)
+        return _export_csv(session, out, excel=excel)
     if format == "xlsx":
         return _export_xlsx(session, out)
     raise ValueError(_("Unknown export format: {format} (csv or xlsx).").format(format=format))
 
 
-def _export_csv(session: Session, out: Any) -> int:
+def _csv_cell(value: Any, column: str) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise_cell(value, column)
+    return value  # ids and counts stay numbers
+
+
+def _export_csv(session: Session, out: Any, *, excel: bool = False) -> int:
     written = 0
     with _text_output(out) as text:
-        writer = csv.writer(text)
+        if excel:
+            text.write("\ufeff")
+        writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n")
+        # The header is EXPORT_COLUMNS, fixed names: no user data, nothing to neutralise.
         writer.writerow(EXPORT_COLUMNS)
         for values in _export_rows(session):
-            writer.writerow(["" if value is None else value for value in values])
+            writer.writerow([_csv_cell(value, column) for value, column in zip(values, EXPORT_COLUMNS, strict=True)])
             written += 1
     return written
 
