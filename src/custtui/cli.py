@@ -468,16 +468,11 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
 def _cmd_init(args: argparse.Namespace) -> int:
     from custtui.db import run_unit
-    from custtui.models import ROLE_NAMES, Role
     from custtui.services.auth import init_admin, os_login
 
     engine = _open_database(args)
     admin = run_unit(engine, lambda session: init_admin(session, args.admin, os_login(), args.name))
-    print(
-        _("Database ready; {login} is its first admin ({role}).").format(
-            login=terminal_safe(admin.login), role=_(ROLE_NAMES[Role.ADMIN])
-        )
-    )
+    print(_("Database ready; {login} is its first admin.").format(login=terminal_safe(admin.login)))
     return 0
 
 
