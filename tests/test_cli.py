@@ -127,8 +127,11 @@ def test_read_only_database_file(db_url: str, tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_postgres_url_through_psycopg(postgres_server_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    plain = postgres_server_url.replace("postgresql+psycopg://", "postgresql://")
+@pytest.mark.postgres
+@pytest.mark.parametrize("empty_database_url", ["postgres"], indirect=True)
+def test_postgres_url_through_psycopg(empty_database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # A database of its own: on one with users (the shared test database), migrate needs an admin.
+    plain = empty_database_url.replace("postgresql+psycopg://", "postgresql://")
     assert main(["migrate", "--db", plain]) == 0
     assert f"revision {head_revision()}" in capsys.readouterr().out
 

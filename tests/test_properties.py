@@ -74,7 +74,8 @@ from custtui.services.search import FIELDS, Searcher, SearchIndex
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import CustomerFormScreen
 from custtui.tui.screens.customer_list import CustomerListScreen
-from custtui.tui.text import multiline, plain, safe
+from custtui.safetext import BIDI_CONTROLS, LINE_SEPARATORS
+from custtui.tui.text import multiline, plain, safe, safe_lines
 from custtui.tui.widgets.customer_table import CustomerTable
 
 # ---------------------------------------------------------------------------
@@ -219,8 +220,13 @@ def _assert_no_forbidden(row: Any, text_fields: list[str], multiline_fields: set
 # ---------------------------------------------------------------------------
 
 def _expected_safe(value: str) -> str:
+    # Line breaks, tabs and the Unicode line separators are
+    # blanks; every other control, lone surrogates and bidi controls are U+FFFD.
     return "".join(
-        " " if c in "\n\t" else "\N{REPLACEMENT CHARACTER}" if unicodedata.category(c) == "Cc" else c for c in value
+        " " if c in "\n\t" or c in LINE_SEPARATORS
+        else "\N{REPLACEMENT CHARACTER}" if unicodedata.category(c) in ("Cc", "Cs") or c in BIDI_CONTROLS
+        else c
+        for c in value
     )
 
 
@@ -753,12 +759,15 @@ async def test_markup_and_control_characters_are_shown_literally(sqlite_engine: 
             for literal in (*(getattr(data, f) for f in ("name", "internal_name", "customer_number", "email")), "[red]lbl[/]", "[b]Depot: [/]straat"):
                 assert literal in shown, (literal, shown)
             assert "\n".join(safe(line) for line in data.notes.split("\n")) in shown  # type: ignore[union-attr]
-            # The edit form holds the stored values as they are, and shows them literally.
+            # The edit form holds the stored values as they are, and shows them literally;
+            # notes only with what a terminal would obey (a bidi override) made visible.
             await pilot.press("e")
             await wait_idle(pilot, app)
             form = app.screen
             assert isinstance(form, CustomerFormScreen)
-            assert {f: form.values()[f] or None for f in CUSTOMER_TEXT_FIELDS} == asdict(data)
+            assert {f: form.values()[f] or None for f in CUSTOMER_TEXT_FIELDS} == {
+                **asdict(data), "notes": safe_lines(data.notes)
+            }
             lines = "\n".join(screen_lines(app))
             assert data.name in lines and data.internal_name in lines  # type: ignore[operator]
             assert_terminal_safe(app)

@@ -187,9 +187,9 @@ def _build_parser() -> argparse.ArgumentParser:
             "PostgreSQL, use pg_dump."
         ),
         epilog=_(
-            "Restore: stop every custtui that uses the database, delete the database's -wal and -shm files if any "
-            "are left, and copy the backup file over the database file. Or open a copy of the backup directly: "
-            "custtui --db sqlite:///path/to/copy.db. For PostgreSQL: pg_restore --clean --dbname=URL FILE."
+            "Restore: stop every custtui that uses the database, then run custtui restore FILE. Or open a copy of "
+            "the backup directly: custtui --db sqlite:///path/to/copy.db. For PostgreSQL: pg_restore --clean "
+            "--dbname=URL FILE."
         ),
     )
     backup.add_argument("file", metavar="FILE", help=_("the backup file to write"))

@@ -33,7 +33,7 @@ _UNSAFE_KEEP_LINES = re.compile(
 
 def _replace(match: re.Match[str]) -> str:
     char = match.group()
-    if char in LINE_SEPARATORS or char in "\n\t\r":
+    if char in LINE_SEPARATORS or char in "\n\t":
         return " "
     return REPLACEMENT
 

@@ -8,7 +8,6 @@ import re
 from enum import StrEnum
 
 from sqlalchemy import func, inspect, text
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from custtui.i18n import LANGUAGES, N_, _
@@ -77,10 +76,8 @@ def os_login() -> str:
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
-# The setting rows that make the first admin safe: who created the database,
-# and who became its first admin. The primary key of database_setting lets
-# only one 'first_admin' row exist, so first logins or `custtui init` runs
-# racing on an empty database cannot make two admins.
+# The setting rows behind the first admin: who created the database, and who
+# became its first admin (written once; its primary key refuses a second).
 CREATED_BY = "created_by"
 FIRST_ADMIN = "first_admin"
 
@@ -95,39 +92,48 @@ def resolve_user(session: Session, login: str) -> User:
     user = _user_by_login(session, login)
     if user is not None:
         return user
-    if _database_setting(session, CREATED_BY) == login and claim_first_admin(session, login, login) is not None:
+    if _database_setting(session, CREATED_BY) == login:
+        claim_first_admin(session, login, login)
+        # Made now, or by another process of this login that claimed first.
         user = _user_by_login(session, login)
-        assert user is not None
-        return user
-    # Another process may have claimed it for this very login meanwhile.
-    user = _user_by_login(session, login)
-    if user is not None:
-        return user
+        if user is not None:
+            return user
     if _user_count(session) == 0:
         raise UnknownUser(login, no_admin_yet=True)
     raise UnknownUser(login)
 
 
 def claim_first_admin(session: Session, login: str, actor_login: str, display_name: str = "") -> User | None:
-    """Make `login` the first admin of a database without users; None if it has one already.
+    """Make `login` the first admin of a database without users; None if it has users already.
 
-    The 'first_admin' row is inserted first: of two claims running at once,
-    the second waits for the first's commit and then fails on the primary key.
+    Claims running at once queue on a lock taken before anything is read, so
+    the second sees the first's admin and makes none.
     """
     _validate_user(login, Role.ADMIN.value, None, display_name)
+    _lock_first_admin_claims(session)
     if _user_count(session) > 0:
         return None
-    try:
-        with session.begin_nested():
-            session.add(DatabaseSetting(name=FIRST_ADMIN, value=login))
-            session.flush()
-    except IntegrityError:
-        return None
+    session.add(DatabaseSetting(name=FIRST_ADMIN, value=login))
     user = User(login=login, display_name=display_name or login, role=Role.ADMIN.value)
     session.add(user)
     session.flush()
     audit.record(session, actor_login, "user", user.id, "create", None, audit.snapshot(user))
     return user
+
+
+def _lock_first_admin_claims(session: Session) -> None:
+    """Hold the claim lock until this transaction ends.
+
+    PostgreSQL: a table lock that conflicts with itself. SQLite: any write
+    statement takes the database's write lock, and Python's sqlite3 opens
+    the transaction right before it, so what is read next is read under it.
+    (A SAVEPOINT would not do: on SQLite the outermost one opens the
+    transaction and its RELEASE commits it.)
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE database_setting IN SHARE ROW EXCLUSIVE MODE"))
+    else:
+        session.execute(text("UPDATE database_setting SET value = value WHERE 1 = 0"))
 
 
 def init_admin(session: Session, login: str, actor_login: str, display_name: str = "") -> User:
