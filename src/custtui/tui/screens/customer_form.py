@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from custtui.tui.base import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
@@ -327,9 +328,13 @@ class CustomerFormScreen(EditScreen):
             self.app.call_from_thread(self._show_duplicates, found, values)
 
     def _show_duplicates(self, found: list[tuple[Any, Any]], values: dict[str, str] | None = None) -> None:
+        try:
+            panel = self.query_one("#duplicates", OptionList)
+        except NoMatches:  # the answer came while f2 recomposes the form: ask again once it is back
+            self.call_after_refresh(self._look_for_duplicates)
+            return
         # What the panel answers for: tests and screenshots wait for the last keystroke's answer.
         self.duplicates_shown_for = values
-        panel = self.query_one("#duplicates", OptionList)
         panel.clear_options()
         if not found:
             panel.add_option(Option(Text(_("None found."), style="italic"), id="none", disabled=True))
