@@ -888,7 +888,8 @@ async def _fill_form(pilot: Any, app: Any, form: CustomerFormScreen, entries: di
             continue
         mode, text = entry
         widget = form.query_one(f"#{field}", TextArea if field == "notes" else Input)
-        widget.focus()  # queued before the keys below: they reach this widget
+        await app.key_queue.wait_until_delivered()  # the keys of the field before have reached it
+        widget.focus()  # before the keys below: they reach this widget
         if mode == "type":
             for char in text:  # as the driver parses a keystroke (Pilot.press cannot send every character)
                 app.post_message(events.Key(char if char.isalnum() else _character_to_key(char), char))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
+from textual import events
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.binding import Binding
@@ -24,6 +25,7 @@ from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
 from custtui.services.errors import DomainError, ValidationError
 from custtui.tui.messages import CustomersChanged, DatabaseChanged, SearchIndexReady
+from custtui.tui.typeahead import KeyQueue
 
 if TYPE_CHECKING:
     from custtui.watch import ChangeWatcher
@@ -67,6 +69,20 @@ class CusttuiApp(App[None]):
         self.duplicate_index: DuplicateIndex | None = None
         self._index_lock = threading.Lock()
         self._indexing_started = False
+        self.key_queue = KeyQueue(self, self._deliver_key)
+
+    # --- keys typed ahead ------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys from the terminal go through the queue, so that each reaches
+        # what is active once the keys before it have taken effect.
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            self.key_queue.hold(event)
+            return
+        await super().on_event(event)
+
+    async def _deliver_key(self, typed: events.Key | events.Paste) -> None:
+        await super().on_event(typed)
 
     # --- data access -----------------------------------------------------
 

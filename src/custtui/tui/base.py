@@ -35,6 +35,10 @@ def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
 class Screen(textual_screen.Screen[ResultType]):
     """Our screens: localised keys, and a replica in another language (f2)."""
 
+    # True while the screen loads what the next typed key acts on: keys typed
+    # ahead wait for it (tui.typeahead), as they would for a user watching.
+    waiting_for_data = False
+
     @property
     def custtui(self) -> CusttuiApp:
         """The app, typed: engine, user, indexes, db()."""

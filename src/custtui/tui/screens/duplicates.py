@@ -64,6 +64,7 @@ class DuplicatesScreen(Screen[None]):
 
     def action_rescan(self) -> None:
         self.query_one("#dup-status", Static).update(Text(_("Looking for duplicates…"), style="italic"))
+        self.waiting_for_data = True
         self._scan()
 
     @work(thread=True, exclusive=True, group="duplicates-scan")
@@ -103,10 +104,12 @@ class DuplicatesScreen(Screen[None]):
 
     def _scan_failed(self, error: DomainError) -> None:
         """The database is away: say so where the count goes; the clusters shown stay."""
+        self.waiting_for_data = False
         report(self.custtui, error, reading=True)
         self.query_one("#dup-status", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
 
     def _show(self, clusters: list[Any], rows: dict[int, Any]) -> None:
+        self.waiting_for_data = False
         self.clusters = [c for c in clusters if all(cid in rows for cid in c.customer_ids)]
         self._rows = rows
         listing = self.query_one("#dup-clusters", OptionList)

@@ -183,6 +183,8 @@ class LabelPickerScreen(ModalScreen[None]):
             for index, label in enumerate(every):
                 if label.id == highlight:
                     selection.highlighted = index
+        elif selection.highlighted is None and every:
+            selection.highlighted = 0  # space ticks the first label straight away
         return True
 
     @on(SelectionList.SelectionToggled)

@@ -1,0 +1,128 @@
+"""Keys typed ahead reach what they would have reached typed one at a time.
+
+Over a slow SSH link the keys typed while the app was busy arrive together.
+Textual queues them all at once and hands each to whatever has focus when
+its turn comes, but what a key starts (a screen pushed, a menu opened, focus
+moved) happens through messages queued *behind* the keys already waiting.
+So in "/aerts", the "e" reached the list before the search box had focus
+and opened the edit form.
+
+The app hands every key (and paste) from the terminal to a KeyQueue. It delivers them
+one at a time, in order, and after each waits until the app has settled:
+every message queued so far on the app and on the current screen's widgets
+has been handled, and the screen, its focus and its widgets stayed the same
+while it did. A screen that is loading what the next key needs says so with
+`waiting_for_data`; keys wait for it too (but escape and ctrl+q, which
+leave, never wait for data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# A bracketed paste is typed input too: it keeps its place among the keys.
+TypedInput = events.Key | events.Paste
+
+SETTLE_TIMEOUT_S = 5.0  # a key is delivered after this much at the latest, settled or not
+DATA_TIMEOUT_S = 15.0  # how long a key waits for a screen's data before going anyway
+_LEAVING_KEYS = frozenset({"escape", "ctrl+q", "ctrl+c"})
+
+
+class KeyQueue:
+    """The keys from the terminal, delivered in order once the keys before them have taken effect."""
+
+    def __init__(self, app: App[object], deliver: Callable[[TypedInput], Awaitable[None]]) -> None:
+        self.app = app
+        self._deliver_key = deliver
+        self._keys: deque[TypedInput] = deque()
+        self._delivering = False
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._keys)
+
+    def hold(self, key: TypedInput) -> None:
+        self._keys.append(key)
+        if not self._delivering:
+            self._delivering = True
+            self._idle.clear()
+            self.app.run_worker(self._deliver(), name="typeahead", group="typeahead", exit_on_error=True)
+
+    async def wait_until_delivered(self) -> None:
+        """Until every key sent so far has been delivered and has taken effect (for tests and scripts)."""
+        await _queues_handled(self.app, SETTLE_TIMEOUT_S)  # keys posted but not yet held are held now
+        await self._idle.wait()
+
+    async def _deliver(self) -> None:
+        try:
+            while self._keys:
+                key = self._keys.popleft()
+                if not (isinstance(key, events.Key) and key.key in _LEAVING_KEYS):
+                    await self._wait_for_data()
+                await self._deliver_key(key)
+                await self.settled()
+        finally:
+            self._delivering = False
+            self._idle.set()
+
+    async def settled(self) -> None:
+        """Until the app and its current screen have handled everything queued, and stay as they are."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_TIMEOUT_S
+        previous = None
+        while loop.time() < deadline:
+            await _queues_handled(self.app, deadline - loop.time())
+            state = _state(self.app)
+            if state == previous:
+                return
+            previous = state
+
+    async def _wait_for_data(self) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DATA_TIMEOUT_S
+        while getattr(self.app.screen, "waiting_for_data", False) and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+            await self.settled()
+
+
+def _state(app: App[object]) -> tuple[object, ...]:
+    try:
+        screen = app.screen
+    except Exception:  # noqa: BLE001 - no screen yet, or the app is closing
+        return (None,)
+    return (screen, app.focused, len(app.screen_stack), sum(1 for _ in screen.walk_children()))
+
+
+async def _queues_handled(app: App[object], timeout: float) -> None:
+    """Until every message queued on the app and its current screen's widgets at this moment is handled."""
+    try:
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+    except Exception:  # noqa: BLE001 - no screen yet, or the app is closing
+        return
+    remaining = 0
+    done = asyncio.Event()
+
+    def one_handled() -> None:
+        nonlocal remaining
+        remaining -= 1
+        if remaining == 0:
+            done.set()
+
+    for node in nodes:
+        if node.call_later(one_handled):
+            remaining += 1
+    if remaining:
+        try:
+            await asyncio.wait_for(done.wait(), max(0.01, timeout))
+        except TimeoutError:
+            pass

@@ -1,0 +1,203 @@
+"""Keys typed ahead, as a slow SSH link delivers them: all at once, with no wait between them.
+
+Each scenario sends its keys in one burst straight to the driver (as the
+terminal would), then checks that every key went where it would have gone
+typed one at a time.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+from textual.widgets import Input
+from tui_support import SIZE, fill, fill_duplicates, make_app, wait_idle
+
+from custtui.models import Label
+from custtui.services import labels
+from custtui.tui.app import CusttuiApp
+from custtui.tui.screens.customer_detail import CustomerDetailScreen
+from custtui.tui.screens.customer_form import CustomerFormScreen
+from custtui.tui.screens.customer_list import CustomerListScreen, FilterScreen
+from custtui.tui.screens.duplicates import DuplicatesScreen
+from custtui.tui.screens.installations import InstallationsScreen
+from custtui.tui.screens.labels import LabelPickerScreen
+from custtui.tui.screens.merge_wizard import MergeWizardScreen
+from custtui.tui.widgets.customer_table import CustomerTable
+
+KEY_NAMES = {"enter", "escape", "tab", "space", "down", "up", "delete", "f2", "ctrl+s", "backspace"}
+
+
+def keys_of(*parts: str) -> list[str]:
+    """Key names as they are, every other part typed character by character."""
+    keys: list[str] = []
+    for part in parts:
+        if part in KEY_NAMES:
+            keys.append(part)
+        else:
+            keys.extend(part)
+    return keys
+
+
+def send_burst(app: CusttuiApp, *parts: str) -> None:
+    """Every key handed to the app at once, as the terminal driver does with keys that arrive together."""
+    assert app._driver is not None
+    for key in keys_of(*parts):
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:  # as Textual's own Pilot names the character of a key
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        if key == "space":
+            char = " "
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def burst(pilot, app: CusttuiApp, *parts: str) -> None:  # type: ignore[no-untyped-def]
+    send_burst(app, *parts)
+    await app.key_queue.wait_until_delivered()
+    await wait_idle(pilot, app)
+    await app.key_queue.wait_until_delivered()
+    assert app._exception is None
+
+
+@pytest.fixture
+def known_app(sqlite_engine: Engine):  # type: ignore[no-untyped-def]
+    known = fill(sqlite_engine)
+    return known, make_app(sqlite_engine, known)
+
+
+async def test_search_then_enter_opens_the_best_hit(known_app) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "/", "broeck jan", "enter")
+        assert isinstance(app.screen, CustomerDetailScreen)
+        assert app.screen.customer_id == known.busy_id
+
+
+async def test_search_text_with_key_letters_stays_in_the_search_box(known_app) -> None:  # type: ignore[no-untyped-def]
+    # "e" edits and "h" opens the history on the list: typed into the search, they are letters.
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "/", "chauffage thiri")
+        assert isinstance(app.screen, CustomerListScreen)
+        assert app.screen.query_one("#search", Input).value == "chauffage thiri"
+
+
+async def test_new_then_a_name(known_app) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "n", "Burst Name")
+        assert isinstance(app.screen, CustomerFormScreen)
+        assert app.screen.query_one("#name", Input).value == "Burst Name"
+
+
+async def test_menu_then_a_letter_and_the_letter_twice(known_app) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        table = app.screen.query_one(CustomerTable)
+        table.cursor = table.ids.index(known.busy_id)
+        await burst(pilot, app, "m", "i")
+        assert isinstance(app.screen, InstallationsScreen)
+        await burst(pilot, app, "escape")
+        await burst(pilot, app, "m", "i", "i", "escape")
+        assert isinstance(app.screen, CustomerListScreen)
+        assert app.screen.query_one(CustomerTable).row_count == 5  # not a blank screen
+
+
+async def test_sort_menu_letter_twice(known_app) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "s", "s", "s", "escape")
+        assert isinstance(app.screen, CustomerListScreen)
+        assert app.screen.query_one(CustomerTable).row_count == 5
+
+
+async def test_filter_opens_and_escape_closes(known_app) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "f")
+        assert isinstance(app.screen, FilterScreen)
+        await burst(pilot, app, "escape", "n", "Burst")
+        assert isinstance(app.screen, CustomerFormScreen)
+        assert app.screen.query_one("#name", Input).value == "Burst"
+
+
+async def test_labels_then_space_ticks_the_first(known_app, sqlite_engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    with Session(sqlite_engine) as session:
+        label = labels.create_label(session, known.admin, "Aardvark on site", "red", "attention")
+        session.commit()
+        label_id = label.id
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        table = app.screen.query_one(CustomerTable)
+        table.cursor = table.ids.index(known.other_id)
+        await burst(pilot, app, "t", "space")
+        assert isinstance(app.screen, LabelPickerScreen)
+        await burst(pilot, app, "escape")
+        assert isinstance(app.screen, CustomerListScreen)
+    with Session(sqlite_engine) as session:
+        assert [item.id for item in labels.labels_of(session, known.other_id)] == [label_id]
+        assert session.get(Label, label_id) is not None
+
+
+async def test_chains_of_escape(known_app) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        table = app.screen.query_one(CustomerTable)
+        table.cursor = table.ids.index(known.busy_id)
+        await burst(pilot, app, "enter", "m", "escape", "escape", "escape", "escape", "escape")
+        assert isinstance(app.screen, CustomerListScreen)
+        assert len(app.screen_stack) == 2  # Textual's default screen and the list
+        await burst(pilot, app, "/", "dubois", "escape", "escape", "n")
+        assert isinstance(app.screen, CustomerFormScreen)
+
+
+async def test_typing_on_the_list_without_search_does_not_crash(known_app) -> None:  # type: ignore[no-untyped-def]
+    # Letters that are keys of the list typed as text ("aerts sint-niklaas"
+    # crashed the app): "e" opens the edit form and what follows goes into the
+    # name, as it would typed slowly.
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "aerts sint-niklaas")
+        assert app._exception is None
+        assert isinstance(app.screen, CustomerFormScreen)
+        assert app.screen.query_one("#name", Input).value.endswith("rts sint-niklaas")
+        await burst(pilot, app, "escape", "tab", "enter")  # discard the edits
+        assert isinstance(app.screen, CustomerListScreen)
+
+
+async def test_duplicates_then_merge(sqlite_engine: Engine) -> None:
+    office, ids = fill_duplicates(sqlite_engine)
+    app = CusttuiApp(engine=sqlite_engine, user=office, watch_changes=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "D", "g")
+        assert isinstance(app.screen, MergeWizardScreen), type(app.screen)
+        assert set(app.screen.plan.customer_ids) == set(ids)
+
+
+async def test_first_keys_after_start_up(known_app) -> None:  # type: ignore[no-untyped-def]
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        send_burst(app, "/", "dubois")  # before the list has loaded
+        await app.key_queue.wait_until_delivered()
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, CustomerListScreen)
+        assert app.screen.query_one("#search", Input).value == "dubois"
