@@ -24,7 +24,9 @@ from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
 from custtui.services.errors import DomainError, ValidationError
-from custtui.tui.messages import CustomersChanged, DatabaseChanged, SearchIndexReady
+from custtui.tui.faults import user_message
+from custtui.tui import router
+from custtui.tui.messages import CustomersChanged, DatabaseChanged, Destination, Navigate, SearchIndexReady
 from custtui.tui.typeahead import KeyQueue
 
 if TYPE_CHECKING:
@@ -33,13 +35,6 @@ if TYPE_CHECKING:
     from custtui.services.search import SearchIndex
 
 T = TypeVar("T")
-
-
-def user_message(error: DomainError) -> str:
-    """What to tell the user: the messages alone, without field names."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.errors.values())
-    return error.message
 
 
 class CusttuiApp(App[None]):
@@ -131,9 +126,7 @@ class CusttuiApp(App[None]):
         self.sub_title = _("{name} ({role})").format(
             name=self.user.display_name or self.user.login, role=_(ROLE_NAMES[Role(self.user.role)])
         )
-        from custtui.tui.screens.customer_list import CustomerListScreen
-
-        self.push_screen(CustomerListScreen())
+        router.open_screen(self, Navigate(Destination.CUSTOMER_LIST))
         if self.watch_changes:
             self.start_watching()
 
@@ -270,10 +263,11 @@ class CusttuiApp(App[None]):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_help(self) -> None:
-        from custtui.tui.screens.help import HelpScreen
+        if not getattr(self.screen, "is_help", False):
+            router.open_screen(self, Navigate(Destination.HELP, screen=self.screen))
 
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+    def on_navigate(self, message: Navigate) -> None:
+        router.open_screen(self, message)
 
     def action_switch_language(self) -> None:
         """f2: choose the UI language; it is saved on the user."""

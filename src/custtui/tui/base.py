@@ -7,6 +7,7 @@ switching the language at run time (f2) needs no re-import of any class.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +15,7 @@ from textual import screen as textual_screen
 from textual.binding import ActiveBinding
 
 from custtui.i18n import _
+from custtui.tui.messages import Destination, Navigate
 
 if TYPE_CHECKING:
     from custtui.tui.app import CusttuiApp
@@ -54,6 +56,13 @@ class Screen(textual_screen.Screen[ResultType]):
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return localised(super().active_bindings)
 
+    def navigate(
+        self, destination: Destination, customer_id: int | None = None, *,
+        on_result: Callable[[Any], None] | None = None, **options: Any,
+    ) -> None:
+        """Go to another screen (tui.router opens it); `on_result` gets what it returns."""
+        self.post_message(Navigate(destination, customer_id, on_result=on_result, **options))
+
     def capture_state(self) -> Any:
         """What the user would lose if this screen were built again (input, cursor)."""
         return None
@@ -84,3 +93,10 @@ class ModalScreen(textual_screen.ModalScreen[ResultType]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return localised(super().active_bindings)
+
+    def navigate(
+        self, destination: Destination, customer_id: int | None = None, *,
+        on_result: Callable[[Any], None] | None = None, **options: Any,
+    ) -> None:
+        """Go to another screen (tui.router opens it); `on_result` gets what it returns."""
+        self.post_message(Navigate(destination, customer_id, on_result=on_result, **options))

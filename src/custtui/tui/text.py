@@ -27,3 +27,10 @@ def multiline(value: object | None) -> Text:
     if value is None:
         return Text("")
     return Text("\n".join(safe(line) for line in str(value).split("\n")))
+
+
+def address_line(location: object) -> str:
+    """'Kerkstraat 12, 2000 Antwerpen' from a location's parts."""
+    street = " ".join(part for part in (getattr(location, "street", ""), getattr(location, "number", "")) if part)
+    place = " ".join(part for part in (getattr(location, "postal_code", ""), getattr(location, "city", "")) if part)
+    return ", ".join(part for part in (street, place) if part)

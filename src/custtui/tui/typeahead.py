@@ -83,7 +83,8 @@ class KeyQueue:
         while loop.time() < deadline:
             await _queues_handled(self.app, deadline - loop.time())
             state = _state(self.app)
-            if state == previous:
+            # Handling a message may post others (a Navigate bubbling up to the app): those count too.
+            if state == previous and not _messages_waiting(self.app):
                 return
             previous = state
 
@@ -101,6 +102,14 @@ def _state(app: App[object]) -> tuple[object, ...]:
     except Exception:  # noqa: BLE001 - no screen yet, or the app is closing
         return (None,)
     return (screen, app.focused, len(app.screen_stack), sum(1 for _ in screen.walk_children()))
+
+
+def _messages_waiting(app: App[object]) -> bool:
+    try:
+        nodes = [app, *app.screen.walk_children(with_self=True)]
+    except Exception:  # noqa: BLE001 - no screen yet, or the app is closing
+        return False
+    return any(node._message_queue.qsize() for node in nodes)
 
 
 async def _queues_handled(app: App[object], timeout: float) -> None:

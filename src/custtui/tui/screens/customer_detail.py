@@ -14,18 +14,11 @@ from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind
 from custtui.services import customers, labels, locations, missions, regions
 from custtui.services.errors import DomainError, NotFound
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.screens.customer_base import CustomerScreen
-from custtui.tui.screens.faults import report
-from custtui.tui.text import multiline, plain, safe
+from custtui.tui.customer_screen import CustomerScreen
+from custtui.tui.faults import report
+from custtui.tui.text import address_line, multiline, plain, safe
 
 LAST_MISSIONS = 5
-
-
-def address_line(location: object) -> str:
-    """'Kerkstraat 12, 2000 Antwerpen' from a location's parts."""
-    street = " ".join(part for part in (getattr(location, "street", ""), getattr(location, "number", "")) if part)
-    place = " ".join(part for part in (getattr(location, "postal_code", ""), getattr(location, "city", "")) if part)
-    return ", ".join(part for part in (street, place) if part)
 
 
 def document_language(customer_language: str | None, technician_language: str | None) -> str:

@@ -23,8 +23,9 @@ from custtui.services.customers import CustomerInput
 from custtui.services.errors import ConflictError, DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.widgets.dialogs import EditScreen
-from custtui.tui.messages import CustomersChanged
-from custtui.tui.screens.faults import load, load_in_thread
+from custtui.tui.messages import CustomersChanged, Destination, Navigate
+from custtui.tui.faults import load, load_in_thread
+from custtui.tui.fields import field_titles
 from custtui.tui.text import plain, safe, safe_lines
 
 # Wait this long after the last keystroke before looking for duplicates.
@@ -33,24 +34,6 @@ DUPLICATE_DEBOUNCE_S = 0.25
 CUSTOMER_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone", "notes")
 ADDRESS_FIELDS = ("street", "number", "postal_code", "city")
 _WATCHED_FOR_DUPLICATES = {"name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS}
-
-
-def field_titles() -> dict[str, str]:
-    return {
-        "name": _("Name"),
-        "internal_name": _("Internal name"),
-        "customer_number": _("Customer no."),
-        "region_code": _("Region"),
-        "language": _("Language"),
-        "vat_number": _("VAT"),
-        "email": _("E-mail"),
-        "phone": _("Phone"),
-        "notes": _("Notes"),
-        "street": _("Street"),
-        "number": pgettext("house number", "Number"),
-        "postal_code": _("Postal code"),
-        "city": _("City"),
-    }
 
 
 class ConflictScreen(ModalScreen[str | None]):
@@ -361,11 +344,9 @@ class CustomerFormScreen(EditScreen):
         def open_it(choice: str | None = "yes") -> None:
             if choice != "yes":
                 return
-            from custtui.tui.screens.customer_detail import CustomerDetailScreen
-
             self._saved = True  # the user chose to drop this draft
             self.dismiss(None)
-            self.app.push_screen(CustomerDetailScreen(customer_id))
+            self.app.post_message(Navigate(Destination.DETAIL, customer_id))
 
         if self.has_unsaved_changes:
             from custtui.tui.widgets.dialogs import ConfirmDialog

@@ -17,9 +17,9 @@ from textual.worker import get_current_worker
 from custtui.i18n import N_, _, format_number, ngettext
 from custtui.services import customers, labels, regions
 from custtui.services.customers import CustomerRow
-from custtui.tui.messages import CustomersChanged, SearchIndexReady
-from custtui.tui.screens.customer_base import CustomerScreen
-from custtui.tui.screens.faults import load, load_in_thread
+from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
+from custtui.tui.customer_screen import CustomerScreen
+from custtui.tui.faults import load, load_in_thread
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch
 
@@ -333,10 +333,9 @@ class CustomerListScreen(CustomerScreen):
 
     def action_audit_log(self) -> None:
         from custtui.services.auth import Permission
-        from custtui.tui.screens.history import AuditLogScreen
 
         if self.custtui.can(Permission.AUDIT):
-            self.app.push_screen(AuditLogScreen())
+            self.navigate(Destination.AUDIT_LOG)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -345,14 +344,10 @@ class CustomerListScreen(CustomerScreen):
         self.table.action_select()
 
     def on_customer_table_selected(self, message: CustomerTable.Selected) -> None:
-        from custtui.tui.screens.customer_detail import CustomerDetailScreen
-
-        self.app.push_screen(CustomerDetailScreen(message.customer_id))
+        self.navigate(Destination.DETAIL, message.customer_id)
 
     def action_new(self) -> None:
-        from custtui.tui.screens.customer_form import CustomerFormScreen
-
-        self.app.push_screen(CustomerFormScreen(None, initial_name=self.search_text))
+        self.navigate(Destination.NEW_CUSTOMER, initial_name=self.search_text)
 
     def action_clear(self) -> None:
         search = self.query_one("#search", Input)
@@ -414,18 +409,12 @@ class CustomerListScreen(CustomerScreen):
         )
 
     def action_duplicates(self) -> None:
-        from custtui.tui.screens.duplicates import DuplicatesScreen
-
-        self.app.push_screen(DuplicatesScreen())
+        self.navigate(Destination.DUPLICATES)
 
     def action_merges(self) -> None:
-        from custtui.tui.screens.merge_wizard import MergesScreen
-
-        self.app.push_screen(MergesScreen())
+        self.navigate(Destination.MERGES)
 
     def action_manage_labels(self) -> None:
-        from custtui.tui.screens.labels import LabelManagerScreen
-
-        self.app.push_screen(LabelManagerScreen())
+        self.navigate(Destination.LABEL_MANAGER)
 
 

@@ -19,9 +19,9 @@ from custtui.i18n import N_, _, format_number, pgettext
 from custtui.services import customers, locations
 from custtui.services.auth import Permission
 from custtui.services.errors import DomainError
-from custtui.tui.messages import CustomersChanged
-from custtui.tui.screens.customer_detail import address_line
-from custtui.tui.screens.faults import load, report
+from custtui.tui.messages import CustomersChanged, Destination
+from custtui.tui.text import address_line
+from custtui.tui.faults import load, report
 from custtui.tui.text import plain, safe
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
@@ -199,9 +199,7 @@ class DuplicatesScreen(Screen[None]):
         cluster = self.current()
         if cluster is None:
             return
-        from custtui.tui.screens.merge_wizard import MergeWizardScreen
-
-        self.app.push_screen(MergeWizardScreen(list(cluster.customer_ids)))
+        self.navigate(Destination.MERGE_WIZARD, customer_ids=list(cluster.customer_ids))
 
     def action_dismiss_pair(self) -> None:
         cluster = self.current()

@@ -16,6 +16,8 @@ from custtui.i18n import N_, _
 
 
 class HelpScreen(ModalScreen[None]):
+    is_help = True  # f1 on the help screen does not open it again
+
     BINDINGS = [
         Binding("escape,f1,q", "close", N_("Close"), id="help.close"),
     ]

@@ -17,7 +17,7 @@ from custtui.services import customers, history
 from custtui.services.errors import NotFound
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
-from custtui.tui.screens.faults import load as load_or_report
+from custtui.tui.faults import load as load_or_report
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
 
@@ -25,7 +25,7 @@ VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
 
 
 def _field_title(entry: HistoryEntry, name: str) -> str:
-    from custtui.tui.screens.customer_form import field_titles
+    from custtui.tui.fields import field_titles
 
     if entry.entity in ("customer", "location"):
         return field_titles().get(name, name)

@@ -17,9 +17,9 @@ from textual.worker import get_current_worker
 from custtui.i18n import N_, _, format_date, format_number, pgettext
 from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
-from custtui.tui.screens.customer_detail import address_line
-from custtui.tui.screens.faults import load
-from custtui.tui.screens.sublists import CustomerSubScreen
+from custtui.tui.text import address_line
+from custtui.tui.faults import load
+from custtui.tui.sublist_screen import CustomerSubScreen
 from custtui.tui.text import safe
 
 GROUP_PREFIX = "group-"

@@ -19,7 +19,7 @@ from custtui.models import LabelKind
 from custtui.services import customers, labels
 from custtui.services.errors import DomainError, ValidationError
 from custtui.services.labels import LABEL_COLOURS
-from custtui.tui.screens.faults import load
+from custtui.tui.faults import load
 from custtui.tui.text import safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 

@@ -16,8 +16,8 @@ from custtui.i18n import N_, _, pgettext
 from custtui.services import locations, regions
 from custtui.services.errors import DomainError, ValidationError
 from custtui.services.locations import LocationInput
-from custtui.tui.screens.customer_detail import address_line
-from custtui.tui.screens.sublists import CustomerSubScreen
+from custtui.tui.text import address_line
+from custtui.tui.sublist_screen import CustomerSubScreen
 from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.text import plain, safe
 

@@ -24,8 +24,8 @@ from textual.worker import get_current_worker
 from custtui.i18n import N_, _, format_datetime, format_relative, ngettext
 from custtui.services import customers, installations, merge, missions
 from custtui.services.errors import DomainError
-from custtui.tui.screens.customer_form import field_titles
-from custtui.tui.screens.faults import load, load_in_thread
+from custtui.tui.fields import field_titles
+from custtui.tui.faults import load, load_in_thread
 from custtui.tui.text import plain, safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 

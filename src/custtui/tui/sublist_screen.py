@@ -14,7 +14,7 @@ from custtui.i18n import N_
 from custtui.services import customers
 from custtui.services.errors import DomainError, NotFound
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.screens.faults import report
+from custtui.tui.faults import report
 from custtui.tui.text import safe
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlmodel import Session
 
-from custtui.services.errors import DomainError
+from custtui.services.errors import DomainError, ValidationError
 
 if TYPE_CHECKING:
     from custtui.tui.app import CusttuiApp
@@ -32,10 +32,16 @@ NOTIFY_TIMEOUT = 8
 _last_shown: weakref.WeakKeyDictionary[CusttuiApp, tuple[str, float]] = weakref.WeakKeyDictionary()
 
 
+def user_message(error: DomainError) -> str:
+    """What to tell the user: the messages alone, without field names."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.errors.values())
+    return error.message
+
+
 def report(app: CusttuiApp, error: DomainError, *, reading: bool = False) -> None:
     """Notify `error` on the UI thread, unless the same message is still on screen."""
     from custtui.services.errors import DatabaseProblem
-    from custtui.tui.app import user_message
 
     message = error.read_message if reading and isinstance(error, DatabaseProblem) else user_message(error)
     now = time.monotonic()

@@ -13,6 +13,7 @@ from custtui.i18n import N_, _, ngettext
 from custtui.services import customers
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
+from custtui.tui.messages import Destination
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 
@@ -60,51 +61,37 @@ class CustomerScreen(Screen[Any]):
     # --- actions ---------------------------------------------------------
 
     def action_edit(self) -> None:
-        from custtui.tui.screens.customer_form import CustomerFormScreen
-
         customer_id = self.current_customer_id()
         if customer_id is not None:
-            self.app.push_screen(CustomerFormScreen(customer_id))
+            self.navigate(Destination.EDIT, customer_id)
 
     def action_installations(self) -> None:
-        from custtui.tui.screens.installations import InstallationsScreen
-
         customer_id = self.current_customer_id()
         if customer_id is not None:
-            self.app.push_screen(InstallationsScreen(customer_id))
+            self.navigate(Destination.INSTALLATIONS, customer_id)
 
     def action_locations(self) -> None:
-        from custtui.tui.screens.locations import LocationsScreen
-
         customer_id = self.current_customer_id()
         if customer_id is not None:
-            self.app.push_screen(LocationsScreen(customer_id))
+            self.navigate(Destination.LOCATIONS, customer_id)
 
     def action_missions(self) -> None:
-        from custtui.tui.screens.missions import MissionsScreen
-
         customer_id = self.current_customer_id()
         if customer_id is not None:
-            self.app.push_screen(MissionsScreen(customer_id))
+            self.navigate(Destination.MISSIONS, customer_id)
 
     def action_labels(self) -> None:
-        from custtui.tui.screens.labels import LabelPickerScreen
-
         customer_id = self.current_customer_id()
         if customer_id is not None:
-            self.app.push_screen(LabelPickerScreen(customer_id))
+            self.navigate(Destination.LABELS, customer_id)
 
     def action_history(self) -> None:
-        from custtui.tui.screens.history import CustomerHistoryScreen
-
         customer_id = self.current_customer_id()
         if customer_id is not None:
-            self.app.push_screen(CustomerHistoryScreen(customer_id))
+            self.navigate(Destination.HISTORY, customer_id)
 
     def action_merge(self) -> None:
         """Merge with…: pick the other records by search, then the wizard."""
-        from custtui.tui.screens.merge_wizard import MergePickerScreen, MergeWizardScreen
-
         customer_id = self.current_customer_id()
         if customer_id is None:
             return
@@ -116,11 +103,7 @@ class CustomerScreen(Screen[Any]):
         if name is None:
             return
 
-        def picked(others: list[int] | None) -> None:
-            if others:
-                self.app.push_screen(MergeWizardScreen([customer_id, *others]))
-
-        self.app.push_screen(MergePickerScreen(customer_id, name), picked)
+        self.navigate(Destination.MERGE_WITH, customer_id, name=name)
 
     def action_menu(self) -> None:
         customer_id = self.current_customer_id()

@@ -1,0 +1,23 @@
+"""The import rules of pyproject.toml's [tool.importlinter], checked with the suite.
+
+Screens never import each other (they post Navigate; tui.router opens the
+screen), the tui package has no import cycle, and nothing below the user
+interface imports Textual or custtui.tui.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_import_contracts_are_kept() -> None:
+    lint_imports = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint_imports is not None, "import-linter is part of the test extra"
+    result = subprocess.run([lint_imports], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "0 broken" in result.stdout
