@@ -13,11 +13,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlmodel import Session
 
 from custtui.cli import EXIT_REFUSED, EXIT_UNKNOWN_USER, main
-from custtui.db import make_engine, migrate, run_unit
+from custtui.db import head_revision, make_engine, migrate, run_unit
 from custtui.models import DatabaseSetting, Role, User
 from custtui.services import auth
 from custtui.services.errors import PermissionDenied, UnknownUser, ValidationError
@@ -126,10 +126,11 @@ def test_migrate_needs_an_admin_once_users_exist(tmp_path: Path, capsys: pytest.
     url = f"sqlite:///{tmp_path / 'm.db'}"
     engine = make_engine(url)
     migrate(engine, "0003")
-    with Session(engine) as session:
-        session.add(User(login=LOGIN, role=Role.TECHNICIAN.value))
-        session.add(User(login="anna", role=Role.ADMIN.value))
-        session.commit()
+    with engine.begin() as connection:  # as revision 0003 has them
+        connection.execute(
+            text("INSERT INTO app_user (login, display_name, role, created_at) VALUES (:login, '', :role, '2026-11-30')"),
+            [{"login": LOGIN, "role": Role.TECHNICIAN.value}, {"login": "anna", "role": Role.ADMIN.value}],
+        )
     # Neither `custtui migrate` nor the start that would upgrade lets a technician change the schema.
     assert main(["migrate", "--db", url]) == EXIT_REFUSED
     assert "Only an admin may upgrade the database schema" in capsys.readouterr().err
@@ -140,11 +141,10 @@ def test_migrate_needs_an_admin_once_users_exist(tmp_path: Path, capsys: pytest.
         with pytest.raises(UnknownUser):
             auth.check_may_change_schema(session, "stranger")
         auth.check_may_change_schema(session, "anna")
-        session.execute(delete(User).where(User.login == LOGIN))
-        session.add(User(login=LOGIN, role=Role.ADMIN.value))
+        session.execute(text("UPDATE app_user SET role = 'admin' WHERE login = :login"), {"login": LOGIN})
         session.commit()
     assert main(["migrate", "--db", url]) == 0
-    assert "Database schema at revision 0004." in capsys.readouterr().out
+    assert f"Database schema at revision {head_revision()}." in capsys.readouterr().out
     engine.dispose()
 
 

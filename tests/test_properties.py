@@ -747,7 +747,7 @@ async def test_markup_and_control_characters_are_shown_literally(sqlite_engine: 
         lines = "\n".join(screen_lines(app))
         for data in MARKUP_CUSTOMERS:
             assert table.row(ids[data.name]).name == data.name  # type: ignore[union-attr]
-            assert data.name in lines, data.name
+            assert data.name[:14] in lines, data.name  # literally; the list may cut it with "…"
         assert "[red]lbl[/]" in lines or "[red]lbl" in lines
         assert "Evil\ufffd[31mRed\ufffd [b]" in lines
         assert_terminal_safe(app)
@@ -921,11 +921,17 @@ def _run_form_scenario(engine: Engine, known: Any, entries: dict[str, Any]) -> N
             values = form.values()
             if any(values[field].strip() for field in FORM_INPUTS):  # the fields the warning watches
                 # The live duplicate warning answers whatever was typed (after its debounce).
+                watched = {field: values[field] for field in FORM_INPUTS}
+
+                def answered() -> dict[str, str] | None:
+                    shown = form.duplicates_shown_for
+                    return None if shown is None else {field: shown[field] for field in FORM_INPUTS}
+
                 for _ in range(100):
                     await pilot.pause(0.05)
-                    if form.duplicates_shown_for == values:
+                    if answered() == watched:
                         break
-                assert form.duplicates_shown_for == values
+                assert answered() == watched
             await wait_idle(pilot, app)
             name_width = form.query_one("#name", Input).content_region.width
             if values["name"] and cell_len(values["name"]) == len(values["name"]) < name_width and not forbidden_chars(values["name"]):

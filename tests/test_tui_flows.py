@@ -216,7 +216,7 @@ async def test_context_menu_reaches_the_three_lists(sqlite_engine: Engine) -> No
         await wait_idle(pilot, app)
         assert isinstance(app.screen, MissionsScreen)
         first = app.screen.table.get_row_at(0)
-        assert first[0] == "05/03/2026"
+        assert str(first[0]) == "05/03/2026"
         await pilot.press("escape", "m", "escape")
         await pilot.pause()
         assert isinstance(app.screen, CustomerListScreen)

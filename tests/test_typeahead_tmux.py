@@ -157,6 +157,6 @@ def test_typing_names_on_the_list_never_crashes(start) -> None:  # type: ignore[
 def test_first_keys_after_start_up(start) -> None:  # type: ignore[no-untyped-def]
     terminal = start()
     terminal.type("/dubois")  # typed while custtui is still starting
-    terminal.wait_for("Internal name")  # the list's header: the app has drawn
+    terminal.wait_for("Labels")  # the list's header: the app has drawn
     shown = terminal.settle()
     assert "Dubois & Fils sa" in shown

@@ -218,6 +218,8 @@ class User(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=2)
     role: str = Field(default=Role.TECHNICIAN.value, max_length=20)
     created_at: datetime = _timestamp()
+    # The customer list's columns, comma-separated keys (services.customers.LIST_COLUMNS); None: the default.
+    list_columns: str | None = Field(default=None, max_length=300)
 
 
 class AuditEvent(SQLModel, table=True):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -284,13 +285,53 @@ class CustomerRow:
     labels: tuple[LabelTag, ...]
     installations: int
     missions: int
+    # Of the main location (the one with the lowest id): what tells two "An Maes" apart.
+    postal_code: str = ""
+    city: str = ""
+    phone: str | None = None
+    email: str | None = None
+    vat_number: str | None = None
+    created_at: datetime | None = None
+    last_mission: date | None = None
+
+
+# The columns the list can show besides the name, and those it shows by default
+# (at 80 columns; the postal code only where there is room, tui.widgets.customer_table).
+LIST_COLUMNS = (
+    "internal_name", "city", "postal_code", "customer_number", "region_code", "language", "labels",
+    "installations", "missions", "phone", "email", "vat_number", "created_at", "last_mission",
+)
+DEFAULT_LIST_COLUMNS = (
+    "internal_name", "city", "postal_code", "customer_number", "region_code", "labels", "installations", "missions",
+)
+
+
+def list_columns_of(user: User) -> tuple[str, ...]:
+    """The columns `user` chose for the list, in LIST_COLUMNS order; the default if none."""
+    if not user.list_columns:
+        return DEFAULT_LIST_COLUMNS
+    chosen = set(user.list_columns.split(","))
+    return tuple(key for key in LIST_COLUMNS if key in chosen)
+
+
+def set_list_columns(session: Session, user: User, columns: list[str]) -> User:
+    """A user may always choose their own list columns; unknown keys are refused."""
+    unknown = [key for key in columns if key not in LIST_COLUMNS]
+    if unknown:
+        raise ValidationError({"list_columns": _("Unknown column: {columns}.").format(columns=", ".join(unknown))})
+    stored = session.get(User, user.id)
+    assert stored is not None
+    stored.list_columns = ",".join(key for key in LIST_COLUMNS if key in columns)
+    session.add(stored)
+    session.flush()
+    return stored
 
 
 SORT_KEYS = ("name", "internal_name", "customer_number", "region_code", "language", "labels", "installations", "missions")
 
 
 def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, CustomerRow]:
-    """List rows for these customers: their fields, labels and counts, in four queries."""
+    """List rows for these customers: their fields, main place, labels, counts and last mission, in six queries."""
     from custtui.models import Label
 
     if not customer_ids:
@@ -305,10 +346,28 @@ def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, Custom
                 Customer.customer_number,
                 Customer.region_code,
                 Customer.language,
+                Customer.phone,
+                Customer.email,
+                Customer.vat_number,
+                Customer.created_at,
             ).where(Customer.id.in_(customer_ids))  # type: ignore[union-attr]
         )
     }
     counts = counts_for(session, list(found))
+    places: dict[int, tuple[str, str]] = {}
+    for customer_id, postal_code, city in session.exec(
+        select(Location.customer_id, Location.postal_code, Location.city)
+        .where(Location.customer_id.in_(list(found)))  # type: ignore[attr-defined]
+        .order_by(Location.id.desc())  # type: ignore[union-attr]
+    ):
+        places[customer_id] = (postal_code, city)  # the lowest id comes last and stays
+    last_missions = dict(
+        session.exec(
+            select(Mission.customer_id, func.max(Mission.planned_on))
+            .where(Mission.customer_id.in_(list(found)))  # type: ignore[attr-defined]
+            .group_by(Mission.customer_id)
+        ).all()
+    )
     tags: dict[int, list[LabelTag]] = {cid: [] for cid in found}
     for customer_id, label_id, name, colour in session.exec(
         select(CustomerLabel.customer_id, Label.id, Label.name, Label.colour)
@@ -328,6 +387,13 @@ def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, Custom
             labels=tuple(tags[cid]),
             installations=counts[cid].installations,
             missions=counts[cid].missions,
+            postal_code=places.get(cid, ("", ""))[0],
+            city=places.get(cid, ("", ""))[1],
+            phone=row.phone,
+            email=row.email,
+            vat_number=row.vat_number,
+            created_at=row.created_at,
+            last_mission=last_missions.get(cid),
         )
         for cid, row in found.items()
     }

@@ -127,6 +127,7 @@ from sqlmodel import Session
 from custtui.i18n import _
 from custtui.models import Customer, Location
 from custtui.services.errors import NotFound
+from custtui.services.marks import is_marked_error
 
 __all__ = [
     "DEFAULT_MIN_SCORE",
@@ -649,7 +650,9 @@ def _draft_record(draft: DraftCustomer) -> _Record:
     )
 
 
-def _load_records(session: Session, customer_ids: Collection[int] | None = None) -> tuple[list[_Record], int]:
+def _load_records(
+    session: Session, customer_ids: Collection[int] | None = None, *, include_marked: bool = False
+) -> tuple[list[_Record], int]:
     """Customers and their location addresses, with two plain SELECTs (in chunks when ids are given)."""
     c, loc = Customer.__table__.c, Location.__table__.c  # type: ignore[attr-defined]
     customer_query = select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
@@ -676,6 +679,7 @@ def _load_records(session: Session, customer_ids: Collection[int] | None = None)
     records = [
         _make_record(row[0], row[1], row[2], row[3], row[4], row[5], row[6], addresses.get(row[0], ()))
         for row in customer_rows
+        if include_marked or not is_marked_error(row[1])  # merged away or given up: nobody's duplicate
     ]
     return records, len(location_rows)
 
@@ -1084,7 +1088,7 @@ def score_pair(session: Session, a_id: int, b_id: int, index: DuplicateIndex | N
     counted in the database to damp those held by many customers, as the scan
     does; with an `index`, its counts are used instead (phones included).
     """
-    records, _locations = _load_records(session, [a_id, b_id])
+    records, _locations = _load_records(session, [a_id, b_id], include_marked=True)
     by_id = {r.id: r for r in records}
     for customer_id in (a_id, b_id):
         if customer_id not in by_id:

@@ -74,7 +74,7 @@ from sqlalchemy import Date, DateTime, Table, delete, insert, or_, select, updat
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from custtui.i18n import LANGUAGES, _, ngettext
+from custtui.i18n import _, ngettext
 from custtui.models import (
     Building,
     Customer,
@@ -92,6 +92,7 @@ from custtui.services import audit, customers
 from custtui.services.auth import Permission, require
 from custtui.services.duplicates import fold, normalise_house_number, normalise_street
 from custtui.services.errors import DeleteRefused, DomainError, NotFound
+from custtui.services.marks import mark_error
 
 ENTITY = "customer"
 FIELDS = (
@@ -682,24 +683,6 @@ def _chunks(ids: list[int], size: int | None = None) -> Iterable[list[int]]:
 
 def _name_list(names: dict[int, str], ids: Iterable[int]) -> str:
     return ", ".join(f"{names.get(cid, '?')} (#{cid})" for cid in ids)
-
-
-def error_prefixes() -> set[str]:
-    """The ERROR word in the UI language and in every catalog (a record is never marked twice)."""
-    from custtui.i18n import _load  # noqa: PLC0415 - the catalogs of the other languages
-
-    words = {_("ERROR"), "ERROR"} | {_load(language).gettext("ERROR") for language in LANGUAGES}
-    return {word.strip() for word in words if word.strip()}
-
-
-def mark_error(name: str) -> str:
-    """'Bakkerij Peeters' -> 'ERROR Bakkerij Peeters' (in the UI language); unchanged when already marked."""
-    stripped = name.strip()
-    for word in error_prefixes():  # case-sensitive: "Error Solutions BV" is a name, "ERROR ..." a mark
-        if stripped == word or (stripped.startswith(word) and not stripped[len(word)].isalnum()):
-            return name
-    marked = f"{_('ERROR')} {name}"
-    return marked[:200]
 
 
 def _expire_loaded(session: Session) -> None:

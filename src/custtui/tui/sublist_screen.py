@@ -18,6 +18,18 @@ from custtui.tui.faults import report
 from custtui.tui.text import safe
 
 
+def fitted(table: DataTable[Any], *cells: object) -> list[Text]:
+    """The cells of a row, each cut to its column's width with an ellipsis (a DataTable cuts without one)."""
+    fitted_cells = []
+    for cell, column in zip(cells, table.ordered_columns, strict=True):
+        text = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+        text.no_wrap = True
+        if column.width:
+            text.truncate(column.width, overflow="ellipsis")
+        fitted_cells.append(text)
+    return fitted_cells
+
+
 class CustomerSubScreen(Screen[None]):
     """A table about one customer (installations, locations, missions)."""
 

@@ -34,3 +34,15 @@ def address_line(location: object) -> str:
     street = " ".join(part for part in (getattr(location, "street", ""), getattr(location, "number", "")) if part)
     place = " ".join(part for part in (getattr(location, "postal_code", ""), getattr(location, "city", "")) if part)
     return ", ".join(part for part in (street, place) if part)
+
+
+def customer_line(name: str, customer_number: str | None, postal_code: str = "", city: str = "", customer_id: int | None = None) -> Text:
+    """A customer as lists of candidates show one: the name, then what tells namesakes apart, dim."""
+    line = Text(safe(name))
+    place = " ".join(part for part in (safe(postal_code), safe(city)) if part)
+    details = [part for part in (safe(customer_number), place) if part]
+    if customer_id is not None:
+        details.append(f"#{customer_id}")
+    if details:
+        line.append("  " + " · ".join(details), style="dim")
+    return line

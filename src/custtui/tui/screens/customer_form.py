@@ -26,7 +26,7 @@ from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.messages import CustomersChanged, Destination, Navigate
 from custtui.tui.faults import load, load_in_thread
 from custtui.tui.fields import field_titles
-from custtui.tui.text import plain, safe, safe_lines
+from custtui.tui.text import customer_line, plain, safe, safe_lines
 
 # Wait this long after the last keystroke before looking for duplicates.
 DUPLICATE_DEBOUNCE_S = 0.25
@@ -325,7 +325,7 @@ class CustomerFormScreen(EditScreen):
             return
         for match, row in found:
             prompt = Text.assemble((f"{round(match.score * 100):>3} % ", "bold"))
-            prompt.append(safe(row.name))
+            prompt.append_text(customer_line(row.name, row.customer_number, row.postal_code, row.city))
             reasons = ", ".join(reason.text for reason in match.reasons)
             prompt.append("\n    " + reasons, style="italic")
             panel.add_option(Option(prompt, id=str(match.customer_id)))

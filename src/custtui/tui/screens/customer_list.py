@@ -11,7 +11,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Offset
 from custtui.tui.base import ModalScreen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_number, ngettext
@@ -21,7 +22,7 @@ from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load, load_in_thread
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
-from custtui.tui.widgets.customer_table import CustomerTable, RowMatch
+from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, list_columns
 
 SEARCH_LIMIT = 200
 # After a failed page fetch the rows show "…" and the table asks again only
@@ -85,6 +86,37 @@ class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
         self.dismiss(None)
 
 
+class ColumnsScreen(ModalScreen[tuple[str, ...] | None]):
+    """Choose the list's columns: space ticks, escape closes and keeps what is ticked."""
+
+    BINDINGS = [Binding("escape", "close", N_("Close"), id="columns.close")]
+
+    def __init__(self, shown: tuple[str, ...]) -> None:
+        super().__init__()
+        self._shown = shown
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="columns-dialog", classes="dialog"):
+            yield Static(_("Columns of the list"), classes="dialog-title")
+            yield SelectionList[str](
+                *(
+                    Selection(column.title, column.key, column.key in self._shown)
+                    for column in list_columns()
+                    if column.key != "name"
+                ),
+                id="columns-list",
+            )
+            yield Static(_("space: show or hide · escape: close"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        selection = self.query_one(SelectionList)
+        selection.highlighted = 0
+        selection.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(tuple(self.query_one(SelectionList).selected))
+
+
 class CustomerListScreen(CustomerScreen):
     """All customers, or the hits of the search box."""
 
@@ -94,6 +126,7 @@ class CustomerListScreen(CustomerScreen):
         Binding("enter", "open", N_("Open"), id="list.open", show=False),
         Binding("s", "sort", N_("Sort"), id="list.sort"),
         Binding("f", "filter", N_("Filter"), id="list.filter"),
+        Binding("c", "columns", N_("Columns"), id="list.columns", show=False),
         Binding("D", "duplicates", N_("Duplicates"), id="list.duplicates", show=False),
         Binding("M", "merges", N_("Past merges"), id="list.merges", show=False),
         Binding("L", "manage_labels", N_("Manage labels"), id="list.manage_labels", show=False),
@@ -130,6 +163,7 @@ class CustomerListScreen(CustomerScreen):
         return self.query_one("#search", Input).value.strip()
 
     def on_mount(self) -> None:
+        self.table.show_columns(customers.list_columns_of(self.custtui.user))
         self.table.focus()
         self.reload()
 
@@ -387,6 +421,20 @@ class CustomerListScreen(CustomerScreen):
             self._load_ids(table.customer_id, previous)
 
         self.app.push_screen(ContextMenu(items, Offset(2, 3)), chosen)
+
+    def action_columns(self) -> None:
+        """c: choose the columns; saved on the user, like the language."""
+        user = self.custtui.user
+
+        def chosen(keys: tuple[str, ...] | None) -> None:
+            if keys is None:
+                return
+            self.table.show_columns(keys)
+            saved = self.custtui.attempt(lambda session: customers.set_list_columns(session, user, list(keys)))
+            if saved is not None:
+                user.list_columns = saved.list_columns
+
+        self.app.push_screen(ColumnsScreen(self.table.column_keys), chosen)
 
     def action_filter(self) -> None:
         found = self.custtui.attempt(lambda session: (regions.list_regions(session), labels.list_labels(session)))

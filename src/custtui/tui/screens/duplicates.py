@@ -15,14 +15,13 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import N_, _, format_number, pgettext
+from custtui.i18n import N_, _, format_number, ngettext, pgettext
 from custtui.services import customers, locations
 from custtui.services.auth import Permission
 from custtui.services.errors import DomainError
 from custtui.tui.messages import CustomersChanged, Destination
-from custtui.tui.text import address_line
 from custtui.tui.faults import load, report
-from custtui.tui.text import plain, safe
+from custtui.tui.text import address_line, customer_line, plain, safe
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
 
@@ -117,8 +116,9 @@ class DuplicatesScreen(Screen[None]):
         listing.clear_options()
         for index, cluster in enumerate(self.clusters):
             names = [rows[cid].name for cid in cluster.customer_ids]
+            first = rows[cluster.customer_ids[0]]
             prompt = Text.assemble((f"{round(cluster.score * 100):>3} %  ", "bold"))
-            prompt.append(safe(names[0]))
+            prompt.append_text(customer_line(first.name, first.customer_number, first.postal_code, first.city))
             if len(names) > 1:
                 prompt.append("  " + _("+ {n} more").format(n=len(names) - 1), style="italic")
             listing.add_option(Option(prompt, id=str(index)))
@@ -129,7 +129,13 @@ class DuplicatesScreen(Screen[None]):
             self.query_one("#dup-reasons", Static).update("")
         else:
             status.update(
-                Text(_("{n} groups of probable duplicates, most likely first").format(n=format_number(len(self.clusters))))
+                Text(
+                    ngettext(
+                        "{n} group of probable duplicates",
+                        "{n} groups of probable duplicates, most likely first",
+                        len(self.clusters),
+                    ).format(n=format_number(len(self.clusters)))
+                )
             )
             listing.highlighted = min(highlighted or 0, len(self.clusters) - 1)
         self.refresh_bindings()

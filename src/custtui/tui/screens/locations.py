@@ -17,7 +17,7 @@ from custtui.services import locations, regions
 from custtui.services.errors import DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.text import address_line
-from custtui.tui.sublist_screen import CustomerSubScreen
+from custtui.tui.sublist_screen import CustomerSubScreen, fitted
 from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.text import plain, safe
 
@@ -192,10 +192,13 @@ class LocationsScreen(CustomerSubScreen):
     def fill(self, table: DataTable[Any], rows: list[Any]) -> int:
         for location in rows:
             table.add_row(
-                plain(location.name),
-                plain(address_line(location)),
-                location.region_code,
-                plain(location.contact_person),
+                *fitted(
+                    table,
+                    plain(location.name),
+                    plain(address_line(location)),
+                    location.region_code,
+                    plain(location.contact_person),
+                ),
                 key=str(location.id),
             )
         return len(rows)

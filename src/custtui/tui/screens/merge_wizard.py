@@ -26,7 +26,7 @@ from custtui.services import customers, installations, merge, missions
 from custtui.services.errors import DomainError
 from custtui.tui.fields import field_titles
 from custtui.tui.faults import load, load_in_thread
-from custtui.tui.text import plain, safe
+from custtui.tui.text import customer_line, plain, safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
 STEPS = ("keep", "fields", "locations", "moves", "preview", "done")
@@ -377,6 +377,7 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
         self.customer_id = customer_id
         self.customer_name = name
         self.picked: dict[int, str] = {}
+        self._lines: dict[int, Text] = {}  # what each candidate was shown as
 
 
     def compose(self) -> ComposeResult:
@@ -402,18 +403,20 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
         if rows is None:
             return  # the database is away: the hits shown stay
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, [(cid, rows[cid].name) for cid in ids if cid in rows])
+            self.app.call_from_thread(self._show, [rows[cid] for cid in ids if cid in rows])
 
-    def _show(self, hits: list[tuple[int, str]]) -> None:
+    def _show(self, hits: list[Any]) -> None:
         listing = self.query_one(SelectionList)
         listing.clear_options()
         shown = set()
-        for cid, name in hits:
-            listing.add_option(Selection(Text(safe(name)) + Text(f"  #{cid}", style="dim"), cid, cid in self.picked))
-            shown.add(cid)
-        for cid, name in self.picked.items():
+        for row in hits:
+            line = customer_line(row.name, row.customer_number, row.postal_code, row.city, row.id)
+            self._lines[row.id] = line
+            listing.add_option(Selection(line, row.id, row.id in self.picked))
+            shown.add(row.id)
+        for cid in self.picked:
             if cid not in shown:
-                listing.add_option(Selection(Text(safe(name)) + Text(f"  #{cid}", style="dim"), cid, True))
+                listing.add_option(Selection(self._lines[cid], cid, True))
         if listing.option_count:
             listing.highlighted = 0
 
@@ -425,7 +428,7 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
         cid = int(event.selection.value)
         if cid in event.selection_list.selected:
-            self.picked[cid] = str(event.selection.prompt).split("  #")[0]
+            self.picked[cid] = self._lines[cid].plain
         else:
             self.picked.pop(cid, None)
 

@@ -11,7 +11,7 @@ from custtui.i18n import _, format_date, pgettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, missions
 from custtui.tui.text import address_line
-from custtui.tui.sublist_screen import CustomerSubScreen
+from custtui.tui.sublist_screen import CustomerSubScreen, fitted
 from custtui.tui.text import plain
 
 _STATUS_STYLES = {"planned": "bold", "in_progress": "bold yellow", "done": "", "cancelled": "dim strike"}
@@ -41,12 +41,15 @@ class MissionsScreen(CustomerSubScreen):
                 customer_language, self.custtui.user.language
             ).code
             table.add_row(
-                format_date(mission.planned_on, "short"),
-                Text(_(MISSION_STATUS_NAMES[MissionStatus(mission.status)]), style=_STATUS_STYLES.get(mission.status, "")),
-                _(MISSION_KIND_NAMES[MissionKind(mission.kind)]),
-                plain(mission.technician),
-                report,
-                plain(location.name or address_line(location)),
+                *fitted(
+                    table,
+                    format_date(mission.planned_on, "short"),
+                    Text(_(MISSION_STATUS_NAMES[MissionStatus(mission.status)]), style=_STATUS_STYLES.get(mission.status, "")),
+                    _(MISSION_KIND_NAMES[MissionKind(mission.kind)]),
+                    plain(mission.technician),
+                    report,
+                    plain(location.name or address_line(location)),
+                ),
                 key=str(mission.id),
             )
         return len(rows)

@@ -8,7 +8,7 @@ so opening and scrolling cost the same at 100 or 100,000 customers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -22,8 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from custtui.i18n import N_, _, pgettext
-from custtui.services.customers import CustomerRow
+from custtui.i18n import N_, _, format_date, pgettext
+from custtui.services.customers import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, CustomerRow
 from custtui.tui.text import safe
 
 # Rows fetched around the viewport on each miss, and the cache bound.
@@ -38,6 +38,7 @@ class Column:
     width: int  # 0: shares what the fixed columns leave
     share: int = 0
     right: bool = False
+    from_width: int = 0  # shown only when the list is at least this wide
 
 
 @dataclass(frozen=True)
@@ -48,17 +49,26 @@ class RowMatch:
     text: str
 
 
-def list_columns() -> list[Column]:
-    return [
-        Column("name", _("Name"), 0, share=3),
-        Column("internal_name", _("Internal name"), 0, share=2),
-        Column("customer_number", pgettext("customer number", "Number"), 7),
-        Column("region_code", _("Region"), 6),
-        Column("language", pgettext("column: language", "Lang"), 4),
-        Column("labels", _("Labels"), 10),
-        Column("installations", pgettext("column: installations", "Inst"), 4, right=True),
-        Column("missions", pgettext("column: missions", "Jobs"), 4, right=True),
-    ]
+def list_columns(keys: tuple[str, ...] | None = None) -> list[Column]:
+    """The name, then the columns `keys` names (every column the list knows when None)."""
+    known = {
+        "internal_name": Column("internal_name", _("Internal name"), 0, share=2),
+        "city": Column("city", _("City"), 0, share=2),
+        "postal_code": Column("postal_code", pgettext("column: postal code", "Postal"), 6, from_width=100),
+        "customer_number": Column("customer_number", pgettext("customer number", "Number"), 7),
+        "region_code": Column("region_code", _("Region"), 6),
+        "language": Column("language", pgettext("column: language", "Lang"), 4),
+        "labels": Column("labels", _("Labels"), 10),
+        "installations": Column("installations", pgettext("column: installations", "Inst"), 4, right=True),
+        "missions": Column("missions", pgettext("column: missions", "Jobs"), 4, right=True),
+        "phone": Column("phone", _("Phone"), 15),
+        "email": Column("email", _("E-mail"), 0, share=2),
+        "vat_number": Column("vat_number", _("VAT"), 12),
+        "created_at": Column("created_at", pgettext("column: created on", "Created"), 10),
+        "last_mission": Column("last_mission", pgettext("column: last mission", "Last job"), 10),
+    }
+    chosen = LIST_COLUMNS if keys is None else keys
+    return [Column("name", _("Name"), 0, share=4), *(known[key] for key in LIST_COLUMNS if key in chosen)]
 
 
 class CustomerTable(ScrollView, can_focus=True):
@@ -123,9 +133,28 @@ class CustomerTable(ScrollView, can_focus=True):
         self._rows: dict[int, CustomerRow] = {}
         self._matches: dict[int, RowMatch] = {}
         self._ranked = False
-        self.columns = list_columns()
+        self.column_keys: tuple[str, ...] = DEFAULT_LIST_COLUMNS
         self.sort_key = "name"
         self.sort_descending = False
+
+    # --- columns ---------------------------------------------------------
+
+    def show_columns(self, keys: tuple[str, ...]) -> None:
+        """Show the name and these columns (a search's matches keep their column)."""
+        self.column_keys = keys
+        self.refresh()
+
+    @property
+    def columns(self) -> list[Column]:
+        """The columns shown at the present width."""
+        keys = self.column_keys
+        if self._matches and "internal_name" not in keys:
+            keys = ("internal_name", *keys)  # where a search hit says why it matched
+        width = self.scrollable_content_region.width or self.size.width
+        shown = [column for column in list_columns(keys) if width >= column.from_width]
+        if self._matches:  # what matched ("alias: Chauffage Dubois") needs room more than the city
+            shown = [replace(column, share=3) if column.key == "internal_name" else column for column in shown]
+        return shown
 
     # --- data ------------------------------------------------------------
 
@@ -236,14 +265,14 @@ class CustomerTable(ScrollView, can_focus=True):
 
     # --- rendering -------------------------------------------------------
 
-    def _widths(self, total: int) -> list[int]:
-        fixed = sum(c.width for c in self.columns) + len(self.columns) - 1
-        shares = sum(c.share for c in self.columns) or 1
+    def _widths(self, columns: list[Column], total: int) -> list[int]:
+        fixed = sum(c.width for c in columns) + len(columns) - 1
+        shares = sum(c.share for c in columns) or 1
         free = max(0, total - fixed)
         widths: list[int] = []
         given = 0
-        flexible = [c for c in self.columns if not c.width]
-        for column in self.columns:
+        flexible = [c for c in columns if not c.width]
+        for column in columns:
             if column.width:
                 widths.append(column.width)
             elif column is flexible[-1]:
@@ -254,32 +283,39 @@ class CustomerTable(ScrollView, can_focus=True):
                 widths.append(share)
         return widths
 
-    def _cells(self, row: CustomerRow) -> list[Text]:
+    def _cells(self, row: CustomerRow, columns: list[Column]) -> list[Text]:
         match = self._matches.get(row.id)
-        second = (
-            Text.assemble((f"{match.field_title}: ", "italic"), safe(match.text))
-            if match
-            else Text(safe(row.internal_name))
-        )
         labels = Text()
         for index, tag in enumerate(row.labels):
             if index:
                 labels.append(",")
             labels.append(safe(tag.name), style=tag.colour)
-        return [
-            Text(safe(row.name)),
-            second,
-            Text(safe(row.customer_number)),
-            Text(row.region_code),
-            Text(row.language or ""),
-            labels,
-            Text(str(row.installations)),
-            Text(str(row.missions)),
-        ]
+        values = {
+            "name": Text(safe(row.name)),
+            "internal_name": (
+                Text.assemble((f"{match.field_title}: ", "italic"), safe(match.text))
+                if match
+                else Text(safe(row.internal_name))
+            ),
+            "city": Text(safe(row.city)),
+            "postal_code": Text(safe(row.postal_code)),
+            "customer_number": Text(safe(row.customer_number)),
+            "region_code": Text(row.region_code),
+            "language": Text(row.language or ""),
+            "labels": labels,
+            "installations": Text(str(row.installations)),
+            "missions": Text(str(row.missions)),
+            "phone": Text(safe(row.phone)),
+            "email": Text(safe(row.email)),
+            "vat_number": Text(safe(row.vat_number)),
+            "created_at": Text(format_date(row.created_at.date(), "short") if row.created_at else ""),
+            "last_mission": Text(format_date(row.last_mission, "short") if row.last_mission else ""),
+        }
+        return [values[column.key] for column in columns]
 
-    def _line(self, cells: list[Text], widths: list[int], style: Style) -> Strip:
+    def _line(self, cells: list[Text], columns: list[Column], widths: list[int], style: Style) -> Strip:
         segments: list[Segment] = []
-        for index, (cell, width, column) in enumerate(zip(cells, widths, self.columns, strict=True)):
+        for index, (cell, width, column) in enumerate(zip(cells, widths, columns, strict=True)):
             if index:
                 segments.append(Segment(" ", style))
             cell = cell.copy()
@@ -293,9 +329,9 @@ class CustomerTable(ScrollView, can_focus=True):
                 segments.append(Segment(padding, style))
         return Strip(segments)
 
-    def _header_cells(self) -> list[Text]:
+    def _header_cells(self, columns: list[Column]) -> list[Text]:
         cells = []
-        for column in self.columns:
+        for column in columns:
             title = column.title
             if column.key == "internal_name" and self._ranked:
                 title = _("Match")
@@ -306,11 +342,12 @@ class CustomerTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        widths = self._widths(width)
+        columns = self.columns
+        widths = self._widths(columns, width)
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("customer-table--header")
-            return self._line(self._header_cells(), widths, style).adjust_cell_length(width, style)
+            return self._line(self._header_cells(columns), columns, widths, style).adjust_cell_length(width, style)
         index = int(self.scroll_y) + y - 1
         if index >= len(self._ids):
             if not self._ids and y == 1:
@@ -327,4 +364,4 @@ class CustomerTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("customer-table--cursor")
         if row is None:  # deleted meanwhile
             return Strip([Segment("…", style)]).adjust_cell_length(width, style)
-        return self._line(self._cells(row), widths, style).adjust_cell_length(width, style)
+        return self._line(self._cells(row, columns), columns, widths, style).adjust_cell_length(width, style)
