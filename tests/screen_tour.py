@@ -106,6 +106,24 @@ async def labels(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
 
 
+async def labels_ticked(pilot: Pilot[Any], t: Targets) -> None:
+    """The picker with labels, one ticked: what tells ticked from unticked, with colour and without."""
+    from sqlmodel import Session
+
+    from custtui.services import labels as label_service
+
+    app = pilot.app
+    with Session(app.engine) as session:  # type: ignore[attr-defined]
+        existing = {label.name: label.id for label in label_service.list_labels(session)}  # demo data has some
+        ids = [
+            existing.get(name) or label_service.create_label(session, app.user, name, colour, "attention").id  # type: ignore[attr-defined]
+            for name, colour in (("Dog on site", "red"), ("Needs ladder", "grey"), ("Key at neighbour", "cyan"))
+        ]
+        label_service.assign_label(session, app.user, t.busy_id, ids[1])  # type: ignore[attr-defined]
+        session.commit()
+    await labels(pilot, t)
+
+
 async def new_label(pilot: Pilot[Any], t: Targets) -> None:
     await labels(pilot, t)
     await pilot.press("n", *"Dog on site")
@@ -278,6 +296,7 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "new_customer_duplicates": new_customer_duplicates,
     "edit_customer": edit_customer,
     "labels": labels,
+    "labels_ticked": labels_ticked,
     "new_label": new_label,
     "label_manager": label_manager,
     "installations": installations,

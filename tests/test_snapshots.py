@@ -22,7 +22,7 @@ def stable_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     # Times are shown in local time: the same for everyone here.
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
-    assert "NO_COLOR" not in os.environ
+    assert "NO_COLOR" not in os.environ  # test_screen_without_colour sets it itself
 
 
 @pytest.mark.parametrize("stop", list(STOPS))
@@ -48,3 +48,20 @@ def _compare(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
         await STOPS[stop](pilot, targets)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+# Screens whose states colour alone showed: ticked boxes, focus, errors, the
+# highlighted option, label names, keys that do nothing here.
+WITHOUT_COLOUR = (
+    "list", "labels_ticked", "edit_customer", "new_customer_errors", "context_menu", "filter", "delete_confirm",
+    "duplicates", "missions", "label_manager",
+)
+
+
+@pytest.mark.parametrize("stop", WITHOUT_COLOUR)
+def test_screen_without_colour(
+    stop: str, sqlite_engine: Engine, snap_compare: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR=1: every state still shows, by reverse video, underline, bold or strike-through."""
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
+    _compare(stop, sqlite_engine, snap_compare)

@@ -220,6 +220,7 @@ class User(SQLModel, table=True):
     created_at: datetime = _timestamp()
     # The customer list's columns, comma-separated keys (services.customers.LIST_COLUMNS); None: the default.
     list_columns: str | None = Field(default=None, max_length=300)
+    theme: str | None = Field(default=None, max_length=40)  # a Textual theme name; None: the default
 
 
 class AuditEvent(SQLModel, table=True):

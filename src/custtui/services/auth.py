@@ -248,3 +248,19 @@ def set_user_language(session: Session, user: User, language: str | None) -> Use
     session.add(user)
     session.flush()
     return user
+
+
+_THEME_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def set_user_theme(session: Session, user: User, theme: str | None) -> User:
+    """A user may always choose how the app looks (a theme name of the user interface)."""
+    if theme is not None and not _THEME_NAME.fullmatch(theme):
+        raise ValidationError({"theme": _("Not a theme name: {theme}").format(theme=theme)})
+    stored = session.get(User, user.id)
+    if stored is None:
+        raise NotFound(_("No user '{login}'.").format(login=user.login))
+    stored.theme = theme
+    session.add(stored)
+    session.flush()
+    return stored

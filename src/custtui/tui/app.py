@@ -126,6 +126,10 @@ class CusttuiApp(App[None]):
         self.sub_title = _("{name} ({role})").format(
             name=self.user.display_name or self.user.login, role=_(ROLE_NAMES[Role(self.user.role)])
         )
+        if self.user.theme in self.available_themes:
+            self.theme = self.user.theme
+        # From now on a theme chosen in the palette is saved on the user, like the language.
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
         router.open_screen(self, Navigate(Destination.CUSTOMER_LIST))
         if self.watch_changes:
             self.start_watching()
@@ -253,6 +257,11 @@ class CusttuiApp(App[None]):
                 _("Key: {key}").format(key=key),
                 partial(self._run_from_palette, binding.action, active.node),
             )
+        yield SystemCommand(
+            _("Theme"),
+            _("How custtui looks; ansi-dark and ansi-light suit terminals with 16 colours"),
+            self.action_change_theme,
+        )
         yield SystemCommand(_("Quit"), _("Leave custtui"), self.action_request_quit)
 
     async def _run_from_palette(self, action: str, node: Any) -> None:
@@ -261,6 +270,24 @@ class CusttuiApp(App[None]):
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def action_change_theme(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+
+    def _theme_chosen(self, theme: Any) -> None:
+        if theme.name != self.user.theme:
+            self.user.theme = theme.name
+            self.run_worker(partial(self._save_theme, theme.name), thread=True, group="theme", exit_on_error=False)
+
+    def _save_theme(self, name: str) -> None:
+        from custtui.services.auth import set_user_theme
+
+        try:
+            self.run_unit(lambda session: set_user_theme(session, self.user, name))
+        except DomainError as error:
+            self.call_from_thread(self.notify, user_message(error), severity="error")
 
     def action_help(self) -> None:
         if not getattr(self.screen, "is_help", False):

@@ -46,3 +46,8 @@ def customer_line(name: str, customer_number: str | None, postal_code: str = "",
     if details:
         line.append("  " + " · ".join(details), style="dim")
     return line
+
+
+def label_text(name: str, colour: str, *, no_color: bool = False) -> Text:
+    """A label's name in its colour; without colour (NO_COLOR) in the plain text colour, never grey on grey."""
+    return Text(safe(name), style="" if no_color else colour)

@@ -17,6 +17,7 @@ from custtui.tui.messages import CustomersChanged
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import report
 from custtui.tui.text import address_line, multiline, plain, safe
+from custtui.tui.text import label_text as tui_label_text  # the name label_text is a local here
 
 LAST_MISSIONS = 5
 
@@ -99,7 +100,7 @@ class CustomerDetailScreen(CustomerScreen):
         for index, tag in enumerate(tags):
             if index:
                 label_text.append(", ")
-            label_text.append(safe(tag.name), style=tag.colour)
+            label_text.append_text(tui_label_text(tag.name, tag.colour, no_color=self.app.no_color))
         rows = [
             (_("Internal name"), plain(customer.internal_name)),
             (_("Customer number"), plain(customer.customer_number)),

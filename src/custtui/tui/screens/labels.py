@@ -20,7 +20,7 @@ from custtui.services import customers, labels
 from custtui.services.errors import DomainError, ValidationError
 from custtui.services.labels import LABEL_COLOURS
 from custtui.tui.faults import load
-from custtui.tui.text import safe
+from custtui.tui.text import label_text, safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
 
@@ -177,7 +177,7 @@ class LabelPickerScreen(ModalScreen[None]):
         with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
             selection.clear_options()
             selection.add_options(
-                [Selection(Text(safe(label.name), style=label.colour), label.id, label.id in mine) for label in every]
+                [Selection(label_text(label.name, label.colour, no_color=self.app.no_color), label.id, label.id in mine) for label in every]
             )
         if highlight is not None:
             for index, label in enumerate(every):
@@ -263,7 +263,7 @@ class LabelManagerScreen(Screen[None]):
         table.clear()
         for label, count in found:
             table.add_row(
-                Text(safe(label.name), style=label.colour),
+                label_text(label.name, label.colour, no_color=self.app.no_color),
                 colours.get(label.colour, label.colour),
                 kinds.get(label.kind, label.kind),  # type: ignore[call-overload]
                 Text(str(count), justify="right"),

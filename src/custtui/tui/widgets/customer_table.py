@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from custtui.i18n import N_, _, format_date, pgettext
 from custtui.services.customers import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, CustomerRow
-from custtui.tui.text import safe
+from custtui.tui.text import label_text, safe
 
 # Rows fetched around the viewport on each miss, and the cache bound.
 FETCH_MARGIN = 60
@@ -289,7 +289,7 @@ class CustomerTable(ScrollView, can_focus=True):
         for index, tag in enumerate(row.labels):
             if index:
                 labels.append(",")
-            labels.append(safe(tag.name), style=tag.colour)
+            labels.append_text(label_text(tag.name, tag.colour, no_color=self.app.no_color))
         values = {
             "name": Text(safe(row.name)),
             "internal_name": (
