@@ -287,15 +287,19 @@ def _open_database(args: argparse.Namespace) -> Any:
     except Exception as error:
         engine.dispose()
         raise CliError(_database_message(shown, error), EXIT_DATABASE) from error
-    if sqlite_path is not None:
-        for exposed in readable_by_others(sqlite_path):
-            print(
-                _(
-                    "custtui: warning: every user of this machine can read {path}; make it private with: "
-                    "chmod o-rwx {path}"
-                ).format(path=terminal_safe(exposed)),
-                file=sys.stderr,
-            )
+    exposed = readable_by_others(sqlite_path) if sqlite_path is not None else []
+    if exposed:
+        files = " ".join(terminal_safe(path) for path in exposed)
+        print(
+            ngettext(
+                "custtui: warning: every user of this machine can read {files}; make it private with: "
+                "chmod o-rwx {files}",
+                "custtui: warning: every user of this machine can read {files}; make them private with: "
+                "chmod o-rwx {files}",
+                len(exposed),
+            ).format(files=files),
+            file=sys.stderr,
+        )
     return engine
 
 
