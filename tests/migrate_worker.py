@@ -18,7 +18,6 @@ url, kill_before = sys.argv[1], int(sys.argv[2])
 statements = 0
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _count(*_args: object) -> None:
     global statements
     statements += 1
@@ -26,13 +25,9 @@ def _count(*_args: object) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-@event.listens_for(Engine, "commit")
-def _before_commit(*_args: object) -> None:
-    # The moment between the last statement and COMMIT counts as one more point.
-    global statements
-    statements += 1
-    if statements == kill_before:
-        os.kill(os.getpid(), signal.SIGKILL)
+# Before each statement, and the moment between the last statement and COMMIT.
+event.listen(Engine, "before_cursor_execute", _count)
+event.listen(Engine, "commit", _count)
 
 
 code = main(["migrate", "--db", url])

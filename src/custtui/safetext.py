@@ -53,11 +53,6 @@ def terminal_safe_lines(value: object | None) -> str:
     return _UNSAFE_KEEP_LINES.sub(_replace, text)
 
 
-def is_unsafe_in_a_name(char: str) -> bool:
-    """Characters no single-line field may store: controls, surrogates, bidi controls, line separators."""
-    return unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS or char in LINE_SEPARATORS
-
-
 def json_for_terminal(payload: Any) -> str:
     """JSON with every unsafe character as a \\uXXXX escape: the same data, shown safely."""
     text = json.dumps(payload, ensure_ascii=False, indent=1)

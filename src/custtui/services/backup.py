@@ -133,13 +133,17 @@ def _check_target(target: Path, source: Path | None, force: bool) -> None:
         raise BackupRefused(_("{path} is a folder: give the name of the backup file.").format(path=target))
     if target.exists() and not force:
         raise BackupRefused(_("{path} already exists: add --force to overwrite it.").format(path=target))
+    _refuse_if_journal_beside(target)
+
+
+def _refuse_if_journal_beside(path: Path) -> None:
+    """A database file with a -wal or -journal beside it is open, or was not
+    closed cleanly: SQLite would apply that file to whatever is read or copied there."""
     for suffix in ("-wal", "-journal"):
-        # A database file with a -wal or -journal beside it is open, or was not
-        # closed cleanly: SQLite would apply that file to the new copy.
-        if Path(f"{target}{suffix}").exists():
+        if Path(f"{path}{suffix}").exists():
             raise BackupRefused(
                 _("{path} is in use ({companion} exists): close what uses it, or choose another file.").format(
-                    path=target, companion=f"{target.name}{suffix}"
+                    path=path, companion=f"{path.name}{suffix}"
                 )
             )
 
@@ -238,8 +242,7 @@ def backup_database(
                 copy.close()
         finally:
             source.close()
-        with temporary.open("rb+") as written:
-            os.fsync(written.fileno())
+        _sync_file(temporary)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
@@ -255,6 +258,12 @@ def backup_database(
         journal_mode=journal_mode,
         restarts=restarts,
     )
+
+
+def _sync_file(path: Path) -> None:
+    """The file's contents on disk before it is renamed into place."""
+    with path.open("rb+") as written:
+        os.fsync(written.fileno())
 
 
 def _sync_folder(folder: Path) -> None:
@@ -385,13 +394,7 @@ def restore_database(url: str, backup: str | os.PathLike[str]) -> RestoreResult:
         raise BackupRefused(
             _("The database {path} is in use: stop every custtui that uses it, then restore.").format(path=target)
         )
-    for suffix in ("-wal", "-journal"):
-        if Path(f"{source}{suffix}").exists():
-            raise BackupRefused(
-                _("{path} is in use ({companion} exists): close what uses it, or choose another file.").format(
-                    path=source, companion=f"{source.name}{suffix}"
-                )
-            )
+    _refuse_if_journal_beside(source)
     handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".restore", dir=target.parent)
     os.close(handle)
     temporary = Path(temporary_name)
@@ -421,8 +424,7 @@ def restore_database(url: str, backup: str | os.PathLike[str]) -> RestoreResult:
         finally:
             copy.close()
             reader.close()
-        with temporary.open("rb+") as written:
-            os.fsync(written.fileno())
+        _sync_file(temporary)
         removed = []
         for suffix in ("-wal", "-shm", "-journal"):
             stale = Path(f"{target}{suffix}")

@@ -27,6 +27,7 @@ from textual import events
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.message_pump import MessagePump
 
 # A bracketed paste is typed input too: it keeps its place among the keys.
 TypedInput = events.Key | events.Paste
@@ -46,10 +47,6 @@ class KeyQueue:
         self._delivering = False
         self._idle = asyncio.Event()
         self._idle.set()
-
-    @property
-    def pending(self) -> int:
-        return len(self._keys)
 
     def hold(self, key: TypedInput) -> None:
         self._keys.append(key)
@@ -82,9 +79,11 @@ class KeyQueue:
         previous = None
         while loop.time() < deadline:
             await _queues_handled(self.app, deadline - loop.time())
-            state = _state(self.app)
+            nodes = _nodes(self.app)
+            # What the next key acts on: the screen, its focus, its widgets.
+            state = (nodes[1] if nodes else None, self.app.focused, len(self.app.screen_stack), len(nodes))
             # Handling a message may post others (a Navigate bubbling up to the app): those count too.
-            if state == previous and not _messages_waiting(self.app):
+            if state == previous and not any(node._message_queue.qsize() for node in nodes):
                 return
             previous = state
 
@@ -96,28 +95,17 @@ class KeyQueue:
             await self.settled()
 
 
-def _state(app: App[object]) -> tuple[object, ...]:
+def _nodes(app: App[object]) -> list[MessagePump]:
+    """The app and every widget of its current screen; none while there is no screen (start, exit)."""
     try:
-        screen = app.screen
+        return [app, *app.screen.walk_children(with_self=True)]
     except Exception:  # noqa: BLE001 - no screen yet, or the app is closing
-        return (None,)
-    return (screen, app.focused, len(app.screen_stack), sum(1 for _ in screen.walk_children()))
-
-
-def _messages_waiting(app: App[object]) -> bool:
-    try:
-        nodes = [app, *app.screen.walk_children(with_self=True)]
-    except Exception:  # noqa: BLE001 - no screen yet, or the app is closing
-        return False
-    return any(node._message_queue.qsize() for node in nodes)
+        return []
 
 
 async def _queues_handled(app: App[object], timeout: float) -> None:
     """Until every message queued on the app and its current screen's widgets at this moment is handled."""
-    try:
-        nodes = [app, *app.screen.walk_children(with_self=True)]
-    except Exception:  # noqa: BLE001 - no screen yet, or the app is closing
-        return
+    nodes = _nodes(app)
     remaining = 0
     done = asyncio.Event()
 
