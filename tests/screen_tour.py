@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual.pilot import Pilot
+from tui_support import wait_idle
 
 from custtui.tui.widgets.customer_table import CustomerTable
 
@@ -24,9 +25,7 @@ class Targets:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_idle(pilot, pilot.app)  # type: ignore[arg-type]
     # Toasts come and go with time; a screenshot shows the screen, not them.
     pilot.app.clear_notifications()
     # A blinking cursor is on or off by chance: keep it steady.

@@ -239,3 +239,32 @@ def test_ordered_ids_sort_and_filter(session: Session, technician: User) -> None
     labels.assign_label(session, technician, ids[0], vip.id)  # type: ignore[arg-type]
     assert customers.ordered_customer_ids(session, label_id=vip.id) == [ids[0]]
     assert customers.ordered_customer_ids(session, "labels", descending=True)[0] == ids[0]
+
+
+def test_ordered_ids_by_the_columns_the_list_can_show(session: Session, technician: User) -> None:
+    """City and postal code of the first location, contact fields, created and last mission; empty values last."""
+    from datetime import date
+
+    from helpers import make_location, make_mission
+
+    gent = make_customer(session, technician, "Gent first", phone="+32 9 222 33 44", email="b@example.be")
+    make_location(session, technician, gent, postal_code="9000", city="Gent")
+    make_location(session, technician, gent, postal_code="1000", city="Brussel")  # not the first: not the list's place
+    aalst = make_customer(session, technician, "Aalst", email="a@example.be")
+    site = make_location(session, technician, aalst, postal_code="9300", city="Aalst")
+    make_mission(session, technician, aalst, site, planned_on=date(2026, 3, 1))
+    make_mission(session, technician, aalst, site, planned_on=date(2025, 1, 1))
+    nowhere = make_customer(session, technician, "Nowhere")
+    ids = [gent.id, aalst.id, nowhere.id]
+
+    def order(key: str, descending: bool = False) -> list[int]:
+        return [cid for cid in customers.ordered_customer_ids(session, key, descending) if cid in ids]
+
+    assert order("city") == [nowhere.id, aalst.id, gent.id]  # empty text sorts first A to Z, as for every text column
+    assert order("postal_code") == [nowhere.id, gent.id, aalst.id]
+    assert order("email") == [nowhere.id, aalst.id, gent.id]
+    assert order("last_mission", descending=True)[:1] == [aalst.id]
+    assert order("last_mission")[-1] in (gent.id, nowhere.id)  # no mission: last either way
+    assert order("last_mission", descending=True)[-1] in (gent.id, nowhere.id)
+    assert order("created_at", descending=True) == [nowhere.id, aalst.id, gent.id]
+    assert set(order("phone")) == set(ids) and set(order("vat_number")) == set(ids)

@@ -7,15 +7,11 @@ typed one at a time.
 
 from __future__ import annotations
 
-import unicodedata
-
 import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
-from textual import events
-from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.widgets import Input
-from tui_support import SIZE, fill, fill_duplicates, make_app, wait_idle
+from tui_support import SIZE, burst, fill, fill_duplicates, make_app, send_burst, wait_idle
 
 from custtui.models import Label
 from custtui.services import labels
@@ -23,50 +19,10 @@ from custtui.tui.app import CusttuiApp
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import CustomerFormScreen
 from custtui.tui.screens.customer_list import CustomerListScreen, FilterScreen
-from custtui.tui.screens.duplicates import DuplicatesScreen
 from custtui.tui.screens.installations import InstallationsScreen
 from custtui.tui.screens.labels import LabelPickerScreen
 from custtui.tui.screens.merge_wizard import MergeWizardScreen
 from custtui.tui.widgets.customer_table import CustomerTable
-
-KEY_NAMES = {"enter", "escape", "tab", "space", "down", "up", "delete", "f2", "ctrl+s", "backspace"}
-
-
-def keys_of(*parts: str) -> list[str]:
-    """Key names as they are, every other part typed character by character."""
-    keys: list[str] = []
-    for part in parts:
-        if part in KEY_NAMES:
-            keys.append(part)
-        else:
-            keys.extend(part)
-    return keys
-
-
-def send_burst(app: CusttuiApp, *parts: str) -> None:
-    """Every key handed to the app at once, as the terminal driver does with keys that arrive together."""
-    assert app._driver is not None
-    for key in keys_of(*parts):
-        if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        try:  # as Textual's own Pilot names the character of a key
-            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        if key == "space":
-            char = " "
-        event = events.Key(key, char)
-        event.set_sender(app)
-        app._driver.send_message(event)
-
-
-async def burst(pilot, app: CusttuiApp, *parts: str) -> None:  # type: ignore[no-untyped-def]
-    send_burst(app, *parts)
-    await app.key_queue.wait_until_delivered()
-    await wait_idle(pilot, app)
-    await app.key_queue.wait_until_delivered()
-    assert app._exception is None
-
 
 @pytest.fixture
 def known_app(sqlite_engine: Engine):  # type: ignore[no-untyped-def]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from helpers import make_customer, make_installation, make_location, make_mission
 from sqlalchemy import Engine
 from sqlmodel import Session
+from textual import events
+from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 
 from custtui.models import User
 from custtui.tui.app import CusttuiApp
@@ -50,10 +53,19 @@ def make_app(engine: Engine, known: Known) -> CusttuiApp:
 
 
 async def wait_idle(pilot, app: CusttuiApp) -> None:  # type: ignore[no-untyped-def]
-    """Let workers (id lists, search, indexes) finish and the screen settle."""
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    """Let the keys sent take effect, workers (reads, id lists, search, indexes) finish and the screen settle.
+
+    A finished read may start another (a list paints, then reads its rows):
+    so until a round starts no worker.
+    """
+    for _round in range(100):
+        await pilot.pause()
+        await app.key_queue.wait_until_delivered()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(worker.is_running for worker in app.workers) or getattr(app.screen, "waiting_for_data", False)
+        if not busy:
+            return
 
 
 def fill_duplicates(engine: Engine) -> tuple[User, list[int]]:
@@ -75,3 +87,44 @@ def fill_duplicates(engine: Engine) -> tuple[User, list[int]]:
         warehouse = make_location(session, office, alias, street="Industrieweg", number="4", postal_code="2030", city="Antwerpen")
         make_installation(session, office, warehouse, kind="ventilation", serial_number="C-1")
     return office, [keep.id, typo.id, alias.id]  # type: ignore[list-item]
+
+
+# --- keys typed ahead: all at once, as a slow SSH link delivers them ------------
+
+KEY_NAMES = {"enter", "escape", "tab", "space", "down", "up", "delete", "f2", "ctrl+s", "backspace"}
+
+
+def keys_of(*parts: str) -> list[str]:
+    """Key names as they are, every other part typed character by character."""
+    keys: list[str] = []
+    for part in parts:
+        if part in KEY_NAMES:
+            keys.append(part)
+        else:
+            keys.extend(part)
+    return keys
+
+
+def send_burst(app: CusttuiApp, *parts: str) -> None:
+    """Every key handed to the app at once, as the terminal driver does with keys that arrive together."""
+    assert app._driver is not None
+    for key in keys_of(*parts):
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        try:  # as Textual's own Pilot names the character of a key
+            char: str | None = unicodedata.lookup(_get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        if key == "space":
+            char = " "
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def burst(pilot, app: CusttuiApp, *parts: str) -> None:  # type: ignore[no-untyped-def]
+    send_burst(app, *parts)
+    await app.key_queue.wait_until_delivered()
+    await wait_idle(pilot, app)
+    await app.key_queue.wait_until_delivered()
+    assert app._exception is None

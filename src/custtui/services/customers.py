@@ -6,14 +6,16 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import aliased
 from sqlalchemy import func
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from custtui.i18n import _, ngettext
 from custtui.models import Customer, CustomerLabel, Installation, Location, Mission, utcnow
-from custtui.services import audit, validation
+from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
+from custtui.services.locations import LocationInput
 from custtui.services.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
 from custtui.services.regions import region_codes
 from custtui.models import User
@@ -116,6 +118,51 @@ def create_customer(session: Session, actor: User, data: CustomerInput) -> Custo
     session.add(customer)
     session.flush()
     audit.record(session, actor.login, ENTITY, customer.id, "create", None, audit.snapshot(customer))
+    return customer
+
+
+def save_customer(
+    session: Session,
+    actor: User,
+    customer_id: int | None,
+    data: CustomerInput,
+    expected_version: int | None = None,
+    *,
+    main_address: LocationInput | None = None,
+    main_location_id: int | None = None,
+    address_changed: bool = True,
+) -> Customer:
+    """What the customer form saves: the customer and its main location, together or not at all.
+
+    A new customer is created (`customer_id` None), an existing one updated if
+    it is still at `expected_version`. The main address, when given, is added
+    as a location, or updated if `address_changed`. Every wrong field of both
+    is in one ValidationError, so the form marks them all at once.
+    """
+    errors: dict[str, str] = {}
+    customer = None
+    try:
+        if customer_id is None:
+            customer = create_customer(session, actor, data)
+        else:
+            if expected_version is None:
+                raise ValueError("an update needs the version it was read at")
+            customer = update_customer(session, actor, customer_id, data, expected_version)
+    except ValidationError as error:
+        errors.update(error.errors)
+    if main_address is not None:
+        try:
+            if customer is None:
+                locations.validate_address(session, main_address)
+            elif main_location_id is None:
+                locations.add_location(session, actor, customer.id, main_address)  # type: ignore[arg-type]
+            elif address_changed:
+                locations.update_location(session, actor, main_location_id, main_address)
+        except ValidationError as error:
+            errors.update({field: message for field, message in error.errors.items() if field not in errors})
+    if errors:
+        raise ValidationError(errors)
+    assert customer is not None
     return customer
 
 
@@ -327,7 +374,10 @@ def set_list_columns(session: Session, user: User, columns: list[str]) -> User:
     return stored
 
 
-SORT_KEYS = ("name", "internal_name", "customer_number", "region_code", "language", "labels", "installations", "missions")
+SORT_KEYS = (
+    "name", "internal_name", "customer_number", "region_code", "language", "labels", "installations", "missions",
+    "city", "postal_code", "phone", "email", "vat_number", "created_at", "last_mission",
+)
 
 
 def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, CustomerRow]:
@@ -449,10 +499,33 @@ def ordered_customer_ids(
         )
         statement = statement.outerjoin(first_label, first_label.c.customer_id == Customer.id)
         key = func.coalesce(first_label.c.n, "")
+    elif sort in ("city", "postal_code"):
+        # The place the list shows: the customer's first location.
+        first_location = (
+            select(Location.customer_id.label("customer_id"), func.min(Location.id).label("location_id"))
+            .group_by(Location.customer_id)
+            .subquery()
+        )
+        main = aliased(Location)
+        statement = statement.outerjoin(first_location, first_location.c.customer_id == Customer.id).outerjoin(
+            main, main.id == first_location.c.location_id
+        )
+        key = func.lower(func.coalesce(getattr(main, sort), ""))
+    elif sort == "last_mission":
+        last = (
+            select(Mission.customer_id.label("customer_id"), func.max(Mission.planned_on).label("n"))
+            .group_by(Mission.customer_id)
+            .subquery()
+        )
+        statement = statement.outerjoin(last, last.c.customer_id == Customer.id)
+        key = last.c.n
+    elif sort == "created_at":
+        key = Customer.created_at
     elif sort == "name":
         key = name_key
     else:
         key = func.lower(func.coalesce(getattr(Customer, sort), ""))
-    ordering = key.desc() if descending else key.asc()
+    # Customers without a value (no mission yet) come last either way.
+    ordering = (key.desc() if descending else key.asc()).nulls_last()
     statement = statement.order_by(ordering, name_key, Customer.id)
     return list(session.exec(statement))

@@ -23,7 +23,7 @@ from custtui.i18n import N_, _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
-from custtui.services.errors import DomainError, ValidationError
+from custtui.services.errors import DomainError
 from custtui.tui.faults import user_message
 from custtui.tui import router
 from custtui.tui.messages import CustomersChanged, DatabaseChanged, Destination, Navigate, SearchIndexReady
@@ -112,14 +112,6 @@ class CusttuiApp(App[None]):
     def can(self, permission: Permission) -> bool:
         return can(self.user, permission)
 
-    def attempt(self, work: Callable[[Session], T]) -> T | None:
-        """Run a service call in a unit of work; domain errors become a notification."""
-        try:
-            return self.run_unit(work)
-        except DomainError as error:
-            self.notify(user_message(error), severity="error", timeout=8)
-            return None
-
     # --- indexes ---------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -141,10 +133,18 @@ class CusttuiApp(App[None]):
         from custtui.services.changes import latest_event_id
         from custtui.watch import watcher_for
 
-        self._last_event_id = self.attempt(latest_event_id) or 0
-        self._watcher = watcher_for(self.engine, lambda: self.post_message(DatabaseChanged()))
-        if self._watcher is not None:
-            self._watcher.start()
+        def read_then_watch() -> None:
+            # In a thread: over a slow network, the first screen does not wait for this read.
+            try:
+                self._last_event_id = self.run_unit(latest_event_id)
+            except DomainError as error:
+                self.call_from_thread(self.notify, user_message(error), severity="error", timeout=8)
+                self._last_event_id = 0
+            self._watcher = watcher_for(self.engine, lambda: self.post_message(DatabaseChanged()))
+            if self._watcher is not None:
+                self._watcher.start()
+
+        self.run_worker(read_then_watch, thread=True, group="changes", exit_on_error=False)
 
     def on_database_changed(self, _message: DatabaseChanged) -> None:
         self._changes_pending.set()
@@ -313,31 +313,37 @@ class CusttuiApp(App[None]):
         self.push_screen(ContextMenu(items, Offset(2, 2)), chosen)
 
     async def switch_language(self, code: str) -> None:
-        """Speak `code` from now on: rebuild every screen, keeping cursor and unsaved input."""
+        """Speak `code` from now on, keeping every screen's cursor and unsaved input.
+
+        Only the screen in view is built again now; a screen beneath it is
+        built again in the new language when it comes back into view
+        (tui.base.Screen), so that the switch costs one screen, not the stack.
+        """
         from textual.screen import ModalScreen as TextualModalScreen
 
         from custtui.i18n import set_language
-        from custtui.services.auth import set_user_language
         from custtui.tui.base import Screen as OurScreen
 
         set_language(code)
-        try:
-            with self.db() as session:
-                self.user = set_user_language(session, self.user, code)
-        except DomainError as error:
-            self.notify(user_message(error), severity="error")
-        # Dialogs are closed (as if cancelled); the screens beneath are rebuilt.
+        self.run_worker(partial(self._save_language, code), thread=True, group="language", exit_on_error=False)
+        # Dialogs are closed (as if cancelled); the screen beneath is rebuilt.
         while isinstance(self.screen, TextualModalScreen):
-            self.pop_screen()
-        ours = [screen for screen in self.screen_stack if isinstance(screen, OurScreen)]
-        replicas = [screen.replica() for screen in ours]
-        for _screen in ours:
             await self.pop_screen()
-        for replica in replicas:
-            await self.push_screen(replica)
+        if isinstance(self.screen, OurScreen):
+            await self.switch_screen(self.screen.replica())
         self.sub_title = _("{name} ({role})").format(
             name=self.user.display_name or self.user.login, role=_(ROLE_NAMES[Role(self.user.role)])
         )
+
+    def _save_language(self, code: str) -> None:
+        from custtui.services.auth import set_user_language
+
+        try:
+            user = self.run_unit(lambda session: set_user_language(session, self.user, code))
+        except DomainError as error:
+            self.call_from_thread(self.notify, user_message(error), severity="error")
+        else:
+            self.call_from_thread(setattr, self, "user", user)
 
     def action_request_quit(self) -> None:
         """Quit, asking first if any screen holds unsaved edits."""

@@ -7,20 +7,32 @@ switching the language at run time (f2) needs no re-import of any class.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import screen as textual_screen
 from textual.binding import ActiveBinding
+from textual.widget import Widget
+from textual.worker import Worker
 
-from custtui.i18n import _
+from custtui.i18n import _, get_language
+from custtui.services.errors import DomainError
+from custtui.tui.faults import report
 from custtui.tui.messages import Destination, Navigate
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from custtui.tui.app import CusttuiApp
 
 ResultType = TypeVar("ResultType")
+T = TypeVar("T")
+
+# A read shows its loading state only when it takes longer than this: a fast
+# local database never flashes an indicator.
+LOADING_DELAY_S = 0.2
 
 
 def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
@@ -34,23 +46,137 @@ def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     return result
 
 
-class Screen(textual_screen.Screen[ResultType]):
-    """Our screens: localised keys, and a replica in another language (f2)."""
+class DatabaseWork:
+    """Database work started from a screen runs off the UI thread.
 
-    # True while the screen loads what the next typed key acts on: keys typed
-    # ahead wait for it (tui.typeahead), as they would for a user watching.
-    waiting_for_data = False
+    `fetch` reads and `write` changes, each in one unit of work in a thread,
+    while the screen keeps answering keys. The result is applied by the
+    screen that asked, on the UI thread, and only if that screen is still
+    there and asked nothing newer in the same group: a screen that is left
+    cancels its workers, and a newer request cancels the older one. While
+    work is pending, keys typed ahead wait for it (tui.typeahead): for a read
+    every key but escape, for a write every key, so that "save, escape" saves
+    first and a double enter saves once.
+    """
+
+    @property
+    def waiting_for_data(self) -> bool:
+        """True while the screen reads or writes: keys typed ahead wait for it (tui.typeahead)."""
+        return bool(self._pending_work)
+
+    @property
+    def saving(self) -> bool:
+        """True while the screen writes: every key waits, escape too."""
+        return any(group.startswith("write:") for group in self._pending_work)
+
+    @property
+    def _pending_work(self) -> dict[str, object]:
+        # group -> the token of its latest request (a newer request replaces an older one)
+        pending: dict[str, object] | None = self.__dict__.get("_pending_by_group")
+        if pending is None:
+            pending = self.__dict__["_pending_by_group"] = {}
+        return pending
 
     @property
     def custtui(self) -> CusttuiApp:
         """The app, typed: engine, user, indexes, db()."""
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[attr-defined, no-any-return]
+
+    def fetch(
+        self,
+        work: Callable[[Session], T],
+        then: Callable[[T], None],
+        *,
+        group: str = "read",
+        on_error: Callable[[DomainError], None] | None = None,
+        loading: Widget | None = None,
+        hold_keys: bool = True,
+    ) -> Worker[None]:
+        """Read with `work` in a thread, then `then(result)` here; a fault is reported (or goes to `on_error`).
+
+        A newer fetch of the same group replaces this one. `loading` shows
+        Textual's loading indicator on that widget if the read takes a while.
+        `hold_keys=False` for reads that follow typing (search as you type):
+        the keys typed meanwhile go on into the search box.
+        """
+        return self._in_background(
+            work, then, group=("read:" if hold_keys else "typing:") + group, on_error=on_error, loading=loading
+        )
+
+    def write(
+        self,
+        work: Callable[[Session], T],
+        then: Callable[[T], None] | None = None,
+        *,
+        group: str = "save",
+        on_error: Callable[[DomainError], None] | None = None,
+    ) -> Worker[None] | None:
+        """Change with `work` in a thread, then `then(result)`; refused while a write of the group is pending."""
+        if "write:" + group in self._pending_work:
+            return None
+        return self._in_background(work, then, group="write:" + group, on_error=on_error, loading=None)
+
+    def _in_background(
+        self,
+        work: Callable[[Session], T],
+        then: Callable[[T], None] | None,
+        *,
+        group: str,
+        on_error: Callable[[DomainError], None] | None,
+        loading: Widget | None,
+    ) -> Worker[None]:
+        app = self.custtui
+        node: Widget = self  # type: ignore[assignment]
+        writing = group.startswith("write:")
+        token = object()
+        if not group.startswith("typing:"):
+            self._pending_work[group] = token  # at once: the keys typed next wait for it
+
+        async def job() -> None:
+            timer = node.set_timer(LOADING_DELAY_S, lambda: setattr(loading, "loading", True)) if loading else None
+            try:
+                try:
+                    # The thread runs on if this worker is cancelled; its result is then dropped.
+                    result = await asyncio.to_thread(app.run_unit, work)
+                except DomainError as error:
+                    if on_error is not None:
+                        on_error(error)
+                    else:
+                        report(app, error, reading=not writing)
+                    return
+                if then is not None:
+                    then(result)
+            finally:
+                if timer is not None:
+                    timer.stop()
+                    loading.loading = False  # type: ignore[union-attr]
+                if self._pending_work.get(group) is token:
+                    del self._pending_work[group]
+                    if not self._pending_work:
+                        self.all_work_done()
+
+        # exclusive: the older read of the group is cancelled, its answer never applied.
+        return node.run_worker(job(), group=group, exclusive=not writing, exit_on_error=True)
+
+    def all_work_done(self) -> None:
+        """Called when no read or write of the screen is pending any more."""
+
+
+class Screen(DatabaseWork, textual_screen.Screen[ResultType]):
+    """Our screens: localised keys, and a replica in another language (f2)."""
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         instance = super().__new__(cls)
         # Kept so that the screen can be built again after a language switch.
         instance._rebuild_with = (args, kwargs)
+        instance._built_in_language = get_language()
         return instance
+
+    def on_screen_resume(self) -> None:
+        # Back in view after a language switch (f2) made on a screen above:
+        # built again now, in the new language, with its state.
+        if self._built_in_language != get_language() and self.app.screen is self:  # type: ignore[attr-defined]
+            self.app.switch_screen(self.replica())
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -78,18 +204,22 @@ class Screen(textual_screen.Screen[ResultType]):
         return copy
 
     def on_mount(self) -> None:
-        # Textual runs the subclasses' on_mount first: the screen is filled by now.
+        # Textual runs the subclasses' on_mount first: what they fill is there
+        # by now, or being read; then the state is put back once it is read.
+        if not self.waiting_for_data:
+            self._restore_captured_state()
+
+    def all_work_done(self) -> None:
+        self._restore_captured_state()
+
+    def _restore_captured_state(self) -> None:
         state = getattr(self, "_state_to_restore", None)
         if state is not None:
             self._state_to_restore = None
             self.restore_state(state)
 
 
-class ModalScreen(textual_screen.ModalScreen[ResultType]):
-    @property
-    def custtui(self) -> CusttuiApp:
-        return self.app  # type: ignore[return-value]
-
+class ModalScreen(DatabaseWork, textual_screen.ModalScreen[ResultType]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return localised(super().active_bindings)

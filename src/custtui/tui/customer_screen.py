@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.binding import Binding
@@ -17,6 +17,9 @@ from custtui.tui.messages import Destination
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 
+if TYPE_CHECKING:
+    from custtui.models import Customer
+    from custtui.services.customers import CustomerCounts
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
 
@@ -38,13 +41,6 @@ class CustomerScreen(Screen[Any]):
 
     def current_customer_id(self) -> int | None:
         raise NotImplementedError
-
-    def current_customer_name(self) -> str | None:
-        """The current customer's name; None (and a notification) when it cannot be read."""
-        customer_id = self.current_customer_id()
-        if customer_id is None:
-            return None
-        return self.custtui.attempt(lambda session: customers.get_customer(session, customer_id).name)
 
     def menu_anchor(self) -> Offset:
         return Offset(2, 3)
@@ -99,11 +95,11 @@ class CustomerScreen(Screen[Any]):
             self.notify(_("Your role may not merge customers."), severity="warning")
             return
 
-        name = self.current_customer_name()
-        if name is None:
-            return
-
-        self.navigate(Destination.MERGE_WITH, customer_id, name=name)
+        self.fetch(
+            lambda session: customers.get_customer(session, customer_id).name,
+            lambda name: self.navigate(Destination.MERGE_WITH, customer_id, name=name),
+            group="customer",
+        )
 
     def action_menu(self) -> None:
         customer_id = self.current_customer_id()
@@ -134,12 +130,13 @@ class CustomerScreen(Screen[Any]):
         if not self.custtui.can(Permission.DELETE):
             self.notify(_("Your role may not delete customers."), severity="warning")
             return
-        found = self.custtui.attempt(
-            lambda session: (customers.get_customer(session, customer_id), customers.linked_counts(session, customer_id))
+        self.fetch(
+            lambda session: (customers.get_customer(session, customer_id), customers.linked_counts(session, customer_id)),
+            lambda found: self._ask_to_delete(customer_id, *found),
+            group="customer",
         )
-        if found is None:
-            return
-        customer, counts = found
+
+    def _ask_to_delete(self, customer_id: int, customer: Customer, counts: CustomerCounts) -> None:
         reason = delete_refusal_reason(counts)
         if reason:
             body = Text(_("Customer: "))
@@ -176,17 +173,18 @@ class CustomerScreen(Screen[Any]):
         version = customer.version
 
         def confirmed(choice: str | None) -> None:
-            if choice != "yes":
-                return
-            done = self.custtui.attempt(
-                lambda session: customers.delete_customer(session, self.custtui.user, customer_id, version) or True
-            )
-            if done:
-                self.notify(_("Customer deleted."))
-                self.custtui.customers_changed([customer_id])
-                self.after_delete(customer_id)
+            if choice == "yes":
+                self.write(
+                    lambda session: customers.delete_customer(session, self.custtui.user, customer_id, version),
+                    lambda _nothing: self._deleted(customer_id),
+                )
 
         self.app.push_screen(ConfirmDialog(_("Delete customer"), body, _("Delete"), danger=True), confirmed)
+
+    def _deleted(self, customer_id: int) -> None:
+        self.notify(_("Customer deleted."))
+        self.custtui.customers_changed([customer_id])
+        self.after_delete(customer_id)
 
     def after_delete(self, customer_id: int) -> None:
         """What happens to this screen when its customer is gone."""

@@ -1,10 +1,10 @@
 """Database faults on screens: say once what happened, keep what the screen shows.
 
 A message handler or a worker that raises ends the whole app with a
-traceback. So every screen reads through `load` (or `load_in_thread` from a
-thread worker) and writes through `app.attempt` or its own `except
-DomainError`: a lost server, a full disk, a read-only or damaged file become
-one notification (DatabaseProblem is a DomainError), the screen keeps what it
+traceback. So every screen reads and writes through `fetch` and `write`
+(tui.base, in a worker), or `load_in_thread` from a thread worker of its own:
+a lost server, a full disk, a read-only or damaged file become one
+notification (DatabaseProblem is a DomainError), the screen keeps what it
 showed, and forms keep every typed value so that the user can save again.
 """
 
@@ -50,15 +50,6 @@ def report(app: CusttuiApp, error: DomainError, *, reading: bool = False) -> Non
         return
     _last_shown[app] = (message, now)
     app.notify(message, severity="error", timeout=NOTIFY_TIMEOUT)
-
-
-def load(app: CusttuiApp, work: Callable[[Session], T]) -> T | None:
-    """Run a read in a unit of work; a domain error is reported (once) and gives None."""
-    try:
-        return app.run_unit(work)
-    except DomainError as error:
-        report(app, error, reading=True)
-        return None
 
 
 def load_in_thread(app: CusttuiApp, work: Callable[[Session], T]) -> T | None:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from custtui.tui.base import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static
 
 from custtui.i18n import N_
@@ -67,8 +68,12 @@ class CustomerSubScreen(Screen[None]):
     def prepare(self) -> None:
         self.setup_columns(self.table)
 
+    def list_widget(self) -> Widget:
+        """The widget that shows the items (it shows the loading state too)."""
+        return self.table
+
     def focus_list(self) -> None:
-        self.table.focus()
+        self.list_widget().focus()
 
     def title_text(self) -> str:
         raise NotImplementedError
@@ -91,18 +96,20 @@ class CustomerSubScreen(Screen[None]):
         def read_all(session: Any) -> tuple[str, Any]:
             return customers.get_customer(session, self.customer_id).name, self.read(session)
 
-        try:
-            name, data = self.custtui.run_unit(read_all)
-        except NotFound:
+        self.fetch(read_all, self._show, on_error=self._not_read, loading=None if self._loaded else self.list_widget())
+
+    def _not_read(self, error: DomainError) -> None:
+        if isinstance(error, NotFound):
             if self.is_current:
                 self.dismiss()
             return
-        except DomainError as error:
-            # The database is away: the list keeps its rows; a first load says why it is empty.
-            report(self.custtui, error, reading=True)
-            if not self._loaded:
-                self.query_one("#sub-empty", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
-            return
+        # The database is away: the list keeps its rows; a first load says why it is empty.
+        report(self.custtui, error, reading=True)
+        if not self._loaded:
+            self.query_one("#sub-empty", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
+
+    def _show(self, found: tuple[str, Any]) -> None:
+        name, data = found
         self._loaded = True
         title = Text.assemble((self.title_text() + " · ", "bold"))
         title.append(safe(name))

@@ -13,7 +13,9 @@ every message queued so far on the app and on the current screen's widgets
 has been handled, and the screen, its focus and its widgets stayed the same
 while it did. A screen that is loading what the next key needs says so with
 `waiting_for_data`; keys wait for it too (but escape and ctrl+q, which
-leave, never wait for data).
+leave, never wait for a read). A screen that is writing says `saving`:
+every key waits for that, escape too, so that what was typed after
+"save" acts on the saved state.
 """
 
 from __future__ import annotations
@@ -64,8 +66,7 @@ class KeyQueue:
         try:
             while self._keys:
                 key = self._keys.popleft()
-                if not (isinstance(key, events.Key) and key.key in _LEAVING_KEYS):
-                    await self._wait_for_data()
+                await self._wait_for_data(leaving=isinstance(key, events.Key) and key.key in _LEAVING_KEYS)
                 await self._deliver_key(key)
                 await self.settled()
         finally:
@@ -87,10 +88,14 @@ class KeyQueue:
                 return
             previous = state
 
-    async def _wait_for_data(self) -> None:
+    def _busy(self, leaving: bool) -> bool:
+        screen = self.app.screen
+        return bool(getattr(screen, "saving", False) or (not leaving and getattr(screen, "waiting_for_data", False)))
+
+    async def _wait_for_data(self, leaving: bool) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + DATA_TIMEOUT_S
-        while getattr(self.app.screen, "waiting_for_data", False) and loop.time() < deadline:
+        while self._busy(leaving) and loop.time() < deadline:
             await asyncio.sleep(0.01)
             await self.settled()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -70,19 +72,21 @@ class CustomerDetailScreen(CustomerScreen):
                 missions.missions_of_customer(session, self.customer_id, limit=LAST_MISSIONS),
             )
 
-        try:
-            customer, region, tags, sites, counts, recent = self.custtui.run_unit(load)
-        except NotFound:
+        self.fetch(load, self._show, on_error=self._not_read, loading=None if self._shown else self.query_one("#detail"))
+
+    def _not_read(self, error: DomainError) -> None:
+        if isinstance(error, NotFound):
             if self.is_current:
                 self.notify(_("This customer no longer exists."), severity="warning")
                 self.dismiss()
             return
-        except DomainError as error:
-            # The database is away: keep what is shown; a first load says why it is empty.
-            report(self.custtui, error, reading=True)
-            if not self._shown:
-                self.query_one("#detail-title", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
-            return
+        # The database is away: keep what is shown; a first load says why it is empty.
+        report(self.custtui, error, reading=True)
+        if not self._shown:
+            self.query_one("#detail-title", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
+
+    def _show(self, found: tuple[Any, ...]) -> None:
+        customer, region, tags, sites, counts, recent = found
         self._shown = True
 
         self.sub_title = safe(customer.name)

@@ -17,14 +17,14 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import N_, LANGUAGES, _, format_datetime, language_name, pgettext
+from custtui.i18n import N_, LANGUAGES, _, format_datetime, language_name
 from custtui.services import customers, locations, regions
 from custtui.services.customers import CustomerInput
 from custtui.services.errors import ConflictError, DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.messages import CustomersChanged, Destination, Navigate
-from custtui.tui.faults import load, load_in_thread
+from custtui.tui.faults import load_in_thread, report
 from custtui.tui.fields import field_titles
 from custtui.tui.text import customer_line, plain, safe, safe_lines
 
@@ -156,8 +156,14 @@ class CustomerFormScreen(EditScreen):
                 return every, None, []
             return every, customers.get_customer(session, self.customer_id), locations.locations_of(session, self.customer_id)
 
+        self.fetch(read, self._show_stored, on_error=self._not_read)
+
+    def _not_read(self, error: DomainError) -> None:
+        report(self.custtui, error, reading=True)
+        self._show_stored(None)
+
+    def _show_stored(self, found: tuple[list[Any], Any, list[Any]] | None) -> None:
         state = getattr(self, "_state_to_restore", None)
-        found = self.custtui.attempt(read)
         if found is None and state is None:
             self._saved = True  # nothing typed yet: close, the notification says why
             self.dismiss(None)
@@ -390,47 +396,31 @@ class CustomerFormScreen(EditScreen):
         values = self.values()
         data = self._customer_input(values)
         address = self._location_input(values)
-        user = self.custtui.user
-        try:
-            with self.custtui.db() as session:
-                errors: dict[str, str] = {}
-                customer = None
-                try:
-                    if self.customer_id is None:
-                        customer = customers.create_customer(session, user, data)
-                    else:
-                        assert expected_version is not None
-                        customer = customers.update_customer(session, user, self.customer_id, data, expected_version)
-                except ValidationError as error:
-                    errors.update(error.errors)
-                if address is not None and (customer is not None or errors):
-                    try:
-                        if customer is None:
-                            locations.validate_address(session, address)
-                        elif self._main_location_id is None:
-                            locations.add_location(session, user, customer.id, address)
-                        elif self._address_changed(values):
-                            locations.update_location(session, user, self._main_location_id, address)
-                    except ValidationError as error:
-                        errors.update(error.errors)
-                if errors:
-                    raise ValidationError(errors)
-                assert customer is not None
-                saved_id = customer.id
-        except ValidationError as error:
-            self._show_errors(error.errors)
-            self.notify(_("Not saved: please correct the marked fields."), severity="error")
-            return
-        except ConflictError as conflict:
-            self._on_conflict(conflict)
-            return
-        except DomainError as error:
-            self.notify(error.message, severity="error", timeout=8)
-            return
+        user, customer_id, main_location_id = self.custtui.user, self.customer_id, self._main_location_id
+        address_changed = self._address_changed(values)
+        self.write(
+            lambda session: customers.save_customer(
+                session, user, customer_id, data, expected_version,
+                main_address=address, main_location_id=main_location_id, address_changed=address_changed,
+            ).id,
+            self._after_save,
+            on_error=self._not_saved,
+        )
+
+    def _after_save(self, saved_id: int) -> None:
         self._saved = True
         self.notify(_("Customer saved."))
         self.custtui.customers_changed([saved_id])
         self.dismiss(saved_id)
+
+    def _not_saved(self, error: DomainError) -> None:
+        if isinstance(error, ValidationError):
+            self._show_errors(error.errors)
+            self.notify(_("Not saved: please correct the marked fields."), severity="error")
+        elif isinstance(error, ConflictError):
+            self._on_conflict(error)
+        else:
+            self.notify(error.message, severity="error", timeout=8)
 
     # --- someone else saved this customer while the form is open --------------
 
@@ -440,10 +430,13 @@ class CustomerFormScreen(EditScreen):
             return
         if message.customer_ids is not None and self.customer_id not in message.customer_ids:
             return
-        found = load(self.custtui, lambda session: _stored_state(session, self.customer_id))
-        if found is None:
-            return
+        customer_id = self.customer_id
+        self.fetch(lambda session: _stored_state(session, customer_id), self._warn_if_changed, group="stored-state")
+
+    def _warn_if_changed(self, found: tuple[int | None, Any]) -> None:
         version, event = found
+        if self._saved:
+            return
         if version == self._version or version == self._warned_version:
             return
         self._warned_version = version

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -20,9 +21,14 @@ from custtui.services import customers, labels, regions
 from custtui.services.customers import CustomerRow
 from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
 from custtui.tui.customer_screen import CustomerScreen
-from custtui.tui.faults import load, load_in_thread
+from custtui.tui.faults import load_in_thread
+from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, list_columns
+
+if TYPE_CHECKING:
+    from custtui.models import Label as LabelRecord
+    from custtui.models import Region, User
 
 SEARCH_LIMIT = 200
 # After a failed page fetch the rows show "…" and the table asks again only
@@ -145,7 +151,7 @@ class CustomerListScreen(CustomerScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(
+        yield SearchBox(
             placeholder=_("/ search: name, alias, number, address, VAT, phone, e-mail"),
             id="search",
             compact=True,
@@ -165,7 +171,8 @@ class CustomerListScreen(CustomerScreen):
     def on_mount(self) -> None:
         self.table.show_columns(customers.list_columns_of(self.custtui.user))
         self.table.focus()
-        self.reload()
+        if getattr(self, "_state_to_restore", None) is None:
+            self.reload()  # else rebuilt after a language switch: restore_state shows what was shown
 
     # --- language switch: keep the search, filters, sort and cursor -------
 
@@ -177,7 +184,8 @@ class CustomerListScreen(CustomerScreen):
             "label": self.label_filter,
             "label_names": self._label_names,
             "sort": (table.sort_key, table.sort_descending),
-            "cursor": table.customer_id,
+            "view": table.view_state(),
+            "focus": "search" if self.focused is self.query_one("#search", Input) else "list",
         }
 
     def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
@@ -188,17 +196,21 @@ class CustomerListScreen(CustomerScreen):
         search = self.query_one("#search", Input)
         with search.prevent(Input.Changed):
             search.value = str(state["search"])
-        self.reload(keep=state["cursor"])  # type: ignore[arg-type]
+        self.table.show_view_state(state["view"])  # type: ignore[arg-type]
+        unfiltered = self.region_filter is None and self.label_filter is None
+        self._update_status(self.table.row_count if unfiltered else None)
+        if state["focus"] == "search":
+            search.focus()
 
     # --- data ------------------------------------------------------------
 
-    def _fetch_rows(self, ids: list[int]) -> dict[int, CustomerRow]:
+    def _fetch_rows(self, ids: list[int]) -> dict[int, CustomerRow] | None:
+        """The rows the table is about to show (called by the table, in a thread)."""
         if time.monotonic() < self._fetch_paused_until:
-            return {}
-        rows = load(self.custtui, lambda session: customers.customer_rows(session, ids))
+            return None
+        rows = load_in_thread(self.custtui, lambda session: customers.customer_rows(session, ids))
         if rows is None:
             self._fetch_paused_until = time.monotonic() + FETCH_PAUSE_S
-            return {}
         return rows
 
     def reload(self, keep: int | None = None) -> None:
@@ -329,12 +341,6 @@ class CustomerListScreen(CustomerScreen):
         if self.search_text and self.table.customer_id is not None:
             self.table.action_select()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
-        # Down from the search box goes into the list, as in any search field.
-        if event.key == "down" and self.focused is self.query_one("#search", Input):
-            event.stop()
-            self.table.focus()
-
     def on_customers_changed(self, message: CustomersChanged) -> None:
         self.table.forget(message.customer_ids)
         self.reload(keep=self.table.customer_id)
@@ -406,6 +412,13 @@ class CustomerListScreen(CustomerScreen):
             MenuItem("labels", _("La&bels")),
             MenuItem("installations", _("In&stallations")),
             MenuItem("missions", _("&Missions")),
+            MenuItem("city", _("&City")),
+            MenuItem("postal_code", _("&Postal code")),
+            MenuItem("phone", _("P&hone")),
+            MenuItem("email", _("&E-mail")),
+            MenuItem("vat_number", _("&VAT")),
+            MenuItem("created_at", _("Crea&ted")),
+            MenuItem("last_mission", _("Last missi&on")),
         ]
 
         def chosen(key: str | None) -> None:
@@ -416,8 +429,8 @@ class CustomerListScreen(CustomerScreen):
                 table.sort_descending = not table.sort_descending
             else:
                 table.sort_key = key
-                # Counts read best largest first; text A to Z.
-                table.sort_descending = key in ("installations", "missions")
+                # Counts read best largest first, dates newest first; text A to Z.
+                table.sort_descending = key in ("installations", "missions", "created_at", "last_mission")
             self._load_ids(table.customer_id, previous)
 
         self.app.push_screen(ContextMenu(items, Offset(2, 3)), chosen)
@@ -430,16 +443,18 @@ class CustomerListScreen(CustomerScreen):
             if keys is None:
                 return
             self.table.show_columns(keys)
-            saved = self.custtui.attempt(lambda session: customers.set_list_columns(session, user, list(keys)))
-            if saved is not None:
-                user.list_columns = saved.list_columns
+
+            def saved(changed: User) -> None:
+                user.list_columns = changed.list_columns
+
+            self.write(lambda session: customers.set_list_columns(session, user, list(keys)), saved, group="columns")
 
         self.app.push_screen(ColumnsScreen(self.table.column_keys), chosen)
 
     def action_filter(self) -> None:
-        found = self.custtui.attempt(lambda session: (regions.list_regions(session), labels.list_labels(session)))
-        if found is None:
-            return
+        self.fetch(lambda session: (regions.list_regions(session), labels.list_labels(session)), self._open_filter)
+
+    def _open_filter(self, found: tuple[list[Region], list[LabelRecord]]) -> None:
         every_region, all_labels = found
         region_options = [(f"{r.code}  {regions.display_name(r)}", r.code) for r in every_region]
         self._label_names = {label.id: label.name for label in all_labels if label.id is not None}

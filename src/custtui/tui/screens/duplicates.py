@@ -6,23 +6,26 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from custtui.tui.base import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_number, ngettext, pgettext
 from custtui.services import customers, locations
 from custtui.services.auth import Permission
 from custtui.services.errors import DomainError
 from custtui.tui.messages import CustomersChanged, Destination
-from custtui.tui.faults import load, report
-from custtui.tui.text import address_line, customer_line, plain, safe
+from custtui.tui.faults import report
+from custtui.tui.text import address_line, customer_line, plain
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+
+
+class _ScanReplaced(Exception):
+    """A newer scan replaced this one."""
 
 
 class DuplicatesScreen(Screen[None]):
@@ -36,6 +39,7 @@ class DuplicatesScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.clusters: list[Any] = []
+        self._scan_number = 0
 
 
     def compose(self) -> ComposeResult:
@@ -62,24 +66,17 @@ class DuplicatesScreen(Screen[None]):
     # --- scanning ------------------------------------------------------
 
     def action_rescan(self) -> None:
-        self.query_one("#dup-status", Static).update(Text(_("Looking for duplicates…"), style="italic"))
-        self.waiting_for_data = True
-        self._scan()
-
-    @work(thread=True, exclusive=True, group="duplicates-scan")
-    def _scan(self) -> None:
         from custtui.services.duplicates import find_duplicates
         from custtui.services.merge import dismissed_pairs
 
+        self.query_one("#dup-status", Static).update(Text(_("Looking for duplicates…"), style="italic"))
+        self._scan_number += 1
+        scan_number = self._scan_number
         stages = {"load": _("reading"), "block": _("grouping"), "score": _("scoring"), "cluster": _("clustering")}
-        worker = get_current_worker()
-
-        class Cancelled(Exception):
-            """A newer scan replaced this one."""
 
         def progress(stage: str, done: int, total: int) -> None:
-            if worker.is_cancelled:
-                raise Cancelled
+            if scan_number != self._scan_number:
+                raise _ScanReplaced  # ends the older scan's thread; its answer is dropped anyway
             share = f" {done * 100 // total} %" if total else ""
             self.app.call_from_thread(
                 self.query_one("#dup-status", Static).update,
@@ -91,24 +88,14 @@ class DuplicatesScreen(Screen[None]):
             ids = sorted({cid for cluster in clusters for cid in cluster.customer_ids})
             return clusters, customers.customer_rows(session, ids)
 
-        try:
-            found = self.custtui.run_unit(scan)
-        except Cancelled:
-            return
-        except DomainError as error:
-            self.app.call_from_thread(self._scan_failed, error)
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, *found)
+        self.fetch(scan, lambda found: self._show(*found), on_error=self._scan_failed, group="scan")
 
     def _scan_failed(self, error: DomainError) -> None:
         """The database is away: say so where the count goes; the clusters shown stay."""
-        self.waiting_for_data = False
         report(self.custtui, error, reading=True)
         self.query_one("#dup-status", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
 
     def _show(self, clusters: list[Any], rows: dict[int, Any]) -> None:
-        self.waiting_for_data = False
         self.clusters = [c for c in clusters if all(cid in rows for cid in c.customer_ids)]
         self._rows = rows
         listing = self.query_one("#dup-clusters", OptionList)
@@ -159,16 +146,17 @@ class DuplicatesScreen(Screen[None]):
         self.action_merge()
 
     def _compare(self, cluster: Any) -> None:
-        found = load(
-            self.custtui,
+        # A fault leaves the comparison shown as it was.
+        self.fetch(
             lambda session: (
                 {cid: customers.get_customer(session, cid) for cid in cluster.customer_ids},
                 {cid: locations.locations_of(session, cid) for cid in cluster.customer_ids},
             ),
+            lambda found: self._show_comparison(cluster, *found),
+            group="compare",
         )
-        if found is None:
-            return  # the database is away: the comparison shown stays
-        records, sites = found
+
+    def _show_comparison(self, cluster: Any, records: dict[int, Any], sites: dict[int, Any]) -> None:
         table = Table(expand=True, show_edge=False, pad_edge=False, box=None, padding=(0, 1))
         table.add_column("", style="bold", no_wrap=True, width=8)
         for cid in cluster.customer_ids:
@@ -217,9 +205,7 @@ class DuplicatesScreen(Screen[None]):
             if not pair_key:
                 return
             a, b = (int(part) for part in pair_key.split("-"))
-            if self.custtui.attempt(lambda s: merge.dismiss_pair(s, self.custtui.user, a, b) or True):
-                self.notify(_("Marked as not a duplicate; this pair is not shown again."))
-                self.action_rescan()
+            self.write(lambda session: merge.dismiss_pair(session, self.custtui.user, a, b), self._pair_dismissed)
 
         if len(cluster.pairs) == 1:
             pair = cluster.pairs[0]
@@ -229,6 +215,10 @@ class DuplicatesScreen(Screen[None]):
             MenuItem(f"{pair.a}-{pair.b}", f"#{pair.a} ~ #{pair.b}  {round(pair.score * 100)} %") for pair in cluster.pairs
         ]
         self.app.push_screen(ContextMenu(items, self.query_one("#dup-compare").region.offset), dismiss)
+
+    def _pair_dismissed(self, _nothing: None) -> None:
+        self.notify(_("Marked as not a duplicate; this pair is not shown again."))
+        self.action_rescan()
 
     def on_customers_changed(self, message: CustomersChanged) -> None:
         if self.is_attached:

@@ -17,7 +17,6 @@ from custtui.services import customers, history
 from custtui.services.errors import NotFound
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
-from custtui.tui.faults import load as load_or_report
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
 
@@ -142,9 +141,9 @@ class CustomerHistoryScreen(Screen[None]):
                 name = f"#{self.customer_id}"  # deleted: its history stays readable
             return name, history.customer_history(session, self.customer_id)
 
-        found = load_or_report(self.custtui, read)
-        if found is None:
-            return
+        self.fetch(read, self._show)  # a fault leaves what is shown
+
+    def _show(self, found: tuple[str, list[Any]]) -> None:
         name, entries = found
         title = Text.assemble((_("History") + " · ", "bold"))
         title.append(safe(name))
@@ -213,13 +212,17 @@ class AuditLogScreen(Screen[None]):
         table.add_column(_("User"), key="user", width=10)
         table.add_column(_("Record"), key="record", width=20)
         table.add_column(_("Action"), key="action", width=24)
-        logins = load_or_report(self.custtui, lambda session: history.audit_logins(session, self.custtui.user)) or []
-        self.query_one("#audit-user", Select).set_options(
-            [(_("All users"), self.ALL_USERS), *((plain(login), login) for login in logins)]
-        )
-        self.query_one("#audit-user", Select).value = self.ALL_USERS
-        self.reload()
         table.focus()
+        user = self.custtui.user
+        self.fetch(lambda session: history.audit_logins(session, user), self._show_logins, group="logins")
+        self.reload()
+
+    def _show_logins(self, logins: list[str]) -> None:
+        select = self.query_one("#audit-user", Select)
+        chosen = select.value
+        with select.prevent(Select.Changed):
+            select.set_options([(_("All users"), self.ALL_USERS), *((plain(login), login) for login in logins)])
+            select.value = chosen if chosen in logins else self.ALL_USERS
 
     def _filters(self) -> tuple[str | None, date | None, date | None] | None:
         error = self.query_one("#audit-error", Static)
@@ -241,12 +244,10 @@ class AuditLogScreen(Screen[None]):
         if filters is None:
             return
         login, start, end = filters
-        found = load_or_report(
-            self.custtui,
-            lambda session: history.audit_log(session, self.custtui.user, login=login, start=start, end=end),
-        )
-        if found is None:
-            return
+        user = self.custtui.user
+        self.fetch(lambda session: history.audit_log(session, user, login=login, start=start, end=end), self._show)
+
+    def _show(self, found: list[HistoryEntry]) -> None:
         self.entries = found
         table = self.query_one("#audit-table", DataTable)
         table.clear()

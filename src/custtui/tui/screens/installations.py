@@ -17,10 +17,9 @@ from textual.worker import get_current_worker
 from custtui.i18n import N_, _, format_date, format_number, pgettext
 from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
-from custtui.tui.text import address_line
-from custtui.tui.faults import load
 from custtui.tui.sublist_screen import CustomerSubScreen
-from custtui.tui.text import safe
+from custtui.tui.widgets.search_box import SearchBox
+from custtui.tui.text import address_line, customer_line, safe
 
 GROUP_PREFIX = "group-"
 
@@ -51,13 +50,14 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         self.customer_id = customer_id
         self.description = description
         self.target_customer = customer_id
-
+        self._locations_of: int | None = None  # whose locations the list shows
+        self._buildings_of: int | None = None  # which location's buildings the select shows
 
     def compose(self) -> ComposeResult:
         with Vertical(id="move-dialog", classes="dialog"):
             yield Static(Text(_("Move ") + self.description), classes="dialog-title")
             yield Label(_("Customer (type to search)"))
-            yield Input(id="move-search", compact=True, placeholder=_("this customer"))
+            yield SearchBox(id="move-search", compact=True, placeholder=_("this customer"))
             yield OptionList(id="move-customers")
             yield Label(_("Location"))
             yield OptionList(id="move-locations")
@@ -68,20 +68,27 @@ class MoveInstallationScreen(ModalScreen[int | None]):
                 yield Button(_("Move"), id="move-ok", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        # Typing goes where the label says: the search for another customer.
+        # This customer's locations are listed already; tab or down reaches them.
+        self.query_one("#move-search", Input).focus()
         self._show_customers([self.customer_id])
         self._load_locations(self.customer_id)
-        self.query_one("#move-locations", OptionList).focus()
 
     def _show_customers(self, ids: list[int]) -> None:
-        rows = load(self.custtui, lambda session: customers.customer_rows(session, ids))
-        if rows is None:
-            return
+        self.fetch(
+            lambda session: customers.customer_rows(session, ids),
+            lambda rows: self._list_customers(ids, rows),
+            group="customers",
+            hold_keys=False,  # the keys typed into the search meanwhile go on into it
+        )
+
+    def _list_customers(self, ids: list[int], rows: dict[int, Any]) -> None:
         listing = self.query_one("#move-customers", OptionList)
         listing.clear_options()
         for customer_id in ids:
             if customer_id in rows:
                 row = rows[customer_id]
-                prompt = Text(safe(row.name))
+                prompt = customer_line(row.name, row.customer_number, row.postal_code, row.city)
                 if customer_id == self.customer_id:
                     prompt.append("  " + _("(this customer)"), style="italic")
                 listing.add_option(Option(prompt, id=str(customer_id)))
@@ -113,14 +120,20 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         if event.option.id is None:
             return
         self.target_customer = int(event.option.id)
-        self._load_locations(self.target_customer)
+        if self.target_customer != self._locations_of:
+            self._load_locations(self.target_customer)
         if isinstance(event, OptionList.OptionSelected):
             self.query_one("#move-locations", OptionList).focus()
 
     def _load_locations(self, customer_id: int) -> None:
-        sites = load(self.custtui, lambda session: locations.locations_of(session, customer_id))
-        if sites is None:
-            return
+        self.fetch(
+            lambda session: locations.locations_of(session, customer_id),
+            lambda sites: self._list_locations(customer_id, sites),
+            group="locations",
+        )
+
+    def _list_locations(self, customer_id: int, sites: list[Any]) -> None:
+        self._locations_of = customer_id
         listing = self.query_one("#move-locations", OptionList)
         listing.clear_options()
         for site in sites:
@@ -131,6 +144,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
             listing.highlighted = 0
             self._load_buildings(int(sites[0].id))  # type: ignore[arg-type]
         else:
+            self._buildings_of = None
             self.query_one("#move-building", Select).set_options([])
 
     @on(OptionList.OptionHighlighted, "#move-locations")
@@ -143,9 +157,14 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         self.query_one("#move-building", Select).focus()
 
     def _load_buildings(self, location_id: int) -> None:
-        buildings = load(self.custtui, lambda session: locations.buildings_of(session, location_id))
-        if buildings is None:
-            return
+        self.fetch(
+            lambda session: locations.buildings_of(session, location_id),
+            lambda buildings: self._list_buildings(location_id, buildings),
+            group="buildings",
+        )
+
+    def _list_buildings(self, location_id: int, buildings: list[Any]) -> None:
+        self._buildings_of = location_id
         select = self.query_one("#move-building", Select)
         select.set_options([(safe(b.name), b.id) for b in buildings])
         if buildings:
@@ -154,23 +173,20 @@ class MoveInstallationScreen(ModalScreen[int | None]):
     @on(Button.Pressed, "#move-ok")
     def action_move(self) -> None:
         listing = self.query_one("#move-locations", OptionList)
-        if listing.highlighted is None:
+        if listing.highlighted is None or self._locations_of is None:
             self.notify(_("Choose a location first."), severity="warning")
             return
         location_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
+        new_owner = self._locations_of
         building = self.query_one("#move-building", Select).value
-        user = self.custtui.user
-
-        def move(session: Any) -> int:
-            here = {b.id for b in locations.buildings_of(session, location_id)}
-            # The building list may lag a fast keyboard: never send a building of another location.
-            building_id = int(building) if building is not Select.NULL and building in here else None  # type: ignore[arg-type]
-            installations.move_installation(session, user, self.installation_id, location_id, building_id)
-            return locations.get_location(session, location_id).customer_id
-
-        new_owner = self.custtui.attempt(move)
-        if new_owner is not None:  # else refused: the dialog stays, with the user's choices
-            self.dismiss(new_owner)
+        # The building list may lag a fast keyboard: never send a building of another location.
+        building_id = int(building) if building is not Select.NULL and self._buildings_of == location_id else None  # type: ignore[arg-type]
+        user, installation_id = self.custtui.user, self.installation_id
+        # A refused move (a fault) keeps the dialog open, with the user's choices.
+        self.write(
+            lambda session: installations.move_installation(session, user, installation_id, location_id, building_id),
+            lambda _moved: self.dismiss(new_owner),
+        )
 
     @on(Button.Pressed, "#move-cancel")
     def action_cancel(self) -> None:
@@ -205,8 +221,8 @@ class InstallationsScreen(CustomerSubScreen):
         if state is not None and state < listing.option_count:
             listing.highlighted = state
 
-    def focus_list(self) -> None:
-        self.query_one("#inst-list", OptionList).focus()
+    def list_widget(self) -> OptionList:
+        return self.query_one("#inst-list", OptionList)
 
     def title_text(self) -> str:
         return _("Installations")
@@ -278,9 +294,14 @@ class InstallationsScreen(CustomerSubScreen):
         if installation_id is None:
             self.notify(_("Choose an installation first."), severity="warning")
             return
-        installation = self.custtui.attempt(lambda session: installations.get_installation(session, installation_id))
-        if installation is None:
-            return
+        self.fetch(
+            lambda session: installations.get_installation(session, installation_id),
+            self._ask_where_to,
+            group="installation",
+        )
+
+    def _ask_where_to(self, installation: Any) -> None:
+        installation_id = int(installation.id)
         description = " ".join(
             part for part in (kind_name(installation.kind), installation.brand, installation.model) if part
         )

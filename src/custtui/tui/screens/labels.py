@@ -19,7 +19,7 @@ from custtui.models import LabelKind
 from custtui.services import customers, labels
 from custtui.services.errors import DomainError, ValidationError
 from custtui.services.labels import LABEL_COLOURS
-from custtui.tui.faults import load
+from custtui.tui.faults import report
 from custtui.tui.text import label_text, safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
@@ -120,14 +120,13 @@ def edit_label(
     def submitted(typed: tuple[str, str, str] | None) -> None:
         if typed is None:
             return
-        try:
-            outcome = screen.custtui.run_unit(lambda session: save(session, *typed))
-        except DomainError as refusal:
+
+        def refused(refusal: DomainError) -> None:
             message = " ".join(refusal.errors.values()) if isinstance(refusal, ValidationError) else refusal.message
             screen.notify(message, severity="error", timeout=8)
             edit_label(screen, title, save, done, typed, message)
-            return
-        done(outcome)
+
+        screen.write(lambda session: save(session, *typed), done, on_error=refused, group="label")
 
     screen.app.push_screen(LabelFormScreen(title, *(values or ()), error=error), submitted)
 
@@ -143,7 +142,7 @@ class LabelPickerScreen(ModalScreen[None]):
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
-
+        self._shown: tuple[str, list[Any], set[int]] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="label-picker", classes="dialog"):
@@ -152,24 +151,30 @@ class LabelPickerScreen(ModalScreen[None]):
             yield Static(_("space: tick/untick · n: new label · escape: close"), classes="dialog-hint")
 
     def on_mount(self) -> None:
-        if not self.reload():
-            self.dismiss(None)  # nothing to pick from: the notification says why
-            return
         self.query_one(SelectionList).focus()
+        self.reload(first=True)
 
-    def reload(self, highlight: int | None = None) -> bool:
-        """Show the labels as stored; False (the list kept as it was) on a database fault."""
-        found = load(
-            self.custtui,
+    def reload(self, highlight: int | None = None, first: bool = False) -> None:
+        """Show the labels as stored; on a database fault the list stays as it was (a first load closes)."""
+
+        def not_read(error: DomainError) -> None:
+            report(self.custtui, error, reading=True)
+            if first:
+                self.dismiss(None)  # nothing to pick from: the notification says why
+
+        customer_id = self.customer_id
+        self.fetch(
             lambda session: (
-                customers.get_customer(session, self.customer_id).name,
+                customers.get_customer(session, customer_id).name,
                 labels.list_labels(session),
-                {label.id for label in labels.labels_of(session, self.customer_id)},
+                {label.id for label in labels.labels_of(session, customer_id)},
             ),
+            lambda found: self._show(*found, highlight),
+            on_error=not_read,
         )
-        if found is None:
-            return False
-        name, every, mine = found
+
+    def _show(self, name: str, every: list[Any], mine: set[int], highlight: int | None) -> None:
+        self._shown = (name, every, mine)
         title = Text(_("Labels of "))
         title.append(safe(name), style="bold")
         self.query_one("#label-picker-title", Static).update(title)
@@ -185,25 +190,29 @@ class LabelPickerScreen(ModalScreen[None]):
                     selection.highlighted = index
         elif selection.highlighted is None and every:
             selection.highlighted = 0  # space ticks the first label straight away
-        return True
 
     @on(SelectionList.SelectionToggled)
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
         label_id = int(event.selection.value)
         ticked = label_id in event.selection_list.selected
-        user = self.custtui.user
-        if ticked:
-            done = self.custtui.attempt(lambda s: labels.assign_label(s, user, self.customer_id, label_id) or True)
-        else:
-            done = self.custtui.attempt(lambda s: labels.unassign_label(s, user, self.customer_id, label_id) or True)
-        if done is None:
-            # Refused: show the stored state again, or at least untick what was ticked.
-            if not self.reload():
-                selection = event.selection_list
-                with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
-                    selection.toggle(label_id)
-            return
-        self.custtui.customers_changed([self.customer_id])
+        user, customer_id = self.custtui.user, self.customer_id
+        change = labels.assign_label if ticked else labels.unassign_label
+        selection = event.selection_list
+
+        def refused(error: DomainError) -> None:
+            # Show the stored state again; the box goes back at once, whatever the reload finds.
+            report(self.custtui, error)
+            with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
+                selection.toggle(label_id)
+            self.reload()
+
+        # One write per tick: a second space waits for the first (type-ahead holds it).
+        self.write(
+            lambda session: change(session, user, customer_id, label_id),
+            lambda _nothing: self.custtui.customers_changed([customer_id]),
+            on_error=refused,
+            group=f"tick-{label_id}",
+        )
 
     def action_new_label(self) -> None:
         user = self.custtui.user
@@ -250,16 +259,17 @@ class LabelManagerScreen(Screen[None]):
         table.focus()
 
     def reload(self) -> None:
+        # A fault leaves the table as it was.
+        self.fetch(
+            lambda session: [(label, labels.usage_count(session, label.id)) for label in labels.list_labels(session)],  # type: ignore[arg-type]
+            self._show,
+        )
+
+    def _show(self, found: list[tuple[Any, int]]) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
         colours = colour_names()
         kinds = kind_names()
-        found = load(
-            self.custtui,
-            lambda session: [(label, labels.usage_count(session, label.id)) for label in labels.list_labels(session)],  # type: ignore[arg-type]
-        )
-        if found is None:
-            return  # the database is away: the table keeps what it showed
         table.clear()
         for label, count in found:
             table.add_row(
@@ -291,9 +301,10 @@ class LabelManagerScreen(Screen[None]):
         label_id = self._current()
         if label_id is None:
             return
-        label = self.custtui.attempt(lambda session: labels.get_label(session, label_id))
-        if label is None:
-            return
+        self.fetch(lambda session: labels.get_label(session, label_id), self._edit, group="label")
+
+    def _edit(self, label: Any) -> None:
+        label_id = int(label.id)
         user = self.custtui.user
 
         def edited(_label: Any) -> None:
@@ -312,12 +323,14 @@ class LabelManagerScreen(Screen[None]):
         label_id = self._current()
         if label_id is None:
             return
-        found = self.custtui.attempt(
-            lambda session: (labels.get_label(session, label_id), labels.usage_count(session, label_id))
+        self.fetch(
+            lambda session: (labels.get_label(session, label_id), labels.usage_count(session, label_id)),
+            lambda found: self._ask_to_delete(*found),
+            group="label",
         )
-        if found is None:
-            return
-        label, count = found
+
+    def _ask_to_delete(self, label: Any, count: int) -> None:
+        label_id = int(label.id)
         body = Text(_("Delete the label "))
         body.append(safe(label.name), style="bold")
         body.append("?\n")
@@ -328,14 +341,15 @@ class LabelManagerScreen(Screen[None]):
         )
 
         def confirmed(choice: str | None) -> None:
-            if choice == "yes" and self.custtui.attempt(
-                lambda s: labels.delete_label(s, self.custtui.user, label_id) is not None
-            ):
-                self.notify(_("Label deleted."))
-                self.reload()
-                self.custtui.customers_changed(None)
+            if choice == "yes":
+                self.write(lambda session: labels.delete_label(session, self.custtui.user, label_id), self._deleted)
 
         self.app.push_screen(ConfirmDialog(_("Delete label"), body, _("Delete"), danger=True), confirmed)
+
+    def _deleted(self, _nothing: object) -> None:
+        self.notify(_("Label deleted."))
+        self.reload()
+        self.custtui.customers_changed(None)
 
     def action_back(self) -> None:
         self.dismiss()

@@ -16,10 +16,10 @@ from custtui.i18n import N_, _, pgettext
 from custtui.services import locations, regions
 from custtui.services.errors import DomainError, ValidationError
 from custtui.services.locations import LocationInput
-from custtui.tui.text import address_line
+from custtui.tui.faults import report
 from custtui.tui.sublist_screen import CustomerSubScreen, fitted
+from custtui.tui.text import address_line, plain, safe
 from custtui.tui.widgets.dialogs import EditScreen
-from custtui.tui.text import plain, safe
 
 LOCATION_FIELDS = ("name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes")
 
@@ -76,8 +76,14 @@ class LocationFormScreen(EditScreen):
                 data = asdict(LocationInput.from_location(locations.get_location(session, self.location_id)))
             return regions.list_regions(session), data
 
+        self.fetch(read, self._show_stored, on_error=self._not_read)
+
+    def _not_read(self, error: DomainError) -> None:
+        report(self.custtui, error, reading=True)
+        self._show_stored(None)
+
+    def _show_stored(self, found: tuple[list[Any], dict[str, Any]] | None) -> None:
         state = getattr(self, "_state_to_restore", None)
-        found = self.custtui.attempt(read)
         if found is None and state is None:
             self._saved = True  # nothing typed yet: close, the notification says why
             self.dismiss(None)
@@ -145,31 +151,36 @@ class LocationFormScreen(EditScreen):
     def action_save(self) -> None:
         values = self.values()
         data = LocationInput(**{k: (v or None) if k in ("region_code", "contact_person", "phone", "notes") else v for k, v in values.items()})
-        user = self.custtui.user
-        try:
-            with self.custtui.db() as session:
-                if self.location_id is None:
-                    saved = locations.add_location(session, user, self.customer_id, data).id
-                else:
-                    saved = locations.update_location(session, user, self.location_id, data).id
-        except ValidationError as error:
-            for field, message in error.errors.items():
-                target = self.query(f"#error-{field}")
-                if target:
-                    target.first().update(Text(message))
-                else:
-                    self.notify(message, severity="error")
-            first = next(iter(error.errors))
-            if self.query(f"#{first}"):
-                self.query_one(f"#{first}").focus()
-            return
-        except DomainError as error:  # the database is away, full or read-only: the form stays as typed
-            self.notify(error.message, severity="error", timeout=8)
-            return
+        user, customer_id, location_id = self.custtui.user, self.customer_id, self.location_id
+
+        def save(session: Any) -> int:
+            if location_id is None:
+                return int(locations.add_location(session, user, customer_id, data).id)  # type: ignore[arg-type]
+            return int(locations.update_location(session, user, location_id, data).id)  # type: ignore[arg-type]
+
+        self.write(save, self._after_save, on_error=self._not_saved)
+
+    def _after_save(self, saved: int) -> None:
         self._saved = True
         self.notify(_("Location saved."))
         self.custtui.customers_changed([self.customer_id])
         self.dismiss(saved)
+
+    def _not_saved(self, error: DomainError) -> None:
+        if not isinstance(error, ValidationError):
+            # The database is away, full or read-only: the form stays as typed.
+            self.notify(error.message, severity="error", timeout=8)
+            return
+        for field, message in error.errors.items():
+            target = self.query(f"#error-{field}")
+            if target:
+                target.first().update(Text(message))
+            else:
+                self.notify(message, severity="error")
+        first = next(iter(error.errors))
+        if self.query(f"#{first}"):
+            self.query_one(f"#{first}").focus()
+
 
 class LocationsScreen(CustomerSubScreen):
     BINDINGS = [

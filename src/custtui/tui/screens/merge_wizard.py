@@ -11,7 +11,7 @@ from typing import Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,13 +19,12 @@ from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
-from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_datetime, format_relative, ngettext
 from custtui.services import customers, installations, merge, missions
 from custtui.services.errors import DomainError
 from custtui.tui.fields import field_titles
-from custtui.tui.faults import load, load_in_thread
+from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.text import customer_line, plain, safe
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
@@ -71,6 +70,7 @@ class MergeWizardScreen(Screen[None]):
         self.step = "keep"
         self.merge_id: int | None = None
         self.deleted = False
+        self._move_counts: tuple[Counter[int], Counter[int]] | None = None
 
 
     def compose(self) -> ComposeResult:
@@ -93,15 +93,18 @@ class MergeWizardScreen(Screen[None]):
         self.sub_title = _("Merge")
         if getattr(self, "_state_to_restore", None) is not None:
             return  # rebuilt after a language switch: the plan comes back as it was
-        try:
-            with self.custtui.db() as session:
-                self.plan = merge.plan_merge(session, self.custtui.user, self.customer_ids)
-        except DomainError as error:
-            self.notify(error.message, severity="error", timeout=10)
-            self.dismiss()
-            return
-        self.render_step()
         self.query_one(OptionList).focus()
+        user, customer_ids = self.custtui.user, self.customer_ids
+        self.fetch(lambda session: merge.plan_merge(session, user, customer_ids), self._planned, on_error=self._not_planned, group="plan")
+
+    def _planned(self, plan: Any) -> None:
+        self.plan = plan
+        self._move_counts = None
+        self.render_step()
+
+    def _not_planned(self, error: DomainError) -> None:
+        self.notify(error.message, severity="error", timeout=10)
+        self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         allowed = {
@@ -118,6 +121,8 @@ class MergeWizardScreen(Screen[None]):
     # --- rendering -----------------------------------------------------
 
     def render_step(self) -> None:
+        if self.plan is None:
+            return  # still being planned
         self.query_one("#wizard-step", Static).update(Text(step_titles()[self.step], style="bold"))
         self.query_one("#wizard-hint", Static).update(Text(step_hints()[self.step], style="italic"))
         listing = self.query_one(OptionList)
@@ -193,18 +198,11 @@ class MergeWizardScreen(Screen[None]):
             listing.add_option(Option(new, id=f"loc:{match.location_id}:new"))
 
     def _render_moves(self, listing: OptionList, info: Static) -> None:
-        other_ids = self.plan.other_ids
-        counted = load(
-            self.custtui,
-            lambda session: (
-                Counter(
-                    location.id for cid in other_ids for _i, location, _b in installations.installations_of_customer(session, cid)
-                ),
-                Counter(location.id for cid in other_ids for _m, location in missions.missions_of_customer(session, cid)),
-            ),
-        )
-        # The database away, the counts show "?"; the plan and the next steps do not need them.
-        inst, jobs = counted if counted is not None else (None, None)
+        if self._move_counts is None:
+            self._count_moves()
+        # Until they are read (or with the database away) the counts show "?":
+        # the plan and the next steps do not need them.
+        inst, jobs = self._move_counts or (None, None)
         table = Table(expand=True, box=None, show_edge=False, padding=(0, 1))
         table.add_column(_("From"), ratio=1, overflow="fold")
         table.add_column(_("To"), ratio=1, overflow="fold")
@@ -222,6 +220,25 @@ class MergeWizardScreen(Screen[None]):
         keep = Text(_("Everything moves to: "))
         keep.append(self._kept_name(), style="bold")
         info.update(_GroupRenderable(keep, table))
+
+    def _count_moves(self) -> None:
+        other_ids = self.plan.other_ids
+
+        def counted(counts: tuple[Counter[int], Counter[int]]) -> None:
+            self._move_counts = counts
+            if self.step == "moves":
+                self._rerender_keeping(self.query_one(OptionList).highlighted)
+
+        self.fetch(
+            lambda session: (
+                Counter(
+                    location.id for cid in other_ids for _i, location, _b in installations.installations_of_customer(session, cid)
+                ),
+                Counter(location.id for cid in other_ids for _m, location in missions.missions_of_customer(session, cid)),
+            ),
+            counted,
+            group="moves",
+        )
 
     def _render_preview(self, listing: OptionList, info: Static) -> None:
         preview = self.plan.preview()
@@ -262,13 +279,12 @@ class MergeWizardScreen(Screen[None]):
         kind, _sep, rest = key.partition(":")
         if kind == "keep":
             keep_id = int(rest)
-            if keep_id != self.plan.keep_id:
-                plan = self.plan
-                replanned = self.custtui.attempt(lambda session: merge.replan_keep(session, self.custtui.user, plan, keep_id))
-                if replanned is None:
-                    return  # refused: the plan stays as it was
-                self.plan = replanned
-            self.render_step()
+            if keep_id == self.plan.keep_id:
+                self.render_step()
+                return
+            plan, user = self.plan, self.custtui.user
+            # Refused, the plan stays as it was.
+            self.fetch(lambda session: merge.replan_keep(session, user, plan, keep_id), self._planned, group="plan")
         elif kind == "field":
             field, customer_id = rest.rsplit(":", 1)
             self.plan.choose_field(field, int(customer_id))
@@ -278,9 +294,11 @@ class MergeWizardScreen(Screen[None]):
             self.plan.map_location(int(location_id), None if target == "new" else int(target))
             self._rerender_keeping(event.option_index)
 
-    def _rerender_keeping(self, index: int) -> None:
+    def _rerender_keeping(self, index: int | None) -> None:
         self.render_step()
-        self.query_one(OptionList).highlighted = index
+        listing = self.query_one(OptionList)
+        if index is not None and index < listing.option_count:
+            listing.highlighted = index
 
     # --- navigation ----------------------------------------------------
 
@@ -300,18 +318,21 @@ class MergeWizardScreen(Screen[None]):
         if self.step != "preview":
             return
         affected = [self.plan.keep_id, *self.plan.other_ids]
-        plan = self.plan
-        try:
-            # Only a committed merge has a number: a fault at commit leaves the wizard at the preview.
-            merge_id = self.custtui.run_unit(lambda session: merge.apply_merge(session, self.custtui.user, plan))
-        except DomainError as error:
-            self.notify(error.message, severity="error", timeout=10)
-            return
-        self.merge_id = merge_id
-        self.step = "done"
-        self.render_step()
-        self.notify(_("Merge applied."))
-        self.custtui.customers_changed(affected)
+        plan, user = self.plan, self.custtui.user
+
+        def applied(merge_id: int) -> None:
+            self.merge_id = merge_id
+            self.step = "done"
+            self.render_step()
+            self.notify(_("Merge applied."))
+            self.custtui.customers_changed(affected)
+
+        # Only a committed merge has a number: a fault at commit leaves the wizard at the preview.
+        self.write(
+            lambda session: merge.apply_merge(session, user, plan),
+            applied,
+            on_error=lambda error: self.notify(error.message, severity="error", timeout=10),
+        )
 
     def action_delete_emptied(self) -> None:
         if self.step != "done" or self.merge_id is None or self.deleted:
@@ -320,14 +341,8 @@ class MergeWizardScreen(Screen[None]):
         merge_id = self.merge_id
 
         def confirmed(choice: str | None) -> None:
-            if choice != "yes":
-                return
-            deleted = self.custtui.attempt(lambda s: merge.delete_merged(s, self.custtui.user, merge_id))
-            if deleted is not None:
-                self.deleted = True
-                self.notify(ngettext("{n} record deleted.", "{n} records deleted.", len(deleted)).format(n=len(deleted)))
-                self.custtui.customers_changed(list(deleted))
-                self.render_step()
+            if choice == "yes":
+                self.write(lambda session: merge.delete_merged(session, self.custtui.user, merge_id), self._emptied_deleted)
 
         self.app.push_screen(
             ConfirmDialog(
@@ -339,14 +354,22 @@ class MergeWizardScreen(Screen[None]):
             confirmed,
         )
 
+    def _emptied_deleted(self, deleted: list[int]) -> None:
+        self.deleted = True
+        self.notify(ngettext("{n} record deleted.", "{n} records deleted.", len(deleted)).format(n=len(deleted)))
+        self.custtui.customers_changed(list(deleted))
+        self.render_step()
+
     def action_undo(self) -> None:
         if self.merge_id is None:
             return
         merge_id = self.merge_id
-        if self.custtui.attempt(lambda s: merge.undo_merge(s, self.custtui.user, merge_id) or True):
-            self.notify(_("Merge undone."))
-            self.custtui.customers_changed([self.plan.keep_id, *self.plan.other_ids])
-            self.dismiss()
+        self.write(lambda session: merge.undo_merge(session, self.custtui.user, merge_id), self._undone)
+
+    def _undone(self, _nothing: object) -> None:
+        self.notify(_("Merge undone."))
+        self.custtui.customers_changed([self.plan.keep_id, *self.plan.other_ids])
+        self.dismiss()
 
     def action_cancel(self) -> None:
         self.dismiss()
@@ -383,7 +406,7 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-pick", classes="dialog"):
             yield Static(Text(_("Merge with ")) + plain(self.customer_name, style="bold"), classes="dialog-title")
-            yield Input(id="merge-search", compact=True, placeholder=_("type to find the other records"), select_on_focus=False)
+            yield SearchBox(id="merge-search", compact=True, placeholder=_("type to find the other records"), select_on_focus=False)
             yield SelectionList[int](id="merge-hits")
             yield Static(_("space: pick · ctrl+s: continue · escape: cancel"), classes="dialog-hint")
 
@@ -394,16 +417,17 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
     def _typed(self, event: Input.Changed) -> None:
         self._search(event.value)
 
-    @work(thread=True, exclusive=True, group="merge-pick")
     def _search(self, query: str) -> None:
-        index = self.custtui.search_index
-        hits = [] if index is None or not query.strip() else index.search(query, limit=10)
-        ids = [hit.customer_id for hit in hits if hit.customer_id != self.customer_id]
-        rows = load_in_thread(self.custtui, lambda session: customers.customer_rows(session, ids))
-        if rows is None:
-            return  # the database is away: the hits shown stay
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, [rows[cid] for cid in ids if cid in rows])
+        index, customer_id = self.custtui.search_index, self.customer_id
+
+        def found(session: Any) -> list[Any]:
+            hits = [] if index is None or not query.strip() else index.search(query, limit=10)
+            ids = [hit.customer_id for hit in hits if hit.customer_id != customer_id]
+            rows = customers.customer_rows(session, ids)
+            return [rows[cid] for cid in ids if cid in rows]
+
+        # The database away, the hits shown stay.
+        self.fetch(found, self._show, group="search", hold_keys=False)
 
     def _show(self, hits: list[Any]) -> None:
         listing = self.query_one(SelectionList)
@@ -463,9 +487,9 @@ class MergesScreen(Screen[None]):
         self.query_one(OptionList).focus()
 
     def reload(self) -> None:
-        done = load(self.custtui, merge.list_merges)
-        if done is None:
-            return  # the database is away: the list keeps what it showed
+        self.fetch(merge.list_merges, self._show)  # a fault leaves the list as it was
+
+    def _show(self, done: list[Any]) -> None:
         listing = self.query_one(OptionList)
         listing.clear_options()
         for item in done:
@@ -492,15 +516,18 @@ class MergesScreen(Screen[None]):
         merge_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
 
         def confirmed(choice: str | None) -> None:
-            if choice == "yes" and self.custtui.attempt(lambda s: merge.undo_merge(s, self.custtui.user, merge_id) or True):
-                self.notify(_("Merge undone."))
-                self.custtui.customers_changed(None)
-                self.reload()
+            if choice == "yes":
+                self.write(lambda session: merge.undo_merge(session, self.custtui.user, merge_id), self._undone)
 
         self.app.push_screen(
             ConfirmDialog(_("Undo merge"), _("Restore the records exactly as they were before merge {id}?").format(id=merge_id), _("Undo")),
             confirmed,
         )
+
+    def _undone(self, _nothing: object) -> None:
+        self.notify(_("Merge undone."))
+        self.custtui.customers_changed(None)
+        self.reload()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -3,10 +3,16 @@
 A stock DataTable builds every row up front (about 20 s at 100,000 rows). This
 widget holds only the ordered ids and asks for the rows it is about to show,
 so opening and scrolling cost the same at 100 or 100,000 customers.
+
+Rows are read in a thread: the list never waits for the database to paint
+or to move its cursor. A row not read yet shows "…"; a row read before
+stays on screen (marked stale) until its fresh copy arrives, so a new
+search or a refresh does not flash the list empty.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -121,16 +127,20 @@ class CustomerTable(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        fetch: Callable[[list[int]], dict[int, CustomerRow]],
+        fetch: Callable[[list[int]], dict[int, CustomerRow] | None],
         *,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        # Called in a thread; None when the rows could not be read (tried again at the next paint).
         self._fetch = fetch
         self._ids: list[int] = []
         self._rows: dict[int, CustomerRow] = {}
+        self._stale: set[int] = set()  # shown, but to be read again
+        self._requested: set[int] = set()  # being read now
+        self._gone: set[int] = set()  # read, and not there (deleted meanwhile)
         self._matches: dict[int, RowMatch] = {}
         self._ranked = False
         self.column_keys: tuple[str, ...] = DEFAULT_LIST_COLUMNS
@@ -188,28 +198,69 @@ class CustomerTable(ScrollView, can_focus=True):
         self.cursor = position
         self.refresh()
 
+    def view_state(self) -> dict[str, object]:
+        """What the table shows, to show it again at once (a language switch builds the screen again)."""
+        return {
+            "ids": self._ids, "matches": self._matches, "ranked": self._ranked, "rows": dict(self._rows),
+            "cursor": self.cursor, "scroll": int(self.scroll_y),
+        }
+
+    def show_view_state(self, state: dict[str, object]) -> None:
+        """Show what view_state() returned: the same rows, cursor and scroll, without reading again."""
+        self._rows.update(state["rows"])  # type: ignore[arg-type]
+        self._ids = state["ids"]  # type: ignore[assignment]
+        self._matches = state["matches"]  # type: ignore[assignment]
+        self._ranked = bool(state["ranked"])
+        self.virtual_size = Size(self.size.width, len(self._ids) + 1)
+        self.scroll_to(y=int(state["scroll"]), animate=False, immediate=True)  # type: ignore[call-overload]
+        self.cursor = int(state["cursor"])  # type: ignore[call-overload]
+        self.refresh()
+
     def forget(self, customer_ids: list[int] | None = None) -> None:
-        """Drop cached rows (all, or these) so they are fetched again."""
-        if customer_ids is None:
-            self._rows.clear()
-        else:
-            for customer_id in customer_ids:
-                self._rows.pop(customer_id, None)
+        """Read these rows (or all) again; they stay shown until their new copy arrives."""
+        changed = self._rows.keys() if customer_ids is None else customer_ids
+        self._stale.update(changed)
+        self._gone.difference_update(self._gone if customer_ids is None else customer_ids)
         self.refresh()
 
     def row(self, customer_id: int) -> CustomerRow | None:
-        if customer_id not in self._rows:
-            self._rows.update(self._fetch([customer_id]))
+        """The row as last read (None until it is read, or if it is gone)."""
         return self._rows.get(customer_id)
+
+    @property
+    def loading_rows(self) -> bool:
+        """True while rows are being read (for tests and the slow-database check)."""
+        return bool(self._requested)
 
     def _ensure_rows(self, first: int, last: int) -> None:
         start = max(0, first - FETCH_MARGIN)
-        wanted = [cid for cid in self._ids[start : last + FETCH_MARGIN] if cid not in self._rows]
+        wanted = [
+            cid
+            for cid in self._ids[start : last + FETCH_MARGIN]
+            if (cid not in self._rows or cid in self._stale) and cid not in self._requested and cid not in self._gone
+        ]
         if not wanted:
             return
-        if len(self._rows) > CACHE_LIMIT:
-            self._rows.clear()
-        self._rows.update(self._fetch(wanted))
+        self._requested.update(wanted)
+        self.run_worker(self._read_rows(wanted), group="rows", exit_on_error=True)
+
+    async def _read_rows(self, wanted: list[int]) -> None:
+        try:
+            rows = await asyncio.to_thread(self._fetch, wanted)
+        finally:
+            self._requested.difference_update(wanted)
+        if rows is None:
+            return
+        if len(self._rows) + len(rows) > CACHE_LIMIT:
+            shown = set(self._ids[int(self.scroll_y) : int(self.scroll_y) + self._page_height + 1])
+            self._rows = {cid: row for cid, row in self._rows.items() if cid in shown}
+        self._rows.update(rows)
+        self._stale.difference_update(wanted)
+        for customer_id in wanted:
+            if customer_id not in rows:
+                self._rows.pop(customer_id, None)
+                self._gone.add(customer_id)
+        self.refresh()
 
     # --- cursor ----------------------------------------------------------
 
@@ -355,13 +406,13 @@ class CustomerTable(ScrollView, can_focus=True):
                 return Strip([Segment(_("No customers to show."), muted)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         customer_id = self._ids[index]
-        if customer_id not in self._rows:
+        if customer_id not in self._rows or customer_id in self._stale:
             top = int(self.scroll_y)
             self._ensure_rows(top, top + self._page_height)
         row = self._rows.get(customer_id)
         style = base
         if index == self.cursor:
             style = base + self.get_component_rich_style("customer-table--cursor")
-        if row is None:  # deleted meanwhile
+        if row is None:  # being read, or deleted meanwhile
             return Strip([Segment("…", style)]).adjust_cell_length(width, style)
         return self._line(self._cells(row, columns), columns, widths, style).adjust_cell_length(width, style)
