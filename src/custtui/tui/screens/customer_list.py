@@ -74,8 +74,10 @@ class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Clear"), id="filter-clear", compact=True)
                 yield Button(_("Apply"), id="filter-apply", variant="primary", compact=True)
+            yield Static(_("enter: open the choices · tab: next · escape: cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        # Focus starts on the region, where the hint's "enter" acts.
         self.query_one("#filter-region", Select).focus()
 
     @on(Button.Pressed, "#filter-apply")

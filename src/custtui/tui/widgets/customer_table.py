@@ -141,6 +141,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self._stale: set[int] = set()  # shown, but to be read again
         self._requested: set[int] = set()  # being read now
         self._gone: set[int] = set()  # read, and not there (deleted meanwhile)
+        self._scroll_pending = False
         self._matches: dict[int, RowMatch] = {}
         self._ranked = False
         self.column_keys: tuple[str, ...] = DEFAULT_LIST_COLUMNS
@@ -212,9 +213,19 @@ class CustomerTable(ScrollView, can_focus=True):
         self._matches = state["matches"]  # type: ignore[assignment]
         self._ranked = bool(state["ranked"])
         self.virtual_size = Size(self.size.width, len(self._ids) + 1)
-        self.scroll_to(y=int(state["scroll"]), animate=False, immediate=True)  # type: ignore[call-overload]
-        self.cursor = int(state["cursor"])  # type: ignore[call-overload]
-        self.refresh()
+        scroll, cursor = int(state["scroll"]), int(state["cursor"])  # type: ignore[call-overload]
+
+        def scroll_back() -> None:
+            self._scroll_pending = False
+            self.virtual_size = Size(self.size.width, len(self._ids) + 1)
+            self.scroll_to(y=scroll, animate=False, immediate=True)
+            self.cursor = cursor
+            self.refresh()
+
+        # A new screen's table has no size before its first layout, and a scroll would stop at 0.
+        self.set_reactive(CustomerTable.cursor, cursor)
+        self._scroll_pending = True  # paint nothing at the top meanwhile, nor read its rows
+        self.call_after_refresh(scroll_back)
 
     def forget(self, customer_ids: list[int] | None = None) -> None:
         """Read these rows (or all) again; they stay shown until their new copy arrives."""
@@ -406,6 +417,8 @@ class CustomerTable(ScrollView, can_focus=True):
                 return Strip([Segment(_("No customers to show."), muted)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         customer_id = self._ids[index]
+        if self._scroll_pending:
+            return Strip.blank(width, base)
         if customer_id not in self._rows or customer_id in self._stale:
             top = int(self.scroll_y)
             self._ensure_rows(top, top + self._page_height)
