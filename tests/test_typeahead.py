@@ -157,3 +157,25 @@ async def test_first_keys_after_start_up(known_app) -> None:  # type: ignore[no-
         await wait_idle(pilot, app)
         assert isinstance(app.screen, CustomerListScreen)
         assert app.screen.query_one("#search", Input).value == "dubois"
+
+
+async def test_enter_after_a_query_opens_the_best_hit_of_the_whole_query(known_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A slow search (a big database): the answer to "du" (Dubois first) is still on the
+    # list when enter arrives; enter waits for the answer to "duplicate".
+    from custtui.services.search import Searcher
+
+    search = Searcher.search
+
+    def slow_search(self, query, limit=50):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(0.15)
+        return search(self, query, limit=limit)
+
+    monkeypatch.setattr(Searcher, "search", slow_search)
+    known, app = known_app
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "/", "du", "plicate", "enter")
+        assert isinstance(app.screen, CustomerDetailScreen)
+        assert app.screen.customer_id == known.empty_id  # Duplicate Bakkerij, not Dubois & Fils

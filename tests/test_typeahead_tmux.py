@@ -160,3 +160,29 @@ def test_first_keys_after_start_up(start) -> None:  # type: ignore[no-untyped-de
     terminal.wait_for("Labels")  # the list's header: the app has drawn
     shown = terminal.settle()
     assert "Dubois & Fils sa" in shown
+
+
+def test_escape_then_a_key_in_one_burst(start) -> None:  # type: ignore[no-untyped-def]
+    # "i escape o escape j": ESC and the next letter arrive as ESC o, which a
+    # terminal parser reads as Alt+o (or "^" and "o"): each escape must still go back.
+    terminal = _started(start)
+    terminal.type("/broeck")
+    terminal.send("Enter")
+    terminal.wait_for("Customer number")  # the detail of Van den Broeck Jan
+    terminal.send("i", "Escape", "o", "Escape", "j", "Escape", "h", "Escape", "e")
+    shown = terminal.wait_for("Edit customer")
+    assert "Van den Broeck Jan" in terminal.settle()
+    terminal.send("Escape")
+    shown = terminal.settle()
+    assert "Customer number" in shown and "Edit customer" not in shown  # back on the detail
+
+
+def test_the_parser_reads_escape_and_a_character_as_two_keys() -> None:
+    from textual._xterm_parser import XTermParser
+
+    from custtui.tui.typeahead import read_escape_then_key_as_two_keys
+
+    read_escape_then_key_as_two_keys()
+    keys = [key.key for key in XTermParser().feed("i\x1bo\x1bj\x1bD\x1b[A\x1bOB^")]  # type: ignore[attr-defined]
+    # Arrow keys (CSI and SS3) stay arrow keys; a typed caret stays a caret.
+    assert keys == ["i", "escape", "o", "escape", "j", "escape", "D", "up", "down", "circumflex_accent"]

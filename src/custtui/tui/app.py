@@ -27,7 +27,7 @@ from custtui.services.errors import DomainError
 from custtui.tui.faults import user_message
 from custtui.tui import router
 from custtui.tui.messages import CustomersChanged, DatabaseChanged, Destination, Navigate, SearchIndexReady
-from custtui.tui.typeahead import KeyQueue
+from custtui.tui.typeahead import KeyQueue, read_escape_then_key_as_two_keys
 
 if TYPE_CHECKING:
     from custtui.watch import ChangeWatcher
@@ -65,6 +65,7 @@ class CusttuiApp(App[None]):
         self._index_lock = threading.Lock()
         self._indexing_started = False
         self.key_queue = KeyQueue(self, self._deliver_key)
+        read_escape_then_key_as_two_keys()
 
     # --- keys typed ahead ------------------------------------------------
 

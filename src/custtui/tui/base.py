@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
 from textual import screen as textual_screen
 from textual.binding import ActiveBinding
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 from textual.worker import Worker
 
 from custtui.i18n import _, get_language
@@ -62,7 +64,36 @@ class DatabaseWork:
     @property
     def waiting_for_data(self) -> bool:
         """True while the screen reads or writes: keys typed ahead wait for it (tui.typeahead)."""
-        return bool(self._pending_work)
+        return any(not group.startswith("typing:") for group in self._pending_work)
+
+    def holds_key(self, key: events.Key | events.Paste, leaving: bool) -> bool:
+        """Whether `key`, typed ahead, waits for the work pending now (asked by tui.typeahead).
+
+        A write holds every key; a read every key but escape. The answer to
+        what is being typed (search as you type) holds the keys that act on
+        it, such as enter on the best hit, but not those that go on typing.
+        """
+        if self.saving:
+            return True
+        if leaving:
+            return False
+        if self.waiting_for_data:
+            return True
+        answering_typing = any(group.startswith("typing:") for group in self._pending_work)
+        return answering_typing and not _goes_on_typing(key, self.app.focused)  # type: ignore[attr-defined]
+
+    def begin_work(self, group: str) -> object:
+        """Say that work of `group` is pending (keys typed ahead wait for it); returns its token."""
+        token = object()
+        self._pending_work[group] = token
+        return token
+
+    def end_work(self, group: str, token: object) -> None:
+        """The work begun with `token` is over (unless a newer one of the group replaced it)."""
+        if group in self._pending_work and self._pending_work[group] is token:
+            del self._pending_work[group]
+            if not self._pending_work:
+                self.all_work_done()
 
     @property
     def saving(self) -> bool:
@@ -128,9 +159,7 @@ class DatabaseWork:
         app = self.custtui
         node: Widget = self  # type: ignore[assignment]
         writing = group.startswith("write:")
-        token = object()
-        if not group.startswith("typing:"):
-            self._pending_work[group] = token  # at once: the keys typed next wait for it
+        token = self.begin_work(group)  # at once: the keys typed next wait for it
 
         async def job() -> None:
             timer = node.set_timer(LOADING_DELAY_S, lambda: setattr(loading, "loading", True)) if loading else None
@@ -150,16 +179,23 @@ class DatabaseWork:
                 if timer is not None:
                     timer.stop()
                     loading.loading = False  # type: ignore[union-attr]
-                if self._pending_work.get(group) is token:
-                    del self._pending_work[group]
-                    if not self._pending_work:
-                        self.all_work_done()
+                self.end_work(group, token)
 
         # exclusive: the older read of the group is cancelled, its answer never applied.
         return node.run_worker(job(), group=group, exclusive=not writing, exit_on_error=True)
 
     def all_work_done(self) -> None:
         """Called when no read or write of the screen is pending any more."""
+
+
+# Keys that edit the text of a field: typed ahead, they go on typing rather than act on an answer.
+_EDITING_KEYS = frozenset({"backspace", "delete", "left", "right", "home", "end", "space"})
+
+
+def _goes_on_typing(key: events.Key | events.Paste, focused: Widget | None) -> bool:
+    if not isinstance(focused, Input | TextArea):
+        return False
+    return isinstance(key, events.Paste) or key.is_printable or key.key in _EDITING_KEYS
 
 
 class Screen(DatabaseWork, textual_screen.Screen[ResultType]):

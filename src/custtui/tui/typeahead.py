@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual._xterm_parser import XTermParser
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -66,7 +67,7 @@ class KeyQueue:
         try:
             while self._keys:
                 key = self._keys.popleft()
-                await self._wait_for_data(leaving=isinstance(key, events.Key) and key.key in _LEAVING_KEYS)
+                await self._wait_for_data(key, leaving=isinstance(key, events.Key) and key.key in _LEAVING_KEYS)
                 await self._deliver_key(key)
                 await self.settled()
         finally:
@@ -88,14 +89,15 @@ class KeyQueue:
                 return
             previous = state
 
-    def _busy(self, leaving: bool) -> bool:
+    def _busy(self, key: TypedInput, leaving: bool) -> bool:
         screen = self.app.screen
-        return bool(getattr(screen, "saving", False) or (not leaving and getattr(screen, "waiting_for_data", False)))
+        holds_key = getattr(screen, "holds_key", None)  # our screens (tui.base); Textual's own hold nothing
+        return bool(holds_key(key, leaving)) if holds_key is not None else False
 
-    async def _wait_for_data(self, leaving: bool) -> None:
+    async def _wait_for_data(self, key: TypedInput, leaving: bool) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + DATA_TIMEOUT_S
-        while self._busy(leaving) and loop.time() < deadline:
+        while self._busy(key, leaving) and loop.time() < deadline:
             await asyncio.sleep(0.01)
             await self.settled()
 
@@ -128,3 +130,37 @@ async def _queues_handled(app: App[object], timeout: float) -> None:
             await asyncio.wait_for(done.wait(), max(0.01, timeout))
         except TimeoutError:
             pass
+
+
+# --- escape, then a key, arriving together ------------------------------------
+
+# After ESC these start the terminal's own sequences (CSI, SS3, DCS, OSC, ST).
+_SEQUENCE_STARTS = frozenset("[OP]\\")
+
+
+def read_escape_then_key_as_two_keys() -> None:
+    """Read ESC followed by a printable character as escape, then that key.
+
+    Typed ahead over a slow link, escape and the next key ("escape o") reach
+    the terminal in one packet, as the bytes ESC o. Textual's parser reads
+    them as Alt+o when nothing follows, and as "^" then "o" when another ESC
+    follows: the escape is lost either way, and the keys after it land on the
+    wrong screen. custtui binds no Alt key, so ESC and a character are the
+    escape key and that key. The parser asks `_sequence_to_key_events` at
+    each character whether the sequence so far is a key; this answers for
+    ESC + character. (A private Textual method: tests/test_typeahead_tmux.py
+    sends such bursts through a real terminal.)
+    """
+    original = XTermParser._sequence_to_key_events
+    if getattr(original, "custtui_escape_then_key", False):
+        return
+
+    def sequence_to_key_events(self: XTermParser, sequence: str, alt: bool = False):  # type: ignore[no-untyped-def]
+        if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isprintable() and sequence[1] not in _SEQUENCE_STARTS:
+            yield events.Key("escape", "\x1b")
+            yield from original(self, sequence[1])
+            return
+        yield from original(self, sequence, alt)
+
+    sequence_to_key_events.custtui_escape_then_key = True  # type: ignore[attr-defined]
+    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from custtui.models import Region, User
 
 SEARCH_LIMIT = 200
+SEARCH_WORK = "typing:search"
 # After a failed page fetch the rows show "…" and the table asks again only
 # this much later: a screen repaint must not hammer a database that is away.
 FETCH_PAUSE_S = 1.0
@@ -282,11 +283,16 @@ class CustomerListScreen(CustomerScreen):
         query = event.value.strip()
         if not query:
             self._searcher = None
+            if SEARCH_WORK in self._pending_work:  # no answer to wait for any more
+                self.end_work(SEARCH_WORK, self._pending_work[SEARCH_WORK])
             self._load_ids(self.table.customer_id)
             return
         self._run_search(query, None)
 
     def _run_search(self, query: str, keep: int | None) -> None:
+        # Until the answer to this query is shown, enter (open the best hit)
+        # and the other keys that act on it wait; letters go on typing.
+        token = self.begin_work(SEARCH_WORK)
         index = self.custtui.search_index
         if index is None:
             self._pending_query = query
@@ -296,13 +302,21 @@ class CustomerListScreen(CustomerScreen):
             from custtui.services.search import Searcher
 
             self._searcher = Searcher(index)  # type: ignore[assignment]
-        self._search(query, keep)
+        self._search(query, keep, token)
 
     @work(thread=True, exclusive=True, group="list")
-    def _search(self, query: str, keep: int | None) -> None:
+    def _search(self, query: str, keep: int | None, token: object) -> None:
         searcher = self._searcher
-        if searcher is None:
-            return
+        try:
+            if searcher is not None:
+                self._search_in_thread(searcher, query, keep)
+        finally:
+            try:
+                self.app.call_from_thread(self.end_work, SEARCH_WORK, token)
+            except RuntimeError:
+                pass  # the app is closing
+
+    def _search_in_thread(self, searcher: Any, query: str, keep: int | None) -> None:
         within = None
         region, label = self.region_filter, self.label_filter
         if region or label is not None:
