@@ -38,10 +38,12 @@ def test_screen_translated(stop: str, language: str, sqlite_engine: Engine, snap
     _compare(stop, sqlite_engine, snap_compare)
 
 
-def _compare(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
+def _compare(stop: str, sqlite_engine: Engine, snap_compare: Any, theme: str | None = None) -> None:
     known = fill(sqlite_engine)
     fill_duplicates(sqlite_engine)
     targets = Targets(known.busy_id, known.empty_id, known.alias_id, "chauffage dubois")
+    if theme is not None:
+        known.admin.theme = theme  # as if chosen in the palette and saved on the user
     app = make_app(sqlite_engine, known)
 
     async def run_before(pilot: Any) -> None:
@@ -65,3 +67,9 @@ def test_screen_without_colour(
     """NO_COLOR=1: every state still shows, by reverse video, underline, bold or strike-through."""
     monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
     _compare(stop, sqlite_engine, snap_compare)
+
+
+@pytest.mark.parametrize("stop", WITHOUT_COLOUR)
+def test_screen_in_16_colours(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
+    """The ansi-dark theme, for terminals with 16 colours: the same states, in the terminal's own colours."""
+    _compare(stop, sqlite_engine, snap_compare, theme="ansi-dark")

@@ -23,6 +23,7 @@ from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load_in_thread
 from custtui.tui.widgets.search_box import SearchBox
+from custtui.tui.widgets.tick_list import TickList
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, list_columns
 
@@ -107,7 +108,7 @@ class ColumnsScreen(ModalScreen[tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="columns-dialog", classes="dialog"):
             yield Static(_("Columns of the list"), classes="dialog-title")
-            yield SelectionList[str](
+            yield TickList(
                 *(
                     Selection(column.title, column.key, column.key in self._shown)
                     for column in list_columns()

@@ -21,6 +21,7 @@ from custtui.services.errors import DomainError, ValidationError
 from custtui.services.labels import LABEL_COLOURS
 from custtui.tui.faults import report
 from custtui.tui.text import label_text, safe
+from custtui.tui.widgets.tick_list import TickList
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
 
@@ -147,7 +148,7 @@ class LabelPickerScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="label-picker", classes="dialog"):
             yield Static(id="label-picker-title", classes="dialog-title")
-            yield SelectionList[int](id="label-list")
+            yield TickList(id="label-list")
             yield Static(_("space: tick/untick · n: new label · escape: close"), classes="dialog-hint")
 
     def on_mount(self) -> None:

@@ -26,6 +26,7 @@ from custtui.services.errors import DomainError
 from custtui.tui.fields import field_titles
 from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.text import customer_line, plain, safe
+from custtui.tui.widgets.tick_list import TickList
 from custtui.tui.widgets.dialogs import ConfirmDialog
 
 STEPS = ("keep", "fields", "locations", "moves", "preview", "done")
@@ -407,7 +408,7 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
         with Vertical(id="merge-pick", classes="dialog"):
             yield Static(Text(_("Merge with ")) + plain(self.customer_name, style="bold"), classes="dialog-title")
             yield SearchBox(id="merge-search", compact=True, placeholder=_("type to find the other records"), select_on_focus=False)
-            yield SelectionList[int](id="merge-hits")
+            yield TickList(id="merge-hits")
             yield Static(_("space: pick · ctrl+s: continue · escape: cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
