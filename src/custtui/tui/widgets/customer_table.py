@@ -255,6 +255,25 @@ class CustomerTable(ScrollView, can_focus=True):
         self._requested.update(wanted)
         self.run_worker(self._read_rows(wanted), group="rows", exit_on_error=True)
 
+    def _read_ahead(self) -> None:
+        """Read the rows around the view once a page beyond it is missing, so that page down finds them.
+
+        (Read in a thread, a page takes a few ms; read ahead, it shows at once.)
+        """
+        if not self._ids or self._scroll_pending:
+            return
+        top, page = int(self.scroll_y), self._page_height
+        near = self._ids[max(0, top - page) : top + 2 * page]
+        if any(cid not in self._rows and cid not in self._gone for cid in near):
+            self._ensure_rows(top, top + page)
+
+    @property
+    def showing_placeholders(self) -> bool:
+        """True while a row in view shows "…" because it is still being read."""
+        top = int(self.scroll_y)
+        shown = self._ids[top : top + self._page_height]
+        return any(cid not in self._rows and cid not in self._gone for cid in shown)
+
     async def _read_rows(self, wanted: list[int]) -> None:
         try:
             rows = await asyncio.to_thread(self._fetch, wanted)
@@ -288,6 +307,7 @@ class CustomerTable(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + self._page_height:
             self.scroll_to(y=new - self._page_height + 1, animate=False, immediate=True)
+        self._read_ahead()
         self.refresh()
         self.post_message(self.Highlighted(self, self.customer_id))
 
