@@ -58,7 +58,7 @@ async def repaint_ms(table: CustomerTable, move) -> float:  # type: ignore[no-un
 async def measure(engine, user: User, size: int) -> None:  # type: ignore[no-untyped-def]
     started = time.perf_counter()
     app = CusttuiApp(engine=engine, user=user)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         table = app.screen.query_one(CustomerTable)
         while table.row_count < size:
             await asyncio.sleep(0.002)

@@ -19,7 +19,7 @@ import traceback
 from sqlmodel import select
 
 from custtui.db import make_engine, run_unit
-from custtui.models import Customer, User
+from custtui.models import User
 from custtui.services import customers
 from custtui.services.customers import CustomerInput
 from custtui.services.errors import ConflictError

@@ -355,7 +355,7 @@ def test_non_loopback_host_warns_on_stderr(
     assert main(["web", "--host", "0.0.0.0", "--port", str(port), "--db", demo_url]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith(f"Serving custtui on http://0.0.0.0:{port} as the user {LOGIN}")
-    assert captured.err.startswith(f"WARNING: 0.0.0.0 is not a loopback address. textual-serve has no login of its own")
+    assert captured.err.startswith("WARNING: 0.0.0.0 is not a loopback address. textual-serve has no login of its own")
     assert f"anyone who can reach port {port} works in custtui as {LOGIN}" in captured.err
 
 

@@ -44,7 +44,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for any SQLAlchemy URL; PostgreSQL goes through psycopg 3."""
     try:
         parsed = make_url(url)
-    except Exception as error:  # sqlalchemy.exc.ArgumentError, ValueError
+    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError
         raise DatabaseError(_("Not a database URL: {url}").format(url=masked_url(url))) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")

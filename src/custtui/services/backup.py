@@ -87,7 +87,7 @@ def _sqlite_file(url: str, target: Path) -> tuple[str, dict[str, Any], Path | No
 
     try:
         parsed = make_url(url)
-    except Exception as error:  # sqlalchemy.exc.ArgumentError, ValueError
+    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError
         raise BackupFailed(_("Not a database URL: {url}").format(url=masked_url(url))) from None
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
@@ -445,7 +445,7 @@ def _restore_target(url: str, source: Path) -> Path:
 
     try:
         parsed = make_url(url)
-    except Exception as error:  # sqlalchemy.exc.ArgumentError, ValueError
+    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError
         raise BackupFailed(_("Not a database URL: {url}").format(url=masked_url(url))) from None
     database = parsed.database or ""
     if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):

@@ -14,13 +14,18 @@ import time
 import weakref
 from functools import partial
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session
 
-from custtui.services.errors import DomainError, ValidationError
+from rich.text import Text
+
+from custtui.services.errors import DomainError, NotFound, ValidationError
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+    from textual.widgets import Static
+
     from custtui.tui.app import CusttuiApp
 
 T = TypeVar("T")
@@ -59,3 +64,24 @@ def load_in_thread(app: CusttuiApp, work: Callable[[Session], T]) -> T | None:
     except DomainError as error:
         app.call_from_thread(partial(report, app, error, reading=True))
         return None
+
+
+def customer_not_read(
+    screen: Screen[Any], error: DomainError, *, placeholder: Static | None, gone_message: str | None = None
+) -> None:
+    """What a screen about one customer does when it could not read the customer.
+
+    Gone (deleted or merged away meanwhile): the screen closes, with
+    `gone_message` if given. The database away: one notification, and what
+    the screen shows stays; `placeholder` (a first read, nothing shown yet)
+    says why it is empty.
+    """
+    if isinstance(error, NotFound):
+        if screen.is_current:
+            if gone_message:
+                screen.notify(gone_message, severity="warning")
+            screen.dismiss()
+        return
+    report(screen.app, error, reading=True)  # type: ignore[arg-type]
+    if placeholder is not None:
+        placeholder.update(Text(getattr(error, "read_message", error.message), style="italic"))

@@ -13,9 +13,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from custtui.i18n import N_
 from custtui.services import customers
-from custtui.services.errors import DomainError, NotFound
+from custtui.services.errors import DomainError
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.faults import report
+from custtui.tui.faults import customer_not_read
 from custtui.tui.text import safe
 
 
@@ -99,14 +99,8 @@ class CustomerSubScreen(Screen[None]):
         self.fetch(read_all, self._show, on_error=self._not_read, loading=None if self._loaded else self.list_widget())
 
     def _not_read(self, error: DomainError) -> None:
-        if isinstance(error, NotFound):
-            if self.is_current:
-                self.dismiss()
-            return
-        # The database is away: the list keeps its rows; a first load says why it is empty.
-        report(self.custtui, error, reading=True)
-        if not self._loaded:
-            self.query_one("#sub-empty", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
+        # The database away, the list keeps its rows; a first load says why it is empty.
+        customer_not_read(self, error, placeholder=None if self._loaded else self.query_one("#sub-empty", Static))
 
     def _show(self, found: tuple[str, Any]) -> None:
         name, data = found

@@ -14,10 +14,10 @@ from textual.widgets import Footer, Header, Static
 from custtui.i18n import N_, _, format_date, format_relative, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, labels, locations, missions, regions
-from custtui.services.errors import DomainError, NotFound
+from custtui.services.errors import DomainError
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.customer_screen import CustomerScreen
-from custtui.tui.faults import report
+from custtui.tui.faults import customer_not_read
 from custtui.tui.text import address_line, multiline, plain, safe
 from custtui.tui.text import label_text as tui_label_text  # the name label_text is a local here
 
@@ -75,15 +75,13 @@ class CustomerDetailScreen(CustomerScreen):
         self.fetch(load, self._show, on_error=self._not_read, loading=None if self._shown else self.query_one("#detail"))
 
     def _not_read(self, error: DomainError) -> None:
-        if isinstance(error, NotFound):
-            if self.is_current:
-                self.notify(_("This customer no longer exists."), severity="warning")
-                self.dismiss()
-            return
-        # The database is away: keep what is shown; a first load says why it is empty.
-        report(self.custtui, error, reading=True)
-        if not self._shown:
-            self.query_one("#detail-title", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
+        # The database away, what is shown stays; a first load says why it is empty.
+        customer_not_read(
+            self,
+            error,
+            placeholder=None if self._shown else self.query_one("#detail-title", Static),
+            gone_message=_("This customer no longer exists."),
+        )
 
     def _show(self, found: tuple[Any, ...]) -> None:
         customer, region, tags, sites, counts, recent = found
