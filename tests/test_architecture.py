@@ -1,8 +1,10 @@
 """The import rules of pyproject.toml's [tool.importlinter], checked with the suite.
 
-Screens never import each other (they post Navigate; tui.router opens the
-screen), the tui package has no import cycle, and nothing below the user
-interface imports Textual or custtui.tui.
+The layers (cli, tui, services, models, i18n) import only downwards; screens
+never import each other (they post Navigate; tui.router opens the screen);
+the tui package has no import cycle; nothing below the user interface
+imports Textual, rich or custtui.tui; screens and widgets import no
+SQLAlchemy, SQLModel or custtui.db themselves (they call services).
 """
 
 from __future__ import annotations

@@ -143,3 +143,16 @@ def test_help_speaks_the_chosen_language(monkeypatch: pytest.MonkeyPatch, capsys
     out = capsys.readouterr().out
     assert out.startswith("utilisation : custtui users")
     assert "ajouter un utilisateur" in out
+
+
+def test_postgres_without_its_driver_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    """psycopg is the postgres extra: without it, a PostgreSQL URL says what to install, not a traceback."""
+    import sys
+
+    from custtui.db import DatabaseError
+
+    for name in [module for module in sys.modules if module == "psycopg" or module.startswith("psycopg.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ModuleNotFoundError
+    with pytest.raises(DatabaseError, match=r"custtui\[postgres\]"):
+        make_engine("postgresql://custtui@dbserver/custtui")

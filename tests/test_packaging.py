@@ -59,6 +59,14 @@ def test_wheel_installs_and_runs_from_another_folder(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stderr
     assert "Added 50 customers" in demo.stdout
 
+    # Installed without the postgres extra: SQLite works (above); a PostgreSQL URL says what to install.
+    postgres = subprocess.run(
+        [custtui, "--db", "postgresql://custtui@127.0.0.1/test", "users", "list"],
+        capture_output=True, text=True, cwd=elsewhere, env=environment, timeout=60,
+    )
+    assert postgres.returncode != 0
+    assert "custtui[postgres]" in postgres.stderr and "Traceback" not in postgres.stderr, postgres.stderr
+
     # The compiled French catalog speaks from the installed package.
     french = subprocess.run(
         [custtui, "--help"], capture_output=True, text=True, cwd=elsewhere, env={**environment, "CUSTTUI_LANG": "fr"}, timeout=60

@@ -67,6 +67,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **kwargs)
+    except ModuleNotFoundError as error:
+        if (error.name or "").startswith("psycopg"):
+            # The driver is an extra: an office on SQLite does not install it.
+            raise DatabaseError(
+                _("PostgreSQL needs its driver: install custtui with the postgres extra, pip install 'custtui[postgres]'.")
+            ) from None
+        raise DatabaseError(
+            mask_secrets(_("Cannot use database URL {url}: {reason}").format(url=masked_url(url), reason=error), url)
+        ) from None
     except Exception as error:  # unknown dialect or driver
         raise DatabaseError(
             mask_secrets(_("Cannot use database URL {url}: {reason}").format(url=masked_url(url), reason=error), url)
