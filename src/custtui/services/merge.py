@@ -1205,11 +1205,6 @@ def list_merges(session: Session) -> list[MergeSummary]:
     return summaries
 
 
-def merge_plan_of(session: Session, merge_id: int) -> MergePlan:
-    """The plan a merge applied (as the wizard showed it)."""
-    return MergePlan.from_dict(_get_record(session, merge_id).plan)
-
-
 # --------------------------------------------------------------------------
 # "Not a duplicate".
 # --------------------------------------------------------------------------

@@ -57,7 +57,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
 from typing import IO, Any
@@ -781,9 +781,4 @@ def _export_xlsx(session: Session, out: Any) -> int:
         workbook.save(out)
     return written
 
-
-def rows_of(report: ImportReport, statuses: Iterable[str]) -> list[ImportRow]:
-    """The report's rows with one of these statuses (for the CLI and the TUI)."""
-    wanted = set(statuses)
-    return [row for row in report.rows if row.status in wanted]
 
