@@ -415,6 +415,11 @@ def test_ssh_login_opens_the_customer_list_as_that_user(
     # No LANG at all: the wrapper still gives the app a UTF-8 terminal, in English.
     terminal.start(ssh_server.command("-tt", "-o", "SendEnv=LANG"), {"LANG": None, "LC_ALL": None, "LC_CTYPE": None})
     screen = terminal.wait_for(f"{CUSTOMERS} customers", "Field Tech (technician)", "q Quit")
+    # The rows are read in a thread and show "…" until they come: wait for them.
+    deadline = time.monotonic() + TIMEOUT
+    while not any(name[:18] in screen for name in names) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        screen = terminal.screen()
 
     lines = screen.splitlines()
     assert "custtui — Field Tech (technician)" in lines[0]
