@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -18,7 +17,7 @@ from textual.command import CommandPalette
 from custtui.tui.base import Screen
 from textual.worker import get_current_worker
 
-from custtui.db import problem_kind, run_unit, unit_of_work
+from custtui.db import problem_kind, run_unit
 from custtui.i18n import N_, _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
@@ -81,16 +80,6 @@ class CusttuiApp(App[None]):
         await super().on_event(typed)
 
     # --- data access -----------------------------------------------------
-
-    @contextmanager
-    def db(self) -> Iterator[Session]:
-        """A unit of work for a screen: committed on success, rolled back on error.
-
-        Database faults arrive as DatabaseProblem, a DomainError, so a screen
-        that handles domain errors handles a full disk or a lost server too.
-        """
-        with unit_of_work(self.engine) as session:
-            yield session
 
     def run_unit(self, work: Callable[[Session], T]) -> T:
         """Run a service call in its own transaction, retried after a transient lock conflict."""

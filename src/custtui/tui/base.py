@@ -110,7 +110,7 @@ class DatabaseWork:
 
     @property
     def custtui(self) -> CusttuiApp:
-        """The app, typed: engine, user, indexes, db()."""
+        """The app, typed: engine, user, indexes, run_unit()."""
         return self.app  # type: ignore[attr-defined, no-any-return]
 
     def fetch(

@@ -143,7 +143,6 @@ class LabelPickerScreen(ModalScreen[None]):
     def __init__(self, customer_id: int) -> None:
         super().__init__()
         self.customer_id = customer_id
-        self._shown: tuple[str, list[Any], set[int]] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="label-picker", classes="dialog"):
@@ -175,7 +174,6 @@ class LabelPickerScreen(ModalScreen[None]):
         )
 
     def _show(self, name: str, every: list[Any], mine: set[int], highlight: int | None) -> None:
-        self._shown = (name, every, mine)
         title = Text(_("Labels of "))
         title.append(safe(name), style="bold")
         self.query_one("#label-picker-title", Static).update(title)
