@@ -27,7 +27,6 @@ from custtui.services.demo import generate_demo
 from custtui.tui.app import CusttuiApp
 from custtui.tui.widgets.customer_table import CustomerTable
 
-
 KEY_REPEAT_S = 1 / 30
 
 

@@ -32,14 +32,14 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from tui_support import send_burst, wait_idle  # noqa: E402  (the tests' way of typing ahead)
+from tui_support import send_burst, wait_idle
 
-from custtui.db import make_engine, migrate  # noqa: E402
-from custtui.i18n import set_language  # noqa: E402
-from custtui.models import Role, User  # noqa: E402
-from custtui.services.demo import generate_demo  # noqa: E402
-from custtui.tui.app import CusttuiApp  # noqa: E402
-from custtui.tui.widgets.customer_table import CustomerTable  # noqa: E402
+from custtui.db import make_engine, migrate
+from custtui.i18n import set_language
+from custtui.models import Role, User
+from custtui.services.demo import generate_demo
+from custtui.tui.app import CusttuiApp
+from custtui.tui.widgets.customer_table import CustomerTable
 
 FLOWS = [
     ("enter", "escape"), ("i", "escape"), ("o", "escape"), ("j", "escape"), ("h", "escape"),

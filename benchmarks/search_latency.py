@@ -41,8 +41,7 @@ from sqlmodel import Session
 from custtui.db import make_engine, migrate
 from custtui.models import Customer, Location
 from custtui.services.demo import generate_demo
-from custtui.services.search import SearchIndex, Searcher, fold
-
+from custtui.services.search import Searcher, SearchIndex, fold
 
 VERBOSE = False
 

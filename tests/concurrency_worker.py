@@ -22,7 +22,7 @@ from custtui.db import make_engine, run_unit
 from custtui.models import User
 from custtui.services import customers
 from custtui.services.customers import CustomerInput
-from custtui.services.errors import ConflictError
+from custtui.errors import ConflictError
 
 
 class _RetryCounter(logging.Handler):

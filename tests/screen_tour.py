@@ -230,9 +230,8 @@ async def merge_preview(pilot: Pilot[Any], t: Targets) -> None:
 
 def _as_another_user(pilot: Pilot[Any], customer_id: int, **changes: str) -> None:
     """Bob, from the office, saves the customer meanwhile (as from another terminal)."""
-    from sqlmodel import Session, select
-
     from helpers import edit_customer
+    from sqlmodel import Session, select
 
     from custtui.models import User
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import make_customer, make_location
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -20,7 +21,6 @@ from custtui.services import backup, labels
 from custtui.services.backup import BackupRefused, backup_database, pg_dump_command
 from custtui.services.customers import CustomerInput, create_customer, update_customer
 from custtui.services.demo import generate_demo
-from helpers import make_customer, make_location
 
 TABLES = ("customer", "location", "label", "customer_label")
 

@@ -149,10 +149,10 @@ def test_postgres_without_its_driver_says_which_extra_to_install(monkeypatch: py
     """psycopg is the postgres extra: without it, a PostgreSQL URL says what to install, not a traceback."""
     import sys
 
-    from custtui.db import DatabaseError
+    from custtui.errors import DatabaseUnusable
 
     for name in [module for module in sys.modules if module == "psycopg" or module.startswith("psycopg.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ModuleNotFoundError
-    with pytest.raises(DatabaseError, match=r"custtui\[postgres\]"):
+    with pytest.raises(DatabaseUnusable, match=r"custtui\[postgres\]"):
         make_engine("postgresql://custtui@dbserver/custtui")

@@ -15,6 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers import make_customer, make_installation, make_location, make_mission
 from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
@@ -22,10 +23,8 @@ from custtui.db import run_unit
 from custtui.models import AuditEvent, Customer, Installation, Location, Mission, Role, User
 from custtui.services import customers, merge
 from custtui.services.customers import CustomerInput
-from custtui.services.errors import ConflictError
+from custtui.errors import ConflictError
 from custtui.services.merge import StalePlan
-
-from helpers import make_customer, make_installation, make_location, make_mission
 
 WORKER = Path(__file__).with_name("concurrency_worker.py")
 
@@ -222,7 +221,7 @@ def test_a_lock_that_never_ends_is_a_clear_message(sqlite_engine: Engine, monkey
     import sqlite3
 
     import custtui.db as db
-    from custtui.services.errors import DatabaseProblem
+    from custtui.errors import DatabaseProblem
 
     admin = _sqlite_admin(sqlite_engine)
     monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 10)

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from custtui.models import AuditEvent, Building, Customer, Location, User
 from custtui.services import customers
 from custtui.services.customers import CustomerInput
-from custtui.services.errors import ConflictError, DeleteRefused, ValidationError
+from custtui.errors import ConflictError, DeleteRefused, ValidationError
 
 
 def _input(**fields: object) -> CustomerInput:

@@ -26,7 +26,7 @@ from custtui.services.duplicates import (
     normalise_vat,
     score_pair,
 )
-from custtui.services.errors import NotFound
+from custtui.errors import NotFound
 
 VAT_A = "BE0403170701"
 VAT_B = "BE0765432146"

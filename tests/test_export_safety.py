@@ -23,7 +23,7 @@ from custtui.cli import main
 from custtui.db import make_engine, migrate
 from custtui.models import Customer, Location, User
 from custtui.services import labels, transfer
-from custtui.services.errors import ValidationError
+from custtui.errors import ValidationError
 from custtui.services.transfer import EXPORT_COLUMNS, FORMULA_TRIGGERS, neutralise_cell
 
 BOM = b"\xef\xbb\xbf"

@@ -27,7 +27,7 @@ from custtui.models import Location, Role, User
 from custtui.safetext import json_for_terminal, terminal_safe
 from custtui.services import customers, history, labels
 from custtui.services.customers import CustomerInput
-from custtui.services.errors import ValidationError
+from custtui.errors import ValidationError
 
 # What a terminal would obey: C0 (but line feed), DEL, C1, bidi embeddings,
 # overrides and isolates, the Arabic letter mark, line/paragraph separators.
@@ -84,7 +84,7 @@ def test_default_data_folder_and_files_are_private_whatever_the_umask(tmp_path: 
         env=_environment(XDG_DATA_HOME=str(tmp_path / "data"), HOME=str(tmp_path)),
     )
     assert result.returncode == 0, result.stderr
-    modes = eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own dict literal
+    modes = eval(result.stdout.strip().splitlines()[-1])
     assert modes == {
         "custtui": "0o700", "custtui.db": "0o600", "custtui.db-wal": "0o600", "custtui.db-shm": "0o600",
         "copy.db": "0o600",

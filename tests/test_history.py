@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from helpers import edit_customer, make_customer, make_installation, make_location, make_mission
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import DataTable, Input, Static
+from tui_support import SIZE, fill, make_app, wait_idle
 
 from custtui.models import AuditEvent, User
 from custtui.services import history, labels, merge
-from custtui.services.errors import PermissionDenied
+from custtui.errors import PermissionDenied
 from custtui.tui.screens.customer_list import CustomerListScreen
 from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen, parse_day
 from custtui.tui.widgets.customer_table import CustomerTable
-
-from helpers import edit_customer, make_customer, make_installation, make_location, make_mission
-from tui_support import SIZE, fill, make_app, wait_idle
 
 
 def test_history_says_who_changed_which_field_from_what_to_what(session: Session, admin: User, office: User) -> None:

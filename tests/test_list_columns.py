@@ -83,7 +83,7 @@ async def test_columns_are_chosen_by_keyboard_and_kept_on_the_user(sqlite_engine
 def test_unknown_columns_are_refused(session: Session, admin: User) -> None:
     import pytest
 
-    from custtui.services.errors import ValidationError
+    from custtui.errors import ValidationError
 
     with pytest.raises(ValidationError):
         customers.set_list_columns(session, admin, ["name", "password"])

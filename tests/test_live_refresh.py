@@ -5,9 +5,11 @@ from __future__ import annotations
 import threading
 import time
 
+from helpers import edit_customer, make_customer, make_installation, make_location, make_mission
 from sqlalchemy import Engine
 from sqlmodel import Session
 from textual.widgets import Input
+from tui_support import SIZE, fill, wait_idle
 
 from custtui.models import Role, User
 from custtui.services import changes
@@ -16,9 +18,6 @@ from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import ConflictScreen, CustomerFormScreen
 from custtui.tui.widgets.customer_table import CustomerTable
 from custtui.watch import watcher_for
-
-from helpers import edit_customer, make_customer, make_installation, make_location, make_mission
-from tui_support import SIZE, fill, wait_idle
 
 DEADLINE_S = 2.0
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from custtui.models import Role, User
 from custtui.services import auth, customers, labels
-from custtui.services.errors import PermissionDenied, UnknownUser, ValidationError
+from custtui.errors import PermissionDenied, UnknownUser, ValidationError
 
 
 def test_first_login_on_empty_database_is_not_made_admin(session: Session) -> None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 import threading
 
 import pytest
+from helpers import make_customer, make_location
 from sqlalchemy import Engine
 from sqlmodel import Session
 
 from custtui.models import Customer, User
 from custtui.services import customers, search
 from custtui.services.customers import CustomerInput
-from custtui.services.search import SearchHit, SearchIndex, Searcher, fold, phone_key, search_customers
-from helpers import make_customer, make_location
-
+from custtui.services.search import Searcher, SearchHit, SearchIndex, fold, phone_key, search_customers
 
 # ---------------------------------------------------------------------------
 # Folding and phone numbers (no database)

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from custtui.models import AuditEvent, Building, CustomerLabel, User
 from custtui.services import customers, installations, labels, locations, missions, regions
-from custtui.services.errors import NotFound, ValidationError
+from custtui.errors import NotFound, ValidationError
 from custtui.services.locations import LocationInput
 
 

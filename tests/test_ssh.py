@@ -33,13 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from conftest import IN_CI
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from custtui.models import Customer, Role, User
 from custtui.services.demo import generate_demo
-
-from conftest import IN_CI
 
 pytestmark = pytest.mark.slow
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
+from screen_tour import until_duplicates_shown
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import Input, OptionList, SelectionList, Static
-from screen_tour import until_duplicates_shown
 from tui_support import SIZE, fill, make_app, wait_idle
 
 from custtui.models import Customer, CustomerLabel, Installation, Label, Location

@@ -24,6 +24,7 @@ from custtui.tui.screens.labels import LabelPickerScreen
 from custtui.tui.screens.merge_wizard import MergeWizardScreen
 from custtui.tui.widgets.customer_table import CustomerTable
 
+
 @pytest.fixture
 def known_app(sqlite_engine: Engine):  # type: ignore[no-untyped-def]
     known = fill(sqlite_engine)

@@ -9,14 +9,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from custtui import __version__
+from custtui.errors import DomainError
 from custtui.i18n import LANGUAGES, N_, _, choose_language, ngettext, set_language
 from custtui.safetext import json_for_terminal, terminal_safe
-from custtui.services.errors import DomainError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from custtui.models import User
 
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
@@ -85,7 +92,9 @@ def _build_parser() -> argparse.ArgumentParser:
         description=_("Fill an empty database with realistic demo customers, sites, installations and missions."),
     )
     demo.add_argument("--customers", type=_positive_int, default=2000, metavar="N", help=_("how many customers (default 2000)"))
-    demo.add_argument("--seed", type=int, default=1, metavar="S", help=_("random seed; the same seed gives the same data (default 1)"))
+    demo.add_argument(
+        "--seed", type=int, default=1, metavar="S", help=_("random seed; the same seed gives the same data (default 1)")
+    )
     demo.add_argument("--truth", metavar="FILE", help=_("write which customers are duplicates of which, as JSON"))
     demo.add_argument("--open", action="store_true", help=_("open the app afterwards"))
 
@@ -110,7 +119,10 @@ def _build_parser() -> argparse.ArgumentParser:
         description=_("Find probable duplicate customers. Scores are between 0 and 1."),
     )
     duplicates.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    duplicates.add_argument("--min-score", type=_score, default=None, metavar="S", help=_("lowest pair score, 0 to 1 (default {default})").format(default="0.75"))
+    duplicates.add_argument(
+        "--min-score", type=_score, default=None, metavar="S",
+        help=_("lowest pair score, 0 to 1 (default {default})").format(default="0.75"),
+    )
 
     merge_cmd = commands.add_parser(
         "merge", parents=[common], help=_("merge customers into one (office, admin)"),
@@ -132,7 +144,9 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     import_cmd.add_argument("file", metavar="FILE.csv")
-    import_cmd.add_argument("--skip-duplicates", action="store_true", help=_("do not create rows that look like an existing customer"))
+    import_cmd.add_argument(
+        "--skip-duplicates", action="store_true", help=_("do not create rows that look like an existing customer")
+    )
     import_cmd.add_argument("--report", metavar="REPORT.csv", help=_("write the outcome of each row to this CSV file"))
 
     export_cmd = commands.add_parser("export", parents=[common], help=_("export all customers with labels and counts"))
@@ -260,15 +274,14 @@ def _open_database(args: argparse.Namespace) -> Any:
     from sqlmodel import Session
 
     from custtui.config import ensure_default_folder, load_settings, readable_by_others
-    from custtui.db import DatabaseError, current_revision, head_revision, make_engine, migrate
+    from custtui.db import current_revision, database_problem, head_revision, make_engine, migrate, sqlite_file
     from custtui.services.auth import check_may_change_schema, os_login
     from custtui.services.backup import WalMismatch, check_wal_belongs
 
     settings = load_settings(getattr(args, "db", None))
-    shown = shown_url(settings.database_url)
     ensure_default_folder(settings.database_url)
     engine = make_engine(settings.database_url)
-    sqlite_path = _sqlite_path(engine.url)
+    sqlite_path = sqlite_file(engine.url)
     try:
         if sqlite_path is not None and sqlite_path.exists():
             try:
@@ -281,12 +294,12 @@ def _open_database(args: argparse.Namespace) -> Any:
                     check_may_change_schema(session, os_login())
             repaired = migrate(engine, creator=os_login())
             _say_repaired(repaired)
-    except (CliError, DatabaseError, DomainError):
+    except (CliError, DomainError):
         engine.dispose()
         raise
     except Exception as error:
         engine.dispose()
-        raise CliError(_database_message(shown, error), EXIT_DATABASE) from error
+        raise database_problem(error, url=settings.database_url) from error
     exposed = readable_by_others(sqlite_path) if sqlite_path is not None else []
     if exposed:
         files = " ".join(terminal_safe(path) for path in exposed)
@@ -314,84 +327,34 @@ def _say_repaired(repaired: list[str]) -> None:
         )
 
 
-def shown_url(url: str) -> str:
-    """The URL as shown to the user: as typed, but never with its password."""
-    from custtui.config import masked_url
+@dataclass
+class _SignedIn:
+    """A command's database, opened and migrated, and the OS user signed in to it."""
 
-    return masked_url(url)
-
-
-def _database_message(shown_url: str, error: BaseException) -> str:
-    """One line for a database that cannot be used: what is wrong and what to do."""
-    from sqlalchemy.engine import make_url
-
-    from custtui.db import problem_kind
-
-    text = str(getattr(error, "orig", None) or error).strip()
-    reason = text.splitlines()[0] if text else type(error).__name__
-    kind = problem_kind(error)
-    try:
-        parsed = make_url(shown_url)
-    except Exception:  # noqa: BLE001 - not a URL: the message names it as typed
-        parsed = None
-    sqlite_path = _sqlite_path(parsed)
-    if sqlite_path is not None and "unable to open database file" in reason.lower():
-        # SQLite says no more than this: find out which of the usual causes it is.
-        if sqlite_path.exists() and not os.access(sqlite_path, os.W_OK):
-            kind = "read_only"
-        elif sqlite_path.parent.is_dir() and not os.access(sqlite_path.parent, os.W_OK):
-            return _(
-                "The folder of the database {url} is read-only: custtui needs to write the database and its "
-                "-wal and -shm files there."
-            ).format(url=shown_url)
-        else:
-            return _("Cannot open the database file {url}: check the folder exists and is writable.").format(
-                url=shown_url
-            )
-    if kind == "read_only":
-        return _("The database {url} is read-only: custtui needs to write to it.").format(url=shown_url)
-    if kind == "corrupt":
-        return _(
-            "The database file {url} is damaged or is not a custtui database ({reason}). Restore the last backup: "
-            "copy the backup file over it (custtui backup --help tells how)."
-        ).format(url=shown_url, reason=reason)
-    if kind == "disk_full":
-        return _("The disk of the database {url} is full: free some space, then try again.").format(url=shown_url)
-    if kind == "busy":
-        return _("The database {url} is busy (locked by another program): try again in a moment.").format(
-            url=shown_url
-        )
-    if kind == "unreachable" and parsed is not None and parsed.host:
-        port = parsed.port or {"postgresql": 5432, "mysql": 3306}.get(parsed.get_backend_name())
-        server = f"{parsed.host}:{port}" if port else parsed.host
-        return _(
-            "Cannot use the database {url}: cannot reach the database server at {server} ({reason}). "
-            "Check that it is running and accepts connections from this machine."
-        ).format(url=shown_url, server=server, reason=reason.rsplit(": ", 1)[-1].strip())
-    return _("Cannot use the database {url}: {reason}").format(url=shown_url, reason=reason)
+    engine: Engine
+    user: User
+    session: Session
 
 
-def _sqlite_path(parsed: Any) -> Path | None:
-    """The file of a SQLite URL (also in the file: URI form), or None."""
-    if parsed is None or parsed.get_backend_name() != "sqlite" or not parsed.database:
-        return None
-    database = parsed.database.removeprefix("file:").split("?", 1)[0]
-    if not database or database == ":memory:":
-        return None
-    return Path(database).expanduser()
+@contextmanager
+def _signed_in(args: argparse.Namespace) -> Iterator[_SignedIn]:
+    """What every command on a database starts with; the engine is closed at the end.
 
-
-def _user_session(engine: Any) -> tuple[Any, Any]:
-    """A session and the current OS user, resolved (the database's creator claims its first admin)."""
+    A unit of work with retries resolves the user: first logins racing on a
+    new database queue on its first-admin claim.
+    """
     from sqlmodel import Session
 
     from custtui.db import run_unit
     from custtui.services.auth import current_user
 
-    # A unit of work with retries: first logins racing on a new database
-    # queue on its first-admin claim.
-    user = run_unit(engine, current_user)
-    return Session(engine, expire_on_commit=False), user
+    engine = _open_database(args)
+    try:
+        user = run_unit(engine, current_user)
+        with Session(engine, expire_on_commit=False) as session:
+            yield _SignedIn(engine, user, session)
+    finally:
+        engine.dispose()
 
 
 def _apply_language(args: argparse.Namespace, user: Any = None) -> None:
@@ -399,13 +362,11 @@ def _apply_language(args: argparse.Namespace, user: Any = None) -> None:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    session.close()
-    _apply_language(args, user)
-    from custtui.tui.app import CusttuiApp  # after the language is chosen: bindings translate at import
+    with _signed_in(args) as signed_in:
+        _apply_language(args, signed_in.user)
+        from custtui.tui.app import CusttuiApp  # after the language is chosen: bindings translate at import
 
-    CusttuiApp(engine=engine, user=user).run()
+        CusttuiApp(engine=signed_in.engine, user=signed_in.user).run()
     return 0
 
 
@@ -416,18 +377,17 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from custtui.services.customers import count_customers
     from custtui.services.demo import generate_demo
 
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    with session:
-        require(user, Permission.IMPORT)
-        existing = count_customers(session)
+    with _signed_in(args) as signed_in:
+        require(signed_in.user, Permission.IMPORT)
+        existing = count_customers(signed_in.session)
+        if not existing:
+            result = generate_demo(signed_in.engine, customers=args.customers, seed=args.seed)
     if existing:
         print(
             _("The database already has {n} customers; no demo data added.").format(n=existing),
             file=sys.stderr,
         )
     else:
-        result = generate_demo(engine, customers=args.customers, seed=args.seed)
         print(
             _(
                 "Added {customers} customers, {locations} locations, {installations} installations, "
@@ -453,7 +413,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     from sqlmodel import Session
 
     from custtui.config import load_settings
-    from custtui.db import DatabaseError, current_revision, migrate
+    from custtui.db import current_revision, database_problem, migrate
     from custtui.services.auth import check_may_change_schema, os_login
 
     engine = _open_database(args)
@@ -461,12 +421,13 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
         with Session(engine) as session:
             check_may_change_schema(session, os_login())
         _say_repaired(migrate(engine, args.revision, creator=os_login()))
-    except (DatabaseError, DomainError):
+        print(_("Database schema at revision {revision}.").format(revision=current_revision(engine)))
+    except DomainError:
         raise
     except Exception as error:
-        shown = shown_url(load_settings(getattr(args, "db", None)).database_url)
-        raise CliError(_database_message(shown, error), EXIT_DATABASE) from error
-    print(_("Database schema at revision {revision}.").format(revision=current_revision(engine)))
+        raise database_problem(error, url=load_settings(getattr(args, "db", None)).database_url) from error
+    finally:
+        engine.dispose()
     return 0
 
 
@@ -475,7 +436,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from custtui.services.auth import init_admin, os_login
 
     engine = _open_database(args)
-    admin = run_unit(engine, lambda session: init_admin(session, args.admin, os_login(), args.name))
+    try:
+        admin = run_unit(engine, lambda session: init_admin(session, args.admin, os_login(), args.name))
+    finally:
+        engine.dispose()
     print(_("Database ready; {login} is its first admin.").format(login=terminal_safe(admin.login)))
     return 0
 
@@ -484,9 +448,8 @@ def _cmd_users(args: argparse.Namespace) -> int:
     from custtui.models import ROLE_NAMES, Role
     from custtui.services import auth
 
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    with session:
+    with _signed_in(args) as signed_in:
+        session, user = signed_in.session, signed_in.user
         if args.users_command == "list":
             auth.require(user, auth.Permission.MANAGE_USERS)
             for row in auth.list_users(session):
@@ -513,9 +476,8 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
     from custtui.services.duplicates import DEFAULT_MIN_SCORE, find_duplicates
     from custtui.services.merge import dismissed_pairs
 
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    with session:
+    with _signed_in(args) as signed_in:
+        session, user = signed_in.session, signed_in.user
         require(user, Permission.VIEW)
         min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
         clusters = find_duplicates(session, min_score=min_score, dismissed=dismissed_pairs(session))
@@ -563,9 +525,8 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
 def _cmd_merge(args: argparse.Namespace) -> int:
     from custtui.services import merge
 
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    with session:
+    with _signed_in(args) as signed_in:
+        session, user = signed_in.session, signed_in.user
         plan = merge.plan_merge(session, user, [args.keep_id, *args.other_ids], keep_id=args.keep_id)
         preview = plan.preview()
         print(
@@ -600,10 +561,8 @@ def _cmd_merges(args: argparse.Namespace) -> int:
     from custtui.i18n import format_datetime
     from custtui.services import merge
 
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    with session:
-        for item in merge.list_merges(session):
+    with _signed_in(args) as signed_in:
+        for item in merge.list_merges(signed_in.session):
             undone = _(" (undone)") if item.undone else ""
             others = ", ".join(
                 f"#{cid} {terminal_safe(name)}" for cid, name in zip(item.other_ids, item.other_names, strict=False)
@@ -618,9 +577,8 @@ def _cmd_merges(args: argparse.Namespace) -> int:
 def _cmd_unmerge(args: argparse.Namespace) -> int:
     from custtui.services import merge
 
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    with session:
+    with _signed_in(args) as signed_in:
+        session, user = signed_in.session, signed_in.user
         merge.undo_merge(session, user, args.merge_id)
         session.commit()
     print(_("Merge {id} undone.").format(id=args.merge_id))
@@ -630,15 +588,15 @@ def _cmd_unmerge(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from custtui.services import transfer
 
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    session.close()
-    try:
-        report = transfer.import_customers(engine, user, args.file, skip_duplicates=args.skip_duplicates)
-    except FileNotFoundError as error:
-        raise CliError(
-            _("No such file: {path}").format(path=terminal_safe(error.filename or args.file)), EXIT_REFUSED
-        ) from error
+    with _signed_in(args) as signed_in:
+        try:
+            report = transfer.import_customers(
+                signed_in.engine, signed_in.user, args.file, skip_duplicates=args.skip_duplicates
+            )
+        except FileNotFoundError as error:
+            raise CliError(
+                _("No such file: {path}").format(path=terminal_safe(error.filename or args.file)), EXIT_REFUSED
+            ) from error
     if args.report:
         transfer.write_report(report, args.report)
     for row in report.rows:
@@ -657,9 +615,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     # --excel / --no-excel, else what the locale of dates and numbers calls for (nl_BE: Excel).
     excel = transfer.excel_is_default() if args.excel is None else args.excel
-    engine = _open_database(args)
-    session, user = _user_session(engine)
-    with session:
+    with _signed_in(args) as signed_in:
+        session, user = signed_in.session, signed_in.user
         if args.output:
             count = transfer.export_customers(session, user, args.output, format=args.format, excel=excel)
             print(_("{n} customers written to {path}.").format(n=count, path=args.output), file=sys.stderr)
@@ -679,12 +636,8 @@ def _cmd_web(args: argparse.Namespace) -> int:
 
     # Opened, migrated and the user resolved here, so that a bad database or
     # an unknown login fails now with its message, not in every browser tab.
-    engine = _open_database(args)
-    try:
-        session, user = _user_session(engine)
-        session.close()
-    finally:
-        engine.dispose()
+    with _signed_in(args) as signed_in:
+        user = signed_in.user
     _apply_language(args, user)
 
     def cannot_listen(error: OSError) -> CliError:
@@ -746,6 +699,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     import sqlite3
 
     from custtui.config import load_settings
+    from custtui.db import database_problem
     from custtui.services.backup import BackupFailed, backup_database
 
     url = load_settings(getattr(args, "db", None)).database_url
@@ -754,7 +708,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     except BackupFailed as error:
         raise CliError(error.message, EXIT_DATABASE) from error
     except sqlite3.Error as error:
-        raise CliError(_database_message(shown_url(url), error), EXIT_DATABASE) from error
+        raise database_problem(error, url=url) from error
     print(
         ngettext(
             "Backed up {customers} customer to {path} ({megabytes:.1f} MB, integrity check ok) in {seconds:.1f} s.",
@@ -829,33 +783,27 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _report(error: Exception, args: argparse.Namespace) -> int:
     import sqlite3
 
-    from custtui.config import load_settings
     from sqlalchemy.exc import SQLAlchemyError
 
-    from custtui.db import DatabaseError
-    from custtui.services.errors import DatabaseProblem, DomainError, UnknownUser
+    from custtui.config import load_settings
+    from custtui.db import database_problem
+    from custtui.errors import DatabaseProblem, DatabaseUnusable, UnknownUser, user_message
 
-    def shown() -> str:
-        return shown_url(load_settings(getattr(args, "db", None)).database_url)
-
+    url = load_settings(getattr(args, "db", None)).database_url
+    if isinstance(error, SQLAlchemyError | OSError | sqlite3.Error):
+        error = database_problem(error, url=url)
+    elif isinstance(error, DatabaseProblem) and not isinstance(error, DatabaseUnusable) and error.__cause__:
+        # A unit of work the database failed: on the command line, name the database.
+        error = database_problem(error.__cause__, url=url)
+    if not isinstance(error, DomainError):
+        raise error
     if isinstance(error, UnknownUser):
         code = EXIT_UNKNOWN_USER
-        message = error.message
-    elif isinstance(error, DatabaseProblem):  # a unit of work the database failed: not a refusal
+    elif isinstance(error, DatabaseProblem):  # not a refusal
         code = EXIT_DATABASE
-        message = _database_message(shown(), error.__cause__) if error.__cause__ is not None else error.message
-    elif isinstance(error, DomainError):
-        code = EXIT_REFUSED
-        message = error.message
-    elif isinstance(error, DatabaseError):
-        code = EXIT_DATABASE
-        message = str(error)
-    elif isinstance(error, SQLAlchemyError | OSError | sqlite3.Error):
-        code = EXIT_DATABASE
-        message = _database_message(shown(), error)
     else:
-        raise error
-    _say_error(message, args)
+        code = EXIT_REFUSED
+    _say_error(user_message(error, field_names=True), args)
     return code
 
 

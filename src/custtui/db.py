@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
 import sqlite3
 import time
@@ -12,22 +13,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlmodel import Session
 
 from custtui.config import mask_secrets, masked_url
+from custtui.errors import DatabaseProblem, DatabaseUnusable, DomainError, HalfMigrated
 from custtui.i18n import _
-from custtui.services.errors import DatabaseProblem, DomainError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-class DatabaseError(Exception):
-    """The database cannot be used; the message is meant for the user."""
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -40,12 +37,30 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def parse_url(url: str | URL) -> URL:
+    """`url` parsed, or DatabaseUnusable saying it is not a database URL (password masked)."""
+    if isinstance(url, URL):
+        return url
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError):
+        raise DatabaseUnusable(_("Not a database URL: {url}").format(url=masked_url(url))) from None
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    """The file of a SQLite database URL, also in the file: URI form; None for others and in-memory."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    database = parsed.database.removeprefix("file:").split("?", 1)[0]
+    if not database or database == ":memory:":
+        return None
+    return Path(database).expanduser()
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine for any SQLAlchemy URL; PostgreSQL goes through psycopg 3."""
-    try:
-        parsed = make_url(url)
-    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError
-        raise DatabaseError(_("Not a database URL: {url}").format(url=masked_url(url))) from None
+    parsed = parse_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     kwargs: dict[str, Any] = {"echo": echo}
@@ -58,7 +73,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             if not path.parent.is_dir():
                 # A typo must not create a new, empty database somewhere (the
                 # default data folder is made by config.ensure_default_folder).
-                raise DatabaseError(
+                raise DatabaseUnusable(
                     _("The folder {folder} of the database does not exist: check the path, or create the folder first.")
                     .format(folder=path.parent)
                 )
@@ -70,14 +85,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     except ModuleNotFoundError as error:
         if (error.name or "").startswith("psycopg"):
             # The driver is an extra: an office on SQLite does not install it.
-            raise DatabaseError(
+            raise DatabaseUnusable(
                 _("PostgreSQL needs its driver: install custtui with the postgres extra, pip install 'custtui[postgres]'.")
             ) from None
-        raise DatabaseError(
+        raise DatabaseUnusable(
             mask_secrets(_("Cannot use database URL {url}: {reason}").format(url=masked_url(url), reason=error), url)
         ) from None
-    except Exception as error:  # unknown dialect or driver
-        raise DatabaseError(
+    except Exception as error:  # noqa: BLE001 - an unknown dialect, driver or option: the URL's fault
+        raise DatabaseUnusable(
             mask_secrets(_("Cannot use database URL {url}: {reason}").format(url=masked_url(url), reason=error), url)
         ) from None
     if engine.dialect.name == "sqlite":
@@ -182,10 +197,6 @@ def _record_creator(connection: Connection, creator: str | None) -> None:
 def _is_leftover_error(error: OperationalError) -> bool:
     lowered = _reason(error).lower()
     return "already exists" in lowered or "duplicate column" in lowered
-
-
-class HalfMigrated(DatabaseError):
-    """A SQLite database left half-upgraded by an older custtui, and not safely repairable."""
 
 
 def repair_leftovers(connection: Connection, revision: str = "head") -> list[str]:
@@ -339,9 +350,15 @@ def problem_kind(error: BaseException) -> str | None:
     return "other"
 
 
-def database_problem(error: BaseException) -> DatabaseProblem:
-    """The user's message for a database fault: what happened and that nothing was saved."""
+def database_problem(error: BaseException, *, url: str | None = None) -> DatabaseProblem:
+    """A database fault as the user is told it: what happened, and that nothing was saved.
+
+    With `url` (opening the database, in the CLI) the message names the
+    database and what to do about it instead.
+    """
     kind = problem_kind(error) or "other"
+    if url is not None:
+        return DatabaseProblem(mask_secrets(_opening_message(url, error, kind), url), kind)
     messages = {
         "busy": _("The database is busy with other users' work. Nothing was saved; try again."),
         "read_only": _("The database is read-only for you. Nothing was saved; ask an administrator."),
@@ -359,6 +376,51 @@ def database_problem(error: BaseException) -> DatabaseProblem:
         "other": _("The database could not be read: {reason}.").format(reason=_reason(error)),
     }
     return DatabaseProblem(message, kind, read_messages.get(kind))
+
+
+def _opening_message(url: str, error: BaseException, kind: str) -> str:
+    """One line for a database that cannot be used: what is wrong and what to do."""
+    shown_url = masked_url(url)
+    reason = _reason(error)
+    try:
+        parsed: URL | None = make_url(url)
+    except (ArgumentError, ValueError):  # not a URL: the message names it as typed
+        parsed = None
+    sqlite_path = sqlite_file(parsed) if parsed is not None else None
+    if sqlite_path is not None and "unable to open database file" in reason.lower():
+        # SQLite says no more than this: find out which of the usual causes it is.
+        if sqlite_path.exists() and not os.access(sqlite_path, os.W_OK):
+            kind = "read_only"
+        elif sqlite_path.parent.is_dir() and not os.access(sqlite_path.parent, os.W_OK):
+            return _(
+                "The folder of the database {url} is read-only: custtui needs to write the database and its "
+                "-wal and -shm files there."
+            ).format(url=shown_url)
+        else:
+            return _("Cannot open the database file {url}: check the folder exists and is writable.").format(
+                url=shown_url
+            )
+    if kind == "read_only":
+        return _("The database {url} is read-only: custtui needs to write to it.").format(url=shown_url)
+    if kind == "corrupt":
+        return _(
+            "The database file {url} is damaged or is not a custtui database ({reason}). Restore the last backup: "
+            "copy the backup file over it (custtui backup --help tells how)."
+        ).format(url=shown_url, reason=reason)
+    if kind == "disk_full":
+        return _("The disk of the database {url} is full: free some space, then try again.").format(url=shown_url)
+    if kind == "busy":
+        return _("The database {url} is busy (locked by another program): try again in a moment.").format(
+            url=shown_url
+        )
+    if kind == "unreachable" and parsed is not None and parsed.host:
+        port = parsed.port or {"postgresql": 5432, "mysql": 3306}.get(parsed.get_backend_name())
+        server = f"{parsed.host}:{port}" if port else parsed.host
+        return _(
+            "Cannot use the database {url}: cannot reach the database server at {server} ({reason}). "
+            "Check that it is running and accepts connections from this machine."
+        ).format(url=shown_url, server=server, reason=reason.rsplit(": ", 1)[-1].strip())
+    return _("Cannot use the database {url}: {reason}").format(url=shown_url, reason=reason)
 
 
 def retry_delays(attempts: int = RETRY_ATTEMPTS) -> Iterator[float]:

@@ -10,7 +10,7 @@ import gettext
 import io
 import os
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
@@ -37,7 +37,7 @@ def N_(message: str) -> str:
     return message
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(language: str) -> gettext.NullTranslations:
     locales = resource_dir("locales")
     mo = locales / language / "LC_MESSAGES" / f"{DOMAIN}.mo"

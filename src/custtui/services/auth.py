@@ -10,10 +10,10 @@ from enum import StrEnum
 from sqlalchemy import func, inspect, text
 from sqlmodel import Session, select
 
+from custtui.errors import NotFound, PermissionDenied, UnknownUser, ValidationError
 from custtui.i18n import LANGUAGES, N_, _
 from custtui.models import ROLE_NAMES, DatabaseSetting, Role, User
 from custtui.services import audit
-from custtui.services.errors import NotFound, PermissionDenied, UnknownUser, ValidationError
 
 
 class Permission(StrEnum):

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from custtui.config import masked_url
+from custtui.db import parse_url, sqlite_file
+from custtui.errors import DomainError
 from custtui.i18n import _
-from custtui.services.errors import DomainError
 
 DEFAULT_PAGES_PER_STEP = 1024  # 4 MB with SQLite's default 4 KB pages
 DEFAULT_PAUSE_SECONDS = 0.005
@@ -83,12 +83,7 @@ def pg_dump_command(url: Any, target: str | os.PathLike[str]) -> str:
 
 def _sqlite_file(url: str, target: Path) -> tuple[str, dict[str, Any], Path | None]:
     """sqlite3.connect() arguments for the database of `url`, and its file (None for URI forms)."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError
-        raise BackupFailed(_("Not a database URL: {url}").format(url=masked_url(url))) from None
+    parsed = parse_url(url)
     backend = parsed.get_backend_name()
     if backend in ("postgresql", "postgres"):
         command = pg_dump_command(parsed, target)
@@ -441,16 +436,11 @@ def restore_database(url: str, backup: str | os.PathLike[str]) -> RestoreResult:
 
 def _restore_target(url: str, source: Path) -> Path:
     """The database file of `url` to restore into; it need not exist yet, its folder must."""
-    from sqlalchemy.engine import make_url
-
-    try:
-        parsed = make_url(url)
-    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError
-        raise BackupFailed(_("Not a database URL: {url}").format(url=masked_url(url))) from None
-    database = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+    database = parse_url(url).database or ""
+    file = sqlite_file(url)
+    if file is None or database.startswith("file:"):
         raise BackupRefused(_("custtui restore puts a backup back into a SQLite database file only."))
-    target = Path(database).expanduser().absolute()
+    target = file.absolute()
     if not target.parent.is_dir():
         raise BackupRefused(_("The folder {folder} does not exist.").format(folder=target.parent))
     if target.exists() and os.path.samefile(target, source):

@@ -6,19 +6,18 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import aliased
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
+from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
 from custtui.i18n import _, ngettext
-from custtui.models import Customer, CustomerLabel, Installation, Location, Mission, utcnow
+from custtui.models import Customer, CustomerLabel, Installation, Location, Mission, User, utcnow
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import LocationInput
-from custtui.services.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
 from custtui.services.regions import region_codes
-from custtui.models import User
 
 ENTITY = "customer"
 

@@ -124,9 +124,9 @@ from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from custtui.errors import NotFound
 from custtui.i18n import _
 from custtui.models import Customer, Location
-from custtui.services.errors import NotFound
 from custtui.services.marks import is_marked_error
 
 __all__ = [

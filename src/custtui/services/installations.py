@@ -7,11 +7,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
 from custtui.models import Building, Installation, InstallationKind, Location, User
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
-from custtui.services.errors import NotFound, ValidationError
 from custtui.services.locations import default_building, get_location
 
 ENTITY = "installation"

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
 from custtui.models import Customer, CustomerLabel, Label, LabelKind, User
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
-from custtui.services.errors import NotFound, ValidationError
 
 # Names Textual and 16-colour terminals both understand.
 LABEL_COLOURS = ("red", "green", "yellow", "blue", "magenta", "cyan", "white", "grey")

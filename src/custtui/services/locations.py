@@ -6,11 +6,11 @@ from dataclasses import asdict, dataclass, fields
 
 from sqlmodel import Session, select
 
+from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
 from custtui.models import Building, Customer, Location, User, utcnow
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
-from custtui.services.errors import NotFound, ValidationError
 from custtui.services.regions import region_codes, region_for_postal_code
 
 ENTITY = "location"

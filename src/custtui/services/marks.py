@@ -19,7 +19,7 @@ def error_prefixes() -> set[str]:
 
 @cache
 def _error_words(language: str) -> frozenset[str]:
-    from custtui.i18n import _load  # noqa: PLC0415 - the catalogs of the other languages
+    from custtui.i18n import _load
 
     words = {_("ERROR"), "ERROR"} | {_load(code).gettext("ERROR") for code in LANGUAGES}
     return frozenset(word.strip() for word in words if word.strip())

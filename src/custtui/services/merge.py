@@ -74,6 +74,7 @@ from sqlalchemy import Date, DateTime, Table, delete, insert, or_, select, updat
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+from custtui.errors import DeleteRefused, DomainError, NotFound
 from custtui.i18n import _, ngettext
 from custtui.models import (
     Building,
@@ -91,7 +92,6 @@ from custtui.models import (
 from custtui.services import audit, customers
 from custtui.services.auth import Permission, require
 from custtui.services.duplicates import fold, normalise_house_number, normalise_street
-from custtui.services.errors import DeleteRefused, DomainError, NotFound
 from custtui.services.marks import mark_error
 
 ENTITY = "customer"
@@ -788,7 +788,7 @@ def apply_merge(
         if found_id is not None:
             return found_id
         if target not in first_building:
-            from custtui.services.locations import default_building_name  # noqa: PLC0415
+            from custtui.services.locations import default_building_name
 
             building = Building(location_id=target, name=default_building_name())
             session.add(building)

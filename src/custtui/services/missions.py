@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy import nulls_last
 from sqlmodel import Session, select
 
+from custtui.errors import ValidationError
 from custtui.i18n import LANGUAGES, _
 from custtui.models import Installation, Location, Mission, MissionInstallation, MissionKind, MissionStatus, User
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
-from custtui.services.errors import ValidationError
 from custtui.services.locations import get_location
 
 ENTITY = "mission"

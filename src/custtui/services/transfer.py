@@ -65,12 +65,12 @@ from typing import IO, Any
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
+from custtui.errors import DomainError, ValidationError
 from custtui.i18n import _, format_locale, ngettext
 from custtui.models import Customer, CustomerLabel, Label, Location, User
 from custtui.services import customers, duplicates, locations
 from custtui.services.auth import Permission, require
 from custtui.services.customers import CustomerInput
-from custtui.services.errors import DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.services.regions import region_for_postal_code
 
@@ -305,7 +305,7 @@ def _row_values(layout: _Layout, fields: list[str]) -> dict[str, str] | str:
             "This row has {n} fields, the header names {m}.",
             len(fields),
         ).format(n=len(fields), m=named)
-    values = {column: "" for column in IMPORT_COLUMNS}
+    values = dict.fromkeys(IMPORT_COLUMNS, "")
     for position, (cell, column) in enumerate(zip(fields, layout.columns, strict=False), start=1):
         if column == "":
             if cell.strip():
@@ -518,7 +518,7 @@ def import_customers(
     require(actor, Permission.IMPORT)
     require(actor, Permission.EDIT)
     close_file = isinstance(path_or_stream, str | os.PathLike)
-    stream: IO[Any] = open(path_or_stream, "rb") if close_file else path_or_stream  # type: ignore[arg-type]  # noqa: SIM115
+    stream: IO[Any] = open(path_or_stream, "rb") if close_file else path_or_stream  # type: ignore[arg-type]
     try:
         is_text = isinstance(stream, io.TextIOBase)
         total: int | None = None
@@ -576,7 +576,7 @@ def write_report(report: ImportReport, path: str | os.PathLike[str] | IO[bytes])
 # --------------------------------------------------------------------------
 
 
-class _text_output:  # noqa: N801 - a context manager used like a function
+class _text_output:
     """A text file for `out`: a path (opened and closed here), a binary stream (wrapped, left open) or a text stream."""
 
     def __init__(self, out: Any) -> None:
@@ -587,7 +587,7 @@ class _text_output:  # noqa: N801 - a context manager used like a function
     def __enter__(self) -> IO[str]:
         out = self._out
         if isinstance(out, str | os.PathLike):
-            self._owned = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+            self._owned = open(out, "w", encoding="utf-8", newline="")
             return self._owned
         if isinstance(out, io.TextIOBase):
             return out  # type: ignore[return-value]

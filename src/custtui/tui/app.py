@@ -11,27 +11,26 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from textual import events
 from textual.app import App, SystemCommand
-from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.command import CommandPalette
-from custtui.tui.base import Screen
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from custtui.db import problem_kind, run_unit
+from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
-from custtui.services.errors import DomainError
-from custtui.tui.faults import user_message
 from custtui.tui import router
+from custtui.tui.base import Screen
 from custtui.tui.messages import CustomersChanged, DatabaseChanged, Destination, Navigate, SearchIndexReady
 from custtui.tui.typeahead import KeyQueue, read_escape_then_key_as_two_keys
 
 if TYPE_CHECKING:
-    from custtui.watch import ChangeWatcher
     from custtui.services.duplicates import DuplicateIndex
     from custtui.services.search import SearchIndex
+    from custtui.watch import ChangeWatcher
 
 T = TypeVar("T")
 

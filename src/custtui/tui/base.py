@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 from textual.worker import Worker
 
+from custtui.errors import DomainError
 from custtui.i18n import _, get_language
-from custtui.services.errors import DomainError
 from custtui.tui.faults import report
 from custtui.tui.messages import Destination, Navigate
 

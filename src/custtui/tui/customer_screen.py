@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Offset
-from custtui.tui.base import Screen
 
 from custtui.i18n import N_, _, ngettext
 from custtui.services import customers
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
+from custtui.tui.base import Screen
 from custtui.tui.messages import Destination
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog

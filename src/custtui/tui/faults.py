@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import time
 import weakref
-from functools import partial
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from rich.text import Text
 from sqlmodel import Session
 
-from rich.text import Text
-
-from custtui.services.errors import DomainError, NotFound, ValidationError
+from custtui.errors import DomainError, NotFound, user_message
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -37,18 +36,9 @@ NOTIFY_TIMEOUT = 8
 _last_shown: weakref.WeakKeyDictionary[CusttuiApp, tuple[str, float]] = weakref.WeakKeyDictionary()
 
 
-def user_message(error: DomainError) -> str:
-    """What to tell the user: the messages alone, without field names."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.errors.values())
-    return error.message
-
-
 def report(app: CusttuiApp, error: DomainError, *, reading: bool = False) -> None:
     """Notify `error` on the UI thread, unless the same message is still on screen."""
-    from custtui.services.errors import DatabaseProblem
-
-    message = error.read_message if reading and isinstance(error, DatabaseProblem) else user_message(error)
+    message = user_message(error, reading=reading)
     now = time.monotonic()
     last = _last_shown.get(app)
     if last is not None and last[0] == message and now - last[1] < NOTIFY_TIMEOUT:
@@ -84,4 +74,4 @@ def customer_not_read(
         return
     report(screen.app, error, reading=True)  # type: ignore[arg-type]
     if placeholder is not None:
-        placeholder.update(Text(getattr(error, "read_message", error.message), style="italic"))
+        placeholder.update(Text(user_message(error, reading=True), style="italic"))

@@ -7,15 +7,15 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from custtui.tui.base import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, Static
 
+from custtui.errors import DomainError
 from custtui.i18n import N_
 from custtui.services import customers
-from custtui.services.errors import DomainError
-from custtui.tui.messages import CustomersChanged
+from custtui.tui.base import Screen
 from custtui.tui.faults import customer_not_read
+from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import safe
 
 

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -73,7 +72,7 @@ REGIONS = [
 
 
 def upgrade() -> None:
-    
+
     op.create_table('app_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('login', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -240,11 +239,11 @@ def upgrade() -> None:
     with op.batch_alter_table('mission_installation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mission_installation_installation_id'), ['installation_id'], unique=False)
 
-    
+
 
 
 def downgrade() -> None:
-    
+
     with op.batch_alter_table('mission_installation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_mission_installation_installation_id'))
 
@@ -288,4 +287,4 @@ def downgrade() -> None:
 
     op.drop_table('audit_event')
     op.drop_table('app_user')
-    
+

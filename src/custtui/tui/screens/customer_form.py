@@ -11,22 +11,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
-from custtui.tui.base import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.i18n import N_, LANGUAGES, _, format_datetime, language_name
+from custtui.errors import ConflictError, DomainError, ValidationError, user_message
+from custtui.i18n import LANGUAGES, N_, _, format_datetime, language_name
 from custtui.services import customers, locations, regions
 from custtui.services.customers import CustomerInput
-from custtui.services.errors import ConflictError, DomainError, ValidationError
 from custtui.services.locations import LocationInput
-from custtui.tui.widgets.dialogs import EditScreen
-from custtui.tui.messages import CustomersChanged, Destination, Navigate
+from custtui.tui.base import ModalScreen
 from custtui.tui.faults import load_in_thread, report
 from custtui.tui.fields import field_titles
+from custtui.tui.messages import CustomersChanged, Destination, Navigate
 from custtui.tui.text import customer_line, plain, safe, safe_lines
+from custtui.tui.widgets.dialogs import EditScreen
 
 # Wait this long after the last keystroke before looking for duplicates.
 DUPLICATE_DEBOUNCE_S = 0.25
@@ -420,7 +420,7 @@ class CustomerFormScreen(EditScreen):
         elif isinstance(error, ConflictError):
             self._on_conflict(error)
         else:
-            self.notify(error.message, severity="error", timeout=8)
+            self.notify(user_message(error), severity="error", timeout=8)
 
     # --- someone else saved this customer while the form is open --------------
 
@@ -480,8 +480,8 @@ class CustomerFormScreen(EditScreen):
 
 def _stored_state(session: Any, customer_id: int) -> tuple[int | None, Any]:
     """The stored version (None: deleted) and the last change of the customer."""
+    from custtui.errors import NotFound
     from custtui.services.changes import last_change
-    from custtui.services.errors import NotFound
 
     try:
         version = customers.get_customer(session, customer_id).version

@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Offset
-from custtui.tui.base import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
@@ -19,13 +18,14 @@ from textual.worker import get_current_worker
 from custtui.i18n import N_, _, format_number, ngettext
 from custtui.services import customers, labels, regions
 from custtui.services.customers import CustomerRow
-from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
+from custtui.tui.base import ModalScreen
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load_in_thread
-from custtui.tui.widgets.search_box import SearchBox
-from custtui.tui.widgets.tick_list import TickList
+from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, list_columns
+from custtui.tui.widgets.search_box import SearchBox
+from custtui.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from custtui.models import Label as LabelRecord

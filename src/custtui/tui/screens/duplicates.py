@@ -10,16 +10,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from custtui.tui.base import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_number, ngettext, pgettext
 from custtui.services import customers, locations
 from custtui.services.auth import Permission
-from custtui.services.errors import DomainError
-from custtui.tui.messages import CustomersChanged, Destination
+from custtui.tui.base import Screen
 from custtui.tui.faults import report
+from custtui.tui.messages import CustomersChanged, Destination
 from custtui.tui.text import address_line, customer_line, plain
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
@@ -93,7 +93,7 @@ class DuplicatesScreen(Screen[None]):
     def _scan_failed(self, error: DomainError) -> None:
         """The database is away: say so where the count goes; the clusters shown stay."""
         report(self.custtui, error, reading=True)
-        self.query_one("#dup-status", Static).update(Text(getattr(error, "read_message", error.message), style="italic"))
+        self.query_one("#dup-status", Static).update(Text(user_message(error, reading=True), style="italic"))
 
     def _show(self, clusters: list[Any], rows: dict[int, Any]) -> None:
         self.clusters = [c for c in clusters if all(cid in rows for cid in c.customer_ids)]

@@ -9,10 +9,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Static
 
 from custtui.i18n import N_, _
+from custtui.tui.base import ModalScreen, Screen
 
 
 class HelpScreen(ModalScreen[None]):

@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from custtui.errors import NotFound
 from custtui.i18n import N_, _, format_datetime, format_locale, ngettext, pgettext
 from custtui.services import customers, history
-from custtui.services.errors import NotFound
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
 from custtui.tui.messages import CustomersChanged

@@ -9,7 +9,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from custtui.tui.base import ModalScreen
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -17,9 +16,10 @@ from textual.worker import get_current_worker
 from custtui.i18n import N_, _, format_date, format_number, pgettext
 from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
+from custtui.tui.base import ModalScreen
 from custtui.tui.sublist_screen import CustomerSubScreen
-from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.text import address_line, customer_line, safe
+from custtui.tui.widgets.search_box import SearchBox
 
 GROUP_PREFIX = "group-"
 

@@ -10,19 +10,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
+from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, ngettext, pgettext
 from custtui.models import LabelKind
 from custtui.services import customers, labels
-from custtui.services.errors import DomainError, ValidationError
 from custtui.services.labels import LABEL_COLOURS
+from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.faults import report
 from custtui.tui.text import label_text, safe
-from custtui.tui.widgets.tick_list import TickList
 from custtui.tui.widgets.dialogs import ConfirmDialog
+from custtui.tui.widgets.tick_list import TickList
 
 
 def colour_names() -> dict[str, str]:
@@ -123,7 +123,7 @@ def edit_label(
             return
 
         def refused(refusal: DomainError) -> None:
-            message = " ".join(refusal.errors.values()) if isinstance(refusal, ValidationError) else refusal.message
+            message = user_message(refusal)
             screen.notify(message, severity="error", timeout=8)
             edit_label(screen, title, save, done, typed, message)
 

@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
+from custtui.errors import DomainError, ValidationError, user_message
 from custtui.i18n import N_, _, pgettext
 from custtui.services import locations, regions
-from custtui.services.errors import DomainError, ValidationError
 from custtui.services.locations import LocationInput
 from custtui.tui.faults import report
 from custtui.tui.sublist_screen import CustomerSubScreen, fitted
@@ -169,7 +169,7 @@ class LocationFormScreen(EditScreen):
     def _not_saved(self, error: DomainError) -> None:
         if not isinstance(error, ValidationError):
             # The database is away, full or read-only: the form stays as typed.
-            self.notify(error.message, severity="error", timeout=8)
+            self.notify(user_message(error), severity="error", timeout=8)
             return
         for field, message in error.errors.items():
             target = self.query(f"#error-{field}")

@@ -15,19 +15,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_datetime, format_relative, ngettext
 from custtui.services import customers, installations, merge, missions
-from custtui.services.errors import DomainError
+from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.fields import field_titles
-from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.text import customer_line, plain, safe
-from custtui.tui.widgets.tick_list import TickList
 from custtui.tui.widgets.dialogs import ConfirmDialog
+from custtui.tui.widgets.search_box import SearchBox
+from custtui.tui.widgets.tick_list import TickList
 
 STEPS = ("keep", "fields", "locations", "moves", "preview", "done")
 
@@ -104,7 +104,7 @@ class MergeWizardScreen(Screen[None]):
         self.render_step()
 
     def _not_planned(self, error: DomainError) -> None:
-        self.notify(error.message, severity="error", timeout=10)
+        self.notify(user_message(error), severity="error", timeout=10)
         self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -332,7 +332,7 @@ class MergeWizardScreen(Screen[None]):
         self.write(
             lambda session: merge.apply_merge(session, user, plan),
             applied,
-            on_error=lambda error: self.notify(error.message, severity="error", timeout=10),
+            on_error=lambda error: self.notify(user_message(error), severity="error", timeout=10),
         )
 
     def action_delete_emptied(self) -> None:

@@ -13,11 +13,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.geometry import Offset
-from custtui.tui.base import ModalScreen
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from custtui.i18n import N_
+from custtui.tui.base import ModalScreen
 
 
 @dataclass(frozen=True)

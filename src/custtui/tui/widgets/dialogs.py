@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from custtui.tui.base import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from custtui.i18n import N_, _
+from custtui.tui.base import ModalScreen, Screen
 
 
 class ChoiceDialog(ModalScreen[str | None]):

@@ -1,4 +1,10 @@
-"""Domain errors. Their messages are already translated and meant for the user."""
+"""The errors custtui raises on purpose, and what to tell the user about one.
+
+Their messages are already translated and meant for the user. This module
+sits below db and services (it imports only i18n), so that both raise the
+same family, and the CLI, the app and the screens say it the same way
+(user_message).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,17 @@ class DatabaseProblem(DomainError):
         self.kind = kind
         # For a screen that was only reading: "nothing was saved" would puzzle there.
         self.read_message = read_message or message
+
+
+class DatabaseUnusable(DatabaseProblem):
+    """The database cannot be opened at all: no URL, no folder, no driver, a broken schema."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "unusable")
+
+
+class HalfMigrated(DatabaseUnusable):
+    """A SQLite database left half-upgraded by an older custtui, and not safely repairable."""
 
 
 class NotFound(DomainError):
@@ -108,3 +125,17 @@ class DeleteRefused(DomainError):
     def __init__(self, message: str, counts: LinkedCounts) -> None:
         super().__init__(message)
         self.counts = counts
+
+
+def user_message(error: DomainError, *, reading: bool = False, field_names: bool = False) -> str:
+    """What to tell the user about `error`.
+
+    `reading`: the screen was only reading, where "nothing was saved" would
+    puzzle. `field_names`: say which field each message is about, where no
+    form marks the field (the command line).
+    """
+    if isinstance(error, ValidationError) and not field_names:
+        return " ".join(error.errors.values())
+    if reading and isinstance(error, DatabaseProblem):
+        return error.read_message
+    return error.message
