@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from custtui.db import make_engine, migrate
-from custtui.services.demo import generate_demo
+from custtui.demo import generate_demo
 
 
 def main() -> None:

@@ -32,8 +32,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from custtui.db import make_engine, migrate
+from custtui.demo import generate_demo
 from custtui.models import Customer, Location
-from custtui.services.demo import generate_demo
 from custtui.services.duplicates import (
     DEFAULT_MIN_SCORE,
     DraftCustomer,

@@ -22,8 +22,8 @@ from pathlib import Path
 from sqlmodel import Session
 
 from custtui.db import make_engine, migrate
+from custtui.demo import generate_demo
 from custtui.models import Role, User
-from custtui.services.demo import generate_demo
 from custtui.tui.app import CusttuiApp
 from custtui.tui.widgets.customer_table import CustomerTable
 

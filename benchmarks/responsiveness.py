@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from tui_support import send_burst, wait_idle
 
 from custtui.db import make_engine, migrate
+from custtui.demo import generate_demo
 from custtui.i18n import set_language
 from custtui.models import Role, User
-from custtui.services.demo import generate_demo
 from custtui.tui.app import CusttuiApp
 from custtui.tui.widgets.customer_table import CustomerTable
 

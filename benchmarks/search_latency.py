@@ -39,8 +39,8 @@ from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
 from custtui.db import make_engine, migrate
+from custtui.demo import generate_demo
 from custtui.models import Customer, Location
-from custtui.services.demo import generate_demo
 from custtui.services.search import Searcher, SearchIndex, fold
 
 VERBOSE = False

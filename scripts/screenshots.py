@@ -20,10 +20,10 @@ from screen_tour import STOPS, Targets  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from custtui.db import make_engine, migrate  # noqa: E402
+from custtui.demo import generate_demo  # noqa: E402
 from custtui.i18n import set_language  # noqa: E402
 from custtui.models import Customer, Role, User  # noqa: E402
 from custtui.services import customers  # noqa: E402
-from custtui.services.demo import generate_demo  # noqa: E402
 from custtui.tui.app import CusttuiApp  # noqa: E402
 
 

@@ -19,10 +19,10 @@ import traceback
 from sqlmodel import select
 
 from custtui.db import make_engine, run_unit
+from custtui.errors import ConflictError
 from custtui.models import User
 from custtui.services import customers
 from custtui.services.customers import CustomerInput
-from custtui.errors import ConflictError
 
 
 class _RetryCounter(logging.Handler):

@@ -16,11 +16,11 @@ from sqlmodel import Session
 
 from custtui.cli import EXIT_DATABASE, EXIT_REFUSED, main
 from custtui.db import make_engine, migrate
+from custtui.demo import generate_demo
 from custtui.models import Role, User
 from custtui.services import backup, labels
 from custtui.services.backup import BackupRefused, backup_database, pg_dump_command
 from custtui.services.customers import CustomerInput, create_customer, update_customer
-from custtui.services.demo import generate_demo
 
 TABLES = ("customer", "location", "label", "customer_label")
 

@@ -20,10 +20,10 @@ from sqlalchemy import Engine, func
 from sqlmodel import Session, select
 
 from custtui.db import run_unit
+from custtui.errors import ConflictError
 from custtui.models import AuditEvent, Customer, Installation, Location, Mission, Role, User
 from custtui.services import customers, merge
 from custtui.services.customers import CustomerInput
-from custtui.errors import ConflictError
 from custtui.services.merge import StalePlan
 
 WORKER = Path(__file__).with_name("concurrency_worker.py")

@@ -10,10 +10,10 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from custtui.errors import ConflictError, DeleteRefused, ValidationError
 from custtui.models import AuditEvent, Building, Customer, Location, User
 from custtui.services import customers
 from custtui.services.customers import CustomerInput
-from custtui.errors import ConflictError, DeleteRefused, ValidationError
 
 
 def _input(**fields: object) -> CustomerInput:

@@ -14,6 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from custtui.db import make_engine
+from custtui.demo import DEMO_LABELS, REFERENCE_DATE, DemoResult, generate_demo
 from custtui.models import (
     AuditEvent,
     Building,
@@ -30,7 +31,6 @@ from custtui.models import (
 )
 from custtui.services import customers, validation
 from custtui.services.customers import CustomerInput
-from custtui.services.demo import DEMO_LABELS, REFERENCE_DATE, DemoResult, generate_demo
 from custtui.services.labels import LABEL_COLOURS
 from custtui.services.locations import default_building_name
 from custtui.services.regions import region_for_postal_code

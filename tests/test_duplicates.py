@@ -8,6 +8,7 @@ import pytest
 from helpers import make_customer, make_location
 from sqlmodel import Session
 
+from custtui.errors import NotFound
 from custtui.i18n import set_language
 from custtui.models import Customer, User
 from custtui.services import customers
@@ -26,7 +27,6 @@ from custtui.services.duplicates import (
     normalise_vat,
     score_pair,
 )
-from custtui.errors import NotFound
 
 VAT_A = "BE0403170701"
 VAT_B = "BE0765432146"

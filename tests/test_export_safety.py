@@ -21,9 +21,9 @@ from sqlmodel import Session, select
 
 from custtui.cli import main
 from custtui.db import make_engine, migrate
+from custtui.errors import ValidationError
 from custtui.models import Customer, Location, User
 from custtui.services import labels, transfer
-from custtui.errors import ValidationError
 from custtui.services.transfer import EXPORT_COLUMNS, FORMULA_TRIGGERS, neutralise_cell
 
 BOM = b"\xef\xbb\xbf"

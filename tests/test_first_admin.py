@@ -18,9 +18,9 @@ from sqlmodel import Session
 
 from custtui.cli import EXIT_REFUSED, EXIT_UNKNOWN_USER, main
 from custtui.db import head_revision, make_engine, migrate, run_unit
+from custtui.errors import PermissionDenied, UnknownUser, ValidationError
 from custtui.models import DatabaseSetting, Role, User
 from custtui.services import auth
-from custtui.errors import PermissionDenied, UnknownUser, ValidationError
 
 LOGIN = pwd.getpwuid(os.geteuid()).pw_name
 RACE_ROUNDS = 20

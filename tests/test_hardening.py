@@ -23,11 +23,11 @@ from sqlmodel import Session
 
 from custtui.cli import EXIT_DATABASE, EXIT_REFUSED, main
 from custtui.db import make_engine
+from custtui.errors import ValidationError
 from custtui.models import Location, Role, User
 from custtui.safetext import json_for_terminal, terminal_safe
 from custtui.services import customers, history, labels
 from custtui.services.customers import CustomerInput
-from custtui.errors import ValidationError
 
 # What a terminal would obey: C0 (but line feed), DEL, C1, bidi embeddings,
 # overrides and isolates, the Arabic letter mark, line/paragraph separators.

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 from textual.widgets import DataTable, Input, Static
 from tui_support import SIZE, fill, make_app, wait_idle
 
+from custtui.errors import PermissionDenied
 from custtui.models import AuditEvent, User
 from custtui.services import history, labels, merge
-from custtui.errors import PermissionDenied
 from custtui.tui.screens.customer_list import CustomerListScreen
 from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen, parse_day
 from custtui.tui.widgets.customer_table import CustomerTable

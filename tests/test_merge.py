@@ -13,11 +13,11 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
+from custtui.errors import DeleteRefused, NotFound, PermissionDenied
 from custtui.models import AuditEvent, Customer, Installation, Location, User
 from custtui.services import customers, installations, labels, locations, merge, missions
 from custtui.services.customers import CustomerInput
 from custtui.services.duplicates import find_duplicates
-from custtui.errors import DeleteRefused, NotFound, PermissionDenied
 from custtui.services.merge import MergePlan, MergeRefused, StalePlan, UndoRefused
 
 SKIPPED_TABLES = {"audit_event", "merge_record", "alembic_version"}

@@ -46,6 +46,7 @@ from textual.keys import _character_to_key
 from textual.widgets import Input, Select, Static, TextArea
 from tui_support import SIZE, fill, make_app, wait_idle
 
+from custtui.errors import ValidationError
 from custtui.i18n import LANGUAGES
 from custtui.models import (
     Building,
@@ -67,7 +68,6 @@ from custtui.services import (
 )
 from custtui.services.customers import CustomerInput
 from custtui.services.duplicates import DraftCustomer, DuplicateIndex, find_duplicates
-from custtui.errors import ValidationError
 from custtui.services.installations import InstallationInput
 from custtui.services.locations import LocationInput
 from custtui.services.missions import MissionInput

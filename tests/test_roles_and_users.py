@@ -6,9 +6,9 @@ import pytest
 from helpers import make_customer, make_location
 from sqlmodel import Session
 
+from custtui.errors import PermissionDenied, UnknownUser, ValidationError
 from custtui.models import Role, User
 from custtui.services import auth, customers, labels
-from custtui.errors import PermissionDenied, UnknownUser, ValidationError
 
 
 def test_first_login_on_empty_database_is_not_made_admin(session: Session) -> None:

@@ -320,7 +320,7 @@ def test_a_refresh_during_a_rebuild_wins_over_its_older_read(
 
 @pytest.fixture
 def demo_index(engine: Engine) -> SearchIndex:
-    from custtui.services.demo import generate_demo
+    from custtui.demo import generate_demo
 
     generate_demo(engine, customers=400, seed=7)
     with Session(engine) as session:

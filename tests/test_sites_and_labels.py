@@ -8,9 +8,9 @@ import pytest
 from helpers import make_customer, make_installation, make_location, make_mission
 from sqlmodel import Session, select
 
+from custtui.errors import NotFound, ValidationError
 from custtui.models import AuditEvent, Building, CustomerLabel, User
 from custtui.services import customers, installations, labels, locations, missions, regions
-from custtui.errors import NotFound, ValidationError
 from custtui.services.locations import LocationInput
 
 

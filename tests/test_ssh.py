@@ -37,8 +37,8 @@ from conftest import IN_CI
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
+from custtui.demo import generate_demo
 from custtui.models import Customer, Role, User
-from custtui.services.demo import generate_demo
 
 pytestmark = pytest.mark.slow
 

@@ -12,10 +12,10 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
+from custtui.errors import PermissionDenied
 from custtui.models import Building, Customer, Location, User
 from custtui.services import labels, locations, transfer
 from custtui.services.duplicates import DEFAULT_MIN_SCORE
-from custtui.errors import PermissionDenied
 from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow
 
 VAT_A = "BE0403170701"  # valid check digits

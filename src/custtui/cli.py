@@ -373,9 +373,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     import json
 
+    from custtui.demo import generate_demo
     from custtui.services.auth import Permission, require
     from custtui.services.customers import count_customers
-    from custtui.services.demo import generate_demo
 
     with _signed_in(args) as signed_in:
         require(signed_in.user, Permission.IMPORT)
