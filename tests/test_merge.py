@@ -601,13 +601,13 @@ def test_fault_midway_rolls_everything_back(session: Session, engine: Engine, of
         if done >= total // 2:
             raise RuntimeError("disk full")
 
-    original_chunk = merge.CHUNK
-    merge.CHUNK = 4
+    original_chunk = merge.rows.CHUNK
+    merge.rows.CHUNK = 4
     try:
         with pytest.raises(RuntimeError, match="disk full"):
             merge.apply_merge(session, office, plan, progress=fail_halfway)
     finally:
-        merge.CHUNK = original_chunk
+        merge.rows.CHUNK = original_chunk
     session.rollback()
     assert calls[-1][0] < calls[-1][1]  # it stopped midway
     assert len(calls) >= 3

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from custtui.models import AuditEvent
 
@@ -39,6 +39,6 @@ def events_for(session: Session, entity: str, entity_id: int) -> list[AuditEvent
     statement = (
         select(AuditEvent)
         .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
-        .order_by(AuditEvent.id)
+        .order_by(col(AuditEvent.id))
     )
     return list(session.exec(statement))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from custtui.models import AuditEvent, Location
 
@@ -46,7 +46,7 @@ def _value(event: AuditEvent, key: str) -> Any:
 def changes_since(session: Session, since: int) -> ChangeBatch:
     """The customers whose data (or linked data) changed in events after `since`."""
     events = list(
-        session.exec(select(AuditEvent).where(AuditEvent.id > since).order_by(AuditEvent.id).limit(MAX_EVENTS + 1))
+        session.exec(select(AuditEvent).where(col(AuditEvent.id) > since).order_by(col(AuditEvent.id)).limit(MAX_EVENTS + 1))
     )
     if not events:
         return ChangeBatch(last_event_id=since)
@@ -72,7 +72,7 @@ def changes_since(session: Session, since: int) -> ChangeBatch:
             batch.customer_ids = None
             return batch
     if location_ids:
-        ids.update(session.exec(select(Location.customer_id).where(Location.id.in_(location_ids))).all())
+        ids.update(session.exec(select(Location.customer_id).where(col(Location.id).in_(location_ids))).all())
     batch.customer_ids = ids
     return batch
 
@@ -82,6 +82,6 @@ def last_change(session: Session, entity: str, entity_id: int) -> AuditEvent | N
     return session.exec(
         select(AuditEvent)
         .where(AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
-        .order_by(AuditEvent.id.desc())
+        .order_by(col(AuditEvent.id).desc())
         .limit(1)
     ).first()

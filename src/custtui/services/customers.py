@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func
+from sqlalchemy import SQLColumnExpression, func
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
 from custtui.i18n import _, ngettext
@@ -56,13 +56,14 @@ def validate(session: Session, data: CustomerInput) -> CustomerInput:
     errors: dict[str, str] = {}
     raw = asdict(data)
     validation.check_text_fields(raw, errors, multiline={"notes"})
+    vat_number = validation.clean(data.vat_number)
     cleaned = CustomerInput(
         name=(data.name or "").strip(),
         region_code=(data.region_code or "").strip(),
         internal_name=validation.clean(data.internal_name),
         customer_number=validation.clean(data.customer_number),
         language=validation.clean(data.language),
-        vat_number=validation.normalise_vat(data.vat_number) if validation.clean(data.vat_number) else None,
+        vat_number=validation.normalise_vat(vat_number) if vat_number else None,
         email=validation.clean(data.email),
         phone=validation.clean(data.phone),
         notes=data.notes.strip() if data.notes and data.notes.strip() else None,
@@ -211,7 +212,7 @@ def linked_counts(session: Session, customer_id: int) -> LinkedCounts:
     installations = session.exec(
         select(func.count())
         .select_from(Installation)
-        .join(Location, Installation.location_id == Location.id)
+        .join(Location, col(Installation.location_id) == Location.id)
         .where(Location.customer_id == customer_id)
     ).one()
     missions = session.exec(
@@ -253,7 +254,7 @@ def delete_customer(session: Session, actor: User, customer_id: int, expected_ve
         raise DeleteRefused(reason, counts)
     before = audit.snapshot(customer)
     location_ids = list(session.exec(select(Location.id).where(Location.customer_id == customer_id)))
-    for building in session.exec(select(Building).where(Building.location_id.in_(location_ids))):  # type: ignore[union-attr]
+    for building in session.exec(select(Building).where(col(Building.location_id).in_(location_ids))):
         session.delete(building)
     for location in session.exec(select(Location).where(Location.customer_id == customer_id)):
         session.delete(location)
@@ -279,23 +280,23 @@ def counts_for(session: Session, customer_ids: list[int]) -> dict[int, CustomerC
     locations = dict(
         session.exec(
             select(Location.customer_id, func.count())
-            .where(Location.customer_id.in_(customer_ids))  # type: ignore[attr-defined]
-            .group_by(Location.customer_id)
+            .where(col(Location.customer_id).in_(customer_ids))
+            .group_by(col(Location.customer_id))
         ).all()
     )
     installations = dict(
         session.exec(
-            select(Location.customer_id, func.count(Installation.id))
-            .join(Installation, Installation.location_id == Location.id)
-            .where(Location.customer_id.in_(customer_ids))  # type: ignore[attr-defined]
-            .group_by(Location.customer_id)
+            select(Location.customer_id, func.count(col(Installation.id)))
+            .join(Installation, col(Installation.location_id) == Location.id)
+            .where(col(Location.customer_id).in_(customer_ids))
+            .group_by(col(Location.customer_id))
         ).all()
     )
     missions = dict(
         session.exec(
             select(Mission.customer_id, func.count())
-            .where(Mission.customer_id.in_(customer_ids))  # type: ignore[attr-defined]
-            .group_by(Mission.customer_id)
+            .where(col(Mission.customer_id).in_(customer_ids))
+            .group_by(col(Mission.customer_id))
         ).all()
     )
     return {
@@ -385,43 +386,40 @@ def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, Custom
 
     if not customer_ids:
         return {}
-    found = {
-        row.id: row
-        for row in session.exec(
-            select(
-                Customer.id,
-                Customer.name,
-                Customer.internal_name,
-                Customer.customer_number,
-                Customer.region_code,
-                Customer.language,
-                Customer.phone,
-                Customer.email,
-                Customer.vat_number,
-                Customer.created_at,
-            ).where(Customer.id.in_(customer_ids))  # type: ignore[union-attr]
-        )
-    }
+    # sqlmodel types select() for up to 4 columns: these rows are untyped.
+    fields_of = select(  # type: ignore[call-overload]
+        col(Customer.id),
+        col(Customer.name),
+        col(Customer.internal_name),
+        col(Customer.customer_number),
+        col(Customer.region_code),
+        col(Customer.language),
+        col(Customer.phone),
+        col(Customer.email),
+        col(Customer.vat_number),
+        col(Customer.created_at),
+    ).where(col(Customer.id).in_(customer_ids))
+    found: dict[int, Any] = {row.id: row for row in session.exec(fields_of)}
     counts = counts_for(session, list(found))
     places: dict[int, tuple[str, str]] = {}
     for customer_id, postal_code, city in session.exec(
         select(Location.customer_id, Location.postal_code, Location.city)
-        .where(Location.customer_id.in_(list(found)))  # type: ignore[attr-defined]
-        .order_by(Location.id.desc())  # type: ignore[union-attr]
+        .where(col(Location.customer_id).in_(list(found)))
+        .order_by(col(Location.id).desc())
     ):
         places[customer_id] = (postal_code, city)  # the lowest id comes last and stays
     last_missions = dict(
         session.exec(
             select(Mission.customer_id, func.max(Mission.planned_on))
-            .where(Mission.customer_id.in_(list(found)))  # type: ignore[attr-defined]
-            .group_by(Mission.customer_id)
+            .where(col(Mission.customer_id).in_(list(found)))
+            .group_by(col(Mission.customer_id))
         ).all()
     )
     tags: dict[int, list[LabelTag]] = {cid: [] for cid in found}
     for customer_id, label_id, name, colour in session.exec(
-        select(CustomerLabel.customer_id, Label.id, Label.name, Label.colour)
-        .join(Label, CustomerLabel.label_id == Label.id)
-        .where(CustomerLabel.customer_id.in_(list(found)))  # type: ignore[attr-defined]
+        select(CustomerLabel.customer_id, CustomerLabel.label_id, Label.name, Label.colour)
+        .join(Label, col(CustomerLabel.label_id) == Label.id)
+        .where(col(CustomerLabel.customer_id).in_(list(found)))
         .order_by(Label.name)
     ):
         tags[customer_id].append(LabelTag(label_id, name, colour))
@@ -465,35 +463,36 @@ def ordered_customer_ids(
     if sort not in SORT_KEYS:
         raise ValueError(sort)
     name_key = func.lower(Customer.name)
-    statement = select(Customer.id)
+    statement = select(col(Customer.id))
+    key: SQLColumnExpression[Any]
     if region_code:
         statement = statement.where(Customer.region_code == region_code)
     if label_id is not None:
         statement = statement.where(
-            Customer.id.in_(select(CustomerLabel.customer_id).where(CustomerLabel.label_id == label_id))  # type: ignore[union-attr]
+            col(Customer.id).in_(select(CustomerLabel.customer_id).where(CustomerLabel.label_id == label_id))
         )
     if sort == "installations":
         per_customer = (
-            select(Location.customer_id.label("customer_id"), func.count(Installation.id).label("n"))
-            .join(Installation, Installation.location_id == Location.id)
-            .group_by(Location.customer_id)
+            select(col(Location.customer_id).label("customer_id"), func.count(col(Installation.id)).label("n"))
+            .join(Installation, col(Installation.location_id) == Location.id)
+            .group_by(col(Location.customer_id))
             .subquery()
         )
         statement = statement.outerjoin(per_customer, per_customer.c.customer_id == Customer.id)
         key = func.coalesce(per_customer.c.n, 0)
     elif sort == "missions":
         per_customer = (
-            select(Mission.customer_id.label("customer_id"), func.count().label("n"))
-            .group_by(Mission.customer_id)
+            select(col(Mission.customer_id).label("customer_id"), func.count().label("n"))
+            .group_by(col(Mission.customer_id))
             .subquery()
         )
         statement = statement.outerjoin(per_customer, per_customer.c.customer_id == Customer.id)
         key = func.coalesce(per_customer.c.n, 0)
     elif sort == "labels":
         first_label = (
-            select(CustomerLabel.customer_id.label("customer_id"), func.min(func.lower(Label.name)).label("n"))
-            .join(Label, CustomerLabel.label_id == Label.id)
-            .group_by(CustomerLabel.customer_id)
+            select(col(CustomerLabel.customer_id).label("customer_id"), func.min(func.lower(Label.name)).label("n"))
+            .join(Label, col(CustomerLabel.label_id) == Label.id)
+            .group_by(col(CustomerLabel.customer_id))
             .subquery()
         )
         statement = statement.outerjoin(first_label, first_label.c.customer_id == Customer.id)
@@ -501,30 +500,31 @@ def ordered_customer_ids(
     elif sort in ("city", "postal_code"):
         # The place the list shows: the customer's first location.
         first_location = (
-            select(Location.customer_id.label("customer_id"), func.min(Location.id).label("location_id"))
-            .group_by(Location.customer_id)
+            select(col(Location.customer_id).label("customer_id"), func.min(col(Location.id)).label("location_id"))
+            .group_by(col(Location.customer_id))
             .subquery()
         )
         main = aliased(Location)
         statement = statement.outerjoin(first_location, first_location.c.customer_id == Customer.id).outerjoin(
-            main, main.id == first_location.c.location_id
+            main, col(main.id) == first_location.c.location_id
         )
         key = func.lower(func.coalesce(getattr(main, sort), ""))
     elif sort == "last_mission":
         last = (
-            select(Mission.customer_id.label("customer_id"), func.max(Mission.planned_on).label("n"))
-            .group_by(Mission.customer_id)
+            select(col(Mission.customer_id).label("customer_id"), func.max(Mission.planned_on).label("n"))
+            .group_by(col(Mission.customer_id))
             .subquery()
         )
         statement = statement.outerjoin(last, last.c.customer_id == Customer.id)
         key = last.c.n
     elif sort == "created_at":
-        key = Customer.created_at
+        key = col(Customer.created_at)
     elif sort == "name":
         key = name_key
     else:
         key = func.lower(func.coalesce(getattr(Customer, sort), ""))
     # Customers without a value (no mission yet) come last either way.
     ordering = (key.desc() if descending else key.asc()).nulls_last()
-    statement = statement.order_by(ordering, name_key, Customer.id)
-    return list(session.exec(statement))
+    statement = statement.order_by(ordering, name_key, col(Customer.id))
+    # An id is never NULL in the database (the model says `int | None` for a row not yet inserted).
+    return cast("list[int]", list(session.exec(statement)))

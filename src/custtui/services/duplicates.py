@@ -112,7 +112,6 @@ import math
 import re
 import threading
 import time
-import unicodedata
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -127,7 +126,17 @@ from sqlmodel import Session
 from custtui.errors import NotFound
 from custtui.i18n import _
 from custtui.models import Customer, Location
+from custtui.services.addresses import Address, normalise_address
 from custtui.services.marks import is_marked_error
+from custtui.services.normalise import (
+    fold,
+    normalise_customer_number,
+    normalise_email,
+    normalise_house_number,
+    normalise_phone,
+    normalise_street,
+    normalise_vat,
+)
 
 __all__ = [
     "DEFAULT_MIN_SCORE",
@@ -315,38 +324,6 @@ def _gc_paused() -> Iterator[None]:
         if enabled:
             gc.enable()
 
-_SPECIAL_FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ĳ": "ij"}
-
-
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {}
-    for code in range(0xC0, 0x250):
-        char = chr(code)
-        lower = char.lower()
-        if lower in _SPECIAL_FOLD:
-            table[code] = _SPECIAL_FOLD[lower]
-            continue
-        decomposed = unicodedata.normalize("NFKD", lower)
-        base = "".join(c for c in decomposed if not unicodedata.combining(c))
-        if base != char:
-            table[code] = base
-    for upper in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
-        table[ord(upper)] = upper.lower()
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: 'Lefèvre Müller Straße' -> 'lefevre muller strasse'."""
-    folded = text.translate(_FOLD_TABLE)
-    if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded.lower())
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return folded
-
-
 # Legal forms, compared without dots: "b.v.b.a." -> "bvba", "S.à r.l." -> "sa" "rl" -> "sarl".
 _LEGAL_FORMS = frozenset(
     """
@@ -460,93 +437,6 @@ def _phonetic(word: str) -> str:
     return _DOUBLED.sub(r"\1", word)
 
 
-_STREET_WORDS = {
-    "rue": "r", "avenue": "av", "ave": "av", "chaussee": "ch", "chee": "ch", "boulevard": "bd", "bld": "bd",
-    "place": "pl", "plein": "pl", "square": "sq", "impasse": "imp", "allee": "al", "chemin": "chem", "route": "rte",
-    "strasse": "str", "straat": "str", "steenweg": "stwg", "stwg": "stwg", "laan": "ln", "lei": "lei",
-}
-_STREET_SUFFIXES = (
-    ("steenweg", "stwg"), ("stwg", "stwg"), ("strasse", "str"), ("straat", "str"), ("laan", "ln"), ("plein", "pl"),
-)
-_STREET_WORD = re.compile(r"[a-z0-9]+")
-
-
-@lru_cache(maxsize=1 << 16)
-def normalise_street(street: str | None) -> str:
-    """'Brusselsesteenweg' and 'Brusselsestwg.' -> 'brusselsestwg'; 'Rue de l'Église' -> 'r de l eglise'."""
-    if not street:
-        return ""
-    words = []
-    for word in _STREET_WORD.findall(fold(street)):
-        short = _STREET_WORDS.get(word)
-        if short is None:
-            short = word
-            for suffix, replacement in _STREET_SUFFIXES:
-                if word.endswith(suffix) and len(word) > len(suffix):
-                    short = word[: -len(suffix)] + replacement
-                    break
-        words.append(short)
-    return " ".join(words)
-
-
-_BOX = re.compile(r"\s*(?:/|\b(?:bus|bte|boite|box|app|apt|appt)\b\.?)\s*")
-
-
-@lru_cache(maxsize=1 << 14)
-def normalise_house_number(number: str | None) -> str:
-    """'12 bus 3' / '12/3' / '12 bte 3' -> '12/3'; '12 A' -> '12a'."""
-    if not number:
-        return ""
-    folded = fold(number).strip()
-    folded = _BOX.sub("/", folded)
-    return re.sub(r"[\s,.\-]", "", folded).strip("/")
-
-
-_NOT_DIGIT = re.compile(r"\D")
-_COUNTRY_CODES = ("352", "32", "31", "33", "49", "44", "41", "43", "39", "34", "351", "48", "90", "212", "1")
-
-
-def normalise_phone(phone: str | None) -> str:
-    """The national significant number: '+32 471 08 32 25' and '0471/08.32.25' -> '471083225'."""
-    if not phone:
-        return ""
-    digits = _NOT_DIGIT.sub("", phone)
-    international = phone.lstrip().startswith("+")
-    if digits.startswith("00"):
-        digits, international = digits[2:], True
-    if international:
-        for code in _COUNTRY_CODES:
-            if digits.startswith(code):
-                digits = digits[len(code) :]
-                break
-    digits = digits.lstrip("0")
-    return digits if len(digits) >= 6 else ""
-
-
-def normalise_vat(vat: str | None) -> str:
-    if not vat:
-        return ""
-    value = re.sub(r"[^0-9A-Za-z]", "", vat).upper()
-    if value.isdigit() and len(value) in (9, 10):  # a Belgian number written without "BE"
-        value = "BE" + value
-    if value.startswith("BE") and value[2:].isdigit() and len(value) == 11:  # old 9-digit form
-        value = "BE0" + value[2:]
-    return value if len(value) >= 6 else ""
-
-
-def normalise_email(email: str | None) -> str:
-    if not email:
-        return ""
-    value = email.strip().lower()
-    return value if "@" in value else ""
-
-
-def normalise_customer_number(number: str | None) -> str:
-    if not number:
-        return ""
-    return re.sub(r"[^0-9A-Za-z]", "", number).upper().lstrip("0")
-
-
 # Mail providers: the same domain there says nothing.
 _MAIL_PROVIDERS = frozenset(
     """
@@ -566,16 +456,6 @@ _MAIL_PROVIDERS = frozenset(
 
 
 @dataclass(frozen=True, slots=True)
-class _Address:
-    postal: str
-    street: str
-    number: str
-    city: str
-    house: str = field(default="", compare=False)  # leading digits of the number: "12" for "12A bus 3"
-    label: str = field(default="", compare=False)  # as written, for display
-
-
-@dataclass(frozen=True, slots=True)
 class _Record:
     id: int
     name: str  # normalised
@@ -589,26 +469,12 @@ class _Record:
     email: str
     domain: str
     phone: str
-    addresses: tuple[_Address, ...]
+    addresses: tuple[Address, ...]
 
 
-_LEADING_DIGITS = re.compile(r"\d+")
-
-
-def _make_address(street: str | None, number: str | None, postal: str | None, city: str | None) -> _Address | None:
-    house_number = normalise_house_number(number)
-    digits = _LEADING_DIGITS.match(house_number)
-    address = _Address(
-        postal=re.sub(r"\s", "", (postal or "")).upper(),
-        street=normalise_street(street),
-        number=house_number,
-        house=digits.group() if digits else "",
-        city=" ".join(_STREET_WORD.findall(fold(city or ""))),
-        label=" ".join(f"{street or ''} {number or ''}, {postal or ''} {city or ''}".split()).strip(" ,"),
-    )
-    if not address.street and not address.postal:
-        return None
-    return address
+def _make_address(street: str | None, number: str | None, postal: str | None, city: str | None) -> Address | None:
+    address = normalise_address(street, number, postal, city)
+    return None if address.is_empty else address
 
 
 def _make_record(
@@ -619,7 +485,7 @@ def _make_record(
     vat: str | None,
     email: str | None,
     phone: str | None,
-    addresses: Iterable[_Address],
+    addresses: Iterable[Address],
 ) -> _Record:
     name_words = _name_tokens(name)
     alias_words = _name_tokens(internal_name)
@@ -667,8 +533,8 @@ def _load_records(
             chunk = ids[start : start + 500]
             customer_rows += session.execute(customer_query.where(c.id.in_(chunk))).all()
             location_rows += session.execute(location_query.where(loc.customer_id.in_(chunk))).all()
-    addresses: dict[int, list[_Address]] = defaultdict(list)
-    address_cache: dict[tuple[str, str, str, str], _Address | None] = {}
+    addresses: dict[int, list[Address]] = defaultdict(list)
+    address_cache: dict[tuple[str, str, str, str], Address | None] = {}
     for customer_id, street, number, postal, city in location_rows:
         key = (street or "", number or "", postal or "", city or "")
         address = address_cache.get(key, False)
@@ -768,8 +634,8 @@ def _damp(count: int) -> float:
 
 
 def _compare_addresses(
-    a: tuple[_Address, ...], b: tuple[_Address, ...]
-) -> tuple[int, tuple[_Address, _Address] | None]:
+    a: tuple[Address, ...], b: tuple[Address, ...]
+) -> tuple[int, tuple[Address, Address] | None]:
     """2: same street and number somewhere (and those two addresses), 1: same street, 0: nothing shared, -1: unknown."""
     if not a or not b:
         return -1, None

@@ -126,10 +126,10 @@ def customer_history(session: Session, customer_id: int, limit: int = DEFAULT_LI
     installation_ids = select(Installation.id).where(col(Installation.location_id).in_(location_ids))
     mission_ids = select(Mission.id).where(Mission.customer_id == customer_id)
     about_customer = or_(
-        and_(AuditEvent.entity == "customer", AuditEvent.entity_id == customer_id),
-        and_(AuditEvent.entity == "location", col(AuditEvent.entity_id).in_(location_ids)),
-        and_(AuditEvent.entity == "installation", col(AuditEvent.entity_id).in_(installation_ids)),
-        and_(AuditEvent.entity == "mission", col(AuditEvent.entity_id).in_(mission_ids)),
+        and_(col(AuditEvent.entity) == "customer", col(AuditEvent.entity_id) == customer_id),
+        and_(col(AuditEvent.entity) == "location", col(AuditEvent.entity_id).in_(location_ids)),
+        and_(col(AuditEvent.entity) == "installation", col(AuditEvent.entity_id).in_(installation_ids)),
+        and_(col(AuditEvent.entity) == "mission", col(AuditEvent.entity_id).in_(mission_ids)),
     )
     events = session.exec(select(AuditEvent).where(about_customer).order_by(col(AuditEvent.id).desc()).limit(limit))
     return [_entry(event) for event in events]

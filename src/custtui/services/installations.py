@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
-from custtui.models import Building, Installation, InstallationKind, Location, User
+from custtui.models import Building, Installation, InstallationKind, Location, User, stored_id
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import default_building, get_location
@@ -65,7 +65,7 @@ def add_installation(session: Session, actor: User, location_id: int, data: Inst
         raise ValidationError(errors)
     building = _building_for(session, location_id, data.building_id)
     values.pop("building_id")
-    installation = Installation(location_id=location_id, building_id=building.id, **values)
+    installation = Installation(location_id=location_id, building_id=stored_id(building), **values)
     session.add(installation)
     session.flush()
     audit.record(session, actor.login, ENTITY, installation.id, "create", None, audit.snapshot(installation))
@@ -82,7 +82,7 @@ def move_installation(
     building = _building_for(session, location_id, building_id)
     before = audit.snapshot(installation)
     installation.location_id = location_id
-    installation.building_id = building.id  # type: ignore[assignment]
+    installation.building_id = stored_id(building)
     session.flush()
     audit.record(session, actor.login, ENTITY, installation.id, "move", before, audit.snapshot(installation))
     return installation
@@ -92,9 +92,9 @@ def installations_of_customer(session: Session, customer_id: int) -> list[tuple[
     """Each installation with its location and building, grouped by location then building."""
     statement = (
         select(Installation, Location, Building)
-        .join(Location, Installation.location_id == Location.id)
-        .join(Building, Installation.building_id == Building.id)
+        .join(Location, col(Installation.location_id) == Location.id)
+        .join(Building, col(Installation.building_id) == Building.id)
         .where(Location.customer_id == customer_id)
-        .order_by(Location.id, Building.id, Installation.id)
+        .order_by(col(Location.id), col(Building.id), col(Installation.id))
     )
     return list(session.exec(statement).all())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
@@ -108,7 +108,7 @@ def delete_label(session: Session, actor: User, label_id: int) -> int:
 def labels_of(session: Session, customer_id: int) -> list[Label]:
     statement = (
         select(Label)
-        .join(CustomerLabel, CustomerLabel.label_id == Label.id)
+        .join(CustomerLabel, col(CustomerLabel.label_id) == Label.id)
         .where(CustomerLabel.customer_id == customer_id)
         .order_by(Label.name)
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
-from custtui.models import Building, Customer, Location, User, utcnow
+from custtui.models import Building, Customer, Location, User, stored_id, utcnow
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
 from custtui.services.regions import region_codes, region_for_postal_code
@@ -102,7 +102,7 @@ def add_location(session: Session, actor: User, customer_id: int, data: Location
     location = Location(customer_id=customer_id, **asdict(cleaned))
     session.add(location)
     session.flush()
-    building = Building(location_id=location.id, name=default_building_name())
+    building = Building(location_id=stored_id(location), name=default_building_name())
     session.add(building)
     session.flush()
     audit.record(session, actor.login, ENTITY, location.id, "create", None, audit.snapshot(location))
@@ -134,7 +134,7 @@ def copy_location(session: Session, actor: User, location_id: int, to_customer_i
     session.flush()
     buildings = buildings_of(session, location_id) or [Building(location_id=location_id, name=default_building_name())]
     for building in buildings:
-        session.add(Building(location_id=copy.id, name=building.name, notes=building.notes))
+        session.add(Building(location_id=stored_id(copy), name=building.name, notes=building.notes))
     session.flush()
     audit.record(
         session, actor.login, ENTITY, copy.id, "create", None, {**audit.snapshot(copy), "copied_from": location_id}
@@ -143,17 +143,17 @@ def copy_location(session: Session, actor: User, location_id: int, to_customer_i
 
 
 def locations_of(session: Session, customer_id: int) -> list[Location]:
-    return list(session.exec(select(Location).where(Location.customer_id == customer_id).order_by(Location.id)))
+    return list(session.exec(select(Location).where(Location.customer_id == customer_id).order_by(col(Location.id))))
 
 
 def buildings_of(session: Session, location_id: int) -> list[Building]:
-    return list(session.exec(select(Building).where(Building.location_id == location_id).order_by(Building.id)))
+    return list(session.exec(select(Building).where(Building.location_id == location_id).order_by(col(Building.id))))
 
 
 def default_building(session: Session, location_id: int) -> Building:
     """The location's first building; one is created if a location lost them all."""
     building = session.exec(
-        select(Building).where(Building.location_id == location_id).order_by(Building.id)
+        select(Building).where(Building.location_id == location_id).order_by(col(Building.id))
     ).first()
     if building is None:
         building = Building(location_id=location_id, name=default_building_name())

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import nulls_last
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from custtui.errors import ValidationError
 from custtui.i18n import LANGUAGES, _
-from custtui.models import Installation, Location, Mission, MissionInstallation, MissionKind, MissionStatus, User
+from custtui.models import Installation, Location, Mission, MissionInstallation, MissionKind, MissionStatus, User, stored_id
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import get_location
@@ -67,7 +67,7 @@ def add_mission(session: Session, actor: User, customer_id: int, data: MissionIn
     session.add(mission)
     session.flush()
     for installation_id in data.installation_ids:
-        session.add(MissionInstallation(mission_id=mission.id, installation_id=installation_id))
+        session.add(MissionInstallation(mission_id=stored_id(mission), installation_id=installation_id))
     session.flush()
     audit.record(
         session,
@@ -87,9 +87,9 @@ def missions_of_customer(
     """The customer's missions with their location, most recent first (undated last)."""
     statement = (
         select(Mission, Location)
-        .join(Location, Mission.location_id == Location.id)
+        .join(Location, col(Mission.location_id) == Location.id)
         .where(Mission.customer_id == customer_id)
-        .order_by(nulls_last(Mission.planned_on.desc()), Mission.id.desc())  # type: ignore[union-attr]
+        .order_by(nulls_last(col(Mission.planned_on).desc()), col(Mission.id).desc())
     )
     if limit is not None:
         statement = statement.limit(limit)

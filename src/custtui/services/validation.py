@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 
 from custtui.i18n import LANGUAGES, _
 from custtui.safetext import BIDI_CONTROLS, LINE_SEPARATORS
@@ -29,7 +30,7 @@ def has_direction_controls(value: str) -> bool:
     return any(char in BIDI_CONTROLS or char in LINE_SEPARATORS for char in value)
 
 
-def check_text_fields(values: dict[str, str | None], errors: dict[str, str], multiline: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+def check_text_fields(values: dict[str, str | None], errors: dict[str, str], multiline: Set[str] = frozenset()) -> None:
     """Add an error for each text field holding control characters (single-line ones: also direction controls)."""
     for name, value in values.items():
         if not isinstance(value, str):

@@ -1,0 +1,129 @@
+"""Values written many ways, brought to one form to compare: text, streets, house numbers, phones.
+
+Duplicate detection, merging and the import compare customers through
+these; search folds text its own way, for speed (services.search.fold).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPECIAL_FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ĳ": "ij"}
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        lower = char.lower()
+        if lower in _SPECIAL_FOLD:
+            table[code] = _SPECIAL_FOLD[lower]
+            continue
+        decomposed = unicodedata.normalize("NFKD", lower)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        if base != char:
+            table[code] = base
+    for upper in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[ord(upper)] = upper.lower()
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Lefèvre Müller Straße' -> 'lefevre muller strasse'."""
+    folded = text.translate(_FOLD_TABLE)
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFKD", folded.lower())
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return folded
+
+
+_STREET_WORDS = {
+    "rue": "r", "avenue": "av", "ave": "av", "chaussee": "ch", "chee": "ch", "boulevard": "bd", "bld": "bd",
+    "place": "pl", "plein": "pl", "square": "sq", "impasse": "imp", "allee": "al", "chemin": "chem", "route": "rte",
+    "strasse": "str", "straat": "str", "steenweg": "stwg", "stwg": "stwg", "laan": "ln", "lei": "lei",
+}
+_STREET_SUFFIXES = (
+    ("steenweg", "stwg"), ("stwg", "stwg"), ("strasse", "str"), ("straat", "str"), ("laan", "ln"), ("plein", "pl"),
+)
+_STREET_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 16)
+def normalise_street(street: str | None) -> str:
+    """'Brusselsesteenweg' and 'Brusselsestwg.' -> 'brusselsestwg'; 'Rue de l'Église' -> 'r de l eglise'."""
+    if not street:
+        return ""
+    words = []
+    for word in _STREET_WORD.findall(fold(street)):
+        short = _STREET_WORDS.get(word)
+        if short is None:
+            short = word
+            for suffix, replacement in _STREET_SUFFIXES:
+                if word.endswith(suffix) and len(word) > len(suffix):
+                    short = word[: -len(suffix)] + replacement
+                    break
+        words.append(short)
+    return " ".join(words)
+
+
+_BOX = re.compile(r"\s*(?:/|\b(?:bus|bte|boite|box|app|apt|appt)\b\.?)\s*")
+
+
+@lru_cache(maxsize=1 << 14)
+def normalise_house_number(number: str | None) -> str:
+    """'12 bus 3' / '12/3' / '12 bte 3' -> '12/3'; '12 A' -> '12a'."""
+    if not number:
+        return ""
+    folded = fold(number).strip()
+    folded = _BOX.sub("/", folded)
+    return re.sub(r"[\s,.\-]", "", folded).strip("/")
+
+
+_NOT_DIGIT = re.compile(r"\D")
+_COUNTRY_CODES = ("352", "32", "31", "33", "49", "44", "41", "43", "39", "34", "351", "48", "90", "212", "1")
+
+
+def normalise_phone(phone: str | None) -> str:
+    """The national significant number: '+32 471 08 32 25' and '0471/08.32.25' -> '471083225'."""
+    if not phone:
+        return ""
+    digits = _NOT_DIGIT.sub("", phone)
+    international = phone.lstrip().startswith("+")
+    if digits.startswith("00"):
+        digits, international = digits[2:], True
+    if international:
+        for code in _COUNTRY_CODES:
+            if digits.startswith(code):
+                digits = digits[len(code) :]
+                break
+    digits = digits.lstrip("0")
+    return digits if len(digits) >= 6 else ""
+
+
+def normalise_vat(vat: str | None) -> str:
+    if not vat:
+        return ""
+    value = re.sub(r"[^0-9A-Za-z]", "", vat).upper()
+    if value.isdigit() and len(value) in (9, 10):  # a Belgian number written without "BE"
+        value = "BE" + value
+    if value.startswith("BE") and value[2:].isdigit() and len(value) == 11:  # old 9-digit form
+        value = "BE0" + value[2:]
+    return value if len(value) >= 6 else ""
+
+
+def normalise_email(email: str | None) -> str:
+    if not email:
+        return ""
+    value = email.strip().lower()
+    return value if "@" in value else ""
+
+
+def normalise_customer_number(number: str | None) -> str:
+    if not number:
+        return ""
+    return re.sub(r"[^0-9A-Za-z]", "", number).upper().lstrip("0")
