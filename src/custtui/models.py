@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer
 from sqlmodel import Field, SQLModel
@@ -19,6 +19,18 @@ from custtui.i18n import N_
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class _WithId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def stored_id(record: _WithId) -> int:
+    """The id of a record that is in the database: `id` is None only until its INSERT (a flush)."""
+    if record.id is None:
+        raise ValueError(f"{type(record).__name__} has no id yet: it was never flushed")
+    return record.id
 
 
 def _timestamp(**kwargs: Any) -> Any:
