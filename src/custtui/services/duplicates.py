@@ -118,6 +118,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 from sqlalchemy import func, select
@@ -821,7 +822,7 @@ def _min_name_similarity(min_logit: float) -> float:
     needed = min_logit - BIAS - W_ADDRESS - 0.5
     if needed <= _NAME_CURVE[0][1]:
         return 0.0
-    for (s0, w0), (s1, w1) in zip(_NAME_CURVE, _NAME_CURVE[1:]):
+    for (s0, w0), (s1, w1) in pairwise(_NAME_CURVE):
         if w0 <= needed <= w1 and w1 > w0:
             return s0 + (s1 - s0) * (needed - w0) / (w1 - w0)
     return 1.0

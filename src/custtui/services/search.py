@@ -56,6 +56,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from custtui.models import Customer, Location
+from custtui.services.addresses import format_address
 
 __all__ = ["SearchHit", "SearchIndex", "Searcher", "fold", "fold_many", "phone_key", "search_customers"]
 
@@ -107,7 +108,7 @@ def fold_many(values: Sequence[str | None]) -> list[str]:
     other = [i for i, text in enumerate(texts) if not text.isascii()]
     for indexes, folder in ((plain, _fold_ascii), (other, _fold_unicode)):
         if indexes:
-            for i, folded in zip(indexes, folder("\n".join(texts[i] for i in indexes)).split("\n")):
+            for i, folded in zip(indexes, folder("\n".join(texts[i] for i in indexes)).split("\n"), strict=True):
                 result[i] = folded
     return result
 
@@ -271,7 +272,7 @@ class _Segment:
             shown.extend(values)
             texts.extend(folded)
 
-        columns = list(zip(*rows.customers)) or [()] * 7
+        columns = list(zip(*rows.customers, strict=True)) or [()] * 7
         ids, names, aliases, numbers, vats, emails, phones = columns
         names = [name or "" for name in names]
         add(_NAME, ids, names, fold_many(names))
@@ -295,7 +296,7 @@ class _Segment:
 
         # Phones: the customer's and its locations' (each number once per customer).
         phone_owners: dict[tuple[int, str], None] = dict.fromkeys(
-            (customer_id, phone) for customer_id, phone in zip(ids, phones) if phone
+            (customer_id, phone) for customer_id, phone in zip(ids, phones, strict=True) if phone
         )
         phone_owners.update(dict.fromkeys((row[0], row[5]) for row in rows.locations if row[5]))
         add(_PHONE, [key[0] for key in phone_owners], [key[1] for key in phone_owners], [""] * len(phone_owners))
@@ -322,7 +323,7 @@ class _Segment:
         high = np.searchsorted(self.sorted_customers, ids, side="right")
         if not len(ids):
             return np.zeros(0, dtype=np.int64)
-        return self.by_customer[np.concatenate([np.arange(lo, hi) for lo, hi in zip(low.tolist(), high.tolist())])]
+        return self.by_customer[np.concatenate([np.arange(lo, hi) for lo, hi in zip(low.tolist(), high.tolist(), strict=True)])]
 
     def has_customers(self, ids: np.ndarray) -> np.ndarray:
         """Bool per id (sorted ids): whether this segment has entries of it."""
@@ -371,7 +372,7 @@ class _Segment:
         np.cumsum(total, out=self.offsets[1:])
         self.postings = np.empty(int(self.offsets[-1]), dtype=np.int32)
         before = np.zeros(_N_TRIGRAMS, dtype=np.int64)  # postings of earlier chunks, per trigram
-        for chunk_counts, chunk_postings in zip(counts, postings):
+        for chunk_counts, chunk_postings in zip(counts, postings, strict=True):
             local_starts = np.cumsum(chunk_counts) - chunk_counts
             shift = self.offsets[:-1] + before - local_starts
             self.postings[np.repeat(shift, chunk_counts) + np.arange(len(chunk_postings))] = chunk_postings
@@ -412,7 +413,7 @@ class _Segment:
         owners: list[int] = []
 
         def add(entries: range, values: list[str]) -> None:
-            for entry, value in zip(entries, values):
+            for entry, value in zip(entries, values, strict=True):
                 if value:
                     keys.append(value)
                     owners.append(entry)
@@ -428,9 +429,9 @@ class _Segment:
         first_phone_key = len(keys)  # phone keys come last
         shown = self.shown[phones.start : phones.stop]
         digits = _digits_many(shown)
-        national = [phone_key(phone, d) for phone, d in zip(shown, digits)]
+        national = [phone_key(phone, d) for phone, d in zip(shown, digits, strict=True)]
         add(phones, national)
-        add(phones, [d if d != n else "" for d, n in zip(digits, national)])
+        add(phones, [d if d != n else "" for d, n in zip(digits, national, strict=True)])
         # "\0key\0key\0": a match's position finds its key with a binary search.
         self.digit_text = "\0" + "\0".join(keys) + "\0"
         lengths = np.array(list(map(len, keys)), dtype=np.int64)
@@ -492,13 +493,6 @@ class _Segment:
         rank = np.zeros(self.size, dtype=np.int32)
         rank[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
         self.alpha_rank = rank
-
-
-def _address_shown(row: Any) -> str:
-    """'Kerkstraat 12, 9000 Gent' from a location row."""
-    street = " ".join(part for part in (row[1], row[2]) if part)
-    city = " ".join(part for part in (row[3], row[4]) if part)
-    return f"{street}, {city}" if street and city else street or city
 
 
 # ---------------------------------------------------------------------------
@@ -914,7 +908,7 @@ def _best_hits(scored: list[tuple[_Segment, np.ndarray, np.ndarray]], query: _Qu
             else:
                 order = np.argpartition(-scores, refine)[:refine]
             entries, scores = entries[order], scores[order]
-        for entry, score in zip(entries.tolist(), scores.tolist()):
+        for entry, score in zip(entries.tolist(), scores.tolist(), strict=True):
             field = int(segment.field[entry])
             text = segment.texts[entry]
             if query.kind == "text":
@@ -945,14 +939,14 @@ def _describe(segment: _Segment, entry: int, query: _Query) -> tuple[str, str]:
     row = segment.address_rows[entry - segment.entries_of(_ADDRESS).start]
     street = " ".join(part for part in (row[1], row[2]) if part)
     if query.kind != "text":
-        return "address", _address_shown(row)
+        return "address", format_address(row[1], row[2], row[3], row[4])
     whole = _fuzzy_one(query, segment.texts[entry])
     if street and _fuzzy_one(query, fold(street)) >= whole - 0.5:
         return "street", street
     city = " ".join(part for part in (row[3], row[4]) if part)
     if city and _fuzzy_one(query, fold(city)) >= whole - 0.5:
         return "city", row[4] or city
-    return "address", _address_shown(row)
+    return "address", format_address(row[1], row[2], row[3], row[4])
 
 
 # ---------------------------------------------------------------------------

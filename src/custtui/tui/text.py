@@ -29,13 +29,6 @@ def multiline(value: object | None) -> Text:
     return Text("\n".join(safe(line) for line in str(value).split("\n")))
 
 
-def address_line(location: object) -> str:
-    """'Kerkstraat 12, 2000 Antwerpen' from a location's parts."""
-    street = " ".join(part for part in (getattr(location, "street", ""), getattr(location, "number", "")) if part)
-    place = " ".join(part for part in (getattr(location, "postal_code", ""), getattr(location, "city", "")) if part)
-    return ", ".join(part for part in (street, place) if part)
-
-
 def customer_line(name: str, customer_number: str | None, postal_code: str = "", city: str = "", customer_id: int | None = None) -> Text:
     """A customer as lists of candidates show one: the name, then what tells namesakes apart, dim."""
     line = Text(safe(name))

@@ -15,11 +15,12 @@ from custtui.errors import DomainError
 from custtui.i18n import N_, _, format_date, format_relative, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, labels, locations, missions, regions
+from custtui.services.addresses import address_line
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import customer_not_read
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.text import address_line, multiline, plain, safe
 from custtui.tui.text import label_text as tui_label_text  # the name label_text is a local here
+from custtui.tui.text import multiline, plain, safe
 
 LAST_MISSIONS = 5
 

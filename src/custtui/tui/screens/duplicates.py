@@ -16,11 +16,12 @@ from textual.widgets.option_list import Option
 from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_number, ngettext, pgettext
 from custtui.services import customers, locations
+from custtui.services.addresses import address_line
 from custtui.services.auth import Permission
 from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.messages import CustomersChanged, Destination
-from custtui.tui.text import address_line, customer_line, plain
+from custtui.tui.text import customer_line, plain
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
 

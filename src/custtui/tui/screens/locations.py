@@ -15,10 +15,11 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from custtui.errors import DomainError, ValidationError, user_message
 from custtui.i18n import N_, _, pgettext
 from custtui.services import locations, regions
+from custtui.services.addresses import address_line
 from custtui.services.locations import LocationInput
 from custtui.tui.faults import report
 from custtui.tui.sublist_screen import CustomerSubScreen, fitted
-from custtui.tui.text import address_line, plain, safe
+from custtui.tui.text import plain, safe
 from custtui.tui.widgets.dialogs import EditScreen
 
 LOCATION_FIELDS = ("name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes")

@@ -10,8 +10,9 @@ from textual.widgets import DataTable
 from custtui.i18n import _, format_date, pgettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, missions
+from custtui.services.addresses import address_line
 from custtui.tui.sublist_screen import CustomerSubScreen, fitted
-from custtui.tui.text import address_line, plain
+from custtui.tui.text import plain
 
 _STATUS_STYLES = {"planned": "bold", "in_progress": "bold yellow", "done": "", "cancelled": "dim strike"}
 
