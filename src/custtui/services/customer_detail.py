@@ -1,0 +1,36 @@
+"""What the detail screen shows of one customer, read in one unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from custtui.errors import LinkedCounts
+from custtui.models import Customer, Label, Location, Mission, Region
+from custtui.services import customers, labels, locations, missions, regions
+
+LAST_MISSIONS = 5
+
+
+@dataclass(frozen=True)
+class CustomerDetail:
+    customer: Customer
+    region: Region | None  # None for a region code the database does not know
+    labels: list[Label]
+    locations: list[Location]
+    counts: LinkedCounts
+    last_missions: list[tuple[Mission, Location]]  # most recent first, at most LAST_MISSIONS
+
+
+def customer_detail(session: Session, customer_id: int, *, last_missions: int = LAST_MISSIONS) -> CustomerDetail:
+    """One customer with its region, labels, sites, linked counts and last missions; NotFound if gone."""
+    customer = customers.get_customer(session, customer_id)
+    return CustomerDetail(
+        customer=customer,
+        region=regions.get_region(session, customer.region_code),
+        labels=labels.labels_of(session, customer_id),
+        locations=locations.locations_of(session, customer_id),
+        counts=customers.linked_counts(session, customer_id),
+        last_missions=missions.missions_of_customer(session, customer_id, limit=last_missions),
+    )
