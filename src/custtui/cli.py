@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from custtui import __version__
 from custtui.errors import DomainError
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from custtui.models import User
+
+T = TypeVar("T", int, float)
 
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
@@ -232,25 +234,21 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _score(value: str) -> float:
-    number = float(value)
-    if not 0 <= number <= 1:
-        raise argparse.ArgumentTypeError(_("must be between 0 and 1"))
-    return number
+def _number_from(convert: Callable[[str], T], low: T, high: T | None, message: str) -> Callable[[str], T]:
+    """An argparse type: `convert` the value, refused with `message` outside low..high."""
+
+    def parse(value: str) -> T:
+        number = convert(value)
+        if number < low or (high is not None and number > high):
+            raise argparse.ArgumentTypeError(_(message))
+        return number
+
+    return parse
 
 
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(_("must be at least 1"))
-    return number
-
-
-def _port(value: str) -> int:
-    number = int(value)
-    if not 1 <= number <= 65535:
-        raise argparse.ArgumentTypeError(_("must be a port number from 1 to 65535"))
-    return number
+_score = _number_from(float, 0.0, 1.0, N_("must be between 0 and 1"))
+_positive_int = _number_from(int, 1, None, N_("must be at least 1"))
+_port = _number_from(int, 1, 65535, N_("must be a port number from 1 to 65535"))
 
 
 def _public_url(value: str) -> str:

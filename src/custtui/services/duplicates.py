@@ -659,6 +659,19 @@ def _compare_addresses(
 
 
 _CountOf = Callable[[str], int]  # customers holding a key
+_KEY_PREFIX = {"vat": "v", "email": "e", "domain": "d", "phone": "f"}  # as _record_keys writes them
+
+
+def _identifier(
+    kind: str, x: str, y: str, same: float, different: float, count: _CountOf, reasons: list[Reason]
+) -> float:
+    """The weight of an identifier both records may have: `same` (damped for a common value), `different`, or 0."""
+    if not x or not y:
+        return 0.0
+    if x != y:
+        return different
+    reasons.append(Reason(kind, x))
+    return same * _damp(count(_KEY_PREFIX[kind] + x))
 
 
 def _score(
@@ -667,27 +680,12 @@ def _score(
     """The pair's log-odds and reasons; None when it cannot reach `min_logit`."""
     total = BIAS
     reasons: list[Reason] = []
-    if x.vat and y.vat:
-        if x.vat == y.vat:
-            total += W_VAT * _damp(count("v" + x.vat))
-            reasons.append(Reason("vat", x.vat))
-        else:
-            total += W_VAT_DIFFERENT
-    if x.email and y.email:
-        if x.email == y.email:
-            total += W_EMAIL * _damp(count("e" + x.email))
-            reasons.append(Reason("email", x.email))
-        elif x.domain and x.domain == y.domain:
-            total += W_DOMAIN * _damp(count("d" + x.domain))
-            reasons.append(Reason("domain", x.domain))
-        else:
-            total += W_EMAIL_DIFFERENT
-    if x.phone and y.phone:
-        if x.phone == y.phone:
-            total += W_PHONE * _damp(count("f" + x.phone))
-            reasons.append(Reason("phone", x.phone))
-        else:
-            total += W_PHONE_DIFFERENT
+    total += _identifier("vat", x.vat, y.vat, W_VAT, W_VAT_DIFFERENT, count, reasons)
+    if x.email and y.email and x.email != y.email and x.domain and x.domain == y.domain:
+        total += _identifier("domain", x.domain, y.domain, W_DOMAIN, 0.0, count, reasons)
+    else:
+        total += _identifier("email", x.email, y.email, W_EMAIL, W_EMAIL_DIFFERENT, count, reasons)
+    total += _identifier("phone", x.phone, y.phone, W_PHONE, W_PHONE_DIFFERENT, count, reasons)
     if x.number and x.number == y.number:
         total += W_NUMBER * _damp(count("c" + x.number))
         reasons.append(Reason("number", x.number))

@@ -61,6 +61,13 @@ def get_record(session: Session, merge_id: int, *, lock: bool = False) -> MergeR
     return record
 
 
+def _locked_record(session: Session, merge_id: int) -> MergeRecord:
+    """The merge's record, locked for this transaction (SQLite: the write lock taken now)."""
+    session.flush()
+    begin_writing(session, merge_id=merge_id)
+    return get_record(session, merge_id, lock=True)
+
+
 def delete_merged(session: Session, actor: User, merge_id: int) -> list[int]:
     """Delete the records a merge emptied (customers.delete_customer); returns their ids.
 
@@ -72,9 +79,7 @@ def delete_merged(session: Session, actor: User, merge_id: int) -> list[int]:
     """
     require(actor, Permission.MERGE)
     require(actor, Permission.DELETE)
-    session.flush()
-    begin_writing(session, merge_id=merge_id)
-    record = get_record(session, merge_id, lock=True)
+    record = _locked_record(session, merge_id)
     if record.undone_at is not None:
         raise MergeRefused(_("Merge {id} was undone; its records are not deleted.").format(id=merge_id))
     undo = dict(record.undo)
@@ -194,9 +199,7 @@ def undo_merge(session: Session, actor: User, merge_id: int) -> None:
     deleted record was taken again. Undo the later merges first.
     """
     require(actor, Permission.MERGE)
-    session.flush()
-    begin_writing(session, merge_id=merge_id)
-    record = get_record(session, merge_id, lock=True)
+    record = _locked_record(session, merge_id)
     if record.undone_at is not None:
         raise UndoRefused(_("Merge {id} was undone already.").format(id=merge_id))
     undo = _Undo.of(record)
