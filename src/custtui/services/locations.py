@@ -38,7 +38,9 @@ class LocationInput:
         return cls(**{f.name: getattr(location, f.name) for f in fields(cls)})
 
 
-_LIMITS = {"name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "contact_person": 200, "phone": 40, "notes": 4000}
+_LIMITS = {
+    "name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "contact_person": 200, "phone": 40, "notes": 4000,
+}
 _BUILDING_LIMITS = {"name": 200, "notes": 4000}
 
 
@@ -121,25 +123,6 @@ def update_location(session: Session, actor: User, location_id: int, data: Locat
     session.flush()
     audit.record(session, actor.login, ENTITY, location.id, "update", before, audit.snapshot(location))
     return location
-
-
-def copy_location(session: Session, actor: User, location_id: int, to_customer_id: int) -> Location:
-    """Copy a location's address and buildings (not its installations) to another customer."""
-    require(actor, Permission.EDIT)
-    source = get_location(session, location_id)
-    _get_customer(session, to_customer_id)
-    data = asdict(LocationInput.from_location(source))
-    copy = Location(customer_id=to_customer_id, **data)
-    session.add(copy)
-    session.flush()
-    buildings = buildings_of(session, location_id) or [Building(location_id=location_id, name=default_building_name())]
-    for building in buildings:
-        session.add(Building(location_id=stored_id(copy), name=building.name, notes=building.notes))
-    session.flush()
-    audit.record(
-        session, actor.login, ENTITY, copy.id, "create", None, {**audit.snapshot(copy), "copied_from": location_id}
-    )
-    return copy
 
 
 def locations_of(session: Session, customer_id: int) -> list[Location]:

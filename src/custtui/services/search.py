@@ -988,10 +988,6 @@ class Searcher:
             self._previous = (snapshot, key, analysed.kind, limit, result)
             return result.hits
 
-    def reset(self) -> None:
-        with self._lock:
-            self._previous = None
-
 
 def search_customers(session: Session, query: str, limit: int = 50) -> list[SearchHit]:
     """Build an index and search it once (scripts and tests; the UI keeps a SearchIndex)."""
