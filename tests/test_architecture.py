@@ -5,6 +5,7 @@ never import each other (they post Navigate; tui.router opens the screen);
 the tui package has no import cycle; nothing below the user interface
 imports Textual, rich or custtui.tui; screens and widgets import no
 SQLAlchemy, SQLModel or custtui.db themselves (they call services).
+Also ruff ([tool.ruff]) and mypy ([tool.mypy]) on the sources.
 """
 
 from __future__ import annotations
@@ -29,5 +30,13 @@ def test_no_undefined_or_unused_names() -> None:
     """ruff's pyflakes rules ([tool.ruff.lint]): a name used but never defined fails at run time only."""
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
     assert ruff is not None, "ruff is part of the test extra"
-    result = subprocess.run([ruff, "check", "src", "tests", "benchmarks", "scripts"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [ruff, "check", "src", "tests", "benchmarks", "scripts"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_types_check() -> None:
+    """mypy ([tool.mypy]): strict on services, models, db and errors, the basic checks everywhere else."""
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer, Table, inspect
 from sqlmodel import Field, SQLModel
 
 from custtui.i18n import N_
@@ -31,6 +31,14 @@ def stored_id(record: _WithId) -> int:
     if record.id is None:
         raise ValueError(f"{type(record).__name__} has no id yet: it was never flushed")
     return record.id
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Table a table model is mapped to: its `__table__`, which SQLModel does not declare to type checkers."""
+    table = inspect(model).local_table
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a table")
+    return table
 
 
 def _timestamp(**kwargs: Any) -> Any:

@@ -24,7 +24,7 @@ RECONNECT_MAX_SECONDS = 10.0
 
 
 class ChangeWatcher:
-    def __init__(self, on_change: Callable[[], None]) -> None:
+    def __init__(self, on_change: Callable[[], object]) -> None:
         self.on_change = on_change
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run_forever, name=type(self).__name__, daemon=True)
@@ -57,7 +57,7 @@ class ChangeWatcher:
 class SQLiteWatcher(ChangeWatcher):
     """Polls PRAGMA data_version, which changes when another connection commits."""
 
-    def __init__(self, path: str, on_change: Callable[[], None]) -> None:
+    def __init__(self, path: str, on_change: Callable[[], object]) -> None:
         super().__init__(on_change)
         self.path = path
 
@@ -79,7 +79,7 @@ class SQLiteWatcher(ChangeWatcher):
 class PostgresWatcher(ChangeWatcher):
     """LISTENs on the channel the audit_event trigger notifies (migration 0003)."""
 
-    def __init__(self, conninfo: str, on_change: Callable[[], None]) -> None:
+    def __init__(self, conninfo: str, on_change: Callable[[], object]) -> None:
         super().__init__(on_change)
         self.conninfo = conninfo
 
@@ -96,7 +96,7 @@ class PostgresWatcher(ChangeWatcher):
                     self.on_change()
 
 
-def watcher_for(engine: Engine, on_change: Callable[[], None]) -> ChangeWatcher | None:
+def watcher_for(engine: Engine, on_change: Callable[[], object]) -> ChangeWatcher | None:
     """The watcher for this engine's database, or None (an in-memory SQLite database)."""
     url = engine.url
     if engine.dialect.name == "sqlite":

@@ -104,6 +104,7 @@ from custtui.models import (
     MissionInstallation,
     MissionKind,
     MissionStatus,
+    table_of,
 )
 from custtui.services.locations import default_building_name
 from custtui.services.regions import region_for_postal_code
@@ -148,13 +149,13 @@ class _Rows:
 
 
 _TABLES: list[tuple[str, Table]] = [
-    ("customer", Customer.__table__),  # type: ignore[attr-defined]
-    ("customer_label", CustomerLabel.__table__),  # type: ignore[attr-defined]
-    ("location", Location.__table__),  # type: ignore[attr-defined]
-    ("building", Building.__table__),  # type: ignore[attr-defined]
-    ("installation", Installation.__table__),  # type: ignore[attr-defined]
-    ("mission", Mission.__table__),  # type: ignore[attr-defined]
-    ("mission_installation", MissionInstallation.__table__),  # type: ignore[attr-defined]
+    ("customer", table_of(Customer)),
+    ("customer_label", table_of(CustomerLabel)),
+    ("location", table_of(Location)),
+    ("building", table_of(Building)),
+    ("installation", table_of(Installation)),
+    ("mission", table_of(Mission)),
+    ("mission_installation", table_of(MissionInstallation)),
 ]
 _ID_TABLES = ("customer", "location", "building", "installation", "mission", "label")
 
@@ -666,9 +667,9 @@ class _Generator:
 
 def _next_ids(connection: Connection) -> dict[str, int]:
     tables = {
-        "customer": Customer.__table__, "location": Location.__table__,  # type: ignore[attr-defined]
-        "building": Building.__table__, "installation": Installation.__table__,  # type: ignore[attr-defined]
-        "mission": Mission.__table__, "label": Label.__table__,  # type: ignore[attr-defined]
+        "customer": table_of(Customer), "location": table_of(Location),
+        "building": table_of(Building), "installation": table_of(Installation),
+        "mission": table_of(Mission), "label": table_of(Label),
     }
     result = {}
     for name, table in tables.items():
@@ -679,7 +680,7 @@ def _next_ids(connection: Connection) -> dict[str, int]:
 
 def _demo_labels(connection: Connection, next_ids: dict[str, int]) -> list[int]:
     """Ids of the demo labels, creating those that do not exist yet (by name, any case)."""
-    table = Label.__table__  # type: ignore[attr-defined]
+    table = table_of(Label)
     existing = {name.lower(): label_id for label_id, name in connection.execute(select(table.c.id, table.c.name))}
     ids = []
     new_rows = []

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
 from custtui.i18n import _, ngettext
-from custtui.models import Customer, CustomerLabel, Installation, Location, Mission, User, utcnow
+from custtui.models import Customer, CustomerLabel, Installation, Location, Mission, User, stored_id, utcnow
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import LocationInput
@@ -155,7 +155,7 @@ def save_customer(
             if customer is None:
                 locations.validate_address(session, main_address)
             elif main_location_id is None:
-                locations.add_location(session, actor, customer.id, main_address)  # type: ignore[arg-type]
+                locations.add_location(session, actor, stored_id(customer), main_address)
             elif address_changed:
                 locations.update_location(session, actor, main_location_id, main_address)
         except ValidationError as error:

@@ -60,19 +60,22 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field, replace
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from custtui.errors import DomainError, ValidationError
 from custtui.i18n import _, format_locale, ngettext
-from custtui.models import Customer, CustomerLabel, Label, Location, User
+from custtui.models import Customer, CustomerLabel, Label, Location, User, table_of
 from custtui.services import customers, duplicates, locations
 from custtui.services.auth import Permission, require
 from custtui.services.customers import CustomerInput
 from custtui.services.locations import LocationInput
 from custtui.services.regions import region_for_postal_code
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = [
     "EXPORT_COLUMNS",
@@ -518,7 +521,7 @@ def import_customers(
     require(actor, Permission.IMPORT)
     require(actor, Permission.EDIT)
     close_file = isinstance(path_or_stream, str | os.PathLike)
-    stream: IO[Any] = open(path_or_stream, "rb") if close_file else path_or_stream  # type: ignore[arg-type]
+    stream: IO[Any] = open(path_or_stream, "rb") if isinstance(path_or_stream, str | os.PathLike) else path_or_stream
     try:
         is_text = isinstance(stream, io.TextIOBase)
         total: int | None = None
@@ -584,13 +587,13 @@ class _text_output:
         self._owned: IO[str] | None = None
         self._wrapper: io.TextIOWrapper | None = None
 
-    def __enter__(self) -> IO[str]:
+    def __enter__(self) -> SupportsWrite[str]:
         out = self._out
         if isinstance(out, str | os.PathLike):
             self._owned = open(out, "w", encoding="utf-8", newline="")
             return self._owned
         if isinstance(out, io.TextIOBase):
-            return out  # type: ignore[return-value]
+            return out
         self._wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="")
         return self._wrapper
 
@@ -606,8 +609,8 @@ class _text_output:
 
 def _export_rows(session: Session) -> Iterator[list[Any]]:
     """Every customer by id, in pages of EXPORT_PAGE_SIZE: the EXPORT_COLUMNS values (None for nothing)."""
-    c = Customer.__table__.c  # type: ignore[attr-defined]
-    loc = Location.__table__.c  # type: ignore[attr-defined]
+    c = table_of(Customer).c
+    loc = table_of(Location).c
     customer_query = select(
         c.id, c.name, c.internal_name, c.customer_number, c.region_code, c.language, c.vat_number, c.email,
         c.phone, c.notes,
@@ -622,10 +625,10 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
         counts = customers.counts_for(session, ids)
         label_names: dict[int, list[str]] = {}
         for customer_id, name in session.execute(
-            select(CustomerLabel.customer_id, Label.name)
-            .join(Label, CustomerLabel.label_id == Label.id)
-            .where(CustomerLabel.customer_id.in_(ids))  # type: ignore[attr-defined]
-            .order_by(CustomerLabel.customer_id, func.lower(Label.name), Label.name)
+            select(col(CustomerLabel.customer_id), col(Label.name))
+            .join(Label, col(CustomerLabel.label_id) == Label.id)
+            .where(col(CustomerLabel.customer_id).in_(ids))
+            .order_by(col(CustomerLabel.customer_id), func.lower(Label.name), col(Label.name))
         ):
             label_names.setdefault(customer_id, []).append(name)
         main_ids = select(func.min(loc.id)).where(loc.customer_id.in_(ids)).group_by(loc.customer_id)

@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from custtui.db import problem_kind, run_unit
@@ -23,7 +24,6 @@ from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
 from custtui.services.auth import Permission, can
 from custtui.tui import router
-from custtui.tui.base import Screen
 from custtui.tui.messages import CustomersChanged, DatabaseChanged, Destination, Navigate, SearchIndexReady
 from custtui.tui.typeahead import KeyQueue, read_escape_then_key_as_two_keys
 
@@ -257,7 +257,7 @@ class CusttuiApp(App[None]):
         await self.run_action(action, node)
 
     def action_command_palette(self) -> None:
-        if not CommandPalette.is_open(self):
+        if not CommandPalette.is_open(self):  # type: ignore[arg-type]  # Textual asks for App[object]; App is invariant
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_change_theme(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
 
 from textual import events
 from textual import screen as textual_screen
@@ -32,6 +32,14 @@ if TYPE_CHECKING:
 ResultType = TypeVar("ResultType")
 T = TypeVar("T")
 
+if TYPE_CHECKING:
+    # For the type checker the mixin below is the screen it is mixed into (app,
+    # run_worker, set_timer); at run time it stays a plain class, outside
+    # Textual's CSS type names.
+    _ScreenBase = textual_screen.Screen
+else:
+    _ScreenBase = Generic
+
 # A read shows its loading state only when it takes longer than this: a fast
 # local database never flashes an indicator.
 LOADING_DELAY_S = 0.2
@@ -48,7 +56,7 @@ def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     return result
 
 
-class DatabaseWork:
+class DatabaseWork(_ScreenBase[ResultType]):
     """Database work started from a screen runs off the UI thread.
 
     `fetch` reads and `write` changes, each in one unit of work in a thread,
@@ -80,7 +88,7 @@ class DatabaseWork:
         if self.waiting_for_data:
             return True
         answering_typing = any(group.startswith("typing:") for group in self._pending_work)
-        return answering_typing and not _goes_on_typing(key, self.app.focused)  # type: ignore[attr-defined]
+        return answering_typing and not _goes_on_typing(key, self.app.focused)
 
     def begin_work(self, group: str) -> object:
         """Say that work of `group` is pending (keys typed ahead wait for it); returns its token."""
@@ -111,12 +119,12 @@ class DatabaseWork:
     @property
     def custtui(self) -> CusttuiApp:
         """The app, typed: engine, user, indexes, run_unit()."""
-        return self.app  # type: ignore[attr-defined, no-any-return]
+        return cast("CusttuiApp", self.app)
 
     def fetch(
         self,
         work: Callable[[Session], T],
-        then: Callable[[T], None],
+        then: Callable[[T], object],
         *,
         group: str = "read",
         on_error: Callable[[DomainError], None] | None = None,
@@ -137,7 +145,7 @@ class DatabaseWork:
     def write(
         self,
         work: Callable[[Session], T],
-        then: Callable[[T], None] | None = None,
+        then: Callable[[T], object] | None = None,
         *,
         group: str = "save",
         on_error: Callable[[DomainError], None] | None = None,
@@ -150,19 +158,18 @@ class DatabaseWork:
     def _in_background(
         self,
         work: Callable[[Session], T],
-        then: Callable[[T], None] | None,
+        then: Callable[[T], object] | None,
         *,
         group: str,
         on_error: Callable[[DomainError], None] | None,
         loading: Widget | None,
     ) -> Worker[None]:
         app = self.custtui
-        node: Widget = self  # type: ignore[assignment]
         writing = group.startswith("write:")
         token = self.begin_work(group)  # at once: the keys typed next wait for it
 
         async def job() -> None:
-            timer = node.set_timer(LOADING_DELAY_S, lambda: setattr(loading, "loading", True)) if loading else None
+            timer = self.set_timer(LOADING_DELAY_S, lambda: setattr(loading, "loading", True)) if loading else None
             try:
                 try:
                     # The thread runs on if this worker is cancelled; its result is then dropped.
@@ -178,11 +185,12 @@ class DatabaseWork:
             finally:
                 if timer is not None:
                     timer.stop()
-                    loading.loading = False  # type: ignore[union-attr]
+                    if loading is not None:
+                        loading.loading = False
                 self.end_work(group, token)
 
         # exclusive: the older read of the group is cancelled, its answer never applied.
-        return node.run_worker(job(), group=group, exclusive=not writing, exit_on_error=True)
+        return self.run_worker(job(), group=group, exclusive=not writing, exit_on_error=True)
 
     def all_work_done(self) -> None:
         """Called when no read or write of the screen is pending any more."""
@@ -198,10 +206,15 @@ def _goes_on_typing(key: events.Key | events.Paste, focused: Widget | None) -> b
     return isinstance(key, events.Paste) or key.is_printable or key.key in _EDITING_KEYS
 
 
-class Screen(DatabaseWork, textual_screen.Screen[ResultType]):
+class Screen(DatabaseWork[ResultType], textual_screen.Screen[ResultType]):
     """Our screens: localised keys, and a replica in another language (f2)."""
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+    # Set by __new__: what the screen was built with, and in which language.
+    _rebuild_with: tuple[tuple[Any, ...], dict[str, Any]]
+    _built_in_language: str
+    _state_to_restore: Any
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
         instance = super().__new__(cls)
         # Kept so that the screen can be built again after a language switch.
         instance._rebuild_with = (args, kwargs)
@@ -211,7 +224,7 @@ class Screen(DatabaseWork, textual_screen.Screen[ResultType]):
     def on_screen_resume(self) -> None:
         # Back in view after a language switch (f2) made on a screen above:
         # built again now, in the new language, with its state.
-        if self._built_in_language != get_language() and self.app.screen is self:  # type: ignore[attr-defined]
+        if self._built_in_language != get_language() and self.app.screen is self:
             self.app.switch_screen(self.replica())
 
     @property
@@ -234,9 +247,9 @@ class Screen(DatabaseWork, textual_screen.Screen[ResultType]):
 
     def replica(self) -> Screen[Any]:
         """The same screen, built again (in the current language), with its state."""
-        args, kwargs = self._rebuild_with  # type: ignore[attr-defined]
+        args, kwargs = self._rebuild_with
         copy = type(self)(*args, **kwargs)
-        copy._state_to_restore = self.capture_state()  # type: ignore[attr-defined]
+        copy._state_to_restore = self.capture_state()
         return copy
 
     def on_mount(self) -> None:
@@ -255,7 +268,7 @@ class Screen(DatabaseWork, textual_screen.Screen[ResultType]):
             self.restore_state(state)
 
 
-class ModalScreen(DatabaseWork, textual_screen.ModalScreen[ResultType]):
+class ModalScreen(DatabaseWork[ResultType], textual_screen.ModalScreen[ResultType]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         return localised(super().active_bindings)

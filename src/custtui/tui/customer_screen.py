@@ -18,8 +18,8 @@ from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 
 if TYPE_CHECKING:
+    from custtui.errors import LinkedCounts
     from custtui.models import Customer
-    from custtui.services.customers import CustomerCounts
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
 
@@ -136,7 +136,7 @@ class CustomerScreen(Screen[Any]):
             group="customer",
         )
 
-    def _ask_to_delete(self, customer_id: int, customer: Customer, counts: CustomerCounts) -> None:
+    def _ask_to_delete(self, customer_id: int, customer: Customer, counts: LinkedCounts) -> None:
         reason = delete_refusal_reason(counts)
         if reason:
             body = Text(_("Customer: "))

@@ -14,7 +14,7 @@ import time
 import weakref
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.text import Text
 from sqlmodel import Session
@@ -72,6 +72,6 @@ def customer_not_read(
                 screen.notify(gone_message, severity="warning")
             screen.dismiss()
         return
-    report(screen.app, error, reading=True)  # type: ignore[arg-type]
+    report(cast("CusttuiApp", screen.app), error, reading=True)
     if placeholder is not None:
         placeholder.update(Text(user_message(error, reading=True), style="italic"))

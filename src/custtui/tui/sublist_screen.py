@@ -58,10 +58,10 @@ class CustomerSubScreen(Screen[None]):
         self.reload()
         self.focus_list()
 
-    def capture_state(self) -> int:
+    def capture_state(self) -> int | None:  # None: nothing to restore (as Screen says)
         return self.table.cursor_row
 
-    def restore_state(self, state: int) -> None:  # type: ignore[override]
+    def restore_state(self, state: int) -> None:
         if self.table.row_count:
             self.table.move_cursor(row=min(state, self.table.row_count - 1))
 

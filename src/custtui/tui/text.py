@@ -29,7 +29,9 @@ def multiline(value: object | None) -> Text:
     return Text("\n".join(safe(line) for line in str(value).split("\n")))
 
 
-def customer_line(name: str, customer_number: str | None, postal_code: str = "", city: str = "", customer_id: int | None = None) -> Text:
+def customer_line(
+    name: str, customer_number: str | None, postal_code: str = "", city: str = "", customer_id: int | None = None
+) -> Text:
     """A customer as lists of candidates show one: the name, then what tells namesakes apart, dim."""
     line = Text(safe(name))
     place = " ".join(part for part in (safe(postal_code), safe(city)) if part)

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._xterm_parser import XTermParser
@@ -43,7 +43,7 @@ _LEAVING_KEYS = frozenset({"escape", "ctrl+q", "ctrl+c"})
 class KeyQueue:
     """The keys from the terminal, delivered in order once the keys before them have taken effect."""
 
-    def __init__(self, app: App[object], deliver: Callable[[TypedInput], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], deliver: Callable[[TypedInput], Awaitable[None]]) -> None:
         self.app = app
         self._deliver_key = deliver
         self._keys: deque[TypedInput] = deque()
@@ -102,7 +102,7 @@ class KeyQueue:
             await self.settled()
 
 
-def _nodes(app: App[object]) -> list[MessagePump]:
+def _nodes(app: App[Any]) -> list[MessagePump]:
     """The app and every widget of its current screen; none while there is no screen (start, exit)."""
     try:
         return [app, *app.screen.walk_children(with_self=True)]
@@ -110,7 +110,7 @@ def _nodes(app: App[object]) -> list[MessagePump]:
         return []
 
 
-async def _queues_handled(app: App[object], timeout: float) -> None:
+async def _queues_handled(app: App[Any], timeout: float) -> None:
     """Until every message queued on the app and its current screen's widgets at this moment is handled."""
     nodes = _nodes(app)
     remaining = 0
@@ -155,12 +155,12 @@ def read_escape_then_key_as_two_keys() -> None:
     if getattr(original, "custtui_escape_then_key", False):
         return
 
-    def sequence_to_key_events(self: XTermParser, sequence: str, alt: bool = False):  # type: ignore[no-untyped-def]
+    def sequence_to_key_events(self: XTermParser, sequence: str, alt: bool = False) -> Iterator[events.Key]:
         if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1].isprintable() and sequence[1] not in _SEQUENCE_STARTS:
             yield events.Key("escape", "\x1b")
             yield from original(self, sequence[1])
             return
         yield from original(self, sequence, alt)
 
-    sequence_to_key_events.custtui_escape_then_key = True  # type: ignore[attr-defined]
-    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]
+    sequence_to_key_events.custtui_escape_then_key = True  # type: ignore[attr-defined]  # a mark on the function object
+    XTermParser._sequence_to_key_events = sequence_to_key_events  # type: ignore[method-assign]  # the patch itself

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypedDict
 
 from rich.text import Text
 from textual import on, work
@@ -12,12 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from custtui.errors import ConflictError, DomainError, ValidationError, user_message
 from custtui.i18n import LANGUAGES, N_, _, format_datetime, language_name
+from custtui.models import stored_id
 from custtui.services import customers, locations, regions
 from custtui.services.customers import CustomerInput
 from custtui.services.locations import LocationInput
@@ -34,6 +36,17 @@ DUPLICATE_DEBOUNCE_S = 0.25
 CUSTOMER_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone", "notes")
 ADDRESS_FIELDS = ("street", "number", "postal_code", "city")
 _WATCHED_FOR_DUPLICATES = {"name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS}
+
+
+class _FormState(TypedDict):
+    """What the form keeps over a language switch (capture_state, restore_state)."""
+
+    values: dict[str, str]
+    initial: dict[str, str]
+    version: int | None
+    region_chosen: bool
+    region_options: list[tuple[str, str]]
+    main_location_id: int | None
 
 
 class ConflictScreen(ModalScreen[str | None]):
@@ -121,8 +134,12 @@ class CustomerFormScreen(EditScreen):
         with Horizontal(id="form-body"):
             with VerticalScroll(id="form-fields"):
                 yield from self._row("name", Input(id="name", compact=True, select_on_focus=False, max_length=200))
-                yield from self._row("internal_name", Input(id="internal_name", compact=True, select_on_focus=False, max_length=200))
-                yield from self._row("customer_number", Input(id="customer_number", compact=True, select_on_focus=False, max_length=50))
+                yield from self._row(
+                    "internal_name", Input(id="internal_name", compact=True, select_on_focus=False, max_length=200)
+                )
+                yield from self._row(
+                    "customer_number", Input(id="customer_number", compact=True, select_on_focus=False, max_length=50)
+                )
                 yield from self._row("region_code", Select([], id="region_code", compact=True, prompt=_("Choose a region")))
                 yield from self._row(
                     "language",
@@ -133,7 +150,9 @@ class CustomerFormScreen(EditScreen):
                         prompt=_("Technician's language"),
                     ),
                 )
-                yield from self._row("vat_number", Input(id="vat_number", compact=True, select_on_focus=False, placeholder="BE0123456749"))
+                yield from self._row(
+                    "vat_number", Input(id="vat_number", compact=True, select_on_focus=False, placeholder="BE0123456749")
+                )
                 yield from self._row("email", Input(id="email", compact=True, select_on_focus=False))
                 yield from self._row("phone", Input(id="phone", compact=True, select_on_focus=False))
                 yield from self._row("notes", TextArea(id="notes", compact=True, soft_wrap=True))
@@ -163,12 +182,13 @@ class CustomerFormScreen(EditScreen):
         self._show_stored(None)
 
     def _show_stored(self, found: tuple[list[Any], Any, list[Any]] | None) -> None:
-        state = getattr(self, "_state_to_restore", None)
+        state: _FormState | None = getattr(self, "_state_to_restore", None)
         if found is None and state is None:
             self._saved = True  # nothing typed yet: close, the notification says why
             self.dismiss(None)
             return
         if found is None:  # rebuilt after a language switch: what was typed comes back from the state
+            assert state is not None
             self._region_options = list(state["region_options"])
             self.query_one("#region_code", Select).set_options(self._region_options)
         else:
@@ -206,7 +226,7 @@ class CustomerFormScreen(EditScreen):
 
     # --- language switch: nothing typed is lost -----------------------------
 
-    def capture_state(self) -> dict[str, object]:
+    def capture_state(self) -> _FormState:
         return {
             "values": self.values(),
             "initial": dict(self._initial),
@@ -216,12 +236,12 @@ class CustomerFormScreen(EditScreen):
             "main_location_id": self._main_location_id,
         }
 
-    def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
-        self._fill(state["values"])  # type: ignore[arg-type]
-        self._initial = state["initial"]  # type: ignore[assignment]
-        self._version = state["version"]  # type: ignore[assignment]
+    def restore_state(self, state: _FormState) -> None:
+        self._fill(state["values"])
+        self._initial = state["initial"]
+        self._version = state["version"]
         self._region_chosen = bool(state["region_chosen"])
-        self._main_location_id = state["main_location_id"]  # type: ignore[assignment]
+        self._main_location_id = state["main_location_id"]
 
     # --- values ----------------------------------------------------------
 
@@ -233,8 +253,8 @@ class CustomerFormScreen(EditScreen):
                 result[field] = "" if widget.value is Select.NULL else str(widget.value)
             elif isinstance(widget, TextArea):
                 result[field] = widget.text
-            else:
-                result[field] = widget.value  # type: ignore[attr-defined]
+            elif isinstance(widget, Input):
+                result[field] = widget.value
         return result
 
     def _customer_input(self, values: dict[str, str]) -> CustomerInput:
@@ -257,11 +277,12 @@ class CustomerFormScreen(EditScreen):
 
     @on(Select.Changed, "#region_code")
     def _region_changed(self, event: Select.Changed) -> None:
-        if self.has_focus_within(event.select):
+        if self._focus_within(event.select):
             self._region_chosen = True
         self._clear_error("region_code")
 
-    def has_focus_within(self, widget: Any) -> bool:
+    def _focus_within(self, widget: Widget) -> bool:
+        # Not named has_focus_within: that is Textual's property, which the :focus-within pseudo-class reads.
         return self.focused is widget or (self.focused is not None and widget in self.focused.ancestors)
 
     def _refresh_region_hint(self) -> None:
@@ -269,7 +290,10 @@ class CustomerFormScreen(EditScreen):
         suggested = regions.region_for_postal_code(postal_code)
         hint = self.query_one("#region-hint", Static)
         if suggested:
-            hint.update(Text(_("Postal code {code} suggests {region}.").format(code=postal_code.strip(), region=regions.display_name(suggested)), style="italic"))
+            message = _("Postal code {code} suggests {region}.").format(
+                code=postal_code.strip(), region=regions.display_name(suggested)
+            )
+            hint.update(Text(message, style="italic"))
         else:
             hint.update("")
 
@@ -304,7 +328,8 @@ class CustomerFormScreen(EditScreen):
             return
         from custtui.services.duplicates import DraftCustomer
 
-        draft = DraftCustomer(**{f: values[f] for f in ("name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS)})
+        draft_fields = ("name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS)
+        draft = DraftCustomer(**{f: values[f] for f in draft_fields})
         matches = index.likely_duplicates(draft, limit=5, exclude_id=self.customer_id)
         if not matches:
             self.app.call_from_thread(self._show_duplicates, [], values)
@@ -358,7 +383,9 @@ class CustomerFormScreen(EditScreen):
             from custtui.tui.widgets.dialogs import ConfirmDialog
 
             self.app.push_screen(
-                ConfirmDialog(_("Open the existing customer?"), _("What you typed here is not saved."), _("Open it"), danger=True),
+                ConfirmDialog(
+                    _("Open the existing customer?"), _("What you typed here is not saved."), _("Open it"), danger=True
+                ),
                 open_it,
             )
         else:
@@ -367,12 +394,12 @@ class CustomerFormScreen(EditScreen):
     # --- errors -------------------------------------------------------------
 
     def _clear_error(self, field: str) -> None:
-        for error in self.query(f"#error-{field}"):
+        for error in self.query(f"#error-{field}").results(Static):
             error.update("")
             error.remove_class("shown")
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        for error in self.query(".form-error"):
+        for error in self.query(".form-error").results(Static):
             error.update("")
             error.remove_class("shown")
         first: str | None = None
@@ -381,8 +408,8 @@ class CustomerFormScreen(EditScreen):
             if not target:
                 self.notify(message, severity="error")
                 continue
-            target.first().update(Text(message))
-            target.first().add_class("shown")
+            target.first(Static).update(Text(message))
+            target.first(Static).add_class("shown")
             first = first or field
         if first:
             self.query_one(f"#{first}").focus()
@@ -399,10 +426,10 @@ class CustomerFormScreen(EditScreen):
         user, customer_id, main_location_id = self.custtui.user, self.customer_id, self._main_location_id
         address_changed = self._address_changed(values)
         self.write(
-            lambda session: customers.save_customer(
+            lambda session: stored_id(customers.save_customer(
                 session, user, customer_id, data, expected_version,
                 main_address=address, main_location_id=main_location_id, address_changed=address_changed,
-            ).id,
+            )),
             self._after_save,
             on_error=self._not_saved,
         )
@@ -456,14 +483,21 @@ class CustomerFormScreen(EditScreen):
         self.notify(safe(text), severity="warning", timeout=10, markup=False)
 
     def _address_changed(self, values: dict[str, str]) -> bool:
-        return any(values[f] != self._initial.get(f) for f in ADDRESS_FIELDS) or values["region_code"] != self._initial.get("region_code")
+        return (
+            any(values[f] != self._initial.get(f) for f in ADDRESS_FIELDS)
+            or values["region_code"] != self._initial.get("region_code")
+        )
 
     def _on_conflict(self, conflict: ConflictError) -> None:
         def chosen(choice: str | None) -> None:
             if choice == "mine" and conflict.theirs is not None:
                 # Three-way: the fields this user did not touch take the other user's
                 # values, so reapplying mine never undoes their change.
-                theirs_kept = {field: conflict.theirs[field] for field in CUSTOMER_FIELDS if field not in touched and field in conflict.theirs}
+                theirs_kept = {
+                    field: conflict.theirs[field]
+                    for field in CUSTOMER_FIELDS
+                    if field not in touched and field in conflict.theirs
+                }
                 self._fill(theirs_kept)
                 self._initial = {**self._initial, **{field: self.values()[field] for field in theirs_kept}}
                 self._version = int(conflict.theirs["version"])

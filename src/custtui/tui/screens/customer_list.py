@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from rich.text import Text
 from textual import on, work
@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Offset
 from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets.select import NoSelection
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
@@ -23,13 +24,14 @@ from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load_in_thread
 from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
-from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, list_columns
+from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, TableViewState, list_columns
 from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
     from custtui.models import Label as LabelRecord
     from custtui.models import Region, User
+    from custtui.services.search import Searcher
 
 SEARCH_LIMIT = 200
 SEARCH_WORK = "typing:search"
@@ -59,7 +61,13 @@ class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="filter.cancel")]
 
-    def __init__(self, region: str | None, label_id: int | None, region_options: list[tuple[str, str]], label_options: list[tuple[str, int]]) -> None:
+    def __init__(
+        self,
+        region: str | None,
+        label_id: int | None,
+        region_options: list[tuple[str, str]],
+        label_options: list[tuple[str, int]],
+    ) -> None:
         super().__init__()
         self._region = region
         self._label_id = label_id
@@ -70,9 +78,17 @@ class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Static(_("Filter customers"), classes="dialog-title")
             yield Label(_("Region"))
-            yield Select(self._region_options, value=self._region or Select.NULL, prompt=_("All regions"), id="filter-region", compact=True)
+            yield Select(
+                self._region_options, value=self._region or Select.NULL, prompt=_("All regions"), id="filter-region", compact=True
+            )
             yield Label(_("Label"))
-            yield Select(self._label_options, value=self._label_id if self._label_id is not None else Select.NULL, prompt=_("All labels"), id="filter-label", compact=True)
+            yield Select(
+                self._label_options,
+                value=self._label_id if self._label_id is not None else Select.NULL,
+                prompt=_("All labels"),
+                id="filter-label",
+                compact=True,
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Clear"), id="filter-clear", compact=True)
                 yield Button(_("Apply"), id="filter-apply", variant="primary", compact=True)
@@ -86,7 +102,9 @@ class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
     def apply(self) -> None:
         region = self.query_one("#filter-region", Select).value
         label = self.query_one("#filter-label", Select).value
-        self.dismiss((None if region is Select.NULL else str(region), None if label is Select.NULL else int(label)))  # type: ignore[arg-type]
+        self.dismiss(
+            (None if isinstance(region, NoSelection) else str(region), None if isinstance(label, NoSelection) else int(label))
+        )
 
     @on(Button.Pressed, "#filter-clear")
     def clear(self) -> None:
@@ -127,6 +145,18 @@ class ColumnsScreen(ModalScreen[tuple[str, ...] | None]):
         self.dismiss(tuple(self.query_one(SelectionList).selected))
 
 
+class _ListState(TypedDict):
+    """What the list keeps over a language switch (capture_state, restore_state)."""
+
+    search: str
+    region: str | None
+    label: int | None
+    label_names: dict[int, str]
+    sort: tuple[str, bool]
+    view: TableViewState
+    focus: str
+
+
 class CustomerListScreen(CustomerScreen):
     """All customers, or the hits of the search box."""
 
@@ -149,7 +179,7 @@ class CustomerListScreen(CustomerScreen):
         self.region_filter: str | None = None
         self.label_filter: int | None = None
         self._label_names: dict[int, str] = {}
-        self._searcher = None
+        self._searcher: Searcher | None = None
         self._pending_query: str | None = None
         self._fetch_paused_until = 0.0
 
@@ -180,7 +210,7 @@ class CustomerListScreen(CustomerScreen):
 
     # --- language switch: keep the search, filters, sort and cursor -------
 
-    def capture_state(self) -> dict[str, object]:
+    def capture_state(self) -> _ListState:
         table = self.table
         return {
             "search": self.query_one("#search", Input).value,
@@ -192,15 +222,15 @@ class CustomerListScreen(CustomerScreen):
             "focus": "search" if self.focused is self.query_one("#search", Input) else "list",
         }
 
-    def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
-        self.region_filter = state["region"]  # type: ignore[assignment]
-        self.label_filter = state["label"]  # type: ignore[assignment]
-        self._label_names = state["label_names"]  # type: ignore[assignment]
-        self.table.sort_key, self.table.sort_descending = state["sort"]  # type: ignore[misc]
+    def restore_state(self, state: _ListState) -> None:
+        self.region_filter = state["region"]
+        self.label_filter = state["label"]
+        self._label_names = state["label_names"]
+        self.table.sort_key, self.table.sort_descending = state["sort"]
         search = self.query_one("#search", Input)
         with search.prevent(Input.Changed):
             search.value = str(state["search"])
-        self.table.show_view_state(state["view"])  # type: ignore[arg-type]
+        self.table.show_view_state(state["view"])
         unfiltered = self.region_filter is None and self.label_filter is None
         self._update_status(self.table.row_count if unfiltered else None)
         if state["focus"] == "search":
@@ -302,7 +332,7 @@ class CustomerListScreen(CustomerScreen):
         if self._searcher is None or getattr(self._searcher, "index", index) is not index:
             from custtui.services.search import Searcher
 
-            self._searcher = Searcher(index)  # type: ignore[assignment]
+            self._searcher = Searcher(index)
         self._search(query, keep, token)
 
     @work(thread=True, exclusive=True, group="list")
@@ -484,7 +514,7 @@ class CustomerListScreen(CustomerScreen):
             self.reload()
 
         self.app.push_screen(
-            FilterScreen(self.region_filter, self.label_filter, region_options, label_options),  # type: ignore[arg-type]
+            FilterScreen(self.region_filter, self.label_filter, region_options, label_options),
             chosen,
         )
 

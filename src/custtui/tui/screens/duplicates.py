@@ -81,7 +81,10 @@ class DuplicatesScreen(Screen[None]):
             share = f" {done * 100 // total} %" if total else ""
             self.app.call_from_thread(
                 self.query_one("#dup-status", Static).update,
-                Text(_("Looking for duplicates: {stage}{share}").format(stage=stages.get(stage, stage), share=share), style="italic"),
+                Text(
+                    _("Looking for duplicates: {stage}{share}").format(stage=stages.get(stage, stage), share=share),
+                    style="italic",
+                ),
             )
 
         def scan(session: Any) -> tuple[list[Any], dict[int, Any]]:

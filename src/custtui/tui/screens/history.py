@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -19,6 +19,9 @@ from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
 
@@ -71,9 +74,9 @@ def detail_lines(entry: HistoryEntry) -> list[Text]:
             ),
             Text(
                 "    "
-                + ngettext("{count} installation moved", "{count} installations moved", int(details.get("installations_moved", 0))).format(
-                    count=details.get("installations_moved", 0)
-                )
+                + ngettext(
+                    "{count} installation moved", "{count} installations moved", int(details.get("installations_moved", 0))
+                ).format(count=details.get("installations_moved", 0))
                 + ", "
                 + ngettext("{count} mission moved", "{count} missions moved", int(details.get("missions_moved", 0))).format(
                     count=details.get("missions_moved", 0)
@@ -134,7 +137,7 @@ class CustomerHistoryScreen(Screen[None]):
         self.query_one("#history", VerticalScroll).focus()
 
     def reload(self) -> None:
-        def read(session):  # type: ignore[no-untyped-def]
+        def read(session: Session) -> tuple[str, list[HistoryEntry]]:
             try:
                 name = customers.get_customer(session, self.customer_id).name
             except NotFound:
@@ -143,7 +146,7 @@ class CustomerHistoryScreen(Screen[None]):
 
         self.fetch(read, self._show)  # a fault leaves what is shown
 
-    def _show(self, found: tuple[str, list[Any]]) -> None:
+    def _show(self, found: tuple[str, list[HistoryEntry]]) -> None:
         name, entries = found
         title = Text.assemble((_("History") + " · ", "bold"))
         title.append(safe(name))

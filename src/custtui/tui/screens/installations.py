@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.widgets.select import NoSelection
 from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_date, format_number, pgettext
@@ -143,7 +144,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
             listing.add_option(Option(prompt, id=str(site.id)))
         if sites:
             listing.highlighted = 0
-            self._load_buildings(int(sites[0].id))  # type: ignore[arg-type]
+            self._load_buildings(int(sites[0].id))
         else:
             self._buildings_of = None
             self.query_one("#move-building", Select).set_options([])
@@ -181,7 +182,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         new_owner = self._locations_of
         building = self.query_one("#move-building", Select).value
         # The building list may lag a fast keyboard: never send a building of another location.
-        building_id = int(building) if building is not Select.NULL and self._buildings_of == location_id else None  # type: ignore[arg-type]
+        building_id = int(building) if not isinstance(building, NoSelection) and self._buildings_of == location_id else None
         user, installation_id = self.custtui.user, self.installation_id
         # A refused move (a fault) keeps the dialog open, with the user's choices.
         self.write(
@@ -206,7 +207,10 @@ class InstallationsScreen(CustomerSubScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="sub-title")
-        yield Static(self._line(pgettext("installation", "Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed"), header=True), id="inst-header")
+        header = self._line(
+            pgettext("installation", "Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed"), header=True
+        )
+        yield Static(header, id="inst-header")
         yield OptionList(id="inst-list")
         yield Static(id="sub-empty")
         yield Footer(compact=True, show_command_palette=False)
@@ -214,10 +218,10 @@ class InstallationsScreen(CustomerSubScreen):
     def prepare(self) -> None:
         pass
 
-    def capture_state(self) -> int | None:  # type: ignore[override]
+    def capture_state(self) -> int | None:
         return self.query_one("#inst-list", OptionList).highlighted
 
-    def restore_state(self, state: int | None) -> None:  # type: ignore[override]
+    def restore_state(self, state: int | None) -> None:
         listing = self.query_one("#inst-list", OptionList)
         if state is not None and state < listing.option_count:
             listing.highlighted = state

@@ -15,7 +15,7 @@ from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, ngettext, pgettext
-from custtui.models import LabelKind
+from custtui.models import LabelKind, stored_id
 from custtui.services import customers, labels
 from custtui.services.labels import LABEL_COLOURS
 from custtui.tui.base import ModalScreen, Screen
@@ -69,10 +69,20 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
             yield Static("", id="label-error", classes="form-error")
             yield Label(_("Colour"))
             yield Select(
-                [(Text(colours[c], style=c), c) for c in LABEL_COLOURS], value=self._colour, id="label-colour", compact=True, allow_blank=False
+                [(Text(colours[c], style=c), c) for c in LABEL_COLOURS],
+                value=self._colour,
+                id="label-colour",
+                compact=True,
+                allow_blank=False,
             )
             yield Label(pgettext("label", "Kind"))
-            yield Select([(name, kind) for kind, name in kind_names().items()], value=self._kind, id="label-kind", compact=True, allow_blank=False)
+            yield Select(
+                [(name, kind) for kind, name in kind_names().items()],
+                value=self._kind,
+                id="label-kind",
+                compact=True,
+                allow_blank=False,
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Cancel"), id="label-cancel", compact=True)
                 yield Button(_("Save"), id="label-save", variant="primary", compact=True)
@@ -129,7 +139,8 @@ def edit_label(
 
         screen.write(lambda session: save(session, *typed), done, on_error=refused, group="label")
 
-    screen.app.push_screen(LabelFormScreen(title, *(values or ()), error=error), submitted)
+    form = LabelFormScreen(title, error=error) if values is None else LabelFormScreen(title, *values, error=error)
+    screen.app.push_screen(form, submitted)
 
 
 class LabelPickerScreen(ModalScreen[None]):
@@ -173,7 +184,7 @@ class LabelPickerScreen(ModalScreen[None]):
             on_error=not_read,
         )
 
-    def _show(self, name: str, every: list[Any], mine: set[int], highlight: int | None) -> None:
+    def _show(self, name: str, every: list[Any], mine: set[int | None], highlight: int | None) -> None:
         title = Text(_("Labels of "))
         title.append(safe(name), style="bold")
         self.query_one("#label-picker-title", Static).update(title)
@@ -181,7 +192,10 @@ class LabelPickerScreen(ModalScreen[None]):
         with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
             selection.clear_options()
             selection.add_options(
-                [Selection(label_text(label.name, label.colour, no_color=self.app.no_color), label.id, label.id in mine) for label in every]
+                [
+                    Selection(label_text(label.name, label.colour, no_color=self.app.no_color), label.id, label.id in mine)
+                    for label in every
+                ]
             )
         if highlight is not None:
             for index, label in enumerate(every):
@@ -218,8 +232,8 @@ class LabelPickerScreen(ModalScreen[None]):
 
         def save(session: Any, name: str, colour: str, kind: str) -> int:
             label = labels.create_label(session, user, name, colour, kind)
-            labels.assign_label(session, user, self.customer_id, label.id)  # type: ignore[arg-type]
-            return label.id  # type: ignore[return-value]
+            labels.assign_label(session, user, self.customer_id, stored_id(label))
+            return stored_id(label)
 
         def created(label_id: int) -> None:
             self.reload(highlight=label_id)
@@ -260,7 +274,7 @@ class LabelManagerScreen(Screen[None]):
     def reload(self) -> None:
         # A fault leaves the table as it was.
         self.fetch(
-            lambda session: [(label, labels.usage_count(session, label.id)) for label in labels.list_labels(session)],  # type: ignore[arg-type]
+            lambda session: [(label, labels.usage_count(session, stored_id(label))) for label in labels.list_labels(session)],
             self._show,
         )
 
@@ -274,7 +288,7 @@ class LabelManagerScreen(Screen[None]):
             table.add_row(
                 label_text(label.name, label.colour, no_color=self.app.no_color),
                 colours.get(label.colour, label.colour),
-                kinds.get(label.kind, label.kind),  # type: ignore[call-overload]
+                kinds.get(label.kind, label.kind),
                 Text(str(count), justify="right"),
                 key=str(label.id),
             )

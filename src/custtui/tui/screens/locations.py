@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any
+from typing import Any, TypedDict
 
 from rich.text import Text
 from textual import on
@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from custtui.errors import DomainError, ValidationError, user_message
 from custtui.i18n import N_, _, pgettext
+from custtui.models import stored_id
 from custtui.services import locations, regions
 from custtui.services.addresses import address_line
 from custtui.services.locations import LocationInput
@@ -22,7 +23,9 @@ from custtui.tui.sublist_screen import CustomerSubScreen, fitted
 from custtui.tui.text import plain, safe
 from custtui.tui.widgets.dialogs import EditScreen
 
-LOCATION_FIELDS = ("name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes")
+LOCATION_FIELDS = (
+    "name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes",
+)
 
 
 def location_titles() -> dict[str, str]:
@@ -38,6 +41,15 @@ def location_titles() -> dict[str, str]:
         "phone": _("Phone"),
         "notes": _("Notes"),
     }
+
+
+class _FormState(TypedDict):
+    """What the form keeps over a language switch (capture_state, restore_state)."""
+
+    values: dict[str, str]
+    initial: dict[str, str]
+    region_chosen: bool
+    region_options: list[tuple[str, str]]
 
 
 class LocationFormScreen(EditScreen):
@@ -84,12 +96,14 @@ class LocationFormScreen(EditScreen):
         self._show_stored(None)
 
     def _show_stored(self, found: tuple[list[Any], dict[str, Any]] | None) -> None:
-        state = getattr(self, "_state_to_restore", None)
+        state: _FormState | None = getattr(self, "_state_to_restore", None)
         if found is None and state is None:
             self._saved = True  # nothing typed yet: close, the notification says why
             self.dismiss(None)
             return
+        data: dict[str, Any]
         if found is None:  # rebuilt after a language switch: the typed values come back from the state
+            assert state is not None
             self._region_options = list(state["region_options"])
             data = state["values"]
         else:
@@ -101,13 +115,13 @@ class LocationFormScreen(EditScreen):
             value = data.get(field)
             if isinstance(widget, Select):
                 widget.value = value or Select.NULL
-            else:
-                widget.value = safe(value)  # type: ignore[attr-defined]
+            elif isinstance(widget, Input):
+                widget.value = safe(value)
         self.sub_title = _("Edit location") if self.location_id else _("New location")
         self._initial = self.values()
         self.query_one("#name", Input).focus()
 
-    def capture_state(self) -> dict[str, object]:
+    def capture_state(self) -> _FormState:
         return {
             "values": self.values(),
             "initial": dict(self._initial),
@@ -115,14 +129,14 @@ class LocationFormScreen(EditScreen):
             "region_options": list(self._region_options),
         }
 
-    def restore_state(self, state: dict[str, object]) -> None:  # type: ignore[override]
-        for field, value in state["values"].items():  # type: ignore[attr-defined]
+    def restore_state(self, state: _FormState) -> None:
+        for field, value in state["values"].items():
             widget = self.query_one(f"#{field}")
             if isinstance(widget, Select):
                 widget.value = value or Select.NULL
-            else:
-                widget.value = value  # type: ignore[attr-defined]
-        self._initial = state["initial"]  # type: ignore[assignment]
+            elif isinstance(widget, Input):
+                widget.value = value
+        self._initial = state["initial"]
         self._region_chosen = bool(state["region_chosen"])
 
     def values(self) -> dict[str, str]:
@@ -131,8 +145,8 @@ class LocationFormScreen(EditScreen):
             widget = self.query_one(f"#{field}")
             if isinstance(widget, Select):
                 result[field] = "" if widget.value is Select.NULL else str(widget.value)
-            else:
-                result[field] = widget.value  # type: ignore[attr-defined]
+            elif isinstance(widget, Input):
+                result[field] = widget.value
         return result
 
     @on(Input.Changed)
@@ -140,7 +154,9 @@ class LocationFormScreen(EditScreen):
         field = event.input.id or ""
         self.query_one(f"#error-{field}", Static).update("")
         if field in ("postal_code", "country") and not self._region_chosen:
-            suggested = regions.region_for_postal_code(self.query_one("#postal_code", Input).value, self.query_one("#country", Input).value or "BE")
+            suggested = regions.region_for_postal_code(
+                self.query_one("#postal_code", Input).value, self.query_one("#country", Input).value or "BE"
+            )
             if suggested:
                 self.query_one("#region_code", Select).value = suggested
 
@@ -151,13 +167,25 @@ class LocationFormScreen(EditScreen):
 
     def action_save(self) -> None:
         values = self.values()
-        data = LocationInput(**{k: (v or None) if k in ("region_code", "contact_person", "phone", "notes") else v for k, v in values.items()})
+        data = LocationInput(
+            name=values["name"],
+            street=values["street"],
+            number=values["number"],
+            postal_code=values["postal_code"],
+            city=values["city"],
+            country=values["country"],
+            # Empty: none (the region is then suggested from the postal code).
+            region_code=values["region_code"] or None,
+            contact_person=values["contact_person"] or None,
+            phone=values["phone"] or None,
+            notes=values["notes"] or None,
+        )
         user, customer_id, location_id = self.custtui.user, self.customer_id, self.location_id
 
         def save(session: Any) -> int:
             if location_id is None:
-                return int(locations.add_location(session, user, customer_id, data).id)  # type: ignore[arg-type]
-            return int(locations.update_location(session, user, location_id, data).id)  # type: ignore[arg-type]
+                return stored_id(locations.add_location(session, user, customer_id, data))
+            return stored_id(locations.update_location(session, user, location_id, data))
 
         self.write(save, self._after_save, on_error=self._not_saved)
 
@@ -175,7 +203,7 @@ class LocationFormScreen(EditScreen):
         for field, message in error.errors.items():
             target = self.query(f"#error-{field}")
             if target:
-                target.first().update(Text(message))
+                target.first(Static).update(Text(message))
             else:
                 self.notify(message, severity="error")
         first = next(iter(error.errors))

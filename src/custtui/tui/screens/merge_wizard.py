@@ -21,6 +21,7 @@ from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_datetime, format_relative, ngettext
+from custtui.models import stored_id
 from custtui.services import customers, installations, merge, missions
 from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.fields import field_titles
@@ -96,7 +97,9 @@ class MergeWizardScreen(Screen[None]):
             return  # rebuilt after a language switch: the plan comes back as it was
         self.query_one(OptionList).focus()
         user, customer_ids = self.custtui.user, self.customer_ids
-        self.fetch(lambda session: merge.plan_merge(session, user, customer_ids), self._planned, on_error=self._not_planned, group="plan")
+        self.fetch(
+            lambda session: merge.plan_merge(session, user, customer_ids), self._planned, on_error=self._not_planned, group="plan"
+        )
 
     def _planned(self, plan: Any) -> None:
         self.plan = plan
@@ -178,7 +181,11 @@ class MergeWizardScreen(Screen[None]):
         labels_added = len(self.plan.labels_added)
         if labels_added:
             info.update(
-                Text(ngettext("{n} label is added to the kept record.", "{n} labels are added to the kept record.", labels_added).format(n=labels_added))
+                Text(
+                    ngettext(
+                        "{n} label is added to the kept record.", "{n} labels are added to the kept record.", labels_added
+                    ).format(n=labels_added)
+                )
             )
 
     def _render_locations(self, listing: OptionList, info: Static) -> None:
@@ -233,9 +240,11 @@ class MergeWizardScreen(Screen[None]):
         self.fetch(
             lambda session: (
                 Counter(
-                    location.id for cid in other_ids for _i, location, _b in installations.installations_of_customer(session, cid)
+                    stored_id(location)
+                    for cid in other_ids
+                    for _i, location, _b in installations.installations_of_customer(session, cid)
                 ),
-                Counter(location.id for cid in other_ids for _m, location in missions.missions_of_customer(session, cid)),
+                Counter(stored_id(location) for cid in other_ids for _m, location in missions.missions_of_customer(session, cid)),
             ),
             counted,
             group="moves",
@@ -407,7 +416,9 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-pick", classes="dialog"):
             yield Static(Text(_("Merge with ")) + plain(self.customer_name, style="bold"), classes="dialog-title")
-            yield SearchBox(id="merge-search", compact=True, placeholder=_("type to find the other records"), select_on_focus=False)
+            yield SearchBox(
+                id="merge-search", compact=True, placeholder=_("type to find the other records"), select_on_focus=False
+            )
             yield TickList(id="merge-hits")
             yield Static(_("space: pick · ctrl+s: continue · escape: cancel"), classes="dialog-hint")
 
@@ -521,7 +532,9 @@ class MergesScreen(Screen[None]):
                 self.write(lambda session: merge.undo_merge(session, self.custtui.user, merge_id), self._undone)
 
         self.app.push_screen(
-            ConfirmDialog(_("Undo merge"), _("Restore the records exactly as they were before merge {id}?").format(id=merge_id), _("Undo")),
+            ConfirmDialog(
+                _("Undo merge"), _("Restore the records exactly as they were before merge {id}?").format(id=merge_id), _("Undo")
+            ),
             confirmed,
         )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypedDict
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -75,6 +76,17 @@ def list_columns(keys: tuple[str, ...] | None = None) -> list[Column]:
     }
     chosen = LIST_COLUMNS if keys is None else keys
     return [Column("name", _("Name"), 0, share=4), *(known[key] for key in LIST_COLUMNS if key in chosen)]
+
+
+class TableViewState(TypedDict):
+    """What CustomerTable.view_state() keeps: enough to show the same rows again without reading them."""
+
+    ids: list[int]
+    matches: dict[int, RowMatch]
+    ranked: bool
+    rows: dict[int, CustomerRow]
+    cursor: int
+    scroll: int
 
 
 class CustomerTable(ScrollView, can_focus=True):
@@ -199,21 +211,21 @@ class CustomerTable(ScrollView, can_focus=True):
         self.cursor = position
         self.refresh()
 
-    def view_state(self) -> dict[str, object]:
+    def view_state(self) -> TableViewState:
         """What the table shows, to show it again at once (a language switch builds the screen again)."""
         return {
             "ids": self._ids, "matches": self._matches, "ranked": self._ranked, "rows": dict(self._rows),
             "cursor": self.cursor, "scroll": int(self.scroll_y),
         }
 
-    def show_view_state(self, state: dict[str, object]) -> None:
+    def show_view_state(self, state: TableViewState) -> None:
         """Show what view_state() returned: the same rows, cursor and scroll, without reading again."""
-        self._rows.update(state["rows"])  # type: ignore[arg-type]
-        self._ids = state["ids"]  # type: ignore[assignment]
-        self._matches = state["matches"]  # type: ignore[assignment]
+        self._rows.update(state["rows"])
+        self._ids = state["ids"]
+        self._matches = state["matches"]
         self._ranked = bool(state["ranked"])
         self.virtual_size = Size(self.size.width, len(self._ids) + 1)
-        scroll, cursor = int(state["scroll"]), int(state["cursor"])  # type: ignore[call-overload]
+        scroll, cursor = int(state["scroll"]), int(state["cursor"])
 
         def scroll_back() -> None:
             self._scroll_pending = False

@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
+from textual.widgets.button import ButtonVariant
 
 from custtui.i18n import N_, _
 from custtui.tui.base import ModalScreen, Screen
@@ -55,7 +56,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         self,
         title: str,
         body: Text | str,
-        choices: list[tuple[str, str, str]],
+        choices: list[tuple[str, str, ButtonVariant]],
         focus: str | None = None,
     ) -> None:
         """`choices` are (id, label, variant) with variant one of default, primary, error."""
@@ -71,7 +72,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Static(self._body if isinstance(self._body, Text) else Text(self._body), classes="dialog-body")
             with Horizontal():
                 for choice_id, label, variant in self._choices:
-                    yield Button(label, id=f"choice-{choice_id}", variant=variant, compact=True)  # type: ignore[arg-type]
+                    yield Button(label, id=f"choice-{choice_id}", variant=variant, compact=True)
 
     def on_mount(self) -> None:
         if self._focus:
