@@ -127,3 +127,116 @@ def normalise_customer_number(number: str | None) -> str:
     if not number:
         return ""
     return re.sub(r"[^0-9A-Za-z]", "", number).upper().lstrip("0")
+
+
+# Legal forms, compared without dots: "b.v.b.a." -> "bvba", "S.à r.l." -> "sa" "rl" -> "sarl".
+_LEGAL_FORMS = frozenset(
+    """
+    bv bvba ebvba nv sa sprl srl sc scs sca scri scrl cv cva cvba cvoa commv commva comm gcv vof
+    vzw asbl ivzw aisbl eurl sarl sas sasu snc gmbh ag kg ohg ug mbh pgmbh vog ev
+    ltd llc inc plc corp bvio spri
+    """.split()
+)
+# Multi-word legal forms and "and sons" phrases, after dot removal.
+_LEGAL_PHRASES = tuple(
+    sorted(
+        (
+            tuple(phrase.split())
+            for phrase in (
+                "s a r l", "sa rl", "s a", "s p r l", "b v", "n v", "comm v", "comm va", "gmbh & co kg",
+                "gmbh & co", "& co kg", "& co", "and co", "& cie", "et cie", "& fils", "et fils", "& zonen",
+                "en zonen", "& zn", "en zn", "& zoon", "en zoon", "& sons", "and sons", "& sohne", "und sohne",
+                "& sohn", "und sohn", "& fille", "et fille", "& filles", "et filles", "e v", "v o f",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_LEGAL_PHRASE_FIRST = frozenset(phrase[0] for phrase in _LEGAL_PHRASES)
+# Salutations and family words: they say nothing about who it is.
+_SALUTATIONS = frozenset(
+    "dhr mevr mr mrs ms mw mme mlle m monsieur madame mademoiselle mijnheer meneer mevrouw heer "
+    "herr frau fam familie famille family".split()
+)
+# Name particles glued to the next word: "van den broeck" -> "vandenbroeck".
+_PARTICLES = frozenset(
+    "van von vom vander vanden vande de der den het t ter ten te le la les du des d l di da del della dos el zu zum zur".split()
+)
+_WORD = re.compile(r"[a-z0-9.]+|&")
+
+
+def _legal_phrase_at(words: list[str], i: int) -> int:
+    """The length of the legal-form phrase starting at words[i], 0 if none."""
+    for phrase in _LEGAL_PHRASES:  # longest first
+        if tuple(words[i : i + len(phrase)]) == phrase:
+            return len(phrase)
+    return 0
+
+
+def normalise_name(name: str | None) -> str:
+    """Folded words of a name without legal form, salutation or punctuation, particles glued."""
+    return " ".join(name_tokens(name))
+
+
+@lru_cache(maxsize=1 << 17)
+def name_tokens(name: str | None) -> tuple[str, ...]:
+    if not name:
+        return ()
+    raw = _WORD.findall(fold(name).replace("+", " & "))
+    words: list[str] = []
+    for token in raw:
+        stripped = token.strip(".")
+        if not stripped:
+            continue
+        if "." in stripped:
+            compact = stripped.replace(".", "")
+            parts = stripped.split(".")
+            if compact in _LEGAL_FORMS or all(len(part) <= 2 for part in parts):
+                words.append(compact)  # "b.v.b.a." -> "bvba", "s.a" -> "sa"
+            else:
+                words.extend(part for part in parts if part)  # "a.peeters" -> "a" "peeters"
+            continue
+        words.append(stripped)
+    kept: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        skip = _legal_phrase_at(words, i) if word in _LEGAL_PHRASE_FIRST else 0
+        if not skip and (word in _LEGAL_FORMS or word in _SALUTATIONS or word == "&"):
+            skip = 1
+        if skip:
+            i += skip
+            continue
+        kept.append(word)
+        i += 1
+    if not kept:  # nothing but legal forms: keep what there was
+        kept = [w for w in words if w != "&"]
+    glued: list[str] = []
+    prefix = ""
+    for index, word in enumerate(kept):
+        if word in _PARTICLES and index + 1 < len(kept):
+            prefix += word
+            continue
+        glued.append(prefix + word)
+        prefix = ""
+    return tuple(glued)
+
+
+_PHONETIC_RULES = (
+    ("sch", "s"), ("ph", "f"), ("ck", "k"), ("qu", "k"), ("ch", "s"), ("th", "t"), ("dt", "t"), ("ij", "y"),
+    ("ei", "y"), ("ae", "a"), ("oe", "u"), ("ou", "u"), ("ue", "u"), ("c", "k"), ("z", "s"), ("w", "v"),
+    ("x", "ks"), ("h", ""), ("y", "i"), ("d", "t"),
+)
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=1 << 16)
+def phonetic_key(word: str) -> str:
+    """A rough Dutch/French/German sound key: 'Peeters'/'Peters', 'Janssens'/'Jansens' agree."""
+    if word.isdigit():
+        return word
+    for old, new in _PHONETIC_RULES:
+        if old in word:
+            word = word.replace(old, new)
+    return _DOUBLED.sub(r"\1", word)
