@@ -1,0 +1,335 @@
+"""The index's data: customers' values as entries with their trigrams, read from the database in chunks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, NamedTuple
+
+import numpy as np
+from sqlalchemy import select
+from sqlmodel import Session
+
+from custtui.models import Customer, Location
+from custtui.services.search.hits import ADDRESS, ALIAS, EMAIL, NAME, NUMBER, PHONE, VAT
+from custtui.services.search.query import BASE, BUILD_CHUNK, DIGIT_MATCH_LIMIT, N_TRIGRAMS, SPACE, char_code, trigram_table
+from custtui.services.search.text import digits_of_many, fold_many, phone_key
+
+# ---------------------------------------------------------------------------
+# Records and segments
+# ---------------------------------------------------------------------------
+
+
+class Rows(NamedTuple):
+    """Plain rows as read from the database.
+
+    customers: (id, name, internal_name, customer_number, vat_number, email, phone)
+    locations: (customer_id, street, number, postal_code, city, phone)
+    """
+
+    customers: Sequence[Any]
+    locations: Sequence[Any]
+
+
+_TEXT_FIELDS = frozenset({NAME, ALIAS, NUMBER, EMAIL, ADDRESS})  # in the trigram index
+_COMPACT_FIELDS = frozenset({NAME, ALIAS})  # indexed with and without spaces
+_SHORT_FIELDS = frozenset({NAME, ALIAS})  # 1-2 character queries
+
+
+class Segment:
+    """Immutable search structures over some customers' entries (one entry per searchable value).
+
+    Entries are laid out field by field: all names, then aliases, numbers,
+    e-mails, VAT numbers, addresses and phones.
+    """
+
+    def __init__(self, rows: Rows) -> None:
+        customer: list[Any] = []
+        field: list[int] = []
+        shown: list[str] = []
+        texts: list[str] = []
+        ranges: dict[int, tuple[int, int]] = {}
+
+        def add(code: int, ids: Sequence[int], values: Sequence[str], folded: Sequence[str]) -> None:
+            ranges[code] = (len(texts), len(texts) + len(values))
+            customer.extend(ids)
+            field.extend([code] * len(values))
+            shown.extend(values)
+            texts.extend(folded)
+
+        columns = list(zip(*rows.customers, strict=True)) or [()] * 7
+        ids, names, aliases, numbers, vats, emails, phones = columns
+        names = [name or "" for name in names]
+        add(NAME, ids, names, fold_many(names))
+        for code, values in ((ALIAS, aliases), (NUMBER, numbers), (EMAIL, emails), (VAT, vats)):
+            present = [i for i, value in enumerate(values) if value]
+            kept = [values[i] for i in present]
+            add(code, [ids[i] for i in present], kept, fold_many(kept) if code != VAT else [""] * len(kept))
+
+        # Addresses: one entry per location, its text "street number postal city".
+        # (customer_id, street, number, postal_code, city), with each distinct text stored once.
+        unique: dict[str, str] = {}
+        kept_locations = [
+            (row[0], *(unique.setdefault(value, value) if value else "" for value in row[1:5]))
+            for row in rows.locations
+            if row[1] or row[2] or row[3] or row[4]
+        ]
+        self.address_rows = kept_locations
+        address_texts = fold_many([f"{row[1] or ''} {row[2] or ''} {row[3] or ''} {row[4] or ''}" for row in kept_locations])
+        # Shown text made when shown (see _describe): most addresses never are.
+        add(ADDRESS, [row[0] for row in kept_locations], [""] * len(kept_locations), address_texts)
+
+        # Phones: the customer's and its locations' (each number once per customer).
+        phone_owners: dict[tuple[int, str], None] = dict.fromkeys(
+            (customer_id, phone) for customer_id, phone in zip(ids, phones, strict=True) if phone
+        )
+        phone_owners.update(dict.fromkeys((row[0], row[5]) for row in rows.locations if row[5]))
+        add(PHONE, [key[0] for key in phone_owners], [key[1] for key in phone_owners], [""] * len(phone_owners))
+
+        self.ranges = ranges
+        self.customer = np.array(customer, dtype=np.int64)  # int64: indexes masks without a cast
+        self.field = np.array(field, dtype=np.int8)
+        self.shown = shown
+        self.texts = texts
+        self.size = len(texts)
+        # Entries by customer, to find a customer's entries without a scan.
+        self.by_customer = np.argsort(self.customer, kind="stable")
+        self.sorted_customers = self.customer[self.by_customer]
+        self.customer_ids = np.unique(self.sorted_customers)
+        self.lengths = np.array(list(map(len, texts)), dtype=np.int32)
+        self.compact_lengths = self.lengths - np.array([t.count(" ") for t in texts], dtype=np.int32)
+        self._build_trigrams()
+        self._build_digits()
+        self._build_short()
+
+    def entries_of_customers(self, ids: np.ndarray) -> np.ndarray:
+        """The entries of these customers (sorted ids)."""
+        low = np.searchsorted(self.sorted_customers, ids, side="left")
+        high = np.searchsorted(self.sorted_customers, ids, side="right")
+        if not len(ids):
+            return np.zeros(0, dtype=np.int64)
+        return self.by_customer[np.concatenate([np.arange(lo, hi) for lo, hi in zip(low.tolist(), high.tolist(), strict=True)])]
+
+    def has_customers(self, ids: np.ndarray) -> np.ndarray:
+        """Bool per id (sorted ids): whether this segment has entries of it."""
+        at = np.searchsorted(self.customer_ids, ids)
+        return (at < len(self.customer_ids)) & (self.customer_ids[np.minimum(at, len(self.customer_ids) - 1)] == ids)
+
+    def entries_of(self, code: int) -> range:
+        return range(*self.ranges.get(code, (0, 0)))
+
+    # -- trigram postings ---------------------------------------------------
+
+    def _build_trigrams(self) -> None:
+        texts = self.texts
+        parts: list[str] = []
+        owners: list[range] = []
+        for code in sorted(self.ranges, key=self.ranges.__getitem__):  # entry order
+            if code not in _TEXT_FIELDS:
+                continue
+            entries = self.entries_of(code)
+            chunk = texts[entries.start : entries.stop]
+            if code in _COMPACT_FIELDS:
+                # Names also without spaces, in the same part: " van den broeck \n vandenbroeck ".
+                chunk = [f"{t} \n {t.replace(' ', '')}" if " " in t else t for t in chunk]
+            parts.extend(chunk)
+            owners.append(entries)
+        owner_ids = (
+            np.concatenate([np.arange(r.start, r.stop, dtype=np.int32) for r in owners])
+            if owners else np.zeros(0, dtype=np.int32)
+        )
+        # In chunks of entries, to bound the memory the sorts need; then merged.
+        counts: list[np.ndarray] = []
+        postings: list[np.ndarray] = []
+        by_entry: list[tuple[np.ndarray, np.ndarray]] = []
+        for start in range(0, len(parts), BUILD_CHUNK):
+            stop = min(start + BUILD_CHUNK, len(parts))
+            chunk_counts, chunk_postings, entry_trigrams, entry_owner = trigram_table(
+                parts[start:stop], owner_ids[start:stop]
+            )
+            counts.append(chunk_counts)
+            postings.append(chunk_postings)
+            by_entry.append((entry_trigrams, entry_owner))
+        del parts
+        total = np.sum(counts, axis=0, dtype=np.int64) if counts else np.zeros(N_TRIGRAMS, dtype=np.int64)
+        # Postings: for each trigram, the entries that have it (ascending).
+        self.offsets = np.zeros(N_TRIGRAMS + 1, dtype=np.int64)
+        np.cumsum(total, out=self.offsets[1:])
+        self.postings = np.empty(int(self.offsets[-1]), dtype=np.int32)
+        before = np.zeros(N_TRIGRAMS, dtype=np.int64)  # postings of earlier chunks, per trigram
+        for chunk_counts, chunk_postings in zip(counts, postings, strict=True):
+            local_starts = np.cumsum(chunk_counts) - chunk_counts
+            shift = self.offsets[:-1] + before - local_starts
+            self.postings[np.repeat(shift, chunk_counts) + np.arange(len(chunk_postings))] = chunk_postings
+            before += chunk_counts
+        # And the other way round, for narrowing: for each entry, its trigrams.
+        self.entry_trigrams = (
+            np.concatenate([t for t, _o in by_entry]) if by_entry else np.zeros(0, dtype=np.uint16)
+        )
+        entry_owner = np.concatenate([o for _t, o in by_entry]) if by_entry else np.zeros(0, dtype=np.int32)
+        self.entry_offsets = np.zeros(self.size + 1, dtype=np.int64)
+        np.cumsum(np.bincount(entry_owner, minlength=self.size), out=self.entry_offsets[1:])
+
+    def trigram_counts(self, codes: Iterable[int]) -> np.ndarray:
+        slices = [self.postings[self.offsets[code] : self.offsets[code + 1]] for code in codes]
+        slices = [s for s in slices if len(s)]
+        if not slices:
+            return np.zeros(self.size, dtype=np.int64)
+        return np.bincount(np.concatenate(slices), minlength=self.size)
+
+    def entry_trigram_counts(self, entries: np.ndarray, codes: Sequence[int]) -> np.ndarray:
+        """How many of `codes` each of these entries has (for a few thousand entries at most)."""
+        starts = self.entry_offsets[entries]
+        lengths = self.entry_offsets[entries + 1] - starts
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(len(entries), dtype=np.int64)
+        ends = np.cumsum(lengths)
+        positions = np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
+        wanted = np.zeros(N_TRIGRAMS, dtype=bool)
+        wanted[list(codes)] = True
+        running = np.concatenate(([0], np.cumsum(wanted[self.entry_trigrams[positions]])))
+        return running[ends] - running[ends - lengths]
+
+    # -- digit keys ---------------------------------------------------------
+
+    def _build_digits(self) -> None:
+        keys: list[str] = []
+        owners: list[int] = []
+
+        def add(entries: range, values: list[str]) -> None:
+            for entry, value in zip(entries, values, strict=True):
+                if value:
+                    keys.append(value)
+                    owners.append(entry)
+
+        numbers = self.entries_of(NUMBER)
+        add(numbers, [t.replace(" ", "") for t in self.texts[numbers.start : numbers.stop]])
+        # VAT: "be0727560871" and "0727560871"; phones: national "0470123456" and as written "32470123456".
+        vats = self.entries_of(VAT)
+        shown = self.shown[vats.start : vats.stop]
+        add(vats, [t.replace(" ", "") for t in fold_many(shown)])
+        add(vats, digits_of_many(shown))
+        phones = self.entries_of(PHONE)
+        first_phone_key = len(keys)  # phone keys come last
+        shown = self.shown[phones.start : phones.stop]
+        digits = digits_of_many(shown)
+        national = [phone_key(phone, d) for phone, d in zip(shown, digits, strict=True)]
+        add(phones, national)
+        add(phones, [d if d != n else "" for d, n in zip(digits, national, strict=True)])
+        # "\0key\0key\0": a match's position finds its key with a binary search.
+        self.digit_text = "\0" + "\0".join(keys) + "\0"
+        lengths = np.array(list(map(len, keys)), dtype=np.int64)
+        starts = np.zeros(len(keys), dtype=np.int64)
+        if keys:
+            np.cumsum(lengths[:-1] + 1, out=starts[1:])
+        self.digit_starts = starts + 1
+        # Where the phone keys start in digit_text (its end when there are none).
+        self.phone_text_start = int(starts[first_phone_key]) if first_phone_key < len(keys) else len(self.digit_text)
+        self.digit_count = len(keys)
+        self.digit_lengths = np.maximum(lengths, 1).astype(np.float32)
+        self.digit_owner = np.array(owners, dtype=np.int32)
+
+    def digit_matches(self, key: str, prefix_only: bool, phones_only: bool = False) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Entries with a digit key containing `key` (starting with it), their scores, whether all were read.
+
+        Scores: the whole key 100, its start 90-99, elsewhere in it 80-89.
+        """
+        empty = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        if not self.digit_count or not key:
+            return (*empty, True)
+        needle = "\0" + key if prefix_only else key
+        start = self.phone_text_start if phones_only else 0
+        matches = re.compile(re.escape(needle)).finditer(self.digit_text, start)
+        positions = [m.start() for m in islice(matches, DIGIT_MATCH_LIMIT)]
+        complete = len(positions) < DIGIT_MATCH_LIMIT
+        if not positions:
+            return (*empty, complete)
+        pos = np.array(positions, dtype=np.int64) + (1 if prefix_only else 0)
+        which = np.searchsorted(self.digit_starts, pos, side="right") - 1
+        key_lengths = self.digit_lengths[which]
+        share = len(key) / key_lengths
+        at_start = pos == self.digit_starts[which]
+        scores = np.where(at_start, 90.0 + 9.0 * share, 80.0 + 9.0 * share)
+        scores = np.where(at_start & (key_lengths == len(key)), 100.0, scores).astype(np.float32)
+        owners = self.digit_owner[which]
+        # The best key of each entry (a phone has a national and an international key).
+        order = np.lexsort((-scores, owners))
+        owners, scores = owners[order], scores[order]
+        first = np.ones(len(owners), dtype=bool)
+        first[1:] = owners[1:] != owners[:-1]
+        return owners[first], scores[first], complete
+
+    # -- short queries ------------------------------------------------------
+
+    def _build_short(self) -> None:
+        names, aliases = self.entries_of(NAME), self.entries_of(ALIAS)
+        self.short_entries = np.concatenate([
+            np.arange(names.start, names.stop, dtype=np.int64), np.arange(aliases.start, aliases.stop, dtype=np.int64)
+        ])
+        # The first two characters of each name/alias, as one code: (first * BASE + second).
+        self.short_starts = np.array(
+            [char_code(t[0]) * BASE + (char_code(t[1]) if len(t) > 1 else SPACE) if t else -1
+             for t in (self.texts[i] for i in self.short_entries.tolist())],
+            dtype=np.int32,
+        )
+        # Alphabetical rank of each name/alias entry, to list short-query hits by name.
+        order = sorted(self.short_entries.tolist(), key=self.texts.__getitem__)
+        rank = np.zeros(self.size, dtype=np.int32)
+        rank[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
+        self.alpha_rank = rank
+
+
+# ---------------------------------------------------------------------------
+# Snapshot: what one search reads
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    base: Segment
+    base_alive: np.ndarray | None  # bool per base entry; None: all (nothing refreshed yet)
+    base_removed: frozenset[int]  # base customers whose entries are masked out
+    delta: Segment | None  # customers refreshed since the base was built
+    delta_rows: dict[int, tuple[Any, list[Any]]]  # customer id -> (customer row, location rows)
+    customers: int
+    id_limit: int  # one more than the largest customer id seen
+
+    def segments(self) -> list[tuple[Segment, np.ndarray | None]]:
+        result: list[tuple[Segment, np.ndarray | None]] = [(self.base, self.base_alive)]
+        if self.delta is not None and self.delta.size:
+            result.append((self.delta, None))
+        return result
+
+
+# ---------------------------------------------------------------------------
+# Loading
+# ---------------------------------------------------------------------------
+
+_CHUNK = 500
+
+
+def load_rows(session: Session, ids: list[int] | None) -> Rows:
+    """Customers (all, or these ids) and their locations, as plain rows."""
+    customer = Customer.__table__.c  # type: ignore[attr-defined]
+    location = Location.__table__.c  # type: ignore[attr-defined]
+    customer_query = select(
+        customer.id, customer.name, customer.internal_name, customer.customer_number,
+        customer.vat_number, customer.email, customer.phone,
+    ).order_by(customer.id)
+    location_query = select(
+        location.customer_id, location.street, location.number, location.postal_code, location.city, location.phone
+    ).order_by(location.customer_id, location.id)
+    session.flush()  # plain SELECTs do not autoflush: let them see this session's own changes
+    connection = session.connection()
+    if ids is None:
+        return Rows(connection.execute(customer_query).all(), connection.execute(location_query).all())
+    customers: list[Any] = []
+    locations: list[Any] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        customers.extend(connection.execute(customer_query.where(customer.id.in_(chunk))))
+        locations.extend(connection.execute(location_query.where(location.customer_id.in_(chunk))))
+    return Rows(customers, locations)
