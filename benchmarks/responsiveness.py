@@ -31,7 +31,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlmodel import Session
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 from tui_support import send_burst, wait_idle
 
 from custtui.db import make_engine, migrate

@@ -7,7 +7,7 @@
    PRAGMA data_version polling on SQLite) runs while another connection
    saves a customer --saves times; the time from each commit to the
    watcher's call is measured (the goal: well under 2 s).
-2. Load: --workers processes (tests/concurrency_worker.py) each create and
+2. Load: --workers processes (tests/e2e/concurrency_worker.py) each create and
    edit --count customers and append to a few shared ones, retrying after
    conflicts as a user would. Prints wall time, transactions per second, edit
    conflicts and lock retries.
@@ -36,7 +36,7 @@ from custtui.services import customers
 from custtui.services.customers import CustomerInput
 from custtui.watch import watcher_for
 
-WORKER = Path(__file__).resolve().parent.parent / "tests" / "concurrency_worker.py"
+WORKER = Path(__file__).resolve().parent.parent / "tests" / "e2e" / "concurrency_worker.py"
 
 
 def _percentile(values: list[float], share: float) -> float:

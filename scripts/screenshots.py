@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/screenshots.py [--customers 300] [--seed 1]
 
-It walks the same screens as the snapshot tests (tests/screen_tour.py).
+It walks the same screens as the snapshot tests (tests/support/screen_tour.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from screen_tour import STOPS, Targets  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ci_policy import IN_CI
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session, SQLModel
 
@@ -22,7 +23,6 @@ from custtui.i18n import set_language
 from custtui.models import Role, User
 
 POSTGRES_ADMIN_URL = os.environ.get("CUSTTUI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # Reference data kept between tests; everything else is emptied.
 _KEEP_TABLES = {"region", "alembic_version"}
 
