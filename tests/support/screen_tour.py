@@ -99,8 +99,34 @@ async def edit_customer(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
 
 
+# Labels as an office has them (the demo data's own, so that on demo data nothing is added).
+OFFICE_LABELS = (
+    ("VIP", "yellow", "attention"),
+    ("Contract", "green", "status"),
+    ("Key at neighbour", "cyan", "trait"),
+    ("Maintenance contract", "green", "status"),
+    ("Prospect", "grey", "status"),
+)
+
+
+def _office_labels(pilot: Pilot[Any]) -> None:
+    """The label screens show labels: those of OFFICE_LABELS that the database does not have yet are created."""
+    from sqlmodel import Session
+
+    from custtui.services import labels as label_service
+
+    app = pilot.app
+    with Session(app.engine) as session:  # type: ignore[attr-defined]
+        existing = {label.name for label in label_service.list_labels(session)}
+        for name, colour, kind in OFFICE_LABELS:
+            if name not in existing:
+                label_service.create_label(session, app.user, name, colour, kind)  # type: ignore[attr-defined]
+        session.commit()
+
+
 async def labels(pilot: Pilot[Any], t: Targets) -> None:
     await select_customer(pilot, t.busy_id)
+    _office_labels(pilot)
     await pilot.press("t")
     await settle(pilot)
 
@@ -131,6 +157,7 @@ async def new_label(pilot: Pilot[Any], t: Targets) -> None:
 
 async def label_manager(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
+    _office_labels(pilot)
     await pilot.press("L")
     await settle(pilot)
 
