@@ -81,8 +81,10 @@ async def measure(engine, user: User, size: int) -> None:  # type: ignore[no-unt
         end_ms = await repaint_ms(table, table.action_last)
     print(f"{size:>8,} customers: first page painted, all ids loaded {loaded:5.2f} s; search index ready {index_ready:5.2f} s")
     if lags:
-        print(f"          UI loop lag while indexing p50 {statistics.median(lags):5.1f} ms  p95 {percentile(lags, 0.95):5.1f} ms  max {max(lags):5.1f} ms")
-    print(f"          page down repaint  p50 {statistics.median(page_downs):5.2f} ms  p95 {percentile(page_downs, 0.95):5.2f} ms  max {max(page_downs):5.2f} ms")
+        print(f"          UI loop lag while indexing p50 {statistics.median(lags):5.1f} ms  "
+              f"p95 {percentile(lags, 0.95):5.1f} ms  max {max(lags):5.1f} ms")
+    print(f"          page down repaint  p50 {statistics.median(page_downs):5.2f} ms  "
+          f"p95 {percentile(page_downs, 0.95):5.2f} ms  max {max(page_downs):5.2f} ms")
     print(f"          cursor step repaint p50 {statistics.median(steps):5.2f} ms  p95 {percentile(steps, 0.95):5.2f} ms")
     print(f"          jump to the end    {end_ms:5.2f} ms")
 

@@ -247,8 +247,8 @@ def bench(engine: Engine, size: int, seed: int, query_count: int, memory: bool) 
     full = outcome.full_scan
     print(f"  same keys, each a full scan: p50 {statistics.median(full):.1f}   p95 {_percentile(full, 0.95):.1f}   "
           f"max {max(full):.1f} ms")
-    narrowed = [t for t, n in zip(lat, outcome.was_narrowed) if n]
-    narrowed_full = [t for t, n in zip(full, outcome.was_narrowed) if n]
+    narrowed = [t for t, n in zip(lat, outcome.was_narrowed, strict=True) if n]
+    narrowed_full = [t for t, n in zip(full, outcome.was_narrowed, strict=True) if n]
     if narrowed:
         print(f"  the {len(narrowed)} narrowed keys: p50 {statistics.median(narrowed):.1f}   "
               f"p95 {_percentile(narrowed, 0.95):.1f} ms; as full scans: p50 {statistics.median(narrowed_full):.1f}   "

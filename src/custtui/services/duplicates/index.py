@@ -130,7 +130,8 @@ class DuplicateIndex:
         record = draft_record(draft)
         with self._lock:
             candidates = self._candidates(record, expand_last=not draft.name.endswith(" "))
-            candidates.discard(exclude_id)  # type: ignore[arg-type]
+            if exclude_id is not None:
+                candidates.discard(exclude_id)
             others = [self._records[i] for i in candidates if i in self._records]
             # Customers holding each identifier, the draft counted in, the edited customer out.
             counts = {

@@ -162,8 +162,9 @@ def load_records(
     address_cache: dict[tuple[str, str, str, str], Address | None] = {}
     for customer_id, street, number, postal, city in location_rows:
         key = (street or "", number or "", postal or "", city or "")
-        address = address_cache.get(key, False)
-        if address is False:
+        if key in address_cache:
+            address = address_cache[key]
+        else:
             address = address_cache[key] = _make_address(*key)
         if address is not None:
             addresses[customer_id].append(address)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from custtui.errors import NotFound
 from custtui.i18n import _
-from custtui.models import Customer
+from custtui.models import Customer, table_of
 from custtui.services.duplicates.records import (
     BLOCK_WINDOW,
     BLOCKS,
@@ -292,6 +292,6 @@ def _shared_value_counts(session: Session, x: Record, y: Record) -> dict[str, in
         conditions["d" + x.domain] = func.lower(c.email).endswith("@" + x.domain, autoescape=True)
     counts = {}
     for key, condition in conditions.items():
-        counted = session.execute(select(func.count()).select_from(Customer.__table__).where(condition)).scalar_one()
+        counted = session.execute(select(func.count()).select_from(table_of(Customer)).where(condition)).scalar_one()
         counts[key] = max(int(counted), 2)
     return counts

@@ -180,7 +180,7 @@ class MergePlan:
             other_ids=[int(i) for i in data["other_ids"]],
             names=ints(data["names"]),
             versions={int(k): int(v) for k, v in data["versions"].items()},
-            counts={int(k): tuple(v) for k, v in data["counts"].items()},  # type: ignore[misc]
+            counts={int(k): (int(v[0]), int(v[1]), int(v[2])) for k, v in data["counts"].items()},
             fields=[
                 FieldChoice(f["field"], ints(f["values"]), int(f["chosen_from"])) for f in data["fields"]
             ],

@@ -80,8 +80,8 @@ def load_state(session: Session, ids: Sequence[int], *, lock: bool = False) -> M
         )
     }
     labels: dict[int, set[int]] = {cid: set() for cid in ids}
-    for row in connection.execute(select(lab.customer_id, lab.label_id).where(lab.customer_id.in_(ids))):
-        labels[row.customer_id].add(row.label_id)
+    for link in connection.execute(select(lab.customer_id, lab.label_id).where(lab.customer_id.in_(ids))):
+        labels[link.customer_id].add(link.label_id)
     return MergeState(locations, buildings, installations, missions, labels)
 
 
@@ -94,8 +94,7 @@ def fingerprints(state: MergeState, ids: Sequence[int]) -> dict[int, str]:
         items[owner[lid]].append(f"I{iid},{lid},{bid}")
     for mid, (cid, lid) in state.missions.items():
         line = f"M{mid},{cid},{lid}"
-        holders = {cid, owner.get(lid)} & items.keys()
-        for holder in holders:
+        for holder in {cid, owner.get(lid, cid)} & items.keys():
             items[holder].append(line)
     for cid, labels in state.labels.items():
         items[cid].append(f"T{sorted(labels)}")

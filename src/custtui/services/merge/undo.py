@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from custtui.errors import DeleteRefused, NotFound
 from custtui.i18n import _, ngettext
@@ -52,7 +52,7 @@ class MergeSummary:
 
 
 def get_record(session: Session, merge_id: int, *, lock: bool = False) -> MergeRecord:
-    statement = select(MergeRecord).where(MergeRecord.id == merge_id).execution_options(populate_existing=True)
+    statement = select(MergeRecord).where(col(MergeRecord.id) == merge_id).execution_options(populate_existing=True)
     if lock:
         statement = statement.with_for_update()
     record = session.scalars(statement).first()

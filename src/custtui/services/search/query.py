@@ -157,7 +157,8 @@ def fuzzy_scores(query: Query, texts: list[str], lengths: np.ndarray, compact_le
     else:
         primary = substring
     closeness = process.cdist([q], texts, scorer=fuzz.ratio, dtype=np.float32)[0]
-    return 0.8 * primary + 0.1 * closeness
+    scores: np.ndarray = 0.8 * primary + 0.1 * closeness
+    return scores
 
 
 def refined_score(query: Query, text: str, fuzzy: float) -> float:

@@ -60,8 +60,8 @@ class Segment:
             texts.extend(folded)
 
         columns = list(zip(*rows.customers, strict=True)) or [()] * 7
-        ids, names, aliases, numbers, vats, emails, phones = columns
-        names = [name or "" for name in names]
+        ids, stored_names, aliases, numbers, vats, emails, phones = columns
+        names = [name or "" for name in stored_names]
         add(NAME, ids, names, fold_many(names))
         for code, values in ((ALIAS, aliases), (NUMBER, numbers), (EMAIL, emails), (VAT, vats)):
             present = [i for i, value in enumerate(values) if value]
@@ -110,12 +110,17 @@ class Segment:
         high = np.searchsorted(self.sorted_customers, ids, side="right")
         if not len(ids):
             return np.zeros(0, dtype=np.int64)
-        return self.by_customer[np.concatenate([np.arange(lo, hi) for lo, hi in zip(low.tolist(), high.tolist(), strict=True)])]
+        spans = [np.arange(lo, hi) for lo, hi in zip(low.tolist(), high.tolist(), strict=True)]
+        entries: np.ndarray = self.by_customer[np.concatenate(spans)]
+        return entries
 
     def has_customers(self, ids: np.ndarray) -> np.ndarray:
         """Bool per id (sorted ids): whether this segment has entries of it."""
         at = np.searchsorted(self.customer_ids, ids)
-        return (at < len(self.customer_ids)) & (self.customer_ids[np.minimum(at, len(self.customer_ids) - 1)] == ids)
+        found: np.ndarray = (at < len(self.customer_ids)) & (
+            self.customer_ids[np.minimum(at, len(self.customer_ids) - 1)] == ids
+        )
+        return found
 
     def entries_of(self, code: int) -> range:
         return range(*self.ranges.get(code, (0, 0)))
@@ -191,7 +196,8 @@ class Segment:
         wanted = np.zeros(N_TRIGRAMS, dtype=bool)
         wanted[list(codes)] = True
         running = np.concatenate(([0], np.cumsum(wanted[self.entry_trigrams[positions]])))
-        return running[ends] - running[ends - lengths]
+        counts: np.ndarray = running[ends] - running[ends - lengths]
+        return counts
 
     # -- digit keys ---------------------------------------------------------
 
