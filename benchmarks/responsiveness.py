@@ -133,9 +133,9 @@ async def slow_database(engine, user: User, delay: float) -> None:  # type: igno
           f"{statements} statements in {took:.1f} s")
     print(f"  key handled     p50 {statistics.median(handled):6.1f} ms  p95 {percentile(handled, 0.95):6.1f} ms  "
           f"max {max(handled):6.1f} ms   (goal: each under 50 ms)")
-    print(f"  UI loop late by p50 {statistics.median(gaps):6.1f} ms  p95 {percentile(gaps, 0.95):6.1f} ms  max {max(gaps):6.1f} ms"
-          f"  (worst during: {worst_flow[1]})")
-    slowest = sorted(zip(handled, names), reverse=True)[:4]
+    print(f"  UI loop late by p50 {statistics.median(gaps):6.1f} ms  p95 {percentile(gaps, 0.95):6.1f} ms  "
+          f"max {max(gaps):6.1f} ms  (worst during: {worst_flow[1]})")
+    slowest = sorted(zip(handled, names, strict=True), reverse=True)[:4]
     print("  slowest keys: " + ", ".join(f"{name} {ms:.0f} ms" for ms, name in slowest))
     print(f"  statements on the UI thread: {len(on_ui_thread)}" + (f"  e.g. {on_ui_thread[0]!r}" if on_ui_thread else ""))
 

@@ -88,7 +88,8 @@ def load(url: str, workers: int, count: int) -> None:
         session.commit()
         shared = []
         for number in range(3):
-            shared.append(customers.create_customer(session, admin, CustomerInput(name=f"Shared {number}", region_code="BE-VLG")).id)
+            created = customers.create_customer(session, admin, CustomerInput(name=f"Shared {number}", region_code="BE-VLG"))
+            shared.append(created.id)
         session.commit()
     engine.dispose()
     started = time.perf_counter()
