@@ -56,6 +56,38 @@ def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
     return result
 
 
+class ScreenBasics(_ScreenBase[ResultType]):
+    """What every screen and dialog of ours has: localised key descriptions, navigation, thread callbacks."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        return localised(super().active_bindings)
+
+    def navigate(
+        self, destination: Destination, customer_id: int | None = None, *,
+        on_result: Callable[[Any], None] | None = None, **options: Any,
+    ) -> None:
+        """Go to another screen (tui.router opens it); `on_result` gets what it returns."""
+        self.post_message(Navigate(destination, customer_id, on_result=on_result, **options))
+
+    def from_thread(self, callback: Callable[..., object], *args: Any) -> None:
+        """From a worker thread: `callback(*args)` on the UI thread, if this screen is still there by then.
+
+        A thread's answer can arrive after the screen was saved and closed,
+        or rebuilt in another language (f2): it is dropped, never applied to
+        a screen that has gone.
+        """
+
+        def if_still_here() -> None:
+            if self.is_attached and self in self.app.screen_stack:
+                callback(*args)
+
+        try:
+            self.app.call_from_thread(if_still_here)
+        except RuntimeError:
+            pass  # the app is closing
+
+
 class DatabaseWork(_ScreenBase[ResultType]):
     """Database work started from a screen runs off the UI thread.
 
@@ -206,7 +238,7 @@ def _goes_on_typing(key: events.Key | events.Paste, focused: Widget | None) -> b
     return isinstance(key, events.Paste) or key.is_printable or key.key in _EDITING_KEYS
 
 
-class Screen(DatabaseWork[ResultType], textual_screen.Screen[ResultType]):
+class Screen(ScreenBasics[ResultType], DatabaseWork[ResultType], textual_screen.Screen[ResultType]):
     """Our screens: localised keys, and a replica in another language (f2)."""
 
     # Set by __new__: what the screen was built with, and in which language.
@@ -227,16 +259,6 @@ class Screen(DatabaseWork[ResultType], textual_screen.Screen[ResultType]):
         if self._built_in_language != get_language() and self.app.screen is self:
             self.app.switch_screen(self.replica())
 
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        return localised(super().active_bindings)
-
-    def navigate(
-        self, destination: Destination, customer_id: int | None = None, *,
-        on_result: Callable[[Any], None] | None = None, **options: Any,
-    ) -> None:
-        """Go to another screen (tui.router opens it); `on_result` gets what it returns."""
-        self.post_message(Navigate(destination, customer_id, on_result=on_result, **options))
 
     def capture_state(self) -> Any:
         """What the user would lose if this screen were built again (input, cursor)."""
@@ -268,14 +290,5 @@ class Screen(DatabaseWork[ResultType], textual_screen.Screen[ResultType]):
             self.restore_state(state)
 
 
-class ModalScreen(DatabaseWork[ResultType], textual_screen.ModalScreen[ResultType]):
-    @property
-    def active_bindings(self) -> dict[str, ActiveBinding]:
-        return localised(super().active_bindings)
-
-    def navigate(
-        self, destination: Destination, customer_id: int | None = None, *,
-        on_result: Callable[[Any], None] | None = None, **options: Any,
-    ) -> None:
-        """Go to another screen (tui.router opens it); `on_result` gets what it returns."""
-        self.post_message(Navigate(destination, customer_id, on_result=on_result, **options))
+class ModalScreen(ScreenBasics[ResultType], DatabaseWork[ResultType], textual_screen.ModalScreen[ResultType]):
+    """Our dialogs: localised keys, navigation, database work off the UI thread."""

@@ -324,7 +324,7 @@ class CustomerFormScreen(EditScreen):
     def _find_duplicates(self, values: dict[str, str]) -> None:
         index = self.custtui.duplicate_index
         if index is None or not any(values[f].strip() for f in _WATCHED_FOR_DUPLICATES):
-            self.app.call_from_thread(self._show_duplicates, [], values)
+            self.from_thread(self._show_duplicates, [], values)
             return
         from custtui.services.duplicates import DraftCustomer
 
@@ -332,14 +332,14 @@ class CustomerFormScreen(EditScreen):
         draft = DraftCustomer(**{f: values[f] for f in draft_fields})
         matches = index.likely_duplicates(draft, limit=5, exclude_id=self.customer_id)
         if not matches:
-            self.app.call_from_thread(self._show_duplicates, [], values)
+            self.from_thread(self._show_duplicates, [], values)
             return
         rows = load_in_thread(self.custtui, lambda session: customers.customer_rows(session, [m.customer_id for m in matches]))
         if rows is None:
             return  # the database is away: the panel keeps its last answer
         found = [(m, rows[m.customer_id]) for m in matches if m.customer_id in rows]
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_duplicates, found, values)
+            self.from_thread(self._show_duplicates, found, values)
 
     def _show_duplicates(self, found: list[tuple[Any, Any]], values: dict[str, str] | None = None) -> None:
         try:

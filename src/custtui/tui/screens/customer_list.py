@@ -269,10 +269,10 @@ class CustomerListScreen(CustomerScreen):
             return
         if found is None:  # a fault: the list stays as it was, and so does its sort
             if previous_sort is not None:
-                self.app.call_from_thread(self._restore_sort, previous_sort)
+                self.from_thread(self._restore_sort, previous_sort)
             return
         ids, total = found
-        self.app.call_from_thread(self._show_ids, ids, None, keep, total)
+        self.from_thread(self._show_ids, ids, None, keep, total)
 
     def _restore_sort(self, sort: tuple[str, bool]) -> None:
         self.table.sort_key, self.table.sort_descending = sort
@@ -342,10 +342,7 @@ class CustomerListScreen(CustomerScreen):
             if searcher is not None:
                 self._search_in_thread(searcher, query, keep)
         finally:
-            try:
-                self.app.call_from_thread(self.end_work, SEARCH_WORK, token)
-            except RuntimeError:
-                pass  # the app is closing
+            self.from_thread(self.end_work, SEARCH_WORK, token)
 
     def _search_in_thread(self, searcher: Any, query: str, keep: int | None) -> None:
         within = None
@@ -368,7 +365,7 @@ class CustomerListScreen(CustomerScreen):
             for hit in hits
             if hit.field not in ("name",)
         }
-        self.app.call_from_thread(self._show_search, query, ids, matches, keep)
+        self.from_thread(self._show_search, query, ids, matches, keep)
 
     def _show_search(self, query: str, ids: list[int], matches: dict[int, RowMatch], keep: int | None) -> None:
         if query != self.search_text:

@@ -79,13 +79,8 @@ class DuplicatesScreen(Screen[None]):
             if scan_number != self._scan_number:
                 raise _ScanReplaced  # ends the older scan's thread; its answer is dropped anyway
             share = f" {done * 100 // total} %" if total else ""
-            self.app.call_from_thread(
-                self.query_one("#dup-status", Static).update,
-                Text(
-                    _("Looking for duplicates: {stage}{share}").format(stage=stages.get(stage, stage), share=share),
-                    style="italic",
-                ),
-            )
+            status = _("Looking for duplicates: {stage}{share}").format(stage=stages.get(stage, stage), share=share)
+            self.from_thread(self._show_status, status)
 
         def scan(session: Any) -> tuple[list[Any], dict[int, Any]]:
             clusters = find_duplicates(session, dismissed=dismissed_pairs(session), progress=progress)
@@ -93,6 +88,9 @@ class DuplicatesScreen(Screen[None]):
             return clusters, customers.customer_rows(session, ids)
 
         self.fetch(scan, lambda found: self._show(*found), on_error=self._scan_failed, group="scan")
+
+    def _show_status(self, status: str) -> None:
+        self.query_one("#dup-status", Static).update(Text(status, style="italic"))
 
     def _scan_failed(self, error: DomainError) -> None:
         """The database is away: say so where the count goes; the clusters shown stay."""

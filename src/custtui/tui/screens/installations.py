@@ -110,7 +110,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
             return
         hits = index.search(query, limit=8)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_customers, [hit.customer_id for hit in hits])
+            self.from_thread(self._show_customers, [hit.customer_id for hit in hits])
 
     @on(Input.Submitted, "#move-search")
     def _to_customers(self) -> None:
