@@ -102,11 +102,6 @@ async def test_merge_picker_shows_number_and_place_beside_the_name(sqlite_engine
         assert any("An Maes  C-2 · 2000 Antwerpen" in prompt for prompt in prompts), prompts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: a fixed-width column's title and its sort arrow do not fit (\"Inst ▼\" in 4 cells), "
-    "so CustomerTable._line cuts the header to \"Ins…\" and the arrow is lost",
-)
 async def test_the_sorted_column_shows_its_arrow(sqlite_engine: Engine) -> None:
     known = fill(sqlite_engine)
     async with running_app(sqlite_engine, known.admin) as (app, pilot):

@@ -423,15 +423,20 @@ class CustomerTable(ScrollView, can_focus=True):
                 segments.append(Segment(padding, style))
         return Strip(segments)
 
-    def _header_cells(self, columns: list[Column]) -> list[Text]:
+    def _header_cells(self, columns: list[Column], widths: list[int]) -> list[Text]:
         cells = []
-        for column in columns:
-            title = column.title
+        for column, width in zip(columns, widths, strict=True):
+            title = Text(column.title)
             if column.key == "internal_name" and self._ranked:
-                title = _("Match")
+                title = Text(_("Match"))
             if column.key == self.sort_key and not self._ranked:
-                title += " ▼" if self.sort_descending else " ▲"
-            cells.append(Text(title))
+                arrow = "▼" if self.sort_descending else "▲"
+                if title.cell_len + 2 <= width:
+                    title.append(" " + arrow)
+                else:  # a narrow column: the title gives way, the arrow stays ("In…▼")
+                    title.truncate(max(1, width - 1), overflow="ellipsis")
+                    title.append(arrow)
+            cells.append(title)
         return cells
 
     def render_line(self, y: int) -> Strip:
@@ -441,7 +446,7 @@ class CustomerTable(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("customer-table--header")
-            return self._line(self._header_cells(columns), columns, widths, style).adjust_cell_length(width, style)
+            return self._line(self._header_cells(columns, widths), columns, widths, style).adjust_cell_length(width, style)
         index = int(self.scroll_y) + y - 1
         if index >= len(self._ids):
             if not self._ids and y == 1:
