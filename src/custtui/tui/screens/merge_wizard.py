@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
-from custtui.i18n import N_, _, format_datetime, format_relative, ngettext
+from custtui.i18n import N_, _, format_datetime, format_number, format_relative, ngettext
 from custtui.models import stored_id
 from custtui.services import customers, installations, merge, missions
 from custtui.tui.base import ModalScreen, Screen
@@ -255,17 +255,23 @@ class MergeWizardScreen(Screen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right", style="bold")
         table.add_column()
+        # The count stands in its own column, right-aligned; the words after it agree with it.
+        p = preview
         rows = [
-            (preview.locations_added, _("locations added to the kept record")),
-            (preview.locations_mapped, _("locations matched to a kept location")),
-            (preview.installations_moved, _("installations moved")),
-            (preview.missions_moved, _("missions moved")),
-            (preview.fields_changed, _("fields changed on the kept record")),
-            (preview.labels_added, _("labels added")),
-            (preview.records_marked, _("records marked ERROR, left empty")),
+            (p.locations_added, ngettext(
+                "location added to the kept record", "locations added to the kept record", p.locations_added)),
+            (p.locations_mapped, ngettext(
+                "location matched to a kept location", "locations matched to a kept location", p.locations_mapped)),
+            (p.installations_moved, ngettext("installation moved", "installations moved", p.installations_moved)),
+            (p.missions_moved, ngettext("mission moved", "missions moved", p.missions_moved)),
+            (p.fields_changed, ngettext(
+                "field changed on the kept record", "fields changed on the kept record", p.fields_changed)),
+            (p.labels_added, ngettext("label added", "labels added", p.labels_added)),
+            (p.records_marked, ngettext(
+                "record marked ERROR, left empty", "records marked ERROR, left empty", p.records_marked)),
         ]
         for count, what in rows:
-            table.add_row(str(count), what)
+            table.add_row(format_number(count), what)
         head = Text(_("Keep: "))
         head.append(self._kept_name(), style="bold")
         self.query_one("#wizard-info", Static).update(_GroupRenderable(head, table))
