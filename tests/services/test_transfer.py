@@ -338,7 +338,7 @@ def test_export_csv_has_every_customer_with_labels_counts_and_main_address(
     session: Session, technician: User, admin: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     peeters, bare = _export_fixture(session, admin)
-    monkeypatch.setattr(transfer, "EXPORT_PAGE_SIZE", 1)  # several pages
+    monkeypatch.setattr(transfer.exporting, "EXPORT_PAGE_SIZE", 1)  # several pages
     out = io.BytesIO()
     assert transfer.export_customers(session, technician, out) == 2  # technicians may view, so export
     rows = list(csv.reader(io.StringIO(out.getvalue().decode("utf-8"), newline="")))
