@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from custtui.i18n import N_, _
-from custtui.models import AuditEvent, Installation, Location, Mission, User
+from custtui.models import AuditEvent, Customer, Installation, Location, Mission, User
 from custtui.services.auth import Permission, require
 
 # Bookkeeping columns: they change with every save and say nothing to a user.
@@ -133,6 +133,19 @@ def customer_history(session: Session, customer_id: int, limit: int = DEFAULT_LI
     )
     events = session.exec(select(AuditEvent).where(about_customer).order_by(col(AuditEvent.id).desc()).limit(limit))
     return [_entry(event) for event in events]
+
+
+@dataclass(frozen=True)
+class CustomerHistory:
+    name: str  # the customer's name, or "#id" once it is deleted (its history stays readable)
+    entries: list[HistoryEntry]
+
+
+def history_of_customer(session: Session, customer_id: int, limit: int = DEFAULT_LIMIT) -> CustomerHistory:
+    """The customer's name and history, for its history screen; also for a deleted customer."""
+    customer = session.get(Customer, customer_id)
+    name = customer.name if customer is not None else f"#{customer_id}"
+    return CustomerHistory(name, customer_history(session, customer_id, limit))
 
 
 def _bound(session: Session, day: date, *, end: bool) -> datetime:

@@ -12,16 +12,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
 
-from custtui.errors import NotFound
 from custtui.i18n import N_, _, format_datetime, format_locale, ngettext, pgettext
-from custtui.services import customers, history
+from custtui.services import history
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    pass
 
 VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
 
@@ -137,17 +136,11 @@ class CustomerHistoryScreen(Screen[None]):
         self.query_one("#history", VerticalScroll).focus()
 
     def reload(self) -> None:
-        def read(session: Session) -> tuple[str, list[HistoryEntry]]:
-            try:
-                name = customers.get_customer(session, self.customer_id).name
-            except NotFound:
-                name = f"#{self.customer_id}"  # deleted: its history stays readable
-            return name, history.customer_history(session, self.customer_id)
+        # A fault leaves what is shown.
+        self.fetch(lambda session: history.history_of_customer(session, self.customer_id), self._show)
 
-        self.fetch(read, self._show)  # a fault leaves what is shown
-
-    def _show(self, found: tuple[str, list[HistoryEntry]]) -> None:
-        name, entries = found
+    def _show(self, found: history.CustomerHistory) -> None:
+        name, entries = found.name, found.entries
         title = Text.assemble((_("History") + " · ", "bold"))
         title.append(safe(name))
         self.query_one("#sub-title", Static).update(title)
