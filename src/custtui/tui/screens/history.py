@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -18,9 +18,6 @@ from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
-
-if TYPE_CHECKING:
-    pass
 
 VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
 
