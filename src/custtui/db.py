@@ -113,7 +113,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 
 def _alembic_config(connection: Any) -> Any:
-    from alembic.config import Config
+    from alembic.config import Config  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
@@ -165,7 +165,7 @@ def migrate(engine: Engine, revision: str = "head", *, creator: str | None = Non
     (services.auth). Returns the names of leftovers of an earlier,
     interrupted upgrade that were removed first (see repair_leftovers).
     """
-    from alembic import command
+    from alembic import command  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     created = current_revision(engine) is None
     repaired: list[str] = []
@@ -210,7 +210,7 @@ def repair_leftovers(connection: Connection, revision: str = "head") -> list[str
     so that the upgrade can run again whole. Anything holding data is left
     alone, with an explanation (HalfMigrated).
     """
-    from alembic.runtime.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     stored = MigrationContext.configure(connection).get_current_revision()
     expected_now = _schema_objects_at(stored)
@@ -245,7 +245,7 @@ def repair_leftovers(connection: Connection, revision: str = "head") -> list[str
 
 def _schema_objects_at(revision: str | None) -> set[tuple[str, str]]:
     """(type, name) of every schema object a fresh SQLite database has at `revision`."""
-    from alembic import command
+    from alembic import command  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     if revision is None:
         return set()
@@ -264,21 +264,21 @@ def _schema_objects_at(revision: str | None) -> set[tuple[str, str]]:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    from alembic import command
+    from alembic import command  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     with _schema_transaction(engine) as connection:
         command.downgrade(_alembic_config(connection), revision)
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str | None:
-    from alembic.script import ScriptDirectory
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
 

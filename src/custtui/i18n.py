@@ -9,12 +9,13 @@ from __future__ import annotations
 import gettext
 import io
 import os
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.dates import format_datetime as _babel_format_datetime
+from babel.dates import format_timedelta
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.support import Translations
 
@@ -47,8 +48,8 @@ def _load(language: str) -> gettext.NullTranslations:
         return Translations.load(str(locales), [language], DOMAIN)
     if po.exists():
         # No compiled catalog (a source checkout): compile the .po in memory.
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
+        from babel.messages.mofile import write_mo  # noqa: PLC0415 - Babel compiles catalogs only in a source checkout
+        from babel.messages.pofile import read_po  # noqa: PLC0415 - Babel compiles catalogs only in a source checkout
 
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=language, domain=DOMAIN)
@@ -147,7 +148,6 @@ def format_datetime(value: datetime | None, format: str = "short") -> str:
     """In the machine's local time; stored times are UTC (naive on SQLite)."""
     if value is None:
         return ""
-    from datetime import UTC
 
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
@@ -159,9 +159,7 @@ def format_relative(moment: datetime | None, now: datetime | None = None) -> str
     """'3 days ago' / 'il y a 3 jours' / 'vor 3 Tagen' / '3 dagen geleden'; within a day: 'today'."""
     if moment is None:
         return ""
-    from datetime import UTC, timedelta
 
-    from babel.dates import format_timedelta
 
     if moment.tzinfo is None:  # SQLite keeps no time zone: we store UTC
         moment = moment.replace(tzinfo=UTC)

@@ -84,7 +84,7 @@ class PostgresWatcher(ChangeWatcher):
         self.conninfo = conninfo
 
     def _watch(self, announce_start: bool) -> None:
-        import psycopg
+        import psycopg  # noqa: PLC0415 - psycopg is the postgres extra
 
         with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as connection:
             connection.execute(f"LISTEN {CHANNEL}")

@@ -15,8 +15,8 @@ target_metadata = SQLModel.metadata
 def run_migrations() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from custtui.config import load_settings
-        from custtui.db import make_engine
+        from custtui.config import load_settings  # noqa: PLC0415 - Alembic runs this file; the app is imported only when it does
+        from custtui.db import make_engine  # noqa: PLC0415 - Alembic runs this file; the app is imported only when it does
 
         url = config.get_main_option("sqlalchemy.url") or load_settings().database_url
         with make_engine(url).begin() as connection:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from custtui.errors import NotFound, PermissionDenied, UnknownUser, ValidationError
 from custtui.i18n import LANGUAGES, N_, _
 from custtui.models import ROLE_NAMES, DatabaseSetting, Role, User
-from custtui.services import audit
+from custtui.services import audit, validation
 
 
 class Permission(StrEnum):
@@ -186,7 +186,6 @@ def list_users(session: Session) -> list[User]:
 
 
 def _validate_user(login: str, role: str, language: str | None, display_name: str = "") -> None:
-    from custtui.services import validation
 
     errors: dict[str, str] = {}
     if not _LOGIN_PATTERN.fullmatch(login):

@@ -28,6 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL, make_url
+
 from custtui.db import parse_url, sqlite_file
 from custtui.errors import DomainError
 from custtui.i18n import _
@@ -70,7 +73,6 @@ class _TooManyRestarts(Exception):
 
 def pg_dump_command(url: Any, target: str | os.PathLike[str]) -> str:
     """`pg_dump --format=custom --file=FILE URL` for a PostgreSQL URL, without its password."""
-    from sqlalchemy.engine import URL, make_url
 
     given = make_url(url)
     # libpq's own URL: no SQLAlchemy driver name, and never the password
@@ -103,7 +105,6 @@ def _sqlite_file(url: str, target: Path) -> tuple[str, dict[str, Any], Path | No
     database = parsed.database or ""
     if database in ("", ":memory:"):
         raise BackupRefused(_("An in-memory database cannot be backed up."))
-    from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 
     args, options = SQLiteDialect_pysqlite().create_connect_args(parsed)
     if options.get("uri"):
@@ -295,7 +296,7 @@ class WalMismatch(BackupFailed):
 
 def database_in_use(path: Path) -> bool:
     """True while another process has the SQLite database at `path` open (WAL mode)."""
-    import fcntl
+    import fcntl  # noqa: PLC0415 - POSIX only
 
     shm = Path(f"{path}-shm")
     try:

@@ -12,8 +12,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
-from custtui.i18n import _, ngettext
-from custtui.models import Customer, CustomerLabel, Installation, Location, Mission, User, stored_id, utcnow
+from custtui.i18n import DEFAULT_LANGUAGE, _, get_language, ngettext
+from custtui.models import Building, Customer, CustomerLabel, Installation, Label, Location, Mission, User, stored_id, utcnow
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import LocationInput
@@ -97,7 +97,6 @@ class DocumentLanguage:
 
 def document_language(customer_language: str | None, technician_language: str | None) -> DocumentLanguage:
     """The customer's own language, otherwise the technician's (the manual's rule)."""
-    from custtui.i18n import DEFAULT_LANGUAGE, get_language
 
     if customer_language:
         return DocumentLanguage(customer_language, False)
@@ -242,7 +241,6 @@ def delete_customer(session: Session, actor: User, customer_id: int, expected_ve
     Its empty locations (with their empty buildings) and its labels go with
     it; anything else linked refuses the delete, here and in the database.
     """
-    from custtui.models import Building
 
     require(actor, Permission.DELETE)
     customer = get_customer(session, customer_id)
@@ -382,7 +380,6 @@ SORT_KEYS = (
 
 def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, CustomerRow]:
     """List rows for these customers: their fields, main place, labels, counts and last mission, in six queries."""
-    from custtui.models import Label
 
     if not customer_ids:
         return {}
@@ -458,7 +455,6 @@ def ordered_customer_ids(
     The list widget holds only these ids and fetches the rows it shows, so
     100,000 customers cost one id list, not 100,000 widgets.
     """
-    from custtui.models import Label
 
     if sort not in SORT_KEYS:
         raise ValueError(sort)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from custtui.i18n import LANGUAGES, _, get_language
+from custtui.i18n import LANGUAGES, _, _load, get_language
 
 
 def error_prefixes() -> set[str]:
@@ -19,7 +19,6 @@ def error_prefixes() -> set[str]:
 
 @cache
 def _error_words(language: str) -> frozenset[str]:
-    from custtui.i18n import _load
 
     words = {_("ERROR"), "ERROR"} | {_load(code).gettext("ERROR") for code in LANGUAGES}
     return frozenset(word.strip() for word in words if word.strip())

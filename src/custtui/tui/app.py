@@ -13,19 +13,28 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.geometry import Offset
 from textual.notifications import SeverityLevel
+from textual.screen import ModalScreen as TextualModalScreen
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 from textual.worker import get_current_worker
 
-from custtui.db import problem_kind, run_unit
+from custtui.db import database_problem, problem_kind, run_unit
 from custtui.errors import DomainError, user_message
-from custtui.i18n import N_, _
+from custtui.i18n import LANGUAGES, N_, _, language_name, set_language
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
-from custtui.services.auth import Permission, can
+from custtui.services.auth import Permission, can, set_user_language, set_user_theme
+from custtui.services.changes import changes_since, latest_event_id
 from custtui.tui import router
+from custtui.tui.base import Screen as OurScreen
 from custtui.tui.messages import CustomersChanged, DatabaseChanged, Destination, Navigate, SearchIndexReady
+from custtui.tui.text import safe
 from custtui.tui.typeahead import KeyQueue, read_escape_then_key_as_two_keys
+from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+from custtui.tui.widgets.dialogs import ConfirmDialog
+from custtui.watch import watcher_for
 
 if TYPE_CHECKING:
     from custtui.services.duplicates import DuplicateIndex
@@ -94,7 +103,6 @@ class CusttuiApp(App[None]):
         markup: bool = True,
     ) -> None:
         """Toasts carry user data (names in messages): never read as markup, control characters replaced."""
-        from custtui.tui.text import safe
 
         super().notify(safe(message), title=safe(title), severity=severity, timeout=timeout, markup=False)
 
@@ -119,8 +127,6 @@ class CusttuiApp(App[None]):
 
     def start_watching(self) -> None:
         """Follow other users' commits, so that every screen shows them within 2 s."""
-        from custtui.services.changes import latest_event_id
-        from custtui.watch import watcher_for
 
         def read_then_watch() -> None:
             # In a thread: over a slow network, the first screen does not wait for this read.
@@ -141,7 +147,6 @@ class CusttuiApp(App[None]):
 
     def _read_changes(self) -> None:
         """Read the change feed until no notification is pending (a burst is read once)."""
-        from custtui.services.changes import changes_since
 
         while self._changes_pending.is_set():
             if not self._changes_lock.acquire(blocking=False):
@@ -178,7 +183,6 @@ class CusttuiApp(App[None]):
 
     def _build_indexes_safely(self) -> None:
         # Without an index the app still lists, opens and edits customers.
-        from custtui.db import database_problem
 
         try:
             self._build_indexes()
@@ -191,8 +195,8 @@ class CusttuiApp(App[None]):
             )
 
     def _build_indexes(self) -> None:
-        from custtui.services.duplicates import DuplicateIndex
-        from custtui.services.search import SearchIndex
+        from custtui.services.duplicates import DuplicateIndex  # noqa: PLC0415 - the indexes load numpy and build in a worker, after the list is shown
+        from custtui.services.search import SearchIndex  # noqa: PLC0415 - the indexes load numpy and build in a worker, after the list is shown
 
         with Session(self.engine) as session:
             search_index = SearchIndex.build(session)
@@ -261,7 +265,6 @@ class CusttuiApp(App[None]):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_change_theme(self) -> None:
-        from textual.theme import ThemeProvider
 
         self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
 
@@ -271,7 +274,6 @@ class CusttuiApp(App[None]):
             self.run_worker(partial(self._save_theme, theme.name), thread=True, group="theme", exit_on_error=False)
 
     def _save_theme(self, name: str) -> None:
-        from custtui.services.auth import set_user_theme
 
         try:
             self.run_unit(lambda session: set_user_theme(session, self.user, name))
@@ -287,10 +289,7 @@ class CusttuiApp(App[None]):
 
     def action_switch_language(self) -> None:
         """f2: choose the UI language; it is saved on the user."""
-        from textual.geometry import Offset
 
-        from custtui.i18n import LANGUAGES, language_name
-        from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
         # Each language named in itself, so that anyone finds their own.
         items = [MenuItem(code, "&" + language_name(code, code)) for code in LANGUAGES]
@@ -308,10 +307,7 @@ class CusttuiApp(App[None]):
         built again in the new language when it comes back into view
         (tui.base.Screen), so that the switch costs one screen, not the stack.
         """
-        from textual.screen import ModalScreen as TextualModalScreen
 
-        from custtui.i18n import set_language
-        from custtui.tui.base import Screen as OurScreen
 
         set_language(code)
         self.run_worker(partial(self._save_language, code), thread=True, group="language", exit_on_error=False)
@@ -325,7 +321,6 @@ class CusttuiApp(App[None]):
         )
 
     def _save_language(self, code: str) -> None:
-        from custtui.services.auth import set_user_language
 
         try:
             user = self.run_unit(lambda session: set_user_language(session, self.user, code))
@@ -336,7 +331,6 @@ class CusttuiApp(App[None]):
 
     def action_request_quit(self) -> None:
         """Quit, asking first if any screen holds unsaved edits."""
-        from custtui.tui.widgets.dialogs import ConfirmDialog
 
         if any(getattr(screen, "has_unsaved_changes", False) for screen in self.screen_stack):
             def answer(confirmed: bool | None) -> None:

@@ -26,6 +26,7 @@ from custtui.models import Building, Customer, MergeRecord, User, utcnow
 from custtui.services import audit
 from custtui.services.addresses import words
 from custtui.services.auth import Permission, require
+from custtui.services.locations import default_building_name
 from custtui.services.marks import mark_error
 from custtui.services.merge.errors import MergeRefused, StalePlan
 from custtui.services.merge.plan import FIELDS, MergePlan
@@ -199,7 +200,6 @@ def plan_moves(session: Session, plan: MergePlan, state: MergeState, mapping: di
         if same_name is not None:
             return same_name
         if target not in moves.first_building:
-            from custtui.services.locations import default_building_name
 
             building = Building(location_id=target, name=default_building_name())
             session.add(building)

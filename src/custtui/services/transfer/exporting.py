@@ -205,10 +205,10 @@ def _export_csv(session: Session, out: Any, *, excel: bool = False) -> int:
 
 
 def _export_xlsx(session: Session, out: Any) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl loads only for an xlsx export
+    from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - openpyxl loads only for an xlsx export
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 - openpyxl loads only for an xlsx export
+    from openpyxl.styles import Font  # noqa: PLC0415 - openpyxl loads only for an xlsx export
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Customers")[:31])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, TypedDict
 
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,18 +18,20 @@ from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Se
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from custtui.errors import ConflictError, DomainError, ValidationError, user_message
+from custtui.errors import ConflictError, DomainError, NotFound, ValidationError, user_message
 from custtui.i18n import LANGUAGES, N_, _, format_datetime, language_name
 from custtui.models import stored_id
 from custtui.services import customers, locations, regions
+from custtui.services.changes import last_change
 from custtui.services.customers import CustomerInput
+from custtui.services.duplicates import DraftCustomer
 from custtui.services.locations import LocationInput
 from custtui.tui.base import ModalScreen
 from custtui.tui.faults import load_in_thread, report
 from custtui.tui.fields import field_titles
 from custtui.tui.messages import CustomersChanged, Destination, Navigate
 from custtui.tui.text import customer_line, plain, safe, safe_lines
-from custtui.tui.widgets.dialogs import EditScreen
+from custtui.tui.widgets.dialogs import ConfirmDialog, EditScreen
 
 # Wait this long after the last keystroke before looking for duplicates.
 DUPLICATE_DEBOUNCE_S = 0.25
@@ -61,7 +64,6 @@ class ConflictScreen(ModalScreen[str | None]):
         self.touched = touched
 
     def compose(self) -> ComposeResult:
-        from rich.table import Table
 
         titles = field_titles()
         with Vertical(id="conflict-dialog", classes="dialog"):
@@ -326,7 +328,6 @@ class CustomerFormScreen(EditScreen):
         if index is None or not any(values[f].strip() for f in _WATCHED_FOR_DUPLICATES):
             self.from_thread(self._show_duplicates, [], values)
             return
-        from custtui.services.duplicates import DraftCustomer
 
         draft_fields = ("name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS)
         draft = DraftCustomer(**{f: values[f] for f in draft_fields})
@@ -380,7 +381,6 @@ class CustomerFormScreen(EditScreen):
             self.app.post_message(Navigate(Destination.DETAIL, customer_id))
 
         if self.has_unsaved_changes:
-            from custtui.tui.widgets.dialogs import ConfirmDialog
 
             self.app.push_screen(
                 ConfirmDialog(
@@ -514,8 +514,6 @@ class CustomerFormScreen(EditScreen):
 
 def _stored_state(session: Any, customer_id: int) -> tuple[int | None, Any]:
     """The stored version (None: deleted) and the last change of the customer."""
-    from custtui.errors import NotFound
-    from custtui.services.changes import last_change
 
     try:
         version = customers.get_customer(session, customer_id).version

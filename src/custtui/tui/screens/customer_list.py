@@ -18,7 +18,9 @@ from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_number, ngettext
 from custtui.services import customers, labels, regions
+from custtui.services.auth import Permission
 from custtui.services.customers import CustomerRow
+from custtui.services.search import Searcher
 from custtui.tui.base import ModalScreen
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load_in_thread
@@ -31,7 +33,6 @@ from custtui.tui.widgets.tick_list import TickList
 if TYPE_CHECKING:
     from custtui.models import Label as LabelRecord
     from custtui.models import Region, User
-    from custtui.services.search import Searcher
 
 SEARCH_LIMIT = 200
 SEARCH_WORK = "typing:search"
@@ -330,7 +331,6 @@ class CustomerListScreen(CustomerScreen):
             self._update_status()
             return
         if self._searcher is None or getattr(self._searcher, "index", index) is not index:
-            from custtui.services.search import Searcher
 
             self._searcher = Searcher(index)
         self._search(query, keep, token)
@@ -400,7 +400,6 @@ class CustomerListScreen(CustomerScreen):
         return Offset(table.region.x + 4, row_y + 1)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from custtui.services.auth import Permission
 
         if action == "manage_labels":
             return True if self.custtui.can(Permission.MANAGE_LABELS) else None
@@ -416,7 +415,6 @@ class CustomerListScreen(CustomerScreen):
     # --- actions ---------------------------------------------------------
 
     def action_audit_log(self) -> None:
-        from custtui.services.auth import Permission
 
         if self.custtui.can(Permission.AUDIT):
             self.navigate(Destination.AUDIT_LOG)

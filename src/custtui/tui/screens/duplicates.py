@@ -15,9 +15,11 @@ from textual.widgets.option_list import Option
 
 from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_number, ngettext, pgettext
-from custtui.services import customers, locations
+from custtui.services import customers, locations, merge
 from custtui.services.addresses import address_line
 from custtui.services.auth import Permission
+from custtui.services.duplicates import find_duplicates
+from custtui.services.merge import dismissed_pairs
 from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.messages import CustomersChanged, Destination
@@ -67,8 +69,6 @@ class DuplicatesScreen(Screen[None]):
     # --- scanning ------------------------------------------------------
 
     def action_rescan(self) -> None:
-        from custtui.services.duplicates import find_duplicates
-        from custtui.services.merge import dismissed_pairs
 
         self.query_one("#dup-status", Static).update(Text(_("Looking for duplicates…"), style="italic"))
         self._scan_number += 1
@@ -201,7 +201,6 @@ class DuplicatesScreen(Screen[None]):
         cluster = self.current()
         if cluster is None:
             return
-        from custtui.services import merge
 
         def dismiss(pair_key: str | None) -> None:
             if not pair_key:

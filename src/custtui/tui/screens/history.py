@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from babel.dates import parse_date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +17,7 @@ from custtui.i18n import N_, _, format_datetime, format_locale, ngettext, pgette
 from custtui.services import history
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
+from custtui.tui.fields import field_titles
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import plain, safe
 
@@ -23,7 +25,6 @@ VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
 
 
 def _field_title(entry: HistoryEntry, name: str) -> str:
-    from custtui.tui.fields import field_titles
 
     if entry.entity in ("customer", "location"):
         return field_titles().get(name, name)
@@ -155,7 +156,6 @@ class CustomerHistoryScreen(Screen[None]):
 
 def parse_day(value: str) -> date | None:
     """A date as the user types it: ISO (2026-11-27) or the locale's short form (27/11/2026)."""
-    from babel.dates import parse_date
 
     value = value.strip()
     if not value:
