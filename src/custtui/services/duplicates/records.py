@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlmodel import Session
 
-from custtui.models import Customer, Location
+from custtui.models import Customer, Location, table_of
 from custtui.services.addresses import Address, normalise_address
 from custtui.services.duplicates.results import DraftCustomer
 from custtui.services.marks import is_marked_error
@@ -145,7 +145,7 @@ def load_records(
     session: Session, customer_ids: Collection[int] | None = None, *, include_marked: bool = False
 ) -> tuple[list[Record], int]:
     """Customers and their location addresses, with two plain SELECTs (in chunks when ids are given)."""
-    c, loc = Customer.__table__.c, Location.__table__.c  # type: ignore[attr-defined]
+    c, loc = table_of(Customer).c, table_of(Location).c
     customer_query = select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
     location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city)
     if customer_ids is None:

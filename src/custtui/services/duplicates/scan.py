@@ -280,7 +280,7 @@ def score_pair(session: Session, a_id: int, b_id: int, index: DuplicateIndex | N
 
 def _shared_value_counts(session: Session, x: Record, y: Record) -> dict[str, int]:
     """How many customers hold each identifier these two share, counted in the database."""
-    c = Customer.__table__.c  # type: ignore[attr-defined]
+    c = table_of(Customer).c
     conditions = {}
     if x.vat and x.vat == y.vat:
         conditions["v" + x.vat] = c.vat_number == x.vat

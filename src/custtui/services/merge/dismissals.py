@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from custtui.errors import NotFound
 from custtui.i18n import _
-from custtui.models import Customer, DuplicateDismissal, User
+from custtui.models import Customer, DuplicateDismissal, User, table_of
 from custtui.services import audit
 from custtui.services.auth import Permission, require
 from custtui.services.merge.errors import MergeRefused
@@ -30,5 +30,5 @@ def dismiss_pair(session: Session, actor: User, a_id: int, b_id: int) -> None:
 
 def dismissed_pairs(session: Session) -> set[frozenset[int]]:
     connection = session.connection()
-    table = DuplicateDismissal.__table__  # type: ignore[attr-defined]
+    table = table_of(DuplicateDismissal)
     return {frozenset((row.a_id, row.b_id)) for row in connection.execute(select(table.c.a_id, table.c.b_id))}

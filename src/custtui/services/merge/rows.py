@@ -15,19 +15,30 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Date, DateTime, Table, or_, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
-from custtui.models import Building, Customer, CustomerLabel, Installation, Label, Location, MergeRecord, Mission
+from custtui.models import (
+    Building,
+    Customer,
+    CustomerLabel,
+    Installation,
+    Label,
+    Location,
+    MergeRecord,
+    Mission,
+    stored_id,
+    table_of,
+)
 
 CHUNK = 500  # ids per UPDATE ... WHERE id IN (...)
 
-CUSTOMERS: Table = Customer.__table__  # type: ignore[attr-defined]
-LOCATIONS: Table = Location.__table__  # type: ignore[attr-defined]
-BUILDINGS: Table = Building.__table__  # type: ignore[attr-defined]
-INSTALLATIONS: Table = Installation.__table__  # type: ignore[attr-defined]
-MISSIONS: Table = Mission.__table__  # type: ignore[attr-defined]
-CUSTOMER_LABELS: Table = CustomerLabel.__table__  # type: ignore[attr-defined]
-LABELS: Table = Label.__table__  # type: ignore[attr-defined]
+CUSTOMERS: Table = table_of(Customer)
+LOCATIONS: Table = table_of(Location)
+BUILDINGS: Table = table_of(Building)
+INSTALLATIONS: Table = table_of(Installation)
+MISSIONS: Table = table_of(Mission)
+CUSTOMER_LABELS: Table = table_of(CustomerLabel)
+LABELS: Table = table_of(Label)
 
 
 @dataclass
@@ -132,17 +143,17 @@ def begin_writing(session: Session, merge_id: int | None = None, customer_ids: S
     if session.connection().dialect.name != "sqlite":
         return
     if merge_id is not None:
-        table = MergeRecord.__table__  # type: ignore[attr-defined]
+        table = table_of(MergeRecord)
         session.connection().execute(update(table).where(table.c.id == merge_id).values(undone_at=table.c.undone_at))
     elif customer_ids:
         session.connection().execute(update(CUSTOMERS).where(CUSTOMERS.c.id.in_(list(customer_ids))).values(version=CUSTOMERS.c.version))
 
 
 def load_customers(session: Session, ids: Sequence[int], *, lock: bool = False) -> dict[int, Customer]:
-    statement = select(Customer).where(Customer.id.in_(ids)).execution_options(populate_existing=True)  # type: ignore[union-attr]
+    statement = select(Customer).where(col(Customer.id).in_(ids)).execution_options(populate_existing=True)
     if lock:
         statement = statement.with_for_update()
-    return {customer.id: customer for customer in session.scalars(statement)}  # type: ignore[misc]
+    return {stored_id(customer): customer for customer in session.scalars(statement)}
 
 
 def json_value(value: Any) -> Any:

@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from custtui.errors import DeleteRefused, NotFound
 from custtui.i18n import _, ngettext
-from custtui.models import Building, CustomerLabel, MergeRecord, User, utcnow
+from custtui.models import Building, CustomerLabel, MergeRecord, User, stored_id, utcnow
 from custtui.services import audit, customers
 from custtui.services.auth import Permission, require
 from custtui.services.merge.errors import MergeRefused, UndoRefused
@@ -386,11 +386,11 @@ def undo_summary(undo: dict[str, Any], customer_id: int) -> dict[str, Any]:
 def list_merges(session: Session) -> list[MergeSummary]:
     """Every merge, the most recent first."""
     summaries = []
-    for record in session.scalars(select(MergeRecord).order_by(MergeRecord.id.desc())):  # type: ignore[union-attr]
+    for record in session.scalars(select(MergeRecord).order_by(col(MergeRecord.id).desc())):
         names = {int(k): v for k, v in record.plan.get("names", {}).items()}
         summaries.append(
             MergeSummary(
-                id=record.id,  # type: ignore[arg-type]
+                id=stored_id(record),
                 at=record.at,
                 user_login=record.user_login,
                 keep_id=record.keep_id,

@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session
 
-from custtui.models import Customer, Location
+from custtui.models import Customer, Location, table_of
 from custtui.services.search.hits import ADDRESS, ALIAS, EMAIL, NAME, NUMBER, PHONE, VAT
 from custtui.services.search.query import BASE, BUILD_CHUNK, DIGIT_MATCH_LIMIT, N_TRIGRAMS, SPACE, char_code, trigram_table
 from custtui.services.search.text import digits_of_many, fold_many, phone_key
@@ -319,8 +319,8 @@ _CHUNK = 500
 
 def load_rows(session: Session, ids: list[int] | None) -> Rows:
     """Customers (all, or these ids) and their locations, as plain rows."""
-    customer = Customer.__table__.c  # type: ignore[attr-defined]
-    location = Location.__table__.c  # type: ignore[attr-defined]
+    customer = table_of(Customer).c
+    location = table_of(Location).c
     customer_query = select(
         customer.id, customer.name, customer.internal_name, customer.customer_number,
         customer.vat_number, customer.email, customer.phone,
