@@ -84,3 +84,25 @@ def test_dates_are_typed_as_iso_or_as_the_user_writes_them() -> None:
     assert parse_day("  ") is None
     with pytest.raises(ValueError):
         parse_day("gisteren")
+
+
+def test_stored_values_read_as_the_user_reads_them() -> None:
+    from datetime import date
+
+    from custtui.i18n import format_date, set_language
+    from custtui.tui.text import stored_value
+
+    set_language("nl")
+    try:
+        assert stored_value("installation", "kind", "heat_pump") == "warmtepomp"
+        assert stored_value("mission", "kind", "maintenance") == "onderhoud"
+        assert stored_value("mission", "status", "in_progress") == "bezig"
+        assert stored_value("customer", "language", "fr") == "Frans"
+        assert stored_value("mission", "planned_on", "2025-01-20") == format_date(date(2025, 1, 20))
+        assert "2025-01-20" not in stored_value("mission", "planned_on", "2025-01-20")
+        # What no name is known for stays as it was stored.
+        assert stored_value("installation", "kind", "fusion_reactor") == "fusion_reactor"
+        assert stored_value("customer", "name", "heat_pump") == "heat_pump"
+        assert stored_value("mission", "planned_on", "not a date") == "not a date"
+    finally:
+        set_language("en")

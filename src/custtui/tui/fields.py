@@ -1,4 +1,4 @@
-"""The customer fields as the screens title them (form, history, merge wizard)."""
+"""The fields of records as the screens title them (form, history, merge wizard)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,32 @@ def field_titles() -> dict[str, str]:
         "postal_code": _("Postal code"),
         "city": _("City"),
     }
+
+
+def record_field_titles(entity: str) -> dict[str, str]:
+    """The fields of an installation or a mission (history); customers and sites: field_titles()."""
+    if entity == "installation":
+        return {
+            "kind": pgettext("installation", "Kind"),
+            "brand": _("Brand"),
+            "model": _("Model"),
+            "serial_number": _("Serial number"),
+            "fuel": _("Fuel or refrigerant"),
+            "power_kw": _("Power (kW)"),
+            "installed_on": _("Installed on"),
+            "location_id": _("Location"),
+            "building_id": _("Building"),
+            "notes": _("Notes"),
+        }
+    if entity == "mission":
+        return {
+            "kind": pgettext("mission", "Kind"),
+            "status": _("Status"),
+            "planned_on": _("Planned on"),
+            "technician": _("Technician"),
+            "report_language": _("Report language"),
+            "customer_id": _("Customer"),
+            "location_id": _("Location"),
+            "notes": _("Notes"),
+        }
+    return field_titles()

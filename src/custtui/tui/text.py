@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
 from rich.text import Text
 
+from custtui.i18n import _, format_date, format_datetime, language_name
+from custtui.models import (
+    INSTALLATION_KIND_NAMES,
+    MISSION_KIND_NAMES,
+    MISSION_STATUS_NAMES,
+    InstallationKind,
+    MissionKind,
+    MissionStatus,
+)
 from custtui.safetext import terminal_safe, terminal_safe_lines
 
 
@@ -46,3 +59,48 @@ def customer_line(
 def label_text(name: str, colour: str, *, no_color: bool = False) -> Text:
     """A label's name in its colour; without colour (NO_COLOR) in the plain text colour, never grey on grey."""
     return Text(safe(name), style="" if no_color else colour)
+
+
+def _named(names: dict[Any, str], kind: type[Enum], value: str) -> str:
+    try:
+        return _(names[kind(value)])
+    except (ValueError, KeyError):
+        return value  # a value of a newer version, or of none: shown as stored
+
+
+def kind_name(kind: str) -> str:
+    """An installation's kind as the user reads it: "heat_pump" -> "heat pump" ("warmtepomp")."""
+    return _named(INSTALLATION_KIND_NAMES, InstallationKind, kind)
+
+
+_LANGUAGE_FIELDS = frozenset({"language", "report_language"})
+_DATE_FIELDS = frozenset({"planned_on", "installed_on"})
+_MOMENT_FIELDS = frozenset({"created_at", "updated_at"})
+
+
+def stored_value(entity: str, field: str, value: Any) -> str:
+    """A value as the history or audit log recorded it (JSON), as the user reads it.
+
+    Kinds and statuses by their names, languages by theirs, dates and moments
+    in the user's locale; anything else as it was stored.
+    """
+    if isinstance(value, str):
+        if field == "kind":
+            if entity == "installation":
+                return kind_name(value)
+            if entity == "mission":
+                return _named(MISSION_KIND_NAMES, MissionKind, value)
+        if field == "status" and entity == "mission":
+            return _named(MISSION_STATUS_NAMES, MissionStatus, value)
+        if field in _LANGUAGE_FIELDS:
+            return language_name(value)
+        try:
+            if field in _DATE_FIELDS:
+                return format_date(date.fromisoformat(value))
+            if field in _MOMENT_FIELDS:
+                return format_datetime(datetime.fromisoformat(value))
+        except ValueError:
+            pass
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)

@@ -17,26 +17,22 @@ from custtui.i18n import N_, _, format_datetime, format_locale, ngettext, pgette
 from custtui.services import history
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.tui.base import Screen
-from custtui.tui.fields import field_titles
+from custtui.tui.fields import record_field_titles
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.text import plain, safe
+from custtui.tui.text import plain, safe, stored_value
 
 VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
 
 
 def _field_title(entry: HistoryEntry, name: str) -> str:
 
-    if entry.entity in ("customer", "location"):
-        return field_titles().get(name, name)
-    return name.replace("_", " ")
+    return record_field_titles(entry.entity).get(name, name.replace("_", " "))
 
 
-def _value(value: Any) -> Text:
+def _value(entry: HistoryEntry, field: str, value: Any) -> Text:
     if value is None or value == "":
         return Text(_("(empty)"), style="italic dim")
-    if isinstance(value, list):
-        value = ", ".join(str(item) for item in value)
-    shown = safe(str(value))
+    shown = safe(stored_value(entry.entity, field, value))
     if len(shown) > VALUE_WIDTH:
         shown = shown[: VALUE_WIDTH - 1] + "…"
     return Text("“" + shown + "”")
@@ -46,13 +42,13 @@ def change_line(entry: HistoryEntry, change: FieldChange) -> Text:
     line = Text("    ")
     line.append(_field_title(entry, change.field) + ": ", style="bold")
     if entry.action == "create":
-        line.append_text(_value(change.after))
+        line.append_text(_value(entry, change.field, change.after))
     elif entry.action == "delete":
-        line.append_text(_value(change.before))
+        line.append_text(_value(entry, change.field, change.before))
     else:
-        line.append_text(_value(change.before))
+        line.append_text(_value(entry, change.field, change.before))
         line.append(" → ")
-        line.append_text(_value(change.after))
+        line.append_text(_value(entry, change.field, change.after))
     return line
 
 

@@ -15,22 +15,14 @@ from textual.widgets.select import NoSelection
 from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_date, format_number, pgettext
-from custtui.models import INSTALLATION_KIND_NAMES, InstallationKind
 from custtui.services import customers, installations, locations
 from custtui.services.addresses import address_line
 from custtui.tui.base import ModalScreen
 from custtui.tui.sublist_screen import CustomerSubScreen
-from custtui.tui.text import customer_line, safe
+from custtui.tui.text import customer_line, kind_name, safe
 from custtui.tui.widgets.search_box import SearchBox
 
 GROUP_PREFIX = "group-"
-
-
-def kind_name(kind: str) -> str:
-    try:
-        return _(INSTALLATION_KIND_NAMES[InstallationKind(kind)])
-    except ValueError:
-        return kind
 
 
 class MoveInstallationScreen(ModalScreen[int | None]):
