@@ -115,15 +115,16 @@ class LocationsPanel(DetailPanel):
 
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         text = Text()
-        text.append(_("Locations") + "\n", style="bold")
+        text.append(_("Locations"), style="bold")
         if not detail.locations:
+            text.append("\n")
             text.append(_("No locations yet (press o to add one)."), style="italic")
         for site in detail.locations:
-            text.append("• ")
+            text.append("\n• ")
             if site.name:
                 text.append(safe(site.name) + ": ")
             text.append(safe(address_line(site)))
-            text.append(f"  [{site.region_code}]\n", style="dim")
+            text.append(f"  [{site.region_code}]", style="dim")
         return text
 
 
@@ -132,14 +133,15 @@ class MissionsPanel(DetailPanel):
 
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         text = Text()
-        text.append(_("Last missions") + "\n", style="bold")
+        text.append(_("Last missions"), style="bold")
         if not detail.last_missions:
+            text.append("\n")
             text.append(_("No missions."), style="italic")
         for mission, _location in detail.last_missions:
-            text.append(f"{format_date(mission.planned_on, 'short'):<10} ")
+            text.append(f"\n{format_date(mission.planned_on, 'short'):<10} ")
             text.append(f"{_(MISSION_KIND_NAMES[MissionKind(mission.kind)]):<13} ")
             text.append(f"{_(MISSION_STATUS_NAMES[MissionStatus(mission.status)]):<12} ")
-            text.append(safe(mission.technician) + "\n")
+            text.append(safe(mission.technician))
         return text
 
 
