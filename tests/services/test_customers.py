@@ -51,6 +51,11 @@ def test_customer_number_is_not_unique(session: Session, technician: User) -> No
     assert first.id != second.id
 
 
+_NOT_A_BELGIAN_VAT = "This is not a VAT number of BE: check how many digits it has and how it starts."
+_NOT_A_DUTCH_VAT = "This is not a VAT number of NL: check how many digits it has and how it starts."
+_NOT_DIALLABLE = "This phone number has too many or too few digits, or a country or area code that does not exist."
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
@@ -64,9 +69,12 @@ def test_customer_number_is_not_unique(session: Session, technician: User) -> No
         ({"email": "info dubois@x.be"}, "email", "Not an e-mail address (expected name@example.be)."),
         ({"phone": "call me"}, "phone", "Not a phone number (digits, spaces and + . / ( ) -, 6 to 15 digits)."),
         ({"phone": "123"}, "phone", "Not a phone number (digits, spaces and + . / ( ) -, 6 to 15 digits)."),
-        ({"vat_number": "BE2403170701"}, "vat_number", "A Belgian VAT number is BE0 or BE1 followed by 9 digits."),
-        ({"vat_number": "BE040317070"}, "vat_number", "A Belgian VAT number is BE0 or BE1 followed by 9 digits."),
-        ({"vat_number": "BE0403170702"}, "vat_number", "This Belgian VAT number fails its check digits."),
+        ({"vat_number": "BE2403170701"}, "vat_number", _NOT_A_BELGIAN_VAT),
+        ({"vat_number": "BE04031707"}, "vat_number", _NOT_A_BELGIAN_VAT),
+        ({"vat_number": "BE0403170702"}, "vat_number", "This VAT number fails its check digits."),
+        ({"vat_number": "NL004495445B00"}, "vat_number", _NOT_A_DUTCH_VAT),
+        ({"phone": "0471 08 32 2"}, "phone", _NOT_DIALLABLE),
+        ({"email": "jan..p@example.be"}, "email", "Not an e-mail address (expected name@example.be)."),
         ({"name": "Evil\x1b[31mRed"}, "name", "Control characters are not allowed."),
         ({"internal_name": "bell\x07"}, "internal_name", "Control characters are not allowed."),
         ({"customer_number": "12\x0034"}, "customer_number", "Control characters are not allowed."),

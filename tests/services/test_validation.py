@@ -34,7 +34,7 @@ def test_other_check_digits_on_the_same_number_are_refused(vat: str, wrong: str)
     assert not validation.belgian_vat_is_valid(bad)
     errors: dict[str, str] = {}
     validation.check_vat(bad, errors)
-    assert errors == {"vat_number": "This Belgian VAT number fails its check digits."}
+    assert errors == {"vat_number": "This VAT number fails its check digits."}
 
 
 def test_a_customer_keeps_a_vat_number_with_check_digits_97(session: Session, admin: User) -> None:
@@ -43,3 +43,64 @@ def test_a_customer_keeps_a_vat_number_with_check_digits_97(session: Session, ad
     with pytest.raises(ValidationError) as refused:
         make_customer(session, admin, "Brouwerij De Koninck", vat_number="BE 0970.000.000")
     assert set(refused.value.errors) == {"vat_number"}
+
+
+# The ways people write VAT numbers (issue "Duplicates that hold on real customer data"), and how they are stored.
+WRITTEN_AS = [
+    ("BE 0403.170.701", "BE-VLG", "BE0403170701"),
+    ("0403.170.701", "BE-WAL", "BE0403170701"),  # the enterprise number, as Belgians write it
+    ("0403170701", "BE-BRU", "BE0403170701"),
+    ("BE 403.170.701", "BE-VLG", "BE0403170701"),  # the old 9-digit form
+    ("NL 0044.95.445.B01", "NL", "NL004495445B01"),
+    ("004495445B01", "NL", "NL004495445B01"),  # without prefix, for a Dutch customer
+    ("LU 150 274 42", "LU", "LU15027442"),
+    ("FR 40 303 265 045", "FR", "FR40303265045"),
+    ("DE 136 695 976", "DE", "DE136695976"),
+]
+
+
+@pytest.mark.parametrize(("written", "region", "stored"), WRITTEN_AS)
+def test_vat_numbers_are_accepted_as_people_write_them(
+    session: Session, admin: User, written: str, region: str, stored: str
+) -> None:
+    customer = make_customer(session, admin, "Klant", vat_number=written, region_code=region)
+    assert customer.vat_number == stored
+
+
+# Wrong check digits, one per country: the number of each row above with its last digit changed.
+@pytest.mark.parametrize("wrong", ["BE0403170702", "NL004495446B01", "LU15027443", "FR41303265045", "DE136695977"])
+def test_wrong_check_digits_are_refused_in_every_country(wrong: str) -> None:
+    errors: dict[str, str] = {}
+    validation.check_vat(validation.normalise_vat(wrong), errors)
+    assert set(errors) == {"vat_number"}
+
+
+@pytest.mark.parametrize(
+    ("phone", "country"),
+    [("0471 08 32 25", "BE"), ("+32 (0)2 511 45 67", "BE"), ("02 511 45 67 ext. 12", "BE"), ("020 123 4567", "NL"),
+     ("+352 26 12 34 56", "BE"), ("0049 30 1234567", "BE")],
+)
+def test_phones_as_people_write_them_are_accepted(phone: str, country: str) -> None:
+    errors: dict[str, str] = {}
+    validation.check_phone(phone, errors, country=country)
+    assert errors == {}
+
+
+@pytest.mark.parametrize(("phone", "country"), [("0471 08 32 2", "BE"), ("020 123 4567", "BE"), ("+32 471", "BE")])
+def test_phones_that_cannot_be_dialled_are_refused(phone: str, country: str) -> None:
+    errors: dict[str, str] = {}
+    validation.check_phone(phone, errors, country=country)
+    assert set(errors) == {"phone"}
+
+
+@pytest.mark.parametrize("email", ["jan..p@example.be", ".jan@example.be", "jan@example", "jan@exa mple.be"])
+def test_malformed_e_mail_addresses_are_refused(email: str) -> None:
+    errors: dict[str, str] = {}
+    validation.check_email(email, errors)
+    assert set(errors) == {"email"}
+
+
+def test_a_well_formed_e_mail_address_is_accepted_without_a_dns_lookup() -> None:
+    errors: dict[str, str] = {}
+    validation.check_email("boekhouding@brouwerij-het-anker.be", errors)
+    assert errors == {}

@@ -6,6 +6,10 @@ import random
 import re
 import unicodedata
 
+import phonenumbers
+from stdnum import luhn
+from stdnum.eu import vat as eu_vat
+
 from custtui.demo.world import COUNTRY_CALLING
 
 # Every date is relative to this day, so that a seed gives the same data on any day.
@@ -34,16 +38,25 @@ def capitalised(text_: str) -> str:
 
 
 def vat_number(rng: random.Random, country: str) -> str:
+    """A VAT number of `country` with valid check digits, as python-stdnum checks them."""
     if country == "BE":
         base = (1 if rng.random() < 0.05 else 0) * 10_000_000 + rng.randrange(2_000_000, 10_000_000)
         return f"BE{base:08d}{97 - base % 97:02d}"
-    if country == "NL":
-        return f"NL{rng.randrange(10**8, 10**9):09d}B{rng.randint(1, 3):02d}"
     if country == "LU":
-        return f"LU{rng.randrange(10**7, 10**8)}"
+        base = rng.randrange(10**5, 10**6)
+        return f"LU{base}{base % 89:02d}"
     if country == "FR":
-        return f"FR{rng.randrange(10, 100)}{rng.randrange(10**8, 10**9)}"
-    return f"DE{rng.randrange(10**8, 10**9)}"
+        while True:  # a SIREN passes the Luhn check one time in ten
+            siren = str(rng.randrange(10**8, 10**9))
+            if luhn.is_valid(siren):
+                return f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+    while True:  # NL and DE: about one number in ten has valid check digits
+        if country == "NL":
+            candidate = f"NL{rng.randrange(10**8, 10**9):09d}B{rng.randint(1, 3):02d}"
+        else:
+            candidate = f"DE{rng.randrange(10**8, 10**9)}"
+        if eu_vat.is_valid(candidate):
+            return candidate
 
 
 def _digits(rng: random.Random, count: int) -> str:
@@ -51,7 +64,20 @@ def _digits(rng: random.Random, count: int) -> str:
 
 
 def draw_phone_groups(rng: random.Random, country: str, area: str, mobile: bool) -> list[str]:
-    """The national significant number in groups, without trunk 0 or country code."""
+    """The national significant number in groups, without trunk 0 or country code.
+
+    Drawn again until phonenumbers takes it for a number in service (a
+    block that is allocated), as a real customer's number is.
+    """
+    for _attempt in range(50):
+        groups = _phone_groups(rng, country, area, mobile)
+        number = phonenumbers.parse("+" + COUNTRY_CALLING[country] + "".join(groups))
+        if phonenumbers.is_valid_number(number):
+            break
+    return groups
+
+
+def _phone_groups(rng: random.Random, country: str, area: str, mobile: bool) -> list[str]:
     if country == "BE":
         if mobile:
             return [f"4{rng.choice('789')}{rng.randrange(10)}", _digits(rng, 2), _digits(rng, 2), _digits(rng, 2)]

@@ -57,13 +57,15 @@ def validate(session: Session, data: CustomerInput) -> CustomerInput:
     raw = asdict(data)
     validation.check_text_fields(raw, errors, multiline={"notes"})
     vat_number = validation.clean(data.vat_number)
+    # A national number, a VAT number without its prefix: read as numbers of the customer's country.
+    country = (data.region_code or "").strip()[:2].upper() or "BE"
     cleaned = CustomerInput(
         name=(data.name or "").strip(),
         region_code=(data.region_code or "").strip(),
         internal_name=validation.clean(data.internal_name),
         customer_number=validation.clean(data.customer_number),
         language=validation.clean(data.language),
-        vat_number=validation.normalise_vat(vat_number) if vat_number else None,
+        vat_number=validation.normalise_vat(vat_number, country) if vat_number else None,
         email=validation.clean(data.email),
         phone=validation.clean(data.phone),
         notes=data.notes.strip() if data.notes and data.notes.strip() else None,
@@ -78,7 +80,7 @@ def validate(session: Session, data: CustomerInput) -> CustomerInput:
     if "email" not in errors:
         validation.check_email(cleaned.email, errors)
     if "phone" not in errors:
-        validation.check_phone(cleaned.phone, errors)
+        validation.check_phone(cleaned.phone, errors, country=country)
     if "vat_number" not in errors:
         validation.check_vat(cleaned.vat_number, errors)
     validation.check_max_length(asdict(cleaned), _LIMITS, errors)

@@ -75,7 +75,7 @@ def _validate(session: Session, data: LocationInput, customer: Customer) -> Loca
     if cleaned.region_code not in region_codes(session):
         errors.setdefault("region_code", _("Unknown region: {code}.").format(code=cleaned.region_code))
     if "phone" not in errors:
-        validation.check_phone(cleaned.phone, errors)
+        validation.check_phone(cleaned.phone, errors, country=country if len(country) == 2 else "BE")
     validation.check_max_length(asdict(cleaned), _LIMITS, errors)
     if errors:
         raise ValidationError(errors)

@@ -6,6 +6,12 @@ import re
 import unicodedata
 from collections.abc import Set
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as NotAVatNumber
+
 from custtui.i18n import LANGUAGES, _
 from custtui.safetext import BIDI_CONTROLS, LINE_SEPARATORS
 
@@ -13,8 +19,9 @@ NAME_MAX = 200
 # Multi-line text is allowed in notes only; every other control character
 # (escape sequences above all) is refused everywhere.
 _MULTILINE_ALLOWED = frozenset("\n\t")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ./()-]+$")
+# What an extension looks like after the number: "ext. 12", "x12", "poste 12", "toestel 12", "Durchwahl 12".
+_PHONE_EXTENSION = re.compile(r"\s*(?:ext\.?|x|poste|toestel|tst\.?|durchwahl|dw\.?)\s*[0-9]{1,6}\s*$", re.IGNORECASE)
 _VAT_GENERIC = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,13}$")
 _BE_VAT = re.compile(r"^BE[01][0-9]{9}$")
 
@@ -49,12 +56,29 @@ def clean(value: str | None) -> str | None:
     return value or None
 
 
-def normalise_vat(value: str) -> str:
-    return re.sub(r"[\s.\-]", "", value).upper()
+def normalise_vat(value: str, default_country: str = "BE") -> str:
+    """A VAT number as stored: compact, with its country prefix.
+
+    People write them many ways: "BE 0403.170.701", "0403.170.701" (the
+    enterprise number, Belgian by default), the old 9-digit "BE 403.170.701",
+    "NL 0044.95.445.B01". python-stdnum knows each EU country's form; a number
+    it cannot read is returned compact, for check_vat to refuse.
+    """
+    compact = re.sub(r"[\s.\-/]", "", value).upper()
+    if compact[:1].isdigit() and default_country:
+        compact = default_country.upper() + compact
+    try:
+        return str(eu_vat.compact(compact))
+    except NotAVatNumber:
+        return compact
 
 
 def belgian_vat_is_valid(vat: str) -> bool:
-    """BE0 or BE1 and 9 digits; the last two digits are 97 - (first eight mod 97)."""
+    """BE0 or BE1 and 9 digits; the last two digits are 97 - (first eight mod 97).
+
+    Stricter than python-stdnum, which also takes 00 where the first eight
+    digits are a multiple of 97: the rule gives 97 there, never 00.
+    """
     if not _BE_VAT.match(vat):
         return False
     digits = vat[2:]
@@ -74,28 +98,51 @@ def check_language(language: str | None, errors: dict[str, str], field: str = "l
 
 
 def check_email(email: str | None, errors: dict[str, str], field: str = "email") -> None:
-    if email and not _EMAIL.match(email):
+    """The syntax of an address (email-validator; no DNS lookup: field terminals are often offline)."""
+    if not email:
+        return
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
         errors[field] = _("Not an e-mail address (expected name@example.be).")
 
 
-def check_phone(phone: str | None, errors: dict[str, str], field: str = "phone") -> None:
+def check_phone(phone: str | None, errors: dict[str, str], field: str = "phone", country: str = "BE") -> None:
+    """A number that can be dialled (phonenumbers): national numbers are read as numbers of `country`."""
     if not phone:
         return
     digits = sum(char.isdigit() for char in phone)
-    if not _PHONE_CHARS.match(phone) or not 6 <= digits <= 15:
+    number = _PHONE_EXTENSION.sub("", phone)
+    if not _PHONE_CHARS.match(number) or not 6 <= digits <= 15:
         errors[field] = _("Not a phone number (digits, spaces and + . / ( ) -, 6 to 15 digits).")
+        return
+    try:
+        parsed = phonenumbers.parse(number, (country or "BE").upper())
+    except phonenumbers.NumberParseException:
+        parsed = None
+    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        errors[field] = _("This phone number has too many or too few digits, or a country or area code that does not exist.")
 
 
 def check_vat(vat: str | None, errors: dict[str, str], field: str = "vat_number") -> None:
+    """`vat` as normalise_vat stores it: each EU country's form and check digits (python-stdnum)."""
     if not vat:
         return
-    if vat.startswith("BE"):
-        if not _BE_VAT.match(vat):
-            errors[field] = _("A Belgian VAT number is BE0 or BE1 followed by 9 digits.")
-        elif not belgian_vat_is_valid(vat):
-            errors[field] = _("This Belgian VAT number fails its check digits.")
-    elif not _VAT_GENERIC.match(vat):
+    if not _VAT_GENERIC.match(vat):
         errors[field] = _("A VAT number is a country code followed by 2 to 13 letters or digits.")
+        return
+    if vat[:2].lower() not in eu_vat.MEMBER_STATES and vat[:2] != "EL":
+        return  # outside the EU: its own rules, which we do not know
+    try:
+        eu_vat.validate(vat)
+        if vat.startswith("BE") and not belgian_vat_is_valid(vat):
+            raise InvalidChecksum()
+    except InvalidChecksum:
+        errors[field] = _("This VAT number fails its check digits.")
+    except NotAVatNumber:
+        errors[field] = _("This is not a VAT number of {country}: check how many digits it has and how it starts.").format(
+            country=vat[:2]
+        )
 
 
 def check_max_length(values: dict[str, str | None], limits: dict[str, int], errors: dict[str, str]) -> None:
