@@ -171,7 +171,7 @@ def test_restore_by_copying_the_backup_back(sqlite_engine: Engine, tmp_path: Pat
         bakery = make_customer(session, admin, "Bakkerij Peeters", email="info@peeters.be", vat_number="BE0123456749")
         make_location(session, admin, bakery)
         make_location(session, admin, bakery, street="Marktplein", number="3", postal_code="9000", city="Gent")
-        garage = make_customer(session, admin, "Garage Janssens", phone="+32 3 123 45 67")
+        garage = make_customer(session, admin, "Garage Janssens", phone="+32 3 223 45 67")
         make_location(session, admin, garage, postal_code="1000", city="Brussel")
         for label in (vip, friendly):
             labels.assign_label(session, admin, bakery.id, label.id)

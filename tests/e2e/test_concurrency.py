@@ -90,7 +90,7 @@ def test_two_users_saving_the_same_customer_one_gets_the_conflict(engine: Engine
 def _merge_fixture(engine: Engine, admin: User) -> tuple[int, int, dict[str, int]]:
     with Session(engine, expire_on_commit=False) as session:
         keep = make_customer(session, admin, "Bakkerij Peeters", email="info@peeters.be")
-        other = make_customer(session, admin, "Bakkerij Peeters BV", phone="+32 3 123 45 67")
+        other = make_customer(session, admin, "Bakkerij Peeters BV", phone="+32 3 223 45 67")
         places = {keep.id: ("Kerkstraat", "2000", "Antwerpen"), other.id: ("Veldstraat", "9000", "Gent")}
         for customer in (keep, other):
             street, postal_code, city = places[customer.id]

@@ -51,8 +51,8 @@ def test_customer_number_is_not_unique(session: Session, technician: User) -> No
     assert first.id != second.id
 
 
-_NOT_A_BELGIAN_VAT = "This is not a VAT number of BE: check how many digits it has and how it starts."
-_NOT_A_DUTCH_VAT = "This is not a VAT number of NL: check how many digits it has and how it starts."
+_NOT_A_BELGIAN_VAT = "This VAT number is not valid for country code BE: check how many digits it has and how it starts."
+_NOT_A_DUTCH_VAT = "This VAT number is not valid for country code NL: check how many digits it has and how it starts."
 _NOT_DIALLABLE = "This phone number has too many or too few digits, or a country or area code that does not exist."
 
 

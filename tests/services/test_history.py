@@ -14,7 +14,7 @@ from custtui.services import history, labels, merge
 
 
 def test_history_says_who_changed_which_field_from_what_to_what(session: Session, admin: User, office: User) -> None:
-    customer = make_customer(session, admin, "Bakkerij Peeters", phone="+32 3 111 11 11")
+    customer = make_customer(session, admin, "Bakkerij Peeters", phone="+32 3 211 11 11")
     site = make_location(session, admin, customer)
     make_installation(session, admin, site, serial_number="VA-1")
     edit_customer(session, office, customer.id, name="Bakkerij Peeters bv", phone="")
@@ -24,7 +24,7 @@ def test_history_says_who_changed_which_field_from_what_to_what(session: Session
     assert latest.user_login == office.login
     assert {(c.field, c.before, c.after) for c in latest.changes} == {
         ("name", "Bakkerij Peeters", "Bakkerij Peeters bv"),
-        ("phone", "+32 3 111 11 11", None),
+        ("phone", "+32 3 211 11 11", None),
     }
     assert {entry.entity for entry in entries} == {"customer", "location", "installation"}
     # Bookkeeping is not a change a user made.
@@ -33,7 +33,7 @@ def test_history_says_who_changed_which_field_from_what_to_what(session: Session
 
 def test_history_shows_labels_merges_and_undos(session: Session, admin: User) -> None:
     keep = make_customer(session, admin, "Bakkerij Peeters", email="info@peeters.be")
-    other = make_customer(session, admin, "Bakkerij Peeters BV", phone="+32 3 123 45 67")
+    other = make_customer(session, admin, "Bakkerij Peeters BV", phone="+32 3 223 45 67")
     make_mission(session, admin, other, make_location(session, admin, other, postal_code="9000", city="Gent"))
     label = labels.create_label(session, admin, "Contract", "green", "status")
     labels.assign_label(session, admin, keep.id, label.id)
@@ -55,7 +55,7 @@ def test_history_shows_labels_merges_and_undos(session: Session, admin: User) ->
 
 def test_the_audit_log_is_for_admins_and_filters_by_user_and_date(session: Session, admin: User, office: User) -> None:
     customer = make_customer(session, admin, "Bakkerij Peeters")
-    edit_customer(session, office, customer.id, phone="+32 3 111 11 11")
+    edit_customer(session, office, customer.id, phone="+32 3 211 11 11")
     with pytest.raises(PermissionDenied):
         history.audit_log(session, office)
     assert history.audit_logins(session, admin) == sorted({admin.login, office.login})

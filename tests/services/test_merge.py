@@ -88,7 +88,7 @@ class World:
 
 
 def build_world(session: Session, actor: User) -> World:
-    a = make_customer(session, actor, "Bakkerij Peeters", phone="+32 3 123 45 67", customer_number="1001")
+    a = make_customer(session, actor, "Bakkerij Peeters", phone="+32 3 223 45 67", customer_number="1001")
     b = make_customer(
         session, actor, "Bakkerij Peters", email="info@peeters.be", vat_number="BE0403170701", customer_number="1002"
     )
@@ -206,7 +206,7 @@ def test_field_choices_preselect_the_kept_value_and_fill_empty_ones(session: Ses
         "bakker@peeters.be",
         "BE0403170701",
         "Sleutel bij de buren",
-        "+32 3 123 45 67",
+        "+32 3 223 45 67",
         "1001",
     )
 
@@ -480,7 +480,7 @@ def test_undo_after_delete_merged_recreates_the_records(session: Session, engine
     # and the recreated records work as before: edit one
     recreated = session.get(Customer, w.b.id)
     assert recreated is not None and recreated.version == 3  # deleted at 2, recreated at 3
-    customers.update_customer(session, office, w.b.id, _input_of(recreated, phone="+32 3 999 99 99"), recreated.version)
+    customers.update_customer(session, office, w.b.id, _input_of(recreated, phone="+32 3 299 99 99"), recreated.version)
     session.commit()
 
 
@@ -488,7 +488,7 @@ def test_undo_refused_after_the_kept_customer_was_edited(session: Session, offic
     w = build_world(session, office)
     merge_id = apply(session, office, merge.plan_merge(session, office, [w.a.id, w.b.id, w.c.id]))
     kept = session.get(Customer, w.a.id)
-    customers.update_customer(session, office, w.a.id, _input_of(kept, phone="+32 3 000 00 00"), kept.version)  # type: ignore[arg-type, union-attr]
+    customers.update_customer(session, office, w.a.id, _input_of(kept, phone="+32 3 200 00 00"), kept.version)  # type: ignore[arg-type, union-attr]
     session.commit()
     with pytest.raises(UndoRefused, match=r"Bakkerij Peeters \(#\d+\) was changed since the merge"):
         merge.undo_merge(session, office, merge_id)

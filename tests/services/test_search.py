@@ -44,7 +44,7 @@ def test_fold(text: str | None, folded: str) -> None:
         ("+32 470/12.34.56", "0470123456"),
         ("0470 12 34 56", "0470123456"),
         ("0032 470 12 34 56", "0470123456"),
-        ("+31 6 95779635", "0695779635"),
+        ("+31 6 25779635", "0625779635"),
         ("+352 26 12 34", "261234"),
         ("+44 20 7946 0000", "442079460000"),
     ],
@@ -330,7 +330,7 @@ def demo_index(engine: Engine) -> SearchIndex:
 def test_narrowing_finds_what_a_full_scan_finds(demo_index: SearchIndex) -> None:
     with_narrowing = 0
     base = demo_index._snapshot.base
-    names = [base.shown[i] for i in base.entries_of(search.hits.NAME)[::40]]
+    names = [base.shown[i] for i in base.entries_of(search.hits.NAME)[::20]]
     queries = [*names, "kerkstraat gent", "rue de la station namur", "stijn de wilde", "peteers jan", "0470 1",
                "installaties van den broeck", "chauffage dubois liège"]
     searcher = Searcher(demo_index)

@@ -306,7 +306,7 @@ async def audit_log(pilot: Pilot[Any], t: Targets) -> None:
 async def changed_while_editing(pilot: Pilot[Any], t: Targets) -> None:
     await edit_customer(pilot, t)
     await pilot.press("tab", "tab", *"C-1")
-    _as_another_user(pilot, t.busy_id, phone="+32 4 987 65 43")
+    _as_another_user(pilot, t.busy_id, phone="+32 4 287 65 43")
     _pin_audit_times(pilot)
     pilot.app.customers_changed([t.busy_id])  # type: ignore[attr-defined]
     await settle(pilot)

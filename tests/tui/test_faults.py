@@ -41,7 +41,7 @@ from custtui.tui.screens.merge_wizard import MergeWizardScreen
 from custtui.tui.widgets.customer_table import CustomerTable
 
 NOTES = "Boiler room behind the bakery, key at the neighbours (nr 14). " * 60  # about 3,800 characters
-PHONE = "+32 4 999 88 77"
+PHONE = "+32 4 299 88 77"
 
 DISK_FULL = "The database disk is full. Nothing was saved"
 READ_ONLY = "The database is read-only for you. Nothing was saved"

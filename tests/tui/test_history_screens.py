@@ -45,7 +45,7 @@ async def test_admins_filter_the_audit_log_by_user(sqlite_engine: Engine) -> Non
         bob = User(login="bob", display_name="Bob", role="office")
         session.add(bob)
         session.commit()
-        edit_customer(session, bob, known.alias_id, phone="+32 4 123 45 67")
+        edit_customer(session, bob, known.alias_id, phone="+32 4 223 45 67")
     async with running_app(sqlite_engine, known.admin) as (app, pilot):
         await pilot.press("A")
         await wait_idle(pilot, app)
@@ -57,7 +57,7 @@ async def test_admins_filter_the_audit_log_by_user(sqlite_engine: Engine) -> Non
         await wait_idle(pilot, app)
         assert table.row_count == 1
         details = str(screen.query_one("#audit-details", Static).render())
-        assert "Phone:" in details and "+32 4 123 45 67" in details
+        assert "Phone:" in details and "+32 4 223 45 67" in details
         await pilot.press("enter")
         await wait_idle(pilot, app)
         assert isinstance(app.screen, CustomerHistoryScreen) and app.screen.customer_id == known.alias_id

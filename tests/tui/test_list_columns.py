@@ -24,7 +24,7 @@ def test_rows_carry_the_main_place_and_the_last_mission(session: Session, admin:
 
     from helpers import make_customer, make_location, make_mission
 
-    customer = make_customer(session, admin, "An Maes", phone="+32 3 111 22 33")
+    customer = make_customer(session, admin, "An Maes", phone="+32 3 211 22 33")
     first = make_location(session, admin, customer, postal_code="9100", city="Sint-Niklaas")
     make_location(session, admin, customer, postal_code="2000", city="Antwerpen")
     make_mission(session, admin, customer, first, planned_on=date(2026, 5, 1))
@@ -32,7 +32,7 @@ def test_rows_carry_the_main_place_and_the_last_mission(session: Session, admin:
     row = customers.customer_rows(session, [customer.id])[customer.id]
     assert (row.postal_code, row.city) == ("9100", "Sint-Niklaas")  # the main location: the first one
     assert row.last_mission == date(2026, 9, 1)
-    assert row.phone == "+32 3 111 22 33"
+    assert row.phone == "+32 3 211 22 33"
 
 
 async def test_the_list_shows_the_city_and_where_there_is_room_the_postal_code(sqlite_engine: Engine) -> None:

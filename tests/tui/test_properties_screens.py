@@ -149,7 +149,7 @@ MARKUP_CUSTOMERS = [
         region_code="BE-VLG",
         internal_name="[link=http://x]y[/]",
         customer_number="[/]1",
-        email="[u]x[/u]@example.be",
+        email="u$accent@example.be",  # brackets are refused in an address: markup in e-mails is the legacy row's
         notes="[bold]line 1[/]\nline 2 [red\t[@click=app.quit]q[/]",
     ),
     CustomerInput(
@@ -157,7 +157,7 @@ MARKUP_CUSTOMERS = [
         region_code="BE-BRU",
         internal_name="[@click=bell]q[/]",
         customer_number="[$accent]",
-        email="[/]@example.be",
+        email="x{y}|z@example.be",
         notes="[on red]z[/on red] \U0001f469\u200d\U0001f527 e\u0301 \u202eRTL",
     ),
 ]
@@ -180,7 +180,7 @@ def _add_markup_and_legacy_customers(engine: Engine, actor: User) -> dict[str, i
             name="Evil\x1b[31mRed\x07 [b]",
             region_code="BE-VLG",
             internal_name="\x9b2J\x1b]0;t\x07",
-            email="\x1b[5m@x.be",
+            email="\x1b[5m[u]x[/u]@x.be",
             notes=LEGACY_NOTES,
         )
         session.add(legacy)
@@ -318,7 +318,7 @@ valid_form = st.fixed_dictionaries(
         "internal_name": _typed,
         "customer_number": _typed,
         "vat_number": _typed_one_of("", "BE0403170701", "be 0403.170.701"),
-        "email": _typed_one_of("", "info@example.be", "[b]@x.be"),
+        "email": _typed_one_of("", "info@example.be", "b+info@x.be"),
         "phone": _typed_one_of("", "+32 9 222 33 44"),
         "street": _typed,
         "number": _typed_one_of("", "12", "12 bus 3"),

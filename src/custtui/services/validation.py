@@ -140,9 +140,9 @@ def check_vat(vat: str | None, errors: dict[str, str], field: str = "vat_number"
     except InvalidChecksum:
         errors[field] = _("This VAT number fails its check digits.")
     except NotAVatNumber:
-        errors[field] = _("This is not a VAT number of {country}: check how many digits it has and how it starts.").format(
-            country=vat[:2]
-        )
+        errors[field] = _(
+            "This VAT number is not valid for country code {country}: check how many digits it has and how it starts."
+        ).format(country=vat[:2])
 
 
 def check_max_length(values: dict[str, str | None], limits: dict[str, int], errors: dict[str, str]) -> None:
