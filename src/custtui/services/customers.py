@@ -17,6 +17,7 @@ from custtui.models import Building, Customer, CustomerLabel, Installation, Labe
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import LocationInput
+from custtui.services.normalise import compact_vat
 from custtui.services.regions import region_codes
 
 ENTITY = "customer"
@@ -65,7 +66,7 @@ def validate(session: Session, data: CustomerInput) -> CustomerInput:
         internal_name=validation.clean(data.internal_name),
         customer_number=validation.clean(data.customer_number),
         language=validation.clean(data.language),
-        vat_number=validation.normalise_vat(vat_number, country) if vat_number else None,
+        vat_number=compact_vat(vat_number, country) if vat_number else None,
         email=validation.clean(data.email),
         phone=validation.clean(data.phone),
         notes=data.notes.strip() if data.notes and data.notes.strip() else None,

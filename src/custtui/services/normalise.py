@@ -10,6 +10,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError as NotAVatNumber
+
 _SPECIAL_FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ĳ": "ij"}
 
 
@@ -105,14 +108,27 @@ def normalise_phone(phone: str | None) -> str:
     return digits if len(digits) >= 6 else ""
 
 
+def compact_vat(value: str, default_country: str = "BE") -> str:
+    """A VAT number as stored: compact, with its country prefix.
+
+    People write them many ways: "BE 0403.170.701", "0403.170.701" (the
+    enterprise number, Belgian by default), the old 9-digit "BE 403.170.701",
+    "NL 0044.95.445.B01". python-stdnum knows each EU country's form; a number
+    it cannot read is returned compact, for validation.check_vat to refuse.
+    """
+    compact = re.sub(r"[\s.\-/]", "", value).upper()
+    if compact[:1].isdigit() and default_country:
+        compact = default_country.upper() + compact
+    try:
+        return str(eu_vat.compact(compact))
+    except NotAVatNumber:
+        return compact
+
+
+
 def normalise_vat(vat: str | None) -> str:
-    if not vat:
-        return ""
-    value = re.sub(r"[^0-9A-Za-z]", "", vat).upper()
-    if value.isdigit() and len(value) in (9, 10):  # a Belgian number written without "BE"
-        value = "BE" + value
-    if value.startswith("BE") and value[2:].isdigit() and len(value) == 11:  # old 9-digit form
-        value = "BE0" + value[2:]
+    """compact_vat, Belgian by default, for comparing: "" when too short to say anything."""
+    value = compact_vat(vat) if vat else ""
     return value if len(value) >= 6 else ""
 
 

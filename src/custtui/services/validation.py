@@ -56,23 +56,6 @@ def clean(value: str | None) -> str | None:
     return value or None
 
 
-def normalise_vat(value: str, default_country: str = "BE") -> str:
-    """A VAT number as stored: compact, with its country prefix.
-
-    People write them many ways: "BE 0403.170.701", "0403.170.701" (the
-    enterprise number, Belgian by default), the old 9-digit "BE 403.170.701",
-    "NL 0044.95.445.B01". python-stdnum knows each EU country's form; a number
-    it cannot read is returned compact, for check_vat to refuse.
-    """
-    compact = re.sub(r"[\s.\-/]", "", value).upper()
-    if compact[:1].isdigit() and default_country:
-        compact = default_country.upper() + compact
-    try:
-        return str(eu_vat.compact(compact))
-    except NotAVatNumber:
-        return compact
-
-
 def belgian_vat_is_valid(vat: str) -> bool:
     """BE0 or BE1 and 9 digits; the last two digits are 97 - (first eight mod 97).
 
