@@ -86,6 +86,20 @@ async def paste(pilot: Any, widget: Input | TextArea, value: str) -> None:
     await pilot.pause()
 
 
+async def open_form_with_edits(
+    pilot: Any, app: CusttuiApp, customer_id: int | None = None
+) -> tuple[CustomerFormScreen, dict[str, str]]:
+    """Open the form on the customer (`customer_id`, else the current one) and type_edits: the form and its values."""
+    if customer_id is not None:
+        await goto(pilot, app, customer_id)
+    await pilot.press("e")
+    await wait_idle(pilot, app)
+    form = app.screen
+    assert isinstance(form, CustomerFormScreen)
+    await type_edits(pilot, form)
+    return form, form.values()
+
+
 async def type_edits(pilot: Any, form: CustomerFormScreen) -> None:
     """Change the phone number and add long notes in the open customer form."""
     form.query_one("#phone", Input).focus()
@@ -120,13 +134,7 @@ async def test_disk_full_keeps_the_form_and_saves_once_there_is_room(sqlite_engi
 
     shown: list[str] = []
     async with running_app(sqlite_engine, known.admin, setup=record_notifications(shown)) as (app, pilot):
-        await goto(pilot, app, known.alias_id)
-        await pilot.press("e")
-        await wait_idle(pilot, app)
-        form = app.screen
-        assert isinstance(form, CustomerFormScreen)
-        await type_edits(pilot, form)
-        typed = form.values()
+        form, typed = await open_form_with_edits(pilot, app, known.alias_id)
 
         disk["full"] = True
         await pilot.press("ctrl+s")
@@ -233,12 +241,7 @@ async def test_read_only_database_browses_and_keeps_the_form(sqlite_engine: Engi
             await pilot.press("escape", "escape")
             await pilot.pause()
 
-            await pilot.press("e")
-            await wait_idle(pilot, app)
-            form = app.screen
-            assert isinstance(form, CustomerFormScreen)
-            await type_edits(pilot, form)
-            typed = form.values()
+            form, typed = await open_form_with_edits(pilot, app)
             shown.clear()
             await pilot.press("ctrl+s")
             await wait_idle(pilot, app)
@@ -263,13 +266,7 @@ async def test_database_damaged_during_a_session(sqlite_engine: Engine) -> None:
     checkpoint(sqlite_engine)
     shown: list[str] = []
     async with running_app(sqlite_engine, known.admin, setup=record_notifications(shown)) as (app, pilot):
-        await goto(pilot, app, known.alias_id)
-        await pilot.press("e")
-        await wait_idle(pilot, app)
-        form = app.screen
-        assert isinstance(form, CustomerFormScreen)
-        await type_edits(pilot, form)
-        typed = form.values()
+        form, typed = await open_form_with_edits(pilot, app, known.alias_id)
 
         damage(Path(str(sqlite_engine.url.database)), "header")
         sqlite_engine.dispose()
@@ -561,13 +558,7 @@ async def test_server_goes_down_during_a_session(proxied_postgres: tuple[Engine,
 
         # Back again: the app recovers by itself (pool_pre_ping reconnects).
         proxy.start()
-        await goto(pilot, app, known.alias_id)
-        await pilot.press("e")
-        await wait_idle(pilot, app)
-        form = app.screen
-        assert isinstance(form, CustomerFormScreen)
-        await type_edits(pilot, form)
-        typed = form.values()
+        form, typed = await open_form_with_edits(pilot, app, known.alias_id)
 
         # Down again while the user types: saving is refused, nothing typed is lost.
         proxy.stop()
