@@ -383,8 +383,8 @@ def _opening_message(url: str, error: BaseException, kind: str) -> str:
     shown_url = masked_url(url)
     reason = _reason(error)
     try:
-        parsed: URL | None = make_url(url)
-    except (ArgumentError, ValueError):  # not a URL: the message names it as typed
+        parsed: URL | None = parse_url(url)
+    except DatabaseUnusable:  # not a URL: the message names it as typed
         parsed = None
     sqlite_path = sqlite_file(parsed) if parsed is not None else None
     if sqlite_path is not None and "unable to open database file" in reason.lower():
