@@ -6,6 +6,7 @@ implementation that reduces the difference mod 97 once more would take 00 and re
 
 from __future__ import annotations
 
+import phonenumbers
 import pytest
 from helpers import make_customer
 from sqlmodel import Session
@@ -105,3 +106,35 @@ def test_a_well_formed_e_mail_address_is_accepted_without_a_dns_lookup() -> None
     errors: dict[str, str] = {}
     validation.check_email("boekhouding@brouwerij-het-anker.be", errors)
     assert errors == {}
+
+
+# Numbers the project did not make: phonenumbers' own examples of each country and kind, in every way of writing them.
+_EXAMPLE_KINDS = ("FIXED_LINE", "MOBILE", "TOLL_FREE", "VOIP")
+_EXAMPLES = [
+    (region, kind, phonenumbers.example_number_for_type(region, getattr(phonenumbers.PhoneNumberType, kind)))
+    for region in ("BE", "NL", "LU", "FR", "DE")
+    for kind in _EXAMPLE_KINDS
+]
+_EXAMPLES = [(region, kind, number) for region, kind, number in _EXAMPLES if number is not None]
+
+
+@pytest.mark.parametrize(("region", "kind", "number"), _EXAMPLES, ids=[f"{r}-{k}" for r, k, _n in _EXAMPLES])
+@pytest.mark.parametrize("style", ["NATIONAL", "INTERNATIONAL", "E164"])
+def test_the_libraries_example_numbers_are_accepted(region: str, kind: str, number: object, style: str) -> None:
+    written = phonenumbers.format_number(number, getattr(phonenumbers.PhoneNumberFormat, style))
+    errors: dict[str, str] = {}
+    validation.check_phone(written, errors, country=region)
+    assert errors == {}, written
+
+
+# Where every number of a kind has one length (not Luxembourg's and Germany's fixed lines), a digit short is refused.
+@pytest.mark.parametrize(
+    ("region", "kind", "number"),
+    [(r, k, n) for r, k, n in _EXAMPLES if r in ("BE", "NL", "FR")],
+    ids=[f"{r}-{k}" for r, k, _n in _EXAMPLES if r in ("BE", "NL", "FR")],
+)
+def test_an_example_number_a_digit_short_is_refused(region: str, kind: str, number: object) -> None:
+    short = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[:-1]
+    errors: dict[str, str] = {}
+    validation.check_phone(short, errors, country=region)
+    assert set(errors) == {"phone"}, short
