@@ -79,7 +79,7 @@ class ScreenBasics(_ScreenBase[ResultType]):
         """
 
         def if_still_here() -> None:
-            if self.is_attached and self in self.app.screen_stack:
+            if _still_here(self):
                 callback(*args)
 
         try:
@@ -207,12 +207,14 @@ class DatabaseWork(_ScreenBase[ResultType]):
                     # The thread runs on if this worker is cancelled; its result is then dropped.
                     result = await asyncio.to_thread(app.run_unit, work)
                 except DomainError as error:
-                    if on_error is not None:
+                    if on_error is not None and _still_here(self):
                         on_error(error)
-                    else:
+                    else:  # a screen left meanwhile: the user still hears what failed
                         report(app, error, reading=not writing)
                     return
-                if then is not None:
+                # Leaving a screen cancels its workers, but the answer can land between
+                # the dismiss and the removal of its widgets: then it is dropped too.
+                if then is not None and _still_here(self):
                     then(result)
             finally:
                 if timer is not None:
@@ -226,6 +228,11 @@ class DatabaseWork(_ScreenBase[ResultType]):
 
     def all_work_done(self) -> None:
         """Called when no read or write of the screen is pending any more."""
+
+
+def _still_here(screen: textual_screen.Screen[Any]) -> bool:
+    """Whether an answer may still be applied to `screen`: mounted and on the app's stack (not closed, not replaced)."""
+    return screen.is_attached and screen in screen.app.screen_stack
 
 
 # Keys that edit the text of a field: typed ahead, they go on typing rather than act on an answer.
