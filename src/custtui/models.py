@@ -121,6 +121,22 @@ class DatabaseSetting(SQLModel, table=True):
     value: str = Field(max_length=200)
 
 
+class MatchModel(SQLModel, table=True):
+    """Duplicate detection's learned parameters (services.duplicates.model): one row, replaced on re-estimation.
+
+    `parameters` holds the m and u probability of each comparison level and
+    the prior; `customer_count` is how many customers they were estimated on,
+    so a scan knows when the data has grown enough to estimate them again.
+    """
+
+    __tablename__: ClassVar[str] = "match_model"
+
+    id: int | None = Field(default=None, primary_key=True)
+    estimated_at: datetime = _timestamp()
+    customer_count: int = Field(default=0)
+    parameters: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
 class Region(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=10)
     name: str = Field(max_length=100)
