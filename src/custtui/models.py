@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer, Table, inspect
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer, Table, false, inspect
 from sqlmodel import Field, SQLModel
 
 from custtui.i18n import N_
@@ -175,6 +175,9 @@ class Customer(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=40)
     notes: str | None = Field(default=None, max_length=4000)
+    # Merged away or given up by hand (services.marks): no one's duplicate, shown with
+    # the ERROR word before its name in the viewer's language; the name stays clean.
+    marked_error: bool = Field(default=False, index=True, sa_column_kwargs={"server_default": false()})
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
     version: int = Field(default=1, sa_column=customer_version_column)
