@@ -111,7 +111,17 @@ address" (0.62, not reported).
 """
 
 from custtui.services.duplicates.index import DuplicateIndex
-from custtui.services.duplicates.results import DEFAULT_MIN_SCORE, Cluster, DraftCustomer, Match, PairScore, Reason, ScanStats
+from custtui.services.duplicates.results import (
+    CERTAIN,
+    DEFAULT_MIN_SCORE,
+    POSSIBLE,
+    Cluster,
+    DraftCustomer,
+    Match,
+    PairScore,
+    Reason,
+    ScanStats,
+)
 from custtui.services.duplicates.scan import find_duplicates, score_pair
 from custtui.services.normalise import (
     fold,
@@ -125,7 +135,9 @@ from custtui.services.normalise import (
 )
 
 __all__ = [
+    "CERTAIN",
     "DEFAULT_MIN_SCORE",
+    "POSSIBLE",
     "Cluster",
     "DraftCustomer",
     "DuplicateIndex",

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session
 
+from custtui.services.duplicates.model import DEFAULT_PARAMETERS, MatchParameters, stored_parameters
 from custtui.services.duplicates.records import (
     IDENTIFIER_KEYS,
     MAX_BLOCK_SIZE,
@@ -20,8 +21,8 @@ from custtui.services.duplicates.records import (
     load_records,
     record_keys,
 )
-from custtui.services.duplicates.results import DraftCustomer, Match
-from custtui.services.duplicates.score import CountOf, log_odds, ordered_reasons, pair_logit, sigmoid
+from custtui.services.duplicates.results import POSSIBLE, DraftCustomer, Match
+from custtui.services.duplicates.score import Scorer, log_odds, ordered_reasons, sigmoid
 from custtui.services.normalise import phonetic_key
 
 # --------------------------------------------------------------------------
@@ -37,6 +38,8 @@ class DuplicateIndex:
     were created, changed or deleted. Readers and `refresh` may run in
     different threads: every change is applied under a lock, and records are
     immutable, so a reader sees each customer either before or after a change.
+    It scores with the parameters the last scan estimated and stored
+    (services.duplicates.model), read when it is built.
     """
 
     _CANDIDATES = 400  # name candidates scored per draft, best token overlap first
@@ -50,11 +53,14 @@ class DuplicateIndex:
         self._record_keys: dict[int, frozenset[str]] = {}
         self._words: dict[str, set[int]] = {}  # normalised word -> ids (name and alias)
         self._vocabulary: list[str] = []  # sorted words, for prefix look-ups
+        self._names: dict[str, int] = {}  # sorted name -> customers holding it (term frequency)
+        self.parameters: MatchParameters = DEFAULT_PARAMETERS
 
     @classmethod
     def build(cls, session: Session) -> DuplicateIndex:
         index = cls()
         with gc_paused(), index._lock:
+            index.parameters = stored_parameters(session) or DEFAULT_PARAMETERS
             records, _locations = load_records(session)
             for record in records:
                 index._add(record)
@@ -72,6 +78,8 @@ class DuplicateIndex:
         self._record_keys[record.id] = keys
         for key in keys:
             self._keys.setdefault(key, set()).add(record.id)
+        if record.name:
+            self._names[record.sorted_name] = self._names.get(record.sorted_name, 0) + 1
         for word in set(record.name_words) | set(record.alias_words):
             holders = self._words.get(word)
             if holders is None:
@@ -84,6 +92,12 @@ class DuplicateIndex:
         record = self._records.pop(customer_id, None)
         if record is None:
             return
+        if record.name:
+            left = self._names.get(record.sorted_name, 1) - 1
+            if left > 0:
+                self._names[record.sorted_name] = left
+            else:
+                self._names.pop(record.sorted_name, None)
         for key in self._record_keys.pop(customer_id, ()):
             holders = self._keys.get(key)
             if holders is not None:
@@ -115,11 +129,17 @@ class DuplicateIndex:
     # -- look-ups --------------------------------------------------------
 
     def _count(self, key: str) -> int:
+        if key[0] == "s":
+            return self._names.get(key[1:], 1)
         holders = self._keys.get(key)
         return len(holders) if holders else 1
 
+    def scorer(self) -> Scorer:
+        """A Scorer with this index's parameters and value counts."""
+        return Scorer(self.parameters, self._count, len(self._records))
+
     def likely_duplicates(
-        self, draft: DraftCustomer, limit: int = 5, exclude_id: int | None = None, min_score: float = 0.5
+        self, draft: DraftCustomer, limit: int = 5, exclude_id: int | None = None, min_score: float = POSSIBLE
     ) -> list[Match]:
         """The existing customers most like `draft`, best first, at most `limit`.
 
@@ -133,20 +153,22 @@ class DuplicateIndex:
             if exclude_id is not None:
                 candidates.discard(exclude_id)
             others = [self._records[i] for i in candidates if i in self._records]
-            # Customers holding each identifier, the draft counted in, the edited customer out.
+            # Customers holding each value, the draft counted in, the edited customer out.
             counts = {
                 key: len(holders) + 1 - (exclude_id in holders)
                 for key in record_keys(record)
                 if key[0] in IDENTIFIER_KEYS and (holders := self._keys.get(key, set()))
             }
-        counter: CountOf = lambda key: counts.get(key, 1)  # noqa: E731
+            counts["s" + record.sorted_name] = self._names.get(record.sorted_name, 0) + 1
+            customers = len(self._records)
+        scorer = Scorer(self.parameters, lambda key: counts.get(key) or self._count(key), customers)
         min_logit = log_odds(min_score)
         matches = []
         for other in others:
-            result = pair_logit(record, other, counter, min_logit, partial=True)
+            result = scorer.score(record, other, min_logit, partial=True)
             if result is None or result[0] < min_logit:
                 continue
-            logit, reasons = result
+            logit, _comparison, reasons = result
             matches.append(Match(other.id, round(sigmoid(logit), 4), ordered_reasons(reasons)))
         matches.sort(key=lambda m: (-m.score, m.customer_id))
         return matches[:limit]

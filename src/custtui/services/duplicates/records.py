@@ -14,7 +14,6 @@ from sqlmodel import Session
 from custtui.models import Customer, Location, table_of
 from custtui.services.addresses import Address, normalise_address
 from custtui.services.duplicates.results import DraftCustomer
-from custtui.services.marks import is_marked_error
 from custtui.services.normalise import (
     name_tokens,
     normalise_customer_number,
@@ -147,6 +146,8 @@ def load_records(
     """Customers and their location addresses, with two plain SELECTs (in chunks when ids are given)."""
     c, loc = table_of(Customer).c, table_of(Location).c
     customer_query = select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
+    if not include_marked:  # merged away or given up: nobody's duplicate
+        customer_query = customer_query.where(c.marked_error.is_(False))
     location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city)
     if customer_ids is None:
         customer_rows = session.execute(customer_query).all()
@@ -171,7 +172,6 @@ def load_records(
     records = [
         _make_record(row[0], row[1], row[2], row[3], row[4], row[5], row[6], addresses.get(row[0], ()))
         for row in customer_rows
-        if include_marked or not is_marked_error(row[1])  # merged away or given up: nobody's duplicate
     ]
     return records, len(location_rows)
 

@@ -6,8 +6,14 @@ from dataclasses import dataclass, field
 
 from custtui.i18n import _
 
-# Pairs at or above this score are reported as duplicates (see the module docstring).
-DEFAULT_MIN_SCORE = 0.75
+# A pair at or above CERTAIN is a duplicate (the default list); between
+# POSSIBLE and CERTAIN it is shown apart, to check. Both are probabilities
+# that the two records are one customer, under the learned parameters
+# (services.duplicates.model); chosen on the demo data, see
+# benchmarks/duplicates_quality.py.
+CERTAIN = 0.9
+POSSIBLE = 0.5
+DEFAULT_MIN_SCORE = CERTAIN
 # --------------------------------------------------------------------------
 # Public data.
 # --------------------------------------------------------------------------
@@ -17,13 +23,17 @@ DEFAULT_MIN_SCORE = 0.75
 class Reason:
     """One piece of evidence for a pair: a code, its value, and a translated text.
 
-    codes: "vat", "email", "domain", "phone", "name", "alias", "address", "number".
-    value: the shared value (VAT number, e-mail, digits of the phone, address,
-    customer number, mail domain) or the similarity in percent for name/alias.
+    codes: "vat", "email", "domain", "phone", "name", "alias", "address"
+    (same street and number), "street" (same street), "building" (same postal
+    code and house number), "number" (customer number).
+    value: the shared value (VAT number, e-mail, phone, address, customer
+    number, mail domain) or the similarity in percent for name/alias.
+    weight: what it adds to the pair's log-odds, under the learned parameters.
     """
 
     code: str
     value: str | int | None = None
+    weight: float | None = field(default=None, compare=False)
 
     @property
     def text(self) -> str:
@@ -39,6 +49,10 @@ class Reason:
             return _("same phone")
         if code == "address":
             return _("same street and number")
+        if code == "street":
+            return _("same street")
+        if code == "building":
+            return _("same postal code and house number")
         if code == "number":
             return _("same customer number")
         if code == "name":
@@ -67,11 +81,16 @@ class PairScore:
 
 @dataclass(frozen=True)
 class Cluster:
-    """Customers that are probably one: ids ascending, score = best pair score."""
+    """Customers that are probably one: ids ascending, score = best pair score.
+
+    confidence: "certain" (linked by pairs scoring at least CERTAIN) or
+    "possible" (pairs between POSSIBLE and CERTAIN: to check).
+    """
 
     customer_ids: tuple[int, ...]
     score: float
     pairs: tuple[PairScore, ...]
+    confidence: str = "certain"
 
 
 @dataclass(frozen=True)
@@ -128,4 +147,5 @@ class ScanStats:
     candidate_pairs: int = 0
     scored_pairs: int = 0
     reported_pairs: int = 0
+    parameters: object = None  # the MatchParameters the scan used
     seconds: dict[str, float] = field(default_factory=dict)

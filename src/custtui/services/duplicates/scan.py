@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable
-from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -15,6 +14,16 @@ from sqlmodel import Session
 from custtui.errors import NotFound
 from custtui.i18n import _
 from custtui.models import Customer, table_of
+from custtui.services.duplicates.estimate import estimate_parameters
+from custtui.services.duplicates.model import (
+    DEFAULT_PARAMETERS,
+    FIELDS,
+    MatchParameters,
+    customer_count,
+    needs_estimate,
+    store_parameters,
+    stored_parameters,
+)
 from custtui.services.duplicates.records import (
     BLOCK_WINDOW,
     BLOCKS,
@@ -25,8 +34,8 @@ from custtui.services.duplicates.records import (
     load_records,
     record_keys,
 )
-from custtui.services.duplicates.results import DEFAULT_MIN_SCORE, Cluster, PairScore, ScanStats
-from custtui.services.duplicates.score import BIAS, NAME_CURVE, W_ADDRESS, CountOf, log_odds, ordered_reasons, pair_logit, sigmoid
+from custtui.services.duplicates.results import CERTAIN, POSSIBLE, Cluster, PairScore, ScanStats
+from custtui.services.duplicates.score import NAME_BANDS, Scorer, log_odds, ordered_reasons, sigmoid
 
 # --------------------------------------------------------------------------
 # The scan.
@@ -72,8 +81,9 @@ def _candidate_pairs(records: list[Record]) -> tuple[set[int], set[int], dict[st
 
     Returns the pairs sharing an identifier (VAT, e-mail, phone, mail
     domain, customer number), the other pairs (same place, rare name word,
-    sorted neighbourhood), and the number of customers holding each
-    identifier. See BLOCKS for how each kind of block gives pairs.
+    sorted neighbourhood), and the number of customers holding each key
+    held by two or more, names ("s" + the sorted name) included. See BLOCKS
+    for how each kind of block gives pairs.
     """
     n = len(records)
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -89,8 +99,7 @@ def _candidate_pairs(records: list[Record]) -> tuple[set[int], set[int], dict[st
         if size < 2:
             continue
         kind = key[0]
-        if kind in IDENTIFIER_KEYS:
-            sizes[key] = size
+        sizes[key] = size
         add = identified.add if kind in IDENTIFIER_KEYS else others.add
         all_pairs_up_to, largest = BLOCKS[kind]
         if size > largest:
@@ -117,20 +126,30 @@ def _candidate_pairs(records: list[Record]) -> tuple[set[int], set[int], dict[st
             if first != second:
                 add(first * n + second if first < second else second * n + first)
     others -= identified
+    for name, holders in Counter(r.sorted_name for r in records if r.name).items():
+        if holders > 1:
+            sizes["s" + name] = holders
     return identified, others, sizes
 
 
-def _min_name_similarity(min_logit: float) -> float:
-    """The name similarity below which a pair without shared identifiers cannot reach `min_logit`."""
-    # Besides the name, such a pair can have the address at most, plus a little
-    # for identifiers held by too many customers to be blocked on.
-    needed = min_logit - BIAS - W_ADDRESS - 0.5
-    if needed <= NAME_CURVE[0][1]:
+def _name_cutoff(scorer: Scorer, min_logit: float) -> float:
+    """The name similarity (0..100) below which a pair sharing no identifier cannot reach `min_logit`.
+
+    Such a pair has at most the best address level besides the name (and
+    identifiers that differ weigh nothing or less).
+    """
+    weights = scorer.weights["name"]
+    levels = FIELDS["name"]
+    needed = min_logit - scorer.prior - scorer.best["address"] - sum(
+        max(0.0, scorer.weights[name][-1]) for name in ("phone", "email", "vat", "number")
+    )
+    cutoff = 100.0
+    for band, lowest in reversed(NAME_BANDS):  # from the least alike band up
+        if weights[levels.index(band)] >= needed:
+            cutoff = min(cutoff, 100 * lowest)
+    if weights[-1] >= needed:
         return 0.0
-    for (s0, w0), (s1, w1) in pairwise(NAME_CURVE):
-        if w0 <= needed <= w1 and w1 > w0:
-            return s0 + (s1 - s0) * (needed - w0) / (w1 - w0)
-    return 1.0
+    return cutoff if cutoff < 100.0 or weights[0] < needed else 100.0
 
 
 def _may_match_by_name(x: Record, y: Record, cutoff: float) -> bool:
@@ -148,19 +167,53 @@ def _may_match_by_name(x: Record, y: Record, cutoff: float) -> bool:
     return False
 
 
+def parameters_for(
+    session: Session,
+    records: list[Record],
+    candidates: Callable[[], Collection[int]],
+    *,
+    retrain: bool = False,
+    report: Callable[[str, int, int], None] | None = None,
+) -> MatchParameters:
+    """The stored parameters, or new ones estimated on `records` (and stored) when due or asked for.
+
+    `candidates()` gives the candidate pair codes (i * n + j), only called
+    when an estimate is made.
+    """
+    stored = stored_parameters(session)
+    if not retrain and not needs_estimate(stored, len(records)):
+        return stored or DEFAULT_PARAMETERS
+    if len(records) < 2:
+        return stored or DEFAULT_PARAMETERS
+    n = len(records)
+    pairs = [(code // n, code % n) for code in candidates()]
+    progress = (lambda done, total: report("estimate", done, total)) if report is not None else None
+    parameters = estimate_parameters(records, pairs, progress=progress)
+    store_parameters(session, parameters)
+    return parameters
+
+
 def find_duplicates(
     session: Session,
-    min_score: float = DEFAULT_MIN_SCORE,
+    min_score: float = POSSIBLE,
     dismissed: Collection[frozenset[int]] = (),
     progress: Callable[[str, int, int], None] | None = None,
     stats: ScanStats | None = None,
+    *,
+    certain: float = CERTAIN,
+    retrain: bool = False,
 ) -> list[Cluster]:
-    """Clusters of probable duplicates among all customers, best score first.
+    """Clusters of probable duplicates among all customers: the certain ones, then the possible ones.
 
-    `dismissed` holds pairs marked "not a duplicate"; they are never linked.
+    Pairs scoring at least `certain` link "certain" clusters; pairs from
+    `min_score` up to `certain` link "possible" clusters (to check), unless
+    their two customers are in one certain cluster already. Each list is
+    best score first. `dismissed` holds pairs marked "not a duplicate"; they
+    are never linked. The learned parameters are estimated first when none
+    are stored, the customers have grown or shrunk by a fifth, or `retrain`.
     `progress(stage, done, total)` is called with stage "load", "block",
-    "score" and "cluster"; an exception raised there aborts the scan (to
-    cancel it). `stats`, when given, is filled with figures.
+    "estimate", "score" and "cluster"; an exception raised there aborts the
+    scan (to cancel it). `stats`, when given, is filled with figures.
     """
     stats = stats if stats is not None else ScanStats()
     started = time.perf_counter()
@@ -170,12 +223,14 @@ def find_duplicates(
             progress(stage, done, total)
 
     with gc_paused():
-        return _find_duplicates(session, min_score, dismissed, report, stats, started)
+        return _find_duplicates(session, min_score, certain, retrain, dismissed, report, stats, started)
 
 
 def _find_duplicates(
     session: Session,
     min_score: float,
+    certain: float,
+    retrain: bool,
     dismissed: Collection[frozenset[int]],
     report: Callable[[str, int, int], None],
     stats: ScanStats,
@@ -196,10 +251,15 @@ def _find_duplicates(
     now = time.perf_counter()
     stats.seconds["blocking"], lap = now - lap, now
 
+    parameters = parameters_for(session, records, lambda: identified | others, retrain=retrain, report=report)
+    stats.parameters = parameters
+    now = time.perf_counter()
+    stats.seconds["estimate"], lap = now - lap, now
+
     count = sizes.get
-    counter: CountOf = lambda key: count(key, 1)  # noqa: E731
+    scorer = Scorer(parameters, lambda key: count(key, 1), n)
     min_logit = log_odds(min_score)
-    cutoff = 100 * _min_name_similarity(min_logit)
+    cutoff = _name_cutoff(scorer, min_logit)
     skip = {frozenset(p) for p in dismissed}
     found: list[PairScore] = []
     total_pairs = stats.candidate_pairs
@@ -213,11 +273,11 @@ def _find_duplicates(
             x, y = records[code // n], records[code % n]
             if prefilter and cutoff and not _may_match_by_name(x, y, cutoff):
                 continue
-            result = pair_logit(x, y, counter, min_logit)
+            result = scorer.score(x, y, min_logit)
             if result is None:
                 continue
             scored += 1
-            logit, reasons = result
+            logit, _comparison, reasons = result
             if logit < min_logit:
                 continue
             a, b = (x.id, y.id) if x.id < y.id else (y.id, x.id)
@@ -230,13 +290,25 @@ def _find_duplicates(
     stats.seconds["scoring"], lap = now - lap, now
 
     report("cluster", 0, 1)
-    clusters = _clusters(found)
+    clusters = _clusters_by_confidence(found, certain)
     report("cluster", 1, 1)
     stats.seconds["clustering"] = time.perf_counter() - lap
     return clusters
 
 
-def _clusters(pairs: Iterable[PairScore]) -> list[Cluster]:
+def _clusters_by_confidence(pairs: list[PairScore], certain: float) -> list[Cluster]:
+    """Certain clusters (pairs >= `certain`), then possible ones (the other pairs, unless inside one certain cluster)."""
+    sure = [p for p in pairs if p.score >= certain]
+    clusters = _clusters(sure, "certain")
+    cluster_of = {i: index for index, cluster in enumerate(clusters) for i in cluster.customer_ids}
+    doubtful = [
+        p for p in pairs
+        if p.score < certain and (cluster_of.get(p.a) is None or cluster_of.get(p.a) != cluster_of.get(p.b))
+    ]
+    return clusters + _clusters(doubtful, "possible")
+
+
+def _clusters(pairs: Iterable[PairScore], confidence: str) -> list[Cluster]:
     union = _UnionFind()
     pairs = list(pairs)
     for pair in pairs:
@@ -248,7 +320,7 @@ def _clusters(pairs: Iterable[PairScore]) -> list[Cluster]:
     for members in groups.values():
         ids = sorted({i for pair in members for i in (pair.a, pair.b)})
         members.sort(key=lambda p: (-p.score, p.a, p.b))
-        clusters.append(Cluster(tuple(ids), members[0].score, tuple(members)))
+        clusters.append(Cluster(tuple(ids), members[0].score, tuple(members), confidence))
     clusters.sort(key=lambda c: (-c.score, c.customer_ids[0]))
     return clusters
 
@@ -257,8 +329,9 @@ def score_pair(session: Session, a_id: int, b_id: int, index: DuplicateIndex | N
     """Score two customers, with every reason (for the merge wizard and tests).
 
     Values the two share (VAT, e-mail, mail domain, customer number) are
-    counted in the database to damp those held by many customers, as the scan
-    does; with an `index`, its counts are used instead (phones included).
+    counted in the database to lower the weight of those held by many
+    customers, as the scan does; with an `index`, its counts are used instead
+    (phones, names and addresses included).
     """
     records, _locations = load_records(session, [a_id, b_id], include_marked=True)
     by_id = {r.id: r for r in records}
@@ -267,13 +340,13 @@ def score_pair(session: Session, a_id: int, b_id: int, index: DuplicateIndex | N
             raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
     x, y = by_id[a_id], by_id[b_id]
     if index is not None:
-        counter: CountOf = index._count
+        scorer = index.scorer()
     else:
         counts = _shared_value_counts(session, x, y)
-        counter = lambda key: counts.get(key, 2)  # noqa: E731
-    result = pair_logit(x, y, counter)
+        scorer = Scorer(stored_parameters(session) or DEFAULT_PARAMETERS, lambda key: counts.get(key, 2), customer_count(session))
+    result = scorer.score(x, y)
     assert result is not None  # no min_logit: never cut short
-    logit, reasons = result
+    logit, _comparison, reasons = result
     a, b = sorted((a_id, b_id))
     return PairScore(a, b, round(sigmoid(logit), 4), ordered_reasons(reasons))
 

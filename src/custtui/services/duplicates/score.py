@@ -1,40 +1,34 @@
-"""The pair score: log-odds from what two records share, with the reasons shown to the user."""
+"""Comparing two records field by field (Fellegi-Sunter levels), and the pair score with its reasons.
+
+`compare` says, for each field, which comparison level two records are at
+(FIELDS: the name is "exact", "alias", one of four similarity bands or
+"different"; the address "street and number" ... "different"; ...), or that
+the field says nothing (one of them has no value). `Scorer` turns the levels
+into log-odds with the weights of a `MatchParameters` (services.duplicates.model),
+lowering the weight of an agreement on a common value (term frequency).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from custtui.services.addresses import Address
+from custtui.services.duplicates.model import FIELD_NAMES, FIELDS, MatchParameters
 from custtui.services.duplicates.records import Record
 from custtui.services.duplicates.results import Reason
 
-# --------------------------------------------------------------------------
-# Scoring.
-# --------------------------------------------------------------------------
-
-BIAS = -1.5
-W_VAT, W_VAT_DIFFERENT = 8.0, -5.0
-W_EMAIL, W_DOMAIN, W_EMAIL_DIFFERENT = 5.0, 1.0, -0.5
-W_PHONE, W_PHONE_DIFFERENT = 4.5, -0.5
-W_ADDRESS, W_ADDRESS_ELSEWHERE = 3.0, -1.0
-W_NUMBER = 1.0
-# (similarity, weight) points, similarity ascending; linear in between.
-NAME_CURVE = ((0.0, -3.0), (0.6, -3.0), (0.75, -1.0), (0.85, 1.0), (0.95, 2.6), (1.0, 3.0))
+NAME_BANDS = (("95", 0.95), ("88", 0.88), ("80", 0.80), ("70", 0.70))  # similarity lower bounds
+_ALIAS_MIN = 0.90  # the alias of one against the name of the other: at least this alike
 _NAME_REASON_MIN = 0.7  # a name similarity below this is not worth showing
 _STREET_MIN = 88  # street similarity (0..100) that counts as the same street
-_SHARED_FREE = 3  # values held by up to this many customers keep their full weight
+_CITY_MIN = 90  # city similarity that counts as the same city (typos in place names)
 
-
-def _name_weight(similarity: float) -> float:
-    previous_s, previous_w = NAME_CURVE[0]
-    for s, w in NAME_CURVE[1:]:
-        if similarity <= s:
-            return previous_w + (w - previous_w) * (similarity - previous_s) / (s - previous_s)
-        previous_s, previous_w = s, w
-    return NAME_CURVE[-1][1]
+Levels = tuple[int | None, ...]  # one per field of FIELDS, in order
+CountOf = Callable[[str], int]  # customers holding a key ("s" sorted name, "a" address, identifiers)
 
 
 def _name_similarity(a: str, a_sorted: str, b: str, b_sorted: str, partial: bool = False) -> float:
@@ -52,6 +46,95 @@ def _name_similarity(a: str, a_sorted: str, b: str, b_sorted: str, partial: bool
     return best / 100.0
 
 
+def name_level(similarity: float, alias: float) -> int:
+    """The name's level for the name similarity and the alias similarity (see FIELDS)."""
+    levels = FIELDS["name"]
+    if similarity >= 1.0:
+        return 0
+    if alias >= _ALIAS_MIN and alias > similarity:
+        return 1
+    for band, lowest in NAME_BANDS:
+        if similarity >= lowest:
+            return levels.index(band)
+    return len(levels) - 1
+
+
+def _same_street(x: Address, y: Address) -> bool:
+    if not x.street or not y.street:
+        return False
+    return x.street == y.street or bool(fuzz.ratio(x.street, y.street, score_cutoff=_STREET_MIN))
+
+
+def _same_place(x: Address, y: Address) -> bool:
+    if x.postal and y.postal:
+        return x.postal == y.postal
+    return bool(x.city and y.city and (x.city == y.city or fuzz.ratio(x.city, y.city, score_cutoff=_CITY_MIN)))
+
+
+def compare_addresses(a: tuple[Address, ...], b: tuple[Address, ...]) -> tuple[int | None, tuple[Address, Address] | None]:
+    """The best address level over every pair of addresses (FIELDS["address"]), and those two addresses."""
+    if not a or not b:
+        return None, None
+    best: int = 4
+    shown: tuple[Address, Address] | None = None
+    for x in a:
+        for y in b:
+            level = 4
+            same_place = _same_place(x, y)
+            same_city = same_place or bool(x.city and x.city == y.city)
+            if same_place and _same_street(x, y):
+                level = 0 if x.number and x.number == y.number else 1
+            elif same_place and x.postal and x.house and x.house == y.house:
+                level = 2  # the same building, the street written differently (or missing)
+            elif same_city:
+                level = 3
+            if level < best:
+                best, shown = level, (x, y)
+                if level == 0:
+                    return best, shown
+    return best, shown
+
+
+def _identifier_level(x: str, y: str) -> int | None:
+    if not x or not y:
+        return None
+    return 0 if x == y else 1
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Two records compared: the level of each field and what the reasons show."""
+
+    levels: Levels
+    name_similarity: float
+    alias_similarity: float
+    addresses: tuple[Address, Address] | None  # the two addresses at the address level
+
+
+def compare(x: Record, y: Record, partial: bool = False, with_name: bool = True) -> Comparison:
+    """Compare every field; `with_name=False` leaves the name and address out (cheap, for a first bound)."""
+    if x.email and y.email and x.email != y.email and x.domain and x.domain == y.domain:
+        email: int | None = 1
+    else:
+        email = _identifier_level(x.email, y.email)
+        email = 2 if email == 1 else email
+    phone = _identifier_level(x.phone, y.phone)
+    vat = _identifier_level(x.vat, y.vat)
+    number = _identifier_level(x.number, y.number)
+    if not with_name:
+        return Comparison((None, None, phone, email, vat, number), 0.0, 0.0, None)
+    similarity = _name_similarity(x.name, x.sorted_name, y.name, y.sorted_name, partial)
+    alias = 0.0
+    if similarity < 1.0 and (x.alias or y.alias):
+        alias = max(
+            _name_similarity(x.name, x.sorted_name, y.alias, y.sorted_alias, partial),
+            _name_similarity(x.alias, x.sorted_alias, y.name, y.sorted_name, partial),
+        )
+    name = name_level(similarity, alias) if x.name and y.name else None  # a draft without a name: no evidence
+    address, addresses = compare_addresses(x.addresses, y.addresses)
+    return Comparison((name, address, phone, email, vat, number), similarity, alias, addresses)
+
+
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
@@ -61,95 +144,99 @@ def log_odds(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def _damp(count: int) -> float:
-    """Weight factor for a value held by `count` customers."""
-    return 1.0 if count <= _SHARED_FREE else _SHARED_FREE / count
+def address_key(address: Address) -> str:
+    """The counting key of an address, as record_keys writes it."""
+    return "a" + address.postal + ":" + address.street.replace(" ", "") + ":" + address.number
 
 
-def _compare_addresses(
-    a: tuple[Address, ...], b: tuple[Address, ...]
-) -> tuple[int, tuple[Address, Address] | None]:
-    """2: same street and number somewhere (and those two addresses), 1: same street, 0: nothing shared, -1: unknown."""
-    if not a or not b:
-        return -1, None
-    best = 0
-    for x in a:
-        for y in b:
-            if x.postal and y.postal:
-                if x.postal != y.postal:
-                    continue
-            elif not x.city or x.city != y.city:
+class Scorer:
+    """Log-odds of two records being one customer, with the weights of learned parameters.
+
+    `count(key)` says how many customers hold a value (keys as record_keys
+    writes them, and "s" + the sorted name); `customers` is how many there
+    are. An agreement on a value many customers hold weighs less: its u
+    probability is at least the chance that another customer holding a value
+    has this one (term frequency adjustment, as splink does).
+    """
+
+    def __init__(self, parameters: MatchParameters, count: CountOf, customers: int) -> None:
+        self.parameters = parameters
+        self.count = count
+        self.customers = max(customers, 2)
+        self.prior = log_odds(parameters.prior)
+        self.weights = parameters.weights()
+        # The most each field can still add: for bounds that skip hopeless pairs early.
+        self.best = {field: max(0.0, *weights) for field, weights in self.weights.items()}
+
+    def _frequency_weight(self, field: str, level: int, key: str) -> float:
+        """The weight of `field` agreeing at `level` on the value of `key`, lowered for a common value."""
+        weight = self.weights[field][level]
+        holders = self.count(key)
+        if holders > 2 and self.parameters.customers:  # the defaults' random_u describe no database
+            known = max(self.parameters.known_share.get(field, 1.0) * self.customers, holders)
+            frequency = (holders - 1) / max(known - 1, 1)  # another customer with a value has this one
+            weight -= max(0.0, math.log(frequency / self.parameters.random_u[field][level]))
+        return weight
+
+    def score(
+        self, x: Record, y: Record, min_logit: float | None = None, partial: bool = False
+    ) -> tuple[float, Comparison, list[Reason]] | None:
+        """The pair's log-odds, comparison and reasons; None when it cannot reach `min_logit`."""
+        weights = self.weights
+        quick = compare(x, y, partial, with_name=False)
+        total = self.prior
+        for index in range(2, len(FIELD_NAMES)):
+            level = quick.levels[index]
+            if level is not None:
+                total += weights[FIELD_NAMES[index]][level]
+        if min_logit is not None and total + self.best["name"] + self.best["address"] < min_logit:
+            return None
+        comparison = compare(x, y, partial)
+        total = self.prior
+        reasons: list[Reason] = []
+        for field, level in zip(FIELD_NAMES, comparison.levels, strict=True):
+            if level is None:
                 continue
-            if not x.street or not y.street:
-                continue
-            if x.street != y.street and not fuzz.ratio(x.street, y.street, score_cutoff=_STREET_MIN):
-                continue
-            if x.number and x.number == y.number:
-                return 2, (x, y)
-            best = 1
-    return best, None
+            weight = weights[field][level]
+            reason: Reason | None = None
+            if field == "name":
+                if level == 0:
+                    weight = min(weight, self._frequency_weight("name", 0, "s" + x.sorted_name))
+                if level == 1:
+                    reason = Reason("alias", round(comparison.alias_similarity * 100), weight)
+                elif comparison.name_similarity >= _NAME_REASON_MIN:
+                    reason = Reason("name", round(comparison.name_similarity * 100), weight)
+            elif field == "address" and comparison.addresses is not None and level <= 2:
+                first, second = comparison.addresses
+                if level == 0:
+                    weight = min(weight, self._frequency_weight("address", 0, address_key(first)))
+                # As written on the customer with the lower id; for a draft (id 0), on the existing customer.
+                shown = first if 0 < x.id < y.id else second
+                code = ("address", "street", "building")[level]
+                reason = Reason(code, shown.label, weight)
+            elif level == 0 or (field == "email" and level == 1):
+                value, prefix = _identifier_value(field, level, x)
+                weight = min(weight, self._frequency_weight(field, level, prefix + value))
+                reason = Reason("domain" if field == "email" and level == 1 else field, value, weight)
+            total += weight
+            if reason is not None:
+                reasons.append(reason)
+        return total, comparison, reasons
 
 
-CountOf = Callable[[str], int]  # customers holding a key
-_KEY_PREFIX = {"vat": "v", "email": "e", "domain": "d", "phone": "f"}  # as record_keys writes them
+_KEY_PREFIX = {"vat": "v", "email": "e", "domain": "d", "phone": "f", "number": "c"}  # as record_keys writes them
 
 
-def _identifier(
-    kind: str, x: str, y: str, same: float, different: float, count: CountOf, reasons: list[Reason]
-) -> float:
-    """The weight of an identifier both records may have: `same` (damped for a common value), `different`, or 0."""
-    if not x or not y:
-        return 0.0
-    if x != y:
-        return different
-    reasons.append(Reason(kind, x))
-    return same * _damp(count(_KEY_PREFIX[kind] + x))
+def _identifier_value(field: str, level: int, record: Record) -> tuple[str, str]:
+    if field == "email" and level == 1:
+        return record.domain, _KEY_PREFIX["domain"]
+    return getattr(record, field), _KEY_PREFIX[field]
 
 
-def pair_logit(
-    x: Record, y: Record, count: CountOf, min_logit: float | None = None, partial: bool = False
-) -> tuple[float, list[Reason]] | None:
-    """The pair's log-odds and reasons; None when it cannot reach `min_logit`."""
-    total = BIAS
-    reasons: list[Reason] = []
-    total += _identifier("vat", x.vat, y.vat, W_VAT, W_VAT_DIFFERENT, count, reasons)
-    if x.email and y.email and x.email != y.email and x.domain and x.domain == y.domain:
-        total += _identifier("domain", x.domain, y.domain, W_DOMAIN, 0.0, count, reasons)
-    else:
-        total += _identifier("email", x.email, y.email, W_EMAIL, W_EMAIL_DIFFERENT, count, reasons)
-    total += _identifier("phone", x.phone, y.phone, W_PHONE, W_PHONE_DIFFERENT, count, reasons)
-    if x.number and x.number == y.number:
-        total += W_NUMBER * _damp(count("c" + x.number))
-        reasons.append(Reason("number", x.number))
-    if min_logit is not None and total + W_ADDRESS + NAME_CURVE[-1][1] < min_logit:
-        return None
-    name = _name_similarity(x.name, x.sorted_name, y.name, y.sorted_name, partial)
-    alias = 0.0
-    if name < 1.0 and (x.alias or y.alias):
-        alias = max(
-            _name_similarity(x.name, x.sorted_name, y.alias, y.sorted_alias, partial),
-            _name_similarity(x.alias, x.sorted_alias, y.name, y.sorted_name, partial),
-        )
-    if x.name and y.name:  # a draft without a name yet: no evidence either way
-        total += _name_weight(max(name, alias))
-    if min_logit is not None and total + W_ADDRESS < min_logit:
-        return None
-    where, addresses = _compare_addresses(x.addresses, y.addresses)
-    if where == 2 and addresses is not None:
-        total += W_ADDRESS
-        # As written on the customer with the lower id; for a draft (id 0), on the existing customer.
-        shown = addresses[0] if 0 < x.id < y.id else addresses[1]
-        reasons.append(Reason("address", shown.label))
-    elif where == 0:
-        total += W_ADDRESS_ELSEWHERE
-    if alias > name and alias >= _NAME_REASON_MIN:
-        reasons.insert(0, Reason("alias", round(alias * 100)))
-    elif name >= _NAME_REASON_MIN:
-        reasons.insert(0, Reason("name", round(name * 100)))
-    return total, reasons
-
-
-_REASON_ORDER = {"vat": 0, "email": 1, "phone": 2, "name": 3, "alias": 3, "address": 4, "number": 5, "domain": 6}
+_REASON_ORDER = {
+    "vat": 0, "email": 1, "phone": 2, "name": 3, "alias": 3, "address": 4, "street": 4, "building": 4,
+    "number": 5, "domain": 6,
+}
 
 
 def ordered_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
