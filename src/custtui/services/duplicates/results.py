@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from custtui.i18n import _
+from custtui.i18n import _, format_number
 
 # A pair at or above CERTAIN is a duplicate (the default list); between
 # POSSIBLE and CERTAIN it is shown apart, to check. Both are probabilities
@@ -60,6 +60,13 @@ class Reason:
         if code == "alias":
             return _("alias matches name ({percent} %)").format(percent=value)
         return code
+
+    @property
+    def with_weight(self) -> str:
+        """The reason and what it weighs: "same phone (+5.1)"."""
+        if self.weight is None:
+            return self.text
+        return _("{reason} ({weight})").format(reason=self.text, weight=format_number(round(self.weight, 1), "+0.0;-0.0"))
 
     def __str__(self) -> str:
         return self.text

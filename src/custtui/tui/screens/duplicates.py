@@ -27,6 +27,9 @@ from custtui.tui.text import customer_line, plain
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 
 
+_POSSIBLE_HEADING = "possible"  # the option heading the clusters to check
+
+
 class _ScanReplaced(Exception):
     """A newer scan replaced this one."""
 
@@ -73,7 +76,10 @@ class DuplicatesScreen(Screen[None]):
         self.query_one("#dup-status", Static).update(Text(_("Looking for duplicates…"), style="italic"))
         self._scan_number += 1
         scan_number = self._scan_number
-        stages = {"load": _("reading"), "block": _("grouping"), "score": _("scoring"), "cluster": _("clustering")}
+        stages = {
+            "load": _("reading"), "block": _("grouping"), "estimate": _("learning from your customers"),
+            "score": _("scoring"), "cluster": _("clustering"),
+        }
 
         def progress(stage: str, done: int, total: int) -> None:
             if scan_number != self._scan_number:
@@ -104,6 +110,9 @@ class DuplicatesScreen(Screen[None]):
         highlighted = listing.highlighted
         listing.clear_options()
         for index, cluster in enumerate(self.clusters):
+            if cluster.confidence == "possible" and (index == 0 or self.clusters[index - 1].confidence != "possible"):
+                heading = Text(_("Possible duplicates — check"), style="bold italic")
+                listing.add_option(Option(heading, id=_POSSIBLE_HEADING, disabled=True))
             names = [rows[cid].name for cid in cluster.customer_ids]
             first = rows[cluster.customer_ids[0]]
             prompt = Text.assemble((f"{round(cluster.score * 100):>3} %  ", "bold"))
@@ -117,23 +126,28 @@ class DuplicatesScreen(Screen[None]):
             self.query_one("#dup-members", Static).update("")
             self.query_one("#dup-reasons", Static).update("")
         else:
+            certain = sum(1 for cluster in self.clusters if cluster.confidence == "certain")
+            possible = len(self.clusters) - certain
             status.update(
                 Text(
                     ngettext(
-                        "{n} group of probable duplicates",
-                        "{n} groups of probable duplicates, most likely first",
-                        len(self.clusters),
-                    ).format(n=format_number(len(self.clusters)))
+                        "{n} group of probable duplicates, {possible} to check",
+                        "{n} groups of probable duplicates, {possible} to check",
+                        certain,
+                    ).format(n=format_number(certain), possible=format_number(possible))
                 )
             )
-            listing.highlighted = min(highlighted or 0, len(self.clusters) - 1)
+            listing.highlighted = min(highlighted or 0, listing.option_count - 1)
+            if listing.highlighted_option is not None and listing.highlighted_option.disabled:
+                listing.action_cursor_down()
         self.refresh_bindings()
 
     def current(self) -> Any | None:
         listing = self.query_one("#dup-clusters", OptionList)
-        if listing.highlighted is None or not self.clusters:
+        option = listing.highlighted_option
+        if option is None or option.id is None or not option.id.isdigit() or not self.clusters:
             return None
-        return self.clusters[listing.highlighted]
+        return self.clusters[int(option.id)]
 
     @on(OptionList.OptionHighlighted, "#dup-clusters")
     def _highlighted(self) -> None:
@@ -186,7 +200,7 @@ class DuplicatesScreen(Screen[None]):
         reasons = Text()
         for pair in cluster.pairs:
             reasons.append(f"#{pair.a} ~ #{pair.b}  {round(pair.score * 100)} %: ", style="bold")
-            reasons.append(", ".join(reason.text for reason in pair.reasons) + "\n")
+            reasons.append(", ".join(reason.with_weight for reason in pair.reasons) + "\n")
         self.query_one("#dup-reasons", Static).update(reasons)
 
     # --- actions -------------------------------------------------------
