@@ -315,3 +315,22 @@ class DuplicateDismissal(SQLModel, table=True):
     b_id: int = Field(primary_key=True)
     user_login: str = Field(max_length=64)
     at: datetime = _timestamp()
+
+
+class ValueAsTyped(SQLModel, table=True):
+    """A stored value as it was typed, before migration 0008 normalised it (services.normalise).
+
+    One row per value the upgrade changed (a phone to E.164, a VAT number
+    compacted, a country name to its code...): `original` as it was, and
+    `normalised` as the upgrade wrote it. The downgrade puts `original` back
+    where the value is still `normalised`, then drops the table. Nothing else
+    reads or writes it.
+    """
+
+    __tablename__: ClassVar[str] = "value_as_typed"
+
+    table_name: str = Field(primary_key=True, max_length=40)
+    column_name: str = Field(primary_key=True, max_length=40)
+    row_id: int = Field(primary_key=True)
+    original: str = Field(max_length=4000)
+    normalised: str = Field(max_length=4000)

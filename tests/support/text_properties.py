@@ -17,6 +17,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from custtui.services import normalise
 from custtui.services.customers import CustomerInput
 
 # ---------------------------------------------------------------------------
@@ -134,7 +135,8 @@ CUSTOMER_TEXT_FIELDS = [f.name for f in fields(CustomerInput)]
 
 
 def expected_customer(data: CustomerInput) -> dict[str, str | None]:
-    """What must be stored if `data` is accepted (documented trimming and VAT normalisation)."""
+    """What must be stored if `data` is accepted (documented trimming; VAT, phone and e-mail normalisation)."""
+    email, phone = clean(data.email), clean(data.phone)
     return {
         "name": (data.name or "").strip(),
         "region_code": (data.region_code or "").strip(),
@@ -142,7 +144,7 @@ def expected_customer(data: CustomerInput) -> dict[str, str | None]:
         "customer_number": clean(data.customer_number),
         "language": clean(data.language),
         "vat_number": re.sub(r"[\s.\-]", "", data.vat_number).upper() if clean(data.vat_number) else None,
-        "email": clean(data.email),
-        "phone": clean(data.phone),
+        "email": normalise.stored_email(email) if email else None,
+        "phone": normalise.stored_phone(phone, normalise.customer_country(data.region_code)) if phone else None,
         "notes": clean(data.notes),
     }

@@ -5,7 +5,8 @@ and Dutch customers for the most part, a few from Luxembourg, France and
 Germany; companies and private persons, named in the language of their
 region. About 5 % of the customers are deliberate duplicates of others (a
 typo, words swapped, the alias used as the name, another customer number,
-the legal form written differently, the phone formatted differently, mostly
+the legal form written differently, the phone typed differently (stored the
+same, E.164, as the app stores it), mostly
 at the same address), so finding and merging duplicates can be tried out.
 
 The data depends on the seed only: `random.Random(seed)` is the one source
@@ -36,7 +37,7 @@ from custtui.demo.variations import (
     draw_phone_groups,
     draw_phone_style,
     local_part,
-    render_phone,
+    stored_phone,
     typo,
     vat_number,
     without_accents,
@@ -318,7 +319,7 @@ class _Generator:
         if rand() < 0.85:
             phone_groups = draw_phone_groups(rng, country, address["phone_area"], mobile)
             phone_style = draw_phone_style(rng, country)
-            phone = render_phone(phone_groups, country, phone_style)
+            phone = stored_phone(phone_groups, country)
         email = None
         if rand() < 0.8:
             if is_person:
@@ -411,7 +412,8 @@ class _Generator:
                 contact = f"{first} {last}"
                 if rand() < 0.6:
                     groups = draw_phone_groups(rng, area.country, rng.choice(area.places).area, True)
-                    phone = render_phone(groups, area.country, draw_phone_style(rng, area.country))
+                    draw_phone_style(rng, area.country)  # how it was typed: stored the same (kept: same seed, same data)
+                    phone = stored_phone(groups, area.country)
             notes = rng.choice(LOCATION_NOTES.get(language, LOCATION_NOTES["en"])) if rand() < 0.08 else None
             created = self._moment(created_days if index == 0 else rng.randint(0, created_days))
             location_id = self._id("location")
@@ -626,10 +628,8 @@ class _Generator:
             elif variation == "number":
                 row["customer_number"] = f"{rng.randrange(100_000, 1_000_000)}" if rand() < 0.8 else None
             elif variation == "phone" and original.phone_groups:
-                style = (original.phone_style + rng.randint(1, 2)) % 3
-                if style == 2 and original.phone_country != "BE":
-                    style = (original.phone_style + 1) % 2
-                row["phone"] = render_phone(original.phone_groups, original.phone_country, style)
+                rng.randint(1, 2)  # typed another way once; stored as the same number, as custtui stores it
+                row["phone"] = stored_phone(original.phone_groups, original.phone_country)
             elif variation == "contact":
                 row["email"] = None if rand() < 0.6 else row["email"]
                 row["vat_number"] = None

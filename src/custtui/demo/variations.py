@@ -1,4 +1,4 @@
-"""Text helpers of the demo: VAT numbers, phones as people write them, and the typos of duplicates."""
+"""Text helpers of the demo: VAT numbers, phones as stored, and the typos of duplicates."""
 
 from __future__ import annotations
 
@@ -102,17 +102,13 @@ def _phone_groups(rng: random.Random, country: str, area: str, mobile: bool) -> 
     return [area, f"{rng.randrange(10**5, 10**7)}"]
 
 
-def render_phone(groups: list[str], country: str, style: int) -> str:
-    """style 0: international, 1: national with spaces, 2: Belgian 0xx/xx.xx.xx."""
-    calling = COUNTRY_CALLING[country]
-    if style == 0:
-        return f"+{calling} " + " ".join(groups)
-    trunk = "" if country == "LU" else "0"
-    if style == 2 and country == "BE":
-        return f"{trunk}{groups[0]}/" + ".".join(groups[1:])
-    if style == 2:  # elsewhere: one block after the area code
-        return f"{trunk}{groups[0]} " + "".join(groups[1:])
-    return trunk + " ".join(groups)
+def stored_phone(groups: list[str], country: str) -> str:
+    """The phone as custtui stores it, however it was typed: E.164, "+32471083221".
+
+    Built from the groups, which phonenumbers already took for a number in
+    service (services.normalise.stored_phone gives the same).
+    """
+    return "+" + COUNTRY_CALLING[country] + "".join(groups)
 
 
 def draw_phone_style(rng: random.Random, country: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any, cast
@@ -17,7 +18,7 @@ from custtui.models import Building, Customer, CustomerLabel, Installation, Labe
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import LocationInput
-from custtui.services.normalise import compact_vat
+from custtui.services.normalise import compact_vat, customer_country
 from custtui.services.regions import region_codes
 
 ENTITY = "customer"
@@ -52,14 +53,27 @@ _LIMITS = {
 }
 
 
-def validate(session: Session, data: CustomerInput) -> CustomerInput:
-    """Return the cleaned input, or raise ValidationError with a message per field."""
+def validate(
+    session: Session,
+    data: CustomerInput,
+    *,
+    as_typed: Set[str] = frozenset(),
+    warnings: dict[str, str] | None = None,
+) -> CustomerInput:
+    """Return the cleaned input, or raise ValidationError with a message per field.
+
+    Phones are stored E.164, e-mail addresses and VAT numbers normalised
+    (services.normalise). A field named in `as_typed` that fails its check
+    (the import: a phone nobody can dial) is kept as typed, its message put
+    in `warnings` instead of refusing the customer.
+    """
     errors: dict[str, str] = {}
     raw = asdict(data)
     validation.check_text_fields(raw, errors, multiline={"notes"})
+    unsafe = set(errors)  # control characters are never kept, as typed or not
     vat_number = validation.clean(data.vat_number)
     # A national number, a VAT number without its prefix: read as numbers of the customer's country.
-    country = (data.region_code or "").strip()[:2].upper() or "BE"
+    country = customer_country(data.region_code)
     cleaned = CustomerInput(
         name=(data.name or "").strip(),
         region_code=(data.region_code or "").strip(),
@@ -79,11 +93,12 @@ def validate(session: Session, data: CustomerInput) -> CustomerInput:
         errors.setdefault("region_code", _("Unknown region: {code}.").format(code=cleaned.region_code))
     validation.check_language(cleaned.language, errors)
     if "email" not in errors:
-        validation.check_email(cleaned.email, errors)
+        cleaned.email = validation.check_email(cleaned.email, errors) or cleaned.email
     if "phone" not in errors:
-        validation.check_phone(cleaned.phone, errors, country=country)
+        cleaned.phone = validation.check_phone(cleaned.phone, errors, country=country) or cleaned.phone
     if "vat_number" not in errors:
         validation.check_vat(cleaned.vat_number, errors)
+    validation.keep_as_typed(errors, as_typed - unsafe, warnings)
     validation.check_max_length(asdict(cleaned), _LIMITS, errors)
     if errors:
         raise ValidationError(errors)
@@ -113,9 +128,17 @@ def get_customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
-def create_customer(session: Session, actor: User, data: CustomerInput) -> Customer:
+def create_customer(
+    session: Session,
+    actor: User,
+    data: CustomerInput,
+    *,
+    as_typed: Set[str] = frozenset(),
+    warnings: dict[str, str] | None = None,
+) -> Customer:
+    """Create a customer; `as_typed` and `warnings` as for validate()."""
     require(actor, Permission.EDIT)
-    cleaned = validate(session, data)
+    cleaned = validate(session, data, as_typed=as_typed, warnings=warnings)
     customer = Customer(**asdict(cleaned))
     session.add(customer)
     session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import asdict, dataclass, fields
 
 from sqlmodel import Session, col, select
@@ -39,43 +40,69 @@ class LocationInput:
 
 
 _LIMITS = {
-    "name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "contact_person": 200, "phone": 40, "notes": 4000,
+    "name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "country": 2, "contact_person": 200,
+    "phone": 40, "notes": 4000,
 }
 _BUILDING_LIMITS = {"name": 200, "notes": 4000}
 
 
-def validate_address(session: Session, data: LocationInput, fallback_region: str = "BE-VLG") -> LocationInput:
-    """Check a location before its customer exists (the new-customer form)."""
+def validate_address(
+    session: Session,
+    data: LocationInput,
+    fallback_region: str = "BE-VLG",
+    *,
+    as_typed: Set[str] = frozenset(),
+    warnings: dict[str, str] | None = None,
+) -> LocationInput:
+    """Check a location before its customer exists (the new-customer form, the import)."""
     placeholder = Customer(name="", region_code=data.region_code or fallback_region)
-    return _validate(session, data, placeholder)
+    return _validate(session, data, placeholder, as_typed=as_typed, warnings=warnings)
 
 
-def _validate(session: Session, data: LocationInput, customer: Customer) -> LocationInput:
+def _validate(
+    session: Session,
+    data: LocationInput,
+    customer: Customer,
+    *,
+    as_typed: Set[str] = frozenset(),
+    warnings: dict[str, str] | None = None,
+) -> LocationInput:
+    """The cleaned location: country as its ISO code, postal code and phone normalised (services.normalise).
+
+    `as_typed`: fields kept as typed when they fail their check, their
+    message in `warnings` (the import keeps a site whose postal code is wrong).
+    """
     errors: dict[str, str] = {}
     validation.check_text_fields(asdict(data), errors, multiline={"notes"})
-    country = (data.country or "BE").strip().upper()
+    unsafe = set(errors)  # control characters are never kept, as typed or not
+    country = (data.country or "").strip() or "BE"
+    if "country" not in errors:
+        country = validation.check_country(country, errors) or country
+    postal_code = (data.postal_code or "").strip()
+    if "postal_code" not in errors and "country" not in errors:
+        postal_code = validation.check_postal_code(postal_code, country, errors)
     cleaned = LocationInput(
         name=(data.name or "").strip(),
         street=(data.street or "").strip(),
         number=(data.number or "").strip(),
-        postal_code=(data.postal_code or "").strip(),
+        postal_code=postal_code,
         city=(data.city or "").strip(),
         country=country,
         region_code=validation.clean(data.region_code)
-        or region_for_postal_code(data.postal_code, country)
+        or region_for_postal_code(postal_code, country)
         or customer.region_code,
         contact_person=validation.clean(data.contact_person),
         phone=validation.clean(data.phone),
         notes=data.notes.strip() if data.notes and data.notes.strip() else None,
     )
-    if len(country) != 2 or not country.isalpha():
-        errors.setdefault("country", _("Country is a two-letter code such as BE or NL."))
     if not (cleaned.street or cleaned.city or cleaned.name):
         errors.setdefault("street", _("Give at least a name, a street or a city."))
     if cleaned.region_code not in region_codes(session):
         errors.setdefault("region_code", _("Unknown region: {code}.").format(code=cleaned.region_code))
     if "phone" not in errors:
-        validation.check_phone(cleaned.phone, errors, country=country if len(country) == 2 else "BE")
+        phone_country = country if "country" not in errors else "BE"
+        cleaned.phone = validation.check_phone(cleaned.phone, errors, country=phone_country) or cleaned.phone
+    validation.keep_as_typed(errors, as_typed - unsafe, warnings)
     validation.check_max_length(asdict(cleaned), _LIMITS, errors)
     if errors:
         raise ValidationError(errors)
@@ -96,11 +123,19 @@ def _get_customer(session: Session, customer_id: int) -> Customer:
     return customer
 
 
-def add_location(session: Session, actor: User, customer_id: int, data: LocationInput) -> Location:
-    """Add a location with its default building."""
+def add_location(
+    session: Session,
+    actor: User,
+    customer_id: int,
+    data: LocationInput,
+    *,
+    as_typed: Set[str] = frozenset(),
+    warnings: dict[str, str] | None = None,
+) -> Location:
+    """Add a location with its default building; `as_typed` and `warnings` as for validate_address()."""
     require(actor, Permission.EDIT)
     customer = _get_customer(session, customer_id)
-    cleaned = _validate(session, data, customer)
+    cleaned = _validate(session, data, customer, as_typed=as_typed, warnings=warnings)
     location = Location(customer_id=customer_id, **asdict(cleaned))
     session.add(location)
     session.flush()

@@ -1,19 +1,52 @@
-"""Values written many ways, brought to one form to compare: text, streets, house numbers, phones.
+"""Values written many ways, brought to one form: to store them, to show them and to compare them.
 
-Duplicate detection, merging and the import compare customers through
-these; search folds text its own way, for speed (services.search.fold).
+The one normaliser (issue 14). Validation and storage (services.customers,
+services.locations, the import, migration 0008), search (services.search),
+duplicate detection and the merge all read text, phones, VAT numbers,
+e-mail addresses, countries and postal codes through these functions.
+
+How values are stored:
+
+* phones: E.164, "+3234567890"; an extension as in RFC 3966, "+3234567890;ext=12"
+  (phonenumbers.parse reads both back). Shown in the national format when the
+  number is of the customer's (or site's) country, international otherwise.
+* VAT numbers: compact with their country prefix, "BE0403170701"; shown
+  "BE 0403.170.701".
+* e-mail addresses: as email-validator normalises them (domain lower case,
+  the local part as typed).
+* countries: ISO 3166 alpha-2 codes from Babel's territories ("BE"); a name
+  in nl, fr, de or en is read too ("België", "Allemagne").
+* postal codes: BE, LU 4 digits ("L-1234" -> "1234"), NL "1234 AB", FR and DE
+  5 digits; other countries as typed.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from phonenumbers import PhoneNumber, PhoneNumberFormat
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NotAVatNumber
+from stdnum.util import get_cc_module
 
-_SPECIAL_FOLD = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ĳ": "ij"}
+from custtui.i18n import LANGUAGES, _, format_locale, get_language
+
+# ---------------------------------------------------------------------------
+# Folding: lower case, without accents
+# ---------------------------------------------------------------------------
+
+# Letters that Unicode decomposition does not split into a base letter and an accent.
+_SPECIAL_FOLD = {
+    "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ĳ": "ij",
+    "ħ": "h", "ŧ": "t",
+}
+_SPECIAL_RE = re.compile("[" + "".join(_SPECIAL_FOLD) + "]")
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -37,13 +70,66 @@ _FOLD_TABLE = _build_fold_table()
 
 
 def fold(text: str) -> str:
-    """Lower case without accents: 'Lefèvre Müller Straße' -> 'lefevre muller strasse'."""
+    """Lower case without accents: 'Lefèvre Müller Straße' -> 'lefevre muller strasse'.
+
+    Latin letters through one table; anything else (Greek, ligatures, letters
+    outside Latin Extended) by case folding and Unicode decomposition.
+    """
     folded = text.translate(_FOLD_TABLE)
     if not folded.isascii():
-        decomposed = unicodedata.normalize("NFKD", folded.lower())
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = _SPECIAL_RE.sub(lambda m: _SPECIAL_FOLD[m.group()], folded.casefold())
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
     return folded
 
+
+# Search's folding (fold_words): fold, then anything but letters and digits a single space.
+_NON_WORD = re.compile(r"[^\w\n]+")  # keeps line breaks, which separate the values in fold_many
+_LINE_EDGES = re.compile(r" ?\n ?")
+# ASCII: letters and digits lowercased, line breaks kept, anything else a space.
+_ASCII_TABLE = bytes(
+    ord(chr(c).lower()) if c < 128 and chr(c).isalnum() else 10 if c == 10 else 32 for c in range(256)
+)
+_ASCII_SPACES = re.compile(rb"  +")
+_ASCII_LINE_EDGES = re.compile(rb" ?\n ?")
+
+
+def _words_unicode(text: str) -> str:
+    """fold_words of one string, or of several joined with line breaks."""
+    text = fold(text).replace("_", " ")
+    return _LINE_EDGES.sub("\n", _NON_WORD.sub(" ", text)).strip(" ")
+
+
+def _words_ascii(text: str) -> str:
+    folded = _ASCII_SPACES.sub(b" ", text.encode("ascii").translate(_ASCII_TABLE))
+    return _ASCII_LINE_EDGES.sub(b"\n", folded).strip(b" ").decode("ascii")
+
+
+def fold_words(text: str | None) -> str:
+    """fold(), and punctuation as single spaces: "Müller-Lüdenscheidt & Co." -> "muller ludenscheidt co"."""
+    if not text:
+        return ""
+    text = " ".join(text.split())  # line breaks too
+    return _words_ascii(text) if text.isascii() else _words_unicode(text)
+
+
+def fold_many(values: Sequence[str | None]) -> list[str]:
+    """fold_words() of each value, on joined strings: many times faster than one by one (search's index)."""
+    texts = [value or "" for value in values]
+    if any("\n" in text or "\r" in text for text in texts):
+        return [fold_words(text) for text in texts]
+    result = [""] * len(texts)
+    plain = [i for i, text in enumerate(texts) if text.isascii()]
+    other = [i for i, text in enumerate(texts) if not text.isascii()]
+    for indexes, folder in ((plain, _words_ascii), (other, _words_unicode)):
+        if indexes:
+            for i, folded in zip(indexes, folder("\n".join(texts[i] for i in indexes)).split("\n"), strict=True):
+                result[i] = folded
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Streets and house numbers
+# ---------------------------------------------------------------------------
 
 _STREET_WORDS = {
     "rue": "r", "avenue": "av", "ave": "av", "chaussee": "ch", "chee": "ch", "boulevard": "bd", "bld": "bd",
@@ -87,25 +173,164 @@ def normalise_house_number(number: str | None) -> str:
     return re.sub(r"[\s,.\-]", "", folded).strip("/")
 
 
+# ---------------------------------------------------------------------------
+# Phones
+# ---------------------------------------------------------------------------
+
 _NOT_DIGIT = re.compile(r"\D")
-_COUNTRY_CODES = ("352", "32", "31", "33", "49", "44", "41", "43", "39", "34", "351", "48", "90", "212", "1")
+_NOT_DIGIT_KEEP_LINES = re.compile(r"[^\d\n]+")
+# An extension after the number: ";ext=12" (RFC 3966, as stored), "ext. 12", "x12", "poste 12", "toestel 12", "Durchwahl 12".
+_EXTENSION = re.compile(
+    r"(?:;ext=|\s*(?:ext\.?|x|poste|toestel|tst\.?|durchwahl|dw\.?)\s*)([0-9]{1,6})\s*$", re.IGNORECASE
+)
+# The same at the end of each line of joined values; a space or ";ext=" before it, so no VAT number matches.
+_EXTENSION_LINES = re.compile(
+    r"(?:;ext=|\s+(?:ext\.?|x|poste|toestel|tst\.?|durchwahl|dw\.?)\s*)[0-9]{1,6}[ \t]*$", re.IGNORECASE | re.MULTILINE
+)
+_COUNTRY_CODES = frozenset(str(code) for code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE)
+STORED_EXTENSION = ";ext="
 
 
-def normalise_phone(phone: str | None) -> str:
-    """The national significant number: '+32 471 08 32 25' and '0471/08.32.25' -> '471083225'."""
+def split_extension(phone: str) -> tuple[str, str]:
+    """The number and its extension: "03 456 78 90 ext. 12" -> ("03 456 78 90", "12"); "" when none."""
+    found = _EXTENSION.search(phone)
+    if found is None:
+        return phone, ""
+    return phone[: found.start()], found.group(1)
+
+
+@lru_cache(maxsize=512)
+def trunk_prefix(country_code: str) -> str:
+    """What a country's own numbers start with at home: "0" for +32, +31, +33, +49; "" for +352."""
+    region = phonenumbers.region_code_for_country_code(int(country_code))
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(int(country_code), region)
+    return (metadata.national_prefix if metadata is not None else None) or ""
+
+
+@lru_cache(maxsize=64)
+def _country_calling_code(country: str) -> str:
+    return str(phonenumbers.country_code_for_region(country.upper()) or "")
+
+
+def _split_country_code(international: str) -> tuple[str, str]:
+    """"3225114567" -> ("32", "25114567"): country calling codes are prefix-free, 1 to 3 digits."""
+    for length in (1, 2, 3):
+        if international[:length] in _COUNTRY_CODES:
+            return international[:length], international[length:]
+    return "", international
+
+
+def phone_parts(phone: str, country: str = "BE") -> tuple[str, str]:
+    """(country calling code, national significant number), from the digits alone, fast.
+
+    "+32 (0)2 511 45 67", "0032 2 511 45 67", "02/511.45.67" (read in `country`)
+    and the stored "+3225114567" all give ("32", "25114567"). It does not say
+    whether the number exists: parse_phone does. A number in no known country
+    gives ("", its digits).
+    """
+    number, _extension = split_extension(phone)
+    stripped = number.strip()
+    digits = _NOT_DIGIT.sub("", stripped)
+    if stripped.startswith("+"):
+        code, rest = _split_country_code(digits)
+    elif digits.startswith("00"):
+        code, rest = _split_country_code(digits[2:])
+    else:
+        code, rest = _country_calling_code(country or "BE"), digits
+    trunk = trunk_prefix(code) if code else ""
+    if trunk and rest.startswith(trunk):
+        rest = rest[len(trunk) :]  # the national form, or "+32 (0)2": the trunk written after the country code
+    return code, rest
+
+
+def normalise_phone(phone: str | None, country: str = "BE") -> str:
+    """The national significant number, to compare: '+32 471 08 32 25' and '0471/08.32.25' -> '471083225'.
+
+    Duplicate detection compares these; search's phone_key is the same number
+    with its trunk prefix. "" when too short to say anything.
+    """
     if not phone:
         return ""
-    digits = _NOT_DIGIT.sub("", phone)
-    international = phone.lstrip().startswith("+")
-    if digits.startswith("00"):
-        digits, international = digits[2:], True
-    if international:
-        for code in _COUNTRY_CODES:
-            if digits.startswith(code):
-                digits = digits[len(code) :]
-                break
-    digits = digits.lstrip("0")
+    digits = phone_parts(phone, country)[1].lstrip("0")
     return digits if len(digits) >= 6 else ""
+
+
+def phone_key(phone: str, digits: str | None = None) -> str:
+    """Search's key: the digits as dialled at home, '+32 470/12.34.56' -> '0470123456'.
+
+    An international number (+ or 00) becomes its trunk prefix and its
+    national significant number, as normalise_phone reads it; a national one
+    stays its digits as written (`digits`, when given, are the digits of `phone`).
+    """
+    number, extension = split_extension(phone)
+    stripped = number.strip()
+    if digits is None or extension:
+        digits = _NOT_DIGIT.sub("", stripped)
+    if not (stripped.startswith("+") or digits.startswith("00")):
+        return digits
+    code, rest = phone_parts(stripped)
+    if not code:
+        return digits[2:] if digits.startswith("00") else digits
+    return trunk_prefix(code) + rest
+
+
+def digits_of_many(values: Sequence[str]) -> list[str]:
+    """The digits of each value, extensions left out, on joined strings (search's index)."""
+    if not values:
+        return []
+    return _NOT_DIGIT_KEEP_LINES.sub("", _EXTENSION_LINES.sub("", "\n".join(values))).split("\n")
+
+
+def parse_phone(phone: str, country: str = "BE") -> PhoneNumber | None:
+    """The number, if it can be dialled (phonenumbers), with its extension; None otherwise.
+
+    A national number is read as one of `country`.
+    """
+    number, extension = split_extension(phone)
+    try:
+        parsed = phonenumbers.parse(number, (country or "BE").upper())
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    parsed.extension = extension or None
+    return parsed
+
+
+def stored_phone(phone: str, country: str = "BE") -> str | None:
+    """A phone as stored: E.164, with ";ext=12" for an extension; None when it cannot be dialled."""
+    parsed = parse_phone(phone, country)
+    if parsed is None:
+        return None
+    e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+    return f"{e164}{STORED_EXTENSION}{parsed.extension}" if parsed.extension else e164
+
+
+def format_phone(phone: str | None, country: str = "BE", *, international: bool = False) -> str:
+    """A phone as shown: national for a number of `country` ("0471 08 32 21"), else international.
+
+    `international`: always "+32 471 08 32 21" (the export: it reads back in
+    any customer's country). A value that is not a number (kept as typed) is
+    shown as it is.
+    """
+    if not phone:
+        return ""
+    parsed = parse_phone(phone, country)
+    if parsed is None:
+        return phone
+    extension, parsed.extension = parsed.extension, None
+    home = not international and phonenumbers.region_code_for_number(parsed) == (country or "BE").upper()
+    shown = phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL if home else PhoneNumberFormat.INTERNATIONAL)
+    if not extension:
+        return shown
+    if international:
+        return f"{shown} ext. {extension}"  # data, not a sentence: the same in every language, read back by any
+    return _("{number} ext. {extension}").format(number=shown, extension=extension)
+
+
+# ---------------------------------------------------------------------------
+# VAT numbers
+# ---------------------------------------------------------------------------
 
 
 def compact_vat(value: str, default_country: str = "BE") -> str:
@@ -125,18 +350,147 @@ def compact_vat(value: str, default_country: str = "BE") -> str:
         return compact
 
 
-
 def normalise_vat(vat: str | None) -> str:
     """compact_vat, Belgian by default, for comparing: "" when too short to say anything."""
     value = compact_vat(vat) if vat else ""
     return value if len(value) >= 6 else ""
 
 
+# How each country writes its numbers, where python-stdnum has no format(): groups of the part after the prefix.
+_VAT_GROUPS: dict[str, tuple[tuple[int, ...], str]] = {
+    "BE": ((4, 3, 3), "."),  # BE 0403.170.701
+    "NL": ((4, 2, 3, 3), "."),  # NL 0044.95.445.B01
+    "FR": ((2, 3, 3, 3), " "),  # FR 40 303 265 045
+    "DE": ((3, 3, 3), " "),  # DE 136 695 976
+    "LU": ((4, 4), " "),  # LU 1502 7442
+}
+
+
+def format_vat(vat: str | None) -> str:
+    """A stored VAT number as shown: "BE0403170701" -> "BE 0403.170.701" (python-stdnum's format where it has one)."""
+    if not vat:
+        return ""
+    country, number = vat[:2], vat[2:]
+    groups, separator = _VAT_GROUPS.get(country, ((), ""))
+    if groups and len(number) == sum(groups):
+        parts, start = [], 0
+        for size in groups:
+            parts.append(number[start : start + size])
+            start += size
+        return f"{country} {separator.join(parts)}"
+    if not groups and country.lower() in eu_vat.MEMBER_STATES:
+        module = get_cc_module({"el": "gr"}.get(country.lower(), country.lower()), "vat")
+        formatter = getattr(module, "format", None)
+        if formatter is not None:
+            try:
+                return f"{country} {formatter(number)}"
+            except (NotAVatNumber, ValueError, IndexError):
+                return vat
+    return vat
+
+
+# ---------------------------------------------------------------------------
+# E-mail addresses
+# ---------------------------------------------------------------------------
+
+
+def stored_email(email: str) -> str | None:
+    """An address as stored: email-validator's normalised form (domain lower case, local part as typed); None if malformed.
+
+    Syntax only, no DNS lookup: field terminals are often offline.
+    """
+    try:
+        return str(validate_email(email.strip(), check_deliverability=False).normalized)
+    except EmailNotValidError:
+        return None
+
+
 def normalise_email(email: str | None) -> str:
+    """An address to compare (duplicates): lower case, "" when it is none."""
     if not email:
         return ""
     value = email.strip().lower()
     return value if "@" in value else ""
+
+
+# ---------------------------------------------------------------------------
+# Countries
+# ---------------------------------------------------------------------------
+
+# Babel's territories that are not countries of ISO 3166-1 (unions, pseudo-locales, reserved codes).
+_NOT_COUNTRIES = frozenset("AC CP CQ DG EA EU EZ IC QO TA UN XA XB ZZ".split())
+
+
+@lru_cache(maxsize=8)
+def _territories(language: str) -> dict[str, str]:
+    territories = format_locale(language).territories
+    return {code: name for code, name in territories.items() if len(code) == 2 and code.isalpha()
+            and code not in _NOT_COUNTRIES}
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Folded code and name in each language -> code ("belgie", "belgique", "be" -> "BE"); ambiguous names left out."""
+    found: dict[str, set[str]] = {}
+    for language in LANGUAGES:
+        for code, name in _territories(language).items():
+            found.setdefault(fold_words(name), set()).add(code)
+    names = {name: codes.pop() for name, codes in found.items() if len(codes) == 1}
+    names.update({code.lower(): code for code in _territories("en")})
+    return names
+
+
+def country_code(country: str | None) -> str | None:
+    """The ISO 3166 code of a country typed as a code or a name in nl, fr, de or en; None if none is known.
+
+    "be", "België", "Belgique", "Belgien", "Belgium" -> "BE"; "Allemagne" -> "DE".
+    """
+    if not country or not country.strip():
+        return None
+    return _country_names().get(fold_words(country))
+
+
+def country_name(code: str | None) -> str:
+    """A country's name in the user's language ("BE" -> "België" in Dutch); an unknown code as it is."""
+    if not code:
+        return ""
+    return _territories(get_language()).get(code.upper(), code)
+
+
+def customer_country(region_code: str | None) -> str:
+    """The country a customer's national phones and VAT numbers are read in: its region's ("BE-VLG" -> "BE")."""
+    return (region_code or "").strip()[:2].upper() or "BE"
+
+
+# ---------------------------------------------------------------------------
+# Postal codes
+# ---------------------------------------------------------------------------
+
+# Per country: the form, the old country letter or the code allowed before it ("L-1234", "B-1000"), and how it is stored.
+_POSTAL_CODES = {
+    "BE": re.compile(r"(?:BE?[- ]?)?([1-9][0-9]{3})"),
+    "NL": re.compile(r"(?:NL[- ]?)?([1-9][0-9]{3}) ?([A-Z]{2})"),
+    "LU": re.compile(r"(?:LU?[- ]?)?([0-9]{4})"),
+    "FR": re.compile(r"(?:FR?[- ]?)?([0-9]{5})"),
+    "DE": re.compile(r"(?:DE?[- ]?)?([0-9]{5})"),
+}
+POSTAL_CODE_COUNTRIES = frozenset(_POSTAL_CODES)
+
+
+def stored_postal_code(postal_code: str | None, country: str | None) -> str | None:
+    """A postal code as stored: "1234ab" -> "1234 AB" (NL), "L-1234" -> "1234" (LU); None when wrong.
+
+    Belgian, Dutch, Luxembourg, French and German codes are checked; any
+    other country's is kept as typed (blanks trimmed). An empty one is "".
+    """
+    text = " ".join((postal_code or "").split())
+    form = _POSTAL_CODES.get((country or "").upper())
+    if form is None or not text:
+        return text
+    found = form.fullmatch(text.upper())
+    if found is None:
+        return None
+    return " ".join(found.groups())
 
 
 def normalise_customer_number(number: str | None) -> str:

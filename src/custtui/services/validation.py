@@ -6,22 +6,19 @@ import re
 import unicodedata
 from collections.abc import Set
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as NotAVatNumber
 
 from custtui.i18n import LANGUAGES, _
 from custtui.safetext import BIDI_CONTROLS, LINE_SEPARATORS
+from custtui.services import normalise
 
 NAME_MAX = 200
 # Multi-line text is allowed in notes only; every other control character
 # (escape sequences above all) is refused everywhere.
 _MULTILINE_ALLOWED = frozenset("\n\t")
 _PHONE_CHARS = re.compile(r"^\+?[0-9 ./()-]+$")
-# What an extension looks like after the number: "ext. 12", "x12", "poste 12", "toestel 12", "Durchwahl 12".
-_PHONE_EXTENSION = re.compile(r"\s*(?:ext\.?|x|poste|toestel|tst\.?|durchwahl|dw\.?)\s*[0-9]{1,6}\s*$", re.IGNORECASE)
 _VAT_GENERIC = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,13}$")
 _BE_VAT = re.compile(r"^BE[01][0-9]{9}$")
 
@@ -80,31 +77,37 @@ def check_language(language: str | None, errors: dict[str, str], field: str = "l
         errors[field] = _("Language must be one of: nl, fr, de, en, or empty.")
 
 
-def check_email(email: str | None, errors: dict[str, str], field: str = "email") -> None:
-    """The syntax of an address (email-validator; no DNS lookup: field terminals are often offline)."""
+def check_email(email: str | None, errors: dict[str, str], field: str = "email") -> str | None:
+    """The address as stored (normalise.stored_email), checked for its syntax; None when empty or refused.
+
+    email-validator, without DNS lookup: field terminals are often offline.
+    """
     if not email:
-        return
-    try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError:
+        return None
+    stored = normalise.stored_email(email)
+    if stored is None:
         errors[field] = _("Not an e-mail address (expected name@example.be).")
+    return stored
 
 
-def check_phone(phone: str | None, errors: dict[str, str], field: str = "phone", country: str = "BE") -> None:
-    """A number that can be dialled (phonenumbers): national numbers are read as numbers of `country`."""
+def check_phone(phone: str | None, errors: dict[str, str], field: str = "phone", country: str = "BE") -> str | None:
+    """The phone as stored (E.164, normalise.stored_phone) if it can be dialled; None when empty or refused.
+
+    phonenumbers decides; a national number is read as one of `country`. An
+    extension ("ext. 12", ";ext=12") is allowed; its digits do not count
+    toward the 15 of the number itself.
+    """
     if not phone:
-        return
-    digits = sum(char.isdigit() for char in phone)
-    number = _PHONE_EXTENSION.sub("", phone)
+        return None
+    number, _extension = normalise.split_extension(phone)
+    digits = sum(char.isdigit() for char in number)
     if not _PHONE_CHARS.match(number) or not 6 <= digits <= 15:
         errors[field] = _("Not a phone number (digits, spaces and + . / ( ) -, 6 to 15 digits).")
-        return
-    try:
-        parsed = phonenumbers.parse(number, (country or "BE").upper())
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
+        return None
+    stored = normalise.stored_phone(phone, country)
+    if stored is None:
         errors[field] = _("This phone number has too many or too few digits, or a country or area code that does not exist.")
+    return stored
 
 
 def check_vat(vat: str | None, errors: dict[str, str], field: str = "vat_number") -> None:
@@ -126,6 +129,45 @@ def check_vat(vat: str | None, errors: dict[str, str], field: str = "vat_number"
         errors[field] = _(
             "This VAT number is not valid for country code {country}: check how many digits it has and how it starts."
         ).format(country=vat[:2])
+
+
+def check_country(country: str | None, errors: dict[str, str], field: str = "country") -> str | None:
+    """The ISO 3166 code of `country` (a code, or a name in nl, fr, de or en); None, with an error, if unknown."""
+    code = normalise.country_code(country)
+    if code is None:
+        errors[field] = _("Unknown country: {country}. Type its two-letter code (BE, NL, FR) or its name.").format(
+            country=(country or "").strip()
+        )
+    return code
+
+
+def _postal_code_formats() -> dict[str, str]:
+    return {
+        "BE": _("A Belgian postal code is 4 digits, from 1000 to 9999, such as 1000."),
+        "NL": _("A Dutch postal code is 4 digits and 2 letters, such as 1234 AB."),
+        "LU": _("A Luxembourg postal code is 4 digits, such as 1234 or L-1234."),
+        "FR": _("A French postal code is 5 digits, such as 75001."),
+        "DE": _("A German postal code is 5 digits, such as 10115."),
+    }
+
+
+def check_postal_code(
+    postal_code: str | None, country: str | None, errors: dict[str, str], field: str = "postal_code"
+) -> str:
+    """The postal code as stored (normalise.stored_postal_code); as typed, with an error, when wrong for `country`."""
+    stored = normalise.stored_postal_code(postal_code, country)
+    if stored is None:
+        errors[field] = _postal_code_formats()[(country or "").upper()]
+        return (postal_code or "").strip()
+    return stored
+
+
+def keep_as_typed(errors: dict[str, str], fields: Set[str], warnings: dict[str, str] | None) -> None:
+    """Move the errors of `fields` to `warnings`: those values are kept as typed rather than refused."""
+    for field in fields & errors.keys():
+        message = errors.pop(field)
+        if warnings is not None:
+            warnings[field] = message
 
 
 def check_max_length(values: dict[str, str | None], limits: dict[str, int], errors: dict[str, str]) -> None:
