@@ -21,7 +21,7 @@ from sqlmodel import Session
 from custtui.demo import generate_demo
 from custtui.models import MatchModel, User, table_of
 from custtui.services.duplicates import CERTAIN, DuplicateIndex, find_duplicates
-from custtui.services.duplicates.model import DEFAULT_PARAMETERS, MIN_CUSTOMERS, MatchParameters, stored_parameters
+from custtui.services.duplicates.model import DEFAULT_PARAMETERS, FIELDS, MIN_CUSTOMERS, MatchParameters, stored_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,12 +56,14 @@ def test_parameters_are_learned_stored_and_kept_until_the_customers_grow_by_a_fi
         assert learned is not None and learned.customers >= MIN_CUSTOMERS
         assert learned != DEFAULT_PARAMETERS and learned.iterations > 0
         weights = learned.weights()
+        joint = dict(zip(FIELDS["name_address"], weights["name_address"], strict=True))
         # What the data says, in the order anyone would expect: an equal phone or e-mail says more than
-        # a different one, an exact name more than a name 70 % alike.
+        # a different one, an exact name more than a name 70 % alike, the same address more than another one.
         assert weights["phone"][0] > 0 > weights["phone"][1]
-        assert weights["email"][0] > 0 > weights["email"][2]
-        assert weights["name"][0] > weights["name"][5]
-        assert weights["address"][0] > weights["address"][4]
+        assert weights["email"][0] > 0 > weights["email"][1]
+        assert joint["exact+none"] > joint["70+none"]
+        assert joint["exact+street_number"] > joint["exact+different"] and joint["exact+street_number"] > 0
+        assert joint["different+different"] < 0
         stamp = session.execute(select(table_of(MatchModel).c.estimated_at)).scalar_one()
 
         find_duplicates(session)  # nothing changed: the stored ones serve
@@ -88,7 +90,7 @@ def test_parameters_of_another_version_are_not_used() -> None:
     data = DEFAULT_PARAMETERS.to_json()
     assert MatchParameters.from_json(data) == DEFAULT_PARAMETERS
     assert MatchParameters.from_json({**data, "version": 99}) is None
-    assert MatchParameters.from_json({**data, "m": {**data["m"], "name": [1.0]}}) is None
+    assert MatchParameters.from_json({**data, "m": {**data["m"], "name_address": [1.0]}}) is None
 
 
 def _quality(engine: Engine, rows: list) -> tuple[float, float]:  # type: ignore[type-arg]

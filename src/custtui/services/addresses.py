@@ -54,6 +54,9 @@ def words(text: str | None) -> str:
     return " ".join(_WORD.findall(fold(text or "")))
 
 
+_COUNTRY_LETTERS = re.compile(r"^[A-Z]{1,2}-(?=\d)")  # "B-1000", "L-1234", "NL-1234AB": the old country letters
+
+
 def normalise_address(
     street: str | None,
     number: str | None,
@@ -66,7 +69,7 @@ def normalise_address(
     house_number = normalise_house_number(number)
     digits = _LEADING_DIGITS.match(house_number)
     return Address(
-        postal=re.sub(r"\s", "", postal_code or "").upper(),
+        postal=_COUNTRY_LETTERS.sub("", re.sub(r"\s", "", postal_code or "").upper()),
         street=normalise_street(street),
         number=house_number,
         city=words(city),

@@ -1,113 +1,87 @@
-"""Duplicate customers: candidate generation (blocking), pair scoring, clustering.
+"""Duplicate customers: candidate generation (blocking), Fellegi-Sunter pair scoring with learned weights, clustering.
 
-    results.py  what it answers: Reason, PairScore, Cluster, Match, DraftCustomer
-    records.py  one customer normalised (services.normalise), and its blocking keys
-    score.py    the pair score and its reasons
-    scan.py     find_duplicates: blocking, scoring, clustering; score_pair
-    index.py    DuplicateIndex: look-alikes of the draft in the form, live
+    results.py   what it answers: Reason, PairScore, Cluster, Match, DraftCustomer; CERTAIN, POSSIBLE
+    records.py   one customer normalised (services.normalise), and its blocking keys
+    model.py     MatchParameters (m and u per comparison level), the defaults, storing them (match_model)
+    estimate.py  learning the parameters from the customers: random pairs, then expectation-maximisation
+    score.py     comparing two records field by field, and the Scorer that weighs the levels
+    scan.py      find_duplicates: blocking, (estimating,) scoring, clustering; score_pair
+    index.py     DuplicateIndex: look-alikes of the draft in the form, live
 
-One normalisation and one pair score serve two callers:
+One normalisation, one comparison and one set of parameters serve three callers:
 
-* `find_duplicates(session)` scans all customers and returns clusters of
-  probable duplicates (100,000 customers in about 8-10 s on 2 cores, see
-  benchmarks/duplicates_scan.py);
+* `find_duplicates(session)` scans all customers and returns clusters: the
+  "certain" ones (pairs scoring at least CERTAIN = 0.9), then the "possible"
+  ones to check (from POSSIBLE = 0.5);
 * `DuplicateIndex` keeps blocking keys in memory and answers "which existing
   customers look like this draft?" for the create/edit form while the user
-  types (`likely_duplicates`, a few ms at 100,000 customers), with `refresh`
-  for customers that changed.
+  types (`likely_duplicates`, from POSSIBLE), with `refresh` for customers
+  that changed;
+* the import, through a DuplicateIndex (a row is a likely duplicate from CERTAIN).
 
 Nothing here imports Textual; data is read with two plain SELECTs (customer
-columns, location address columns), not ORM objects.
+columns, location address columns), not ORM objects. Records marked ERROR
+(Customer.marked_error: merged away or given up) are nobody's duplicate.
 
 Normalisation
 -------------
-Names are folded (lower case, accents removed: é->e, ü->u, ß->ss, æ->ae),
-split on punctuation, stripped of legal forms (bv, bvba, nv, sa, sprl, srl,
-gmbh, vzw, asbl, cv, cvba, scrl, comm.v, vof, ltd, sàrl, "& fils", "en zonen",
-"& co" ..., with or without dots: see `_LEGAL_FORMS` and `_LEGAL_PHRASES`)
-and of salutations ("dhr", "mme", "fam." ...); name particles are glued to
-the next word, so "Van den Broeck" equals "Vandenbroeck". Street type words
-are written one way ("straat"/"str." -> "str", "steenweg"/"stwg." -> "stwg",
-"rue"/"r." -> "r", "chaussée"/"chée" -> "ch" ...), house numbers lose blanks
-and box words ("12 bus 3" = "12/3" = "12 bte 3"). Phones keep their national
-significant number (no +32/0032/0 prefix or other known country code), so
-"+32 471 08 32 25" equals "0471/08.32.25". VAT numbers lose blanks, dots and
-dashes, e-mails their case; e-mail domains of mail providers (gmail.com,
-telenet.be ...) are ignored.
+services.normalise: names folded (é->e, ß->ss), split on punctuation,
+without legal forms (bv, bvba, nv, sa, sprl, srl, gmbh, "& fils", "en
+zonen" ...) and salutations, particles glued ("Van den Broeck" =
+"Vandenbroeck"); street words written one way ("straat"/"str." -> "str",
+"chaussée" -> "ch" ...); house numbers without blanks and box words ("12 bus
+3" = "12/3"); phones by phonenumbers, VAT numbers by python-stdnum, e-mails
+by email-validator; mail providers' domains (gmail.com, telenet.be ...)
+are no company domain.
 
 Candidate generation (blocking)
 -------------------------------
 Every customer gets keys; customers sharing a key are candidate pairs, never
-all pairs. Per kind of key (`_BLOCKS`): a block of up to 10 customers gives
-all its pairs; a larger one, up to `MAX_BLOCK_SIZE` (200), pairs each
-customer with the next `_BLOCK_WINDOW` (3) in name order (sorted
-neighbourhood inside the block); larger blocks say little and are skipped.
-The keys:
+all pairs (`BLOCKS` in records.py): VAT, e-mail, phone, company mail domain,
+customer number; postal code + street + house number; postal code + house
+number (street typos); each rare name or alias word in a rough phonetic
+form; a global sorted neighbourhood over the names with their words sorted.
+A block of up to 10 customers gives all its pairs, a larger one up to 200
+pairs each customer with its next 3 in name order, larger ones are skipped.
 
-* VAT, e-mail, phone, company mail domain, customer number;
-* postal code + street + house number (the same address);
-* postal code + house number digits (the same building: catches typos and
-  abbreviations in the street, which the address score forgives);
-* each name and alias word in a rough phonetic form ("peeters"/"peters"),
-  only while at most 10 customers share it;
-* and a global sorted neighbourhood over the names and aliases with their
-  words sorted (each with the next 2), for identical names without address.
+Scoring (Fellegi-Sunter)
+------------------------
+Two records are compared field by field (score.compare), each field at one
+level, or at none when a side has no value (it then weighs nothing):
 
-At 100,000 demo customers this gives about 6 candidate pairs per customer
-and keeps 99.9 % of the true pairs. Pairs sharing no identifier are first
-checked with a cheap name test that is exact for the score: below the name
-similarity `_min_name_similarity(min_score)` they cannot reach `min_score`.
+* name: exact (words in any order), alias (the internal name of one matches
+  the name of the other, >= 90 %), similarity >= 95, 88, 80, 70 %, different
+  (max of rapidfuzz token_sort_ratio and 0.9 x token_set_ratio);
+* address, best over every pair of their sites: same street and number, same
+  street, same postal code and house number, same city, different;
+* phone, VAT, customer number: same or different; e-mail: same, same
+  company domain, different.
 
-Scoring
--------
-Each field adds evidence in log-odds units; the pair score is the logistic
-of the sum (a naive-Bayes/Fellegi-Sunter style combination)::
+Each level has m = P(level | one customer) and u = P(level | two customers)
+among the candidate pairs; the pair's log-odds is log(prior / (1 - prior))
+plus log(m / u) of each field's level, and its score the logistic of that:
+the probability that the two are one customer. An agreement on a value many
+customers hold (a common name, a shared address, a property manager's phone)
+weighs less: term frequency adjustment against the random-pair u (score.Scorer).
 
-    score = 1 / (1 + exp(-(BIAS + w_name + w_vat + w_email + w_phone + w_address + w_number)))
-
-* BIAS = -1.5.
-* w_name: the best of the name similarity and the alias similarity (the name
-  of one against the internal name of the other, both ways: an alias used as
-  the name counts like the name), mapped by `_NAME_CURVE`, piecewise linear:
-  100 % -> +3, 95 % -> +2.6, 85 % -> +1, 75 % -> -1, 60 % and less -> -3.
-  The similarity is max(token_sort_ratio, 0.9 x token_set_ratio) of
-  rapidfuzz on the normalised names: swapped words score 100 %, a name
-  contained in the other 90 %. No name (a draft): 0.
-* VAT: same +8; both known and different -5 (two legal entities).
-* e-mail: same +5; else same company mail domain +1; else both known -0.5.
-* phone: same +4.5; both known and different -0.5.
-* address: the same postal code, street (street typos forgiven, rapidfuzz
-  ratio >= 88) and house number at any location of one and any location of
-  the other (every pair of locations is compared): +3. Medium on purpose:
-  two people can share a building. Both have addresses and none shares the
-  postal code and street: -1.
-* same customer number: +1 (customer numbers are not unique: weak).
-
-VAT, e-mail, domain, phone and customer number weights are multiplied by
-min(1, 3 / k) when k customers hold the value (a property manager's e-mail on
-fifty buildings says little). Some resulting scores: identical name and
-nothing else known 0.82; identical name at another address 0.62; a typo'd
-name at the same address 0.97; two different names at the same address 0.18;
-same VAT with different names at different addresses 0.92; same customer
-number and nothing else alike < 0.1.
-
-Reasons are kept per pair as `Reason(code, value)`: code "vat", "email",
-"domain", "phone", "name", "alias", "address" or "number", value the shared
-value (or the similarity in percent for name/alias); `Reason.text` is the
-translated text ("same VAT", "name 94 %", "same street and number" ...).
+The m, u and prior are learned on the database being scanned
+(estimate.py): u of random pairs for the term frequency adjustment, then
+expectation-maximisation over a sample of the candidate pairs, started from
+the defaults and held near them by 200 pseudo-pairs. They are stored
+(match_model) and re-estimated when the customers have grown or shrunk by a
+fifth, or on `custtui duplicates --retrain`; below 1,000 customers the
+defaults of model.py serve. Every pair keeps its reasons: the fields that
+agree, each with its weight (`Reason.weight`, `Reason.with_weight`).
 
 Clusters
 --------
-Pairs scoring at least `min_score` are the edges, a cluster is a connected
-component: A~B and B~C make one cluster even when A and C alone would not
-pair. The cluster score is its highest pair score. Dismissed pairs ("not a
-duplicate") are never edges. `DEFAULT_MIN_SCORE` = 0.75 was chosen from the
-benchmark: on the demo data recall stays at its plateau (99.9 % of the
-duplicate -> original links at 100,000 customers) from 0.5 up to 0.75 and
-starts to drop above 0.8, while precision collapses below 0.7 (pairs with
-only a similar name at different addresses). It also sits between "identical
-name, nothing else known" (0.82, reported) and "identical name at another
-address" (0.62, not reported).
+Pairs scoring at least CERTAIN are the edges of the certain clusters (a
+connected component: A~B and B~C make one cluster even when A and C alone
+would not pair); pairs from POSSIBLE up to CERTAIN make possible clusters,
+unless their two customers are in one certain cluster already. Dismissed
+pairs ("not a duplicate") are never edges. The thresholds were chosen on the
+demo data and are measured on data custtui did not make in
+benchmarks/duplicates_quality.py (README, "Duplicates and merging").
 """
 
 from custtui.services.duplicates.index import DuplicateIndex

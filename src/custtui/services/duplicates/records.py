@@ -31,6 +31,8 @@ MAX_BLOCK_SIZE = 200
 BLOCKS = {
     "n": (10, 10),  # a rare name word (phonetic), anywhere
     "h": (10, MAX_BLOCK_SIZE),  # postal code + house number: the same building, street typos forgiven
+    "y": (10, MAX_BLOCK_SIZE),  # city + house number: the same building, postal code typos forgiven
+    "p": (10, MAX_BLOCK_SIZE),  # a name word (phonetic) + postal code: common surnames in one place
     "a": (10, MAX_BLOCK_SIZE),  # postal code + street + number
     "v": (10, MAX_BLOCK_SIZE),  # VAT
     "e": (10, MAX_BLOCK_SIZE),  # e-mail
@@ -183,10 +185,14 @@ def load_records(
 def record_keys(record: Record) -> set[str]:
     """The blocking keys of a record; the first letter tells the kind (see BLOCKS)."""
     keys: set[str] = set()
-    for word in record.name_words + record.alias_words:
-        if len(word) >= 2:
-            keys.add("n" + phonetic_key(word))
+    sounds = {phonetic_key(word) for word in record.name_words + record.alias_words if len(word) >= 2}
+    for sound in sounds:
+        keys.add("n" + sound)
     for address in record.addresses:
+        if address.postal:
+            keys.update("p" + address.postal + ":" + sound for sound in sounds if len(sound) >= 3)
+        if address.city and address.house:
+            keys.add("y" + address.city + ":" + address.house)
         if address.postal and address.house:
             keys.add("h" + address.postal + ":" + address.house)
         if address.street and address.number:

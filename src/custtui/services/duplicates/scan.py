@@ -17,7 +17,8 @@ from custtui.models import Customer, table_of
 from custtui.services.duplicates.estimate import estimate_parameters
 from custtui.services.duplicates.model import (
     DEFAULT_PARAMETERS,
-    FIELDS,
+    IDENTIFIERS,
+    NAME_LEVELS,
     MatchParameters,
     customer_count,
     needs_estimate,
@@ -135,21 +136,18 @@ def _candidate_pairs(records: list[Record]) -> tuple[set[int], set[int], dict[st
 def _name_cutoff(scorer: Scorer, min_logit: float) -> float:
     """The name similarity (0..100) below which a pair sharing no identifier cannot reach `min_logit`.
 
-    Such a pair has at most the best address level besides the name (and
-    identifiers that differ weigh nothing or less).
+    Such a pair has at most the best address level besides its name level
+    (identifiers that differ weigh nothing or less).
     """
-    weights = scorer.weights["name"]
-    levels = FIELDS["name"]
-    needed = min_logit - scorer.prior - scorer.best["address"] - sum(
-        max(0.0, scorer.weights[name][-1]) for name in ("phone", "email", "vat", "number")
-    )
-    cutoff = 100.0
-    for band, lowest in reversed(NAME_BANDS):  # from the least alike band up
-        if weights[levels.index(band)] >= needed:
-            cutoff = min(cutoff, 100 * lowest)
-    if weights[-1] >= needed:
+    needed = min_logit - scorer.prior - sum(max(0.0, scorer.weights[name][-1]) for name in IDENTIFIERS)
+    reachable = scorer.best_with_name
+    if reachable[NAME_LEVELS.index("different")] >= needed:
         return 0.0
-    return cutoff if cutoff < 100.0 or weights[0] < needed else 100.0
+    cutoff = 100.0
+    for band, lowest in NAME_BANDS:  # from the most alike band down
+        if reachable[NAME_LEVELS.index(band)] >= needed:
+            cutoff = 100 * lowest
+    return cutoff
 
 
 def _may_match_by_name(x: Record, y: Record, cutoff: float) -> bool:

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from custtui.services.addresses import Address
-from custtui.services.duplicates.model import FIELD_NAMES, FIELDS, MatchParameters
+from custtui.services.duplicates.model import (
+    ADDRESS_LEVELS,
+    FIELD_NAMES,
+    IDENTIFIERS,
+    NAME_LEVELS,
+    MatchParameters,
+    joint_level,
+)
 from custtui.services.duplicates.records import Record
 from custtui.services.duplicates.results import Reason
 
@@ -27,7 +34,7 @@ _NAME_REASON_MIN = 0.7  # a name similarity below this is not worth showing
 _STREET_MIN = 88  # street similarity (0..100) that counts as the same street
 _CITY_MIN = 90  # city similarity that counts as the same city (typos in place names)
 
-Levels = tuple[int | None, ...]  # one per field of FIELDS, in order
+Levels = tuple[int | None, ...]  # one per field of model.FIELDS, in order
 CountOf = Callable[[str], int]  # customers holding a key ("s" sorted name, "a" address, identifiers)
 
 
@@ -47,8 +54,8 @@ def _name_similarity(a: str, a_sorted: str, b: str, b_sorted: str, partial: bool
 
 
 def name_level(similarity: float, alias: float) -> int:
-    """The name's level for the name similarity and the alias similarity (see FIELDS)."""
-    levels = FIELDS["name"]
+    """The name's level for the name similarity and the alias similarity (model.NAME_LEVELS)."""
+    levels = NAME_LEVELS
     if similarity >= 1.0:
         return 0
     if alias >= _ALIAS_MIN and alias > similarity:
@@ -56,7 +63,7 @@ def name_level(similarity: float, alias: float) -> int:
     for band, lowest in NAME_BANDS:
         if similarity >= lowest:
             return levels.index(band)
-    return len(levels) - 1
+    return levels.index("different")
 
 
 def _same_street(x: Address, y: Address) -> bool:
@@ -71,23 +78,29 @@ def _same_place(x: Address, y: Address) -> bool:
     return bool(x.city and y.city and (x.city == y.city or fuzz.ratio(x.city, y.city, score_cutoff=_CITY_MIN)))
 
 
+_STREET_NUMBER, _POSTAL_NUMBER, _STREET, _CITY, _ADDRESS_DIFFERENT = (
+    ADDRESS_LEVELS.index(level) for level in ("street_number", "postal_number", "street", "city", "different")
+)
+_ADDRESS_REASONS = {_STREET_NUMBER: "address", _POSTAL_NUMBER: "building", _STREET: "street"}
+
+
 def compare_addresses(a: tuple[Address, ...], b: tuple[Address, ...]) -> tuple[int | None, tuple[Address, Address] | None]:
-    """The best address level over every pair of addresses (FIELDS["address"]), and those two addresses."""
+    """The best address level over every pair of addresses (model.ADDRESS_LEVELS), and those two addresses."""
     if not a or not b:
         return None, None
-    best: int = 4
+    best: int = _ADDRESS_DIFFERENT
     shown: tuple[Address, Address] | None = None
     for x in a:
         for y in b:
-            level = 4
+            level = _ADDRESS_DIFFERENT
             same_place = _same_place(x, y)
             same_city = same_place or bool(x.city and x.city == y.city)
             if same_place and _same_street(x, y):
-                level = 0 if x.number and x.number == y.number else 1
+                level = _STREET_NUMBER if x.number and x.number == y.number else _STREET
             elif same_place and x.postal and x.house and x.house == y.house:
-                level = 2  # the same building, the street written differently (or missing)
+                level = _POSTAL_NUMBER  # the same building, the street written differently (or missing)
             elif same_city:
-                level = 3
+                level = _CITY
             if level < best:
                 best, shown = level, (x, y)
                 if level == 0:
@@ -103,9 +116,11 @@ def _identifier_level(x: str, y: str) -> int | None:
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
-    """Two records compared: the level of each field and what the reasons show."""
+    """Two records compared: the level of each field of model.FIELDS, and what the reasons show."""
 
     levels: Levels
+    name: int | None  # the name's level (model.NAME_LEVELS), None: a side has no name
+    address: int | None  # the address level (model.ADDRESS_LEVELS), None: a side has no address
     name_similarity: float
     alias_similarity: float
     addresses: tuple[Address, Address] | None  # the two addresses at the address level
@@ -113,16 +128,9 @@ class Comparison:
 
 def compare(x: Record, y: Record, partial: bool = False, with_name: bool = True) -> Comparison:
     """Compare every field; `with_name=False` leaves the name and address out (cheap, for a first bound)."""
-    if x.email and y.email and x.email != y.email and x.domain and x.domain == y.domain:
-        email: int | None = 1
-    else:
-        email = _identifier_level(x.email, y.email)
-        email = 2 if email == 1 else email
-    phone = _identifier_level(x.phone, y.phone)
-    vat = _identifier_level(x.vat, y.vat)
-    number = _identifier_level(x.number, y.number)
+    identifiers = tuple(_identifier_level(getattr(x, name), getattr(y, name)) for name in IDENTIFIERS)
     if not with_name:
-        return Comparison((None, None, phone, email, vat, number), 0.0, 0.0, None)
+        return Comparison((None, *identifiers), None, None, 0.0, 0.0, None)
     similarity = _name_similarity(x.name, x.sorted_name, y.name, y.sorted_name, partial)
     alias = 0.0
     if similarity < 1.0 and (x.alias or y.alias):
@@ -132,7 +140,7 @@ def compare(x: Record, y: Record, partial: bool = False, with_name: bool = True)
         )
     name = name_level(similarity, alias) if x.name and y.name else None  # a draft without a name: no evidence
     address, addresses = compare_addresses(x.addresses, y.addresses)
-    return Comparison((name, address, phone, email, vat, number), similarity, alias, addresses)
+    return Comparison((joint_level(name, address), *identifiers), name, address, similarity, alias, addresses)
 
 
 def sigmoid(x: float) -> float:
@@ -167,16 +175,20 @@ class Scorer:
         self.weights = parameters.weights()
         # The most each field can still add: for bounds that skip hopeless pairs early.
         self.best = {field: max(0.0, *weights) for field, weights in self.weights.items()}
+        joint = self.weights["name_address"]
+        width = len(ADDRESS_LEVELS)
+        # The name alone (no address on one side), and the most a name level can reach with any address.
+        self.name_alone = [joint[n * width + width - 1] for n in range(len(NAME_LEVELS) - 1)]
+        self.best_with_name = [max(joint[n * width : (n + 1) * width]) for n in range(len(NAME_LEVELS) - 1)]
 
-    def _frequency_weight(self, field: str, level: int, key: str) -> float:
-        """The weight of `field` agreeing at `level` on the value of `key`, lowered for a common value."""
-        weight = self.weights[field][level]
+    def _frequency_penalty(self, part: str, key: str) -> float:
+        """How much less an agreement on the value of `key` weighs than an agreement of `part` on average."""
         holders = self.count(key)
-        if holders > 2 and self.parameters.customers:  # the defaults' random_u describe no database
-            known = max(self.parameters.known_share.get(field, 1.0) * self.customers, holders)
-            frequency = (holders - 1) / max(known - 1, 1)  # another customer with a value has this one
-            weight -= max(0.0, math.log(frequency / self.parameters.random_u[field][level]))
-        return weight
+        if holders <= 2 or not self.parameters.customers:  # the defaults describe no database
+            return 0.0
+        known = max(self.parameters.known_share.get(part, 1.0) * self.customers, holders)
+        frequency = (holders - 1) / max(known - 1, 1)  # another customer with a value has this one
+        return max(0.0, math.log(frequency / self.parameters.random_agreement.get(part, frequency)))
 
     def score(
         self, x: Record, y: Record, min_logit: float | None = None, partial: bool = False
@@ -185,52 +197,52 @@ class Scorer:
         weights = self.weights
         quick = compare(x, y, partial, with_name=False)
         total = self.prior
-        for index in range(2, len(FIELD_NAMES)):
+        for index in range(1, len(FIELD_NAMES)):
             level = quick.levels[index]
             if level is not None:
                 total += weights[FIELD_NAMES[index]][level]
-        if min_logit is not None and total + self.best["name"] + self.best["address"] < min_logit:
+        if min_logit is not None and total + self.best["name_address"] < min_logit:
             return None
         comparison = compare(x, y, partial)
         total = self.prior
         reasons: list[Reason] = []
-        for field, level in zip(FIELD_NAMES, comparison.levels, strict=True):
-            if level is None:
-                continue
-            weight = weights[field][level]
-            reason: Reason | None = None
-            if field == "name":
-                if level == 0:
-                    weight = min(weight, self._frequency_weight("name", 0, "s" + x.sorted_name))
-                if level == 1:
-                    reason = Reason("alias", round(comparison.alias_similarity * 100), weight)
-                elif comparison.name_similarity >= _NAME_REASON_MIN:
-                    reason = Reason("name", round(comparison.name_similarity * 100), weight)
-            elif field == "address" and comparison.addresses is not None and level <= 2:
+        joint = comparison.levels[0]
+        if joint is not None:
+            weight = weights["name_address"][joint]
+            name, address = comparison.name, comparison.address
+            penalty = 0.0
+            if name == 0:
+                penalty += self._frequency_penalty("name", "s" + x.sorted_name)
+            if address == _STREET_NUMBER and comparison.addresses is not None:
+                penalty += self._frequency_penalty("address", address_key(comparison.addresses[0]))
+            weight -= penalty
+            total += weight
+            # Shown apart: what the name says alone, and what the address adds to it.
+            name_weight = self.name_alone[name] if name is not None else 0.0
+            if name is not None and name == 1:
+                reasons.append(Reason("alias", round(comparison.alias_similarity * 100), name_weight))
+            elif name is not None and comparison.name_similarity >= _NAME_REASON_MIN:
+                reasons.append(Reason("name", round(comparison.name_similarity * 100), name_weight))
+            if address in _ADDRESS_REASONS and comparison.addresses is not None:
                 first, second = comparison.addresses
-                if level == 0:
-                    weight = min(weight, self._frequency_weight("address", 0, address_key(first)))
                 # As written on the customer with the lower id; for a draft (id 0), on the existing customer.
                 shown = first if 0 < x.id < y.id else second
-                code = ("address", "street", "building")[level]
-                reason = Reason(code, shown.label, weight)
-            elif level == 0 or (field == "email" and level == 1):
-                value, prefix = _identifier_value(field, level, x)
-                weight = min(weight, self._frequency_weight(field, level, prefix + value))
-                reason = Reason("domain" if field == "email" and level == 1 else field, value, weight)
+                reasons.append(Reason(_ADDRESS_REASONS[address], shown.label, weight - name_weight))
+        for index in range(1, len(FIELD_NAMES)):
+            level = comparison.levels[index]
+            if level is None:
+                continue
+            field = FIELD_NAMES[index]
+            weight = weights[field][level]
+            if level == 0:
+                value = getattr(x, field)
+                weight = min(weight, weight - self._frequency_penalty(field, _KEY_PREFIX[field] + value))
+                reasons.append(Reason(field, value, weight))
             total += weight
-            if reason is not None:
-                reasons.append(reason)
         return total, comparison, reasons
 
 
-_KEY_PREFIX = {"vat": "v", "email": "e", "domain": "d", "phone": "f", "number": "c"}  # as record_keys writes them
-
-
-def _identifier_value(field: str, level: int, record: Record) -> tuple[str, str]:
-    if field == "email" and level == 1:
-        return record.domain, _KEY_PREFIX["domain"]
-    return getattr(record, field), _KEY_PREFIX[field]
+_KEY_PREFIX = {"vat": "v", "email": "e", "phone": "f", "number": "c"}  # as record_keys writes them
 
 
 _REASON_ORDER = {
