@@ -39,7 +39,7 @@ from custtui.services.duplicates.model import (
 from custtui.services.duplicates.records import Record
 from custtui.services.duplicates.score import compare
 
-SAMPLE_PAIRS = 150_000  # candidate pairs EM runs over, and random pairs for random_u
+SAMPLE_PAIRS = 100_000  # candidate pairs EM runs over, and random pairs for random_u
 _PSEUDO_PAIRS = 200.0  # weight of the defaults in each estimate, in candidate pairs (chosen on the demo set)
 _ITERATIONS = 60
 _TOLERANCE = 1e-5

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from custtui.services.duplicates.model import DEFAULT_PARAMETERS, MatchParameters, stored_parameters
 from custtui.services.duplicates.records import (
+    BLOCKS,
     IDENTIFIER_KEYS,
-    MAX_BLOCK_SIZE,
     Record,
     draft_record,
     gc_paused,
@@ -182,7 +182,7 @@ class DuplicateIndex:
             holders = self._keys.get(key)
             if not holders or kind == "n":
                 continue
-            if kind in "vef" or len(holders) <= MAX_BLOCK_SIZE:
+            if kind in "vef" or len(holders) <= BLOCKS[kind][1]:
                 found |= holders
         # Name words: rank customers by the rarity of the words they share with the draft.
         hits: dict[int, float] = defaultdict(float)

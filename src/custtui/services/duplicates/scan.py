@@ -26,7 +26,6 @@ from custtui.services.duplicates.model import (
     stored_parameters,
 )
 from custtui.services.duplicates.records import (
-    BLOCK_WINDOW,
     BLOCKS,
     IDENTIFIER_KEYS,
     SORTED_WINDOW,
@@ -102,7 +101,7 @@ def _candidate_pairs(records: list[Record]) -> tuple[set[int], set[int], dict[st
         kind = key[0]
         sizes[key] = size
         add = identified.add if kind in IDENTIFIER_KEYS else others.add
-        all_pairs_up_to, largest = BLOCKS[kind]
+        all_pairs_up_to, largest, window = BLOCKS[kind]
         if size > largest:
             continue
         if size <= all_pairs_up_to:
@@ -113,7 +112,7 @@ def _candidate_pairs(records: list[Record]) -> tuple[set[int], set[int], dict[st
             continue
         members = sorted(members, key=rank.__getitem__)
         for index, first in enumerate(members):
-            for second in members[index + 1 : index + 1 + BLOCK_WINDOW]:
+            for second in members[index + 1 : index + 1 + window]:
                 add(first * n + second if first < second else second * n + first)
     # Sorted neighbourhood over all names (words sorted) and aliases.
     order = sorted(
@@ -326,7 +325,7 @@ def _clusters(pairs: Iterable[PairScore], confidence: str) -> list[Cluster]:
 def score_pair(session: Session, a_id: int, b_id: int, index: DuplicateIndex | None = None) -> PairScore:
     """Score two customers, with every reason (for the merge wizard and tests).
 
-    Values the two share (VAT, e-mail, mail domain, customer number) are
+    Values the two share (VAT, e-mail, customer number) are
     counted in the database to lower the weight of those held by many
     customers, as the scan does; with an `index`, its counts are used instead
     (phones, names and addresses included).
@@ -359,8 +358,6 @@ def _shared_value_counts(session: Session, x: Record, y: Record) -> dict[str, in
         conditions["c" + x.number] = c.customer_number == x.number
     if x.email and x.email == y.email:
         conditions["e" + x.email] = func.lower(c.email) == x.email
-    elif x.domain and x.domain == y.domain:
-        conditions["d" + x.domain] = func.lower(c.email).endswith("@" + x.domain, autoescape=True)
     counts = {}
     for key, condition in conditions.items():
         counted = session.execute(select(func.count()).select_from(table_of(Customer)).where(condition)).scalar_one()

@@ -29,6 +29,7 @@ from custtui.services.duplicates.records import Record
 from custtui.services.duplicates.results import Reason
 
 NAME_BANDS = (("95", 0.95), ("88", 0.88), ("80", 0.80), ("70", 0.70))  # similarity lower bounds
+_LOWEST_BAND = NAME_BANDS[-1][1]
 _ALIAS_MIN = 0.90  # the alias of one against the name of the other: at least this alike
 _NAME_REASON_MIN = 0.7  # a name similarity below this is not worth showing
 _STREET_MIN = 88  # street similarity (0..100) that counts as the same street
@@ -44,9 +45,11 @@ def _name_similarity(a: str, a_sorted: str, b: str, b_sorted: str, partial: bool
         return 0.0
     if a_sorted == b_sorted:
         return 1.0
-    best = fuzz.ratio(a_sorted, b_sorted)  # = token_sort_ratio(a, b)
+    # Below the lowest band a name is "different" whatever its figure: rapidfuzz stops early under a cutoff.
+    floor = 0.0 if partial else 100 * _LOWEST_BAND
+    best = fuzz.ratio(a_sorted, b_sorted, score_cutoff=floor)  # = token_sort_ratio(a, b)
     if best < 95:
-        best = max(best, 0.9 * fuzz.token_set_ratio(a, b, score_cutoff=min(100.0, best / 0.9)))
+        best = max(best, 0.9 * fuzz.token_set_ratio(a, b, score_cutoff=min(100.0, max(best, floor) / 0.9)))
     if partial and len(a) >= 4 and len(a) < len(b) and best < 95:
         # The user is still typing: compare with as much of the other name.
         best = max(best, 0.9 * fuzz.ratio(a, b[: len(a)]))
@@ -108,10 +111,14 @@ def compare_addresses(a: tuple[Address, ...], b: tuple[Address, ...]) -> tuple[i
     return best, shown
 
 
-def _identifier_level(x: str, y: str) -> int | None:
-    if not x or not y:
-        return None
-    return 0 if x == y else 1
+def _identifier_levels(x: Record, y: Record) -> tuple[int | None, int | None, int | None, int | None]:
+    """Same (0), different (1) or unknown (None): phone, e-mail, VAT, customer number (model.IDENTIFIERS)."""
+    return (
+        (0 if x.phone == y.phone else 1) if x.phone and y.phone else None,
+        (0 if x.email == y.email else 1) if x.email and y.email else None,
+        (0 if x.vat == y.vat else 1) if x.vat and y.vat else None,
+        (0 if x.number == y.number else 1) if x.number and y.number else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +133,12 @@ class Comparison:
     addresses: tuple[Address, Address] | None  # the two addresses at the address level
 
 
-def compare(x: Record, y: Record, partial: bool = False, with_name: bool = True) -> Comparison:
-    """Compare every field; `with_name=False` leaves the name and address out (cheap, for a first bound)."""
-    identifiers = tuple(_identifier_level(getattr(x, name), getattr(y, name)) for name in IDENTIFIERS)
-    if not with_name:
-        return Comparison((None, *identifiers), None, None, 0.0, 0.0, None)
+def compare(
+    x: Record, y: Record, partial: bool = False, identifiers: tuple[int | None, ...] | None = None
+) -> Comparison:
+    """Compare every field (`identifiers`: their levels, when known already)."""
+    if identifiers is None:
+        identifiers = _identifier_levels(x, y)
     similarity = _name_similarity(x.name, x.sorted_name, y.name, y.sorted_name, partial)
     alias = 0.0
     if similarity < 1.0 and (x.alias or y.alias):
@@ -195,15 +203,15 @@ class Scorer:
     ) -> tuple[float, Comparison, list[Reason]] | None:
         """The pair's log-odds, comparison and reasons; None when it cannot reach `min_logit`."""
         weights = self.weights
-        quick = compare(x, y, partial, with_name=False)
-        total = self.prior
-        for index in range(1, len(FIELD_NAMES)):
-            level = quick.levels[index]
-            if level is not None:
-                total += weights[FIELD_NAMES[index]][level]
-        if min_logit is not None and total + self.best["name_address"] < min_logit:
-            return None
-        comparison = compare(x, y, partial)
+        identifiers = _identifier_levels(x, y)
+        if min_logit is not None:
+            bound = self.prior + self.best["name_address"]
+            for field, level in zip(IDENTIFIERS, identifiers, strict=True):
+                if level is not None:
+                    bound += weights[field][level]
+            if bound < min_logit:
+                return None
+        comparison = compare(x, y, partial, identifiers)
         total = self.prior
         reasons: list[Reason] = []
         joint = comparison.levels[0]
@@ -236,7 +244,7 @@ class Scorer:
             weight = weights[field][level]
             if level == 0:
                 value = getattr(x, field)
-                weight = min(weight, weight - self._frequency_penalty(field, _KEY_PREFIX[field] + value))
+                weight -= self._frequency_penalty(field, _KEY_PREFIX[field] + value)
                 reasons.append(Reason(field, value, weight))
             total += weight
         return total, comparison, reasons
