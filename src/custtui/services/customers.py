@@ -404,9 +404,19 @@ SORT_KEYS = (
 )
 
 
-def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, CustomerRow]:
-    """List rows for these customers: their fields, main place, labels, counts and last mission, in six queries."""
+_ROWS_PER_READ = 10_000  # ids per IN list: SQLite refuses more than 250,000 variables in one statement
 
+
+def customer_rows(session: Session, customer_ids: list[int]) -> dict[int, CustomerRow]:
+    """List rows for these customers: their fields, main place, labels, counts and last mission, in six queries.
+
+    Many ids (all the customers of a duplicate scan) are read in chunks of _ROWS_PER_READ.
+    """
+    if len(customer_ids) > _ROWS_PER_READ:
+        rows: dict[int, CustomerRow] = {}
+        for start in range(0, len(customer_ids), _ROWS_PER_READ):
+            rows.update(customer_rows(session, customer_ids[start : start + _ROWS_PER_READ]))
+        return rows
     if not customer_ids:
         return {}
     # sqlmodel types select() for up to 4 columns: these rows are untyped.
