@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from custtui import __version__
 from custtui.errors import DomainError
-from custtui.i18n import LANGUAGES, N_, _, choose_language, ngettext, set_language
+from custtui.i18n import LANGUAGES, N_, _, choose_language, format_number, ngettext, set_language
 from custtui.safetext import json_for_terminal, terminal_safe
 
 if TYPE_CHECKING:
@@ -123,7 +123,12 @@ def _build_parser() -> argparse.ArgumentParser:
     duplicates.add_argument("--format", choices=("table", "json", "csv"), default="table")
     duplicates.add_argument(
         "--min-score", type=_score, default=None, metavar="S",
-        help=_("lowest pair score, 0 to 1 (default {default})").format(default="0.75"),
+        # duplicates.POSSIBLE, written out: importing duplicate detection here would slow every command's start
+        help=_("lowest pair score, 0 to 1 (default {default})").format(default=format_number(0.5)),
+    )
+    duplicates.add_argument(
+        "--retrain", action="store_true",
+        help=_("estimate the scoring parameters again from the customers before the scan"),
     )
 
     merge_cmd = commands.add_parser(
@@ -471,27 +476,36 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
 
     from custtui.services import customers
     from custtui.services.auth import Permission, require
-    from custtui.services.duplicates import DEFAULT_MIN_SCORE, find_duplicates
+    from custtui.services.duplicates import POSSIBLE, find_duplicates
     from custtui.services.merge import dismissed_pairs
 
     with _signed_in(args) as signed_in:
         session, user = signed_in.session, signed_in.user
         require(user, Permission.VIEW)
-        min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
-        clusters = find_duplicates(session, min_score=min_score, dismissed=dismissed_pairs(session))
+        min_score = POSSIBLE if args.min_score is None else args.min_score
+        clusters = find_duplicates(session, min_score=min_score, dismissed=dismissed_pairs(session), retrain=args.retrain)
+        session.commit()  # parameters estimated on the way are kept
         ids = sorted({cid for cluster in clusters for cid in cluster.customer_ids})
         rows = customers.customer_rows(session, ids)
     if args.format == "json":
         payload = {
             "clusters": [
                 {
+                    "confidence": cluster.confidence,
                     "score": round(cluster.score, 4),
                     "customers": [
                         {"id": cid, "name": rows[cid].name, "customer_number": rows[cid].customer_number}
                         for cid in cluster.customer_ids
                     ],
                     "pairs": [
-                        {"a": pair.a, "b": pair.b, "score": round(pair.score, 4), "reasons": [r.text for r in pair.reasons]}
+                        {
+                            "a": pair.a, "b": pair.b, "score": round(pair.score, 4),
+                            "reasons": [r.text for r in pair.reasons],
+                            "evidence": [
+                                {"code": r.code, "value": r.value, "weight": None if r.weight is None else round(r.weight, 2)}
+                                for r in pair.reasons
+                            ],
+                        }
                         for pair in cluster.pairs
                     ],
                 }
@@ -501,22 +515,30 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
         print(json_for_terminal(payload))
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["cluster", "cluster_score", "id", "name", "customer_number"])
+        writer.writerow(["cluster", "confidence", "cluster_score", "id", "name", "customer_number"])
         for number, cluster in enumerate(clusters, 1):
             for cid in cluster.customer_ids:
                 writer.writerow(
-                    [number, f"{cluster.score:.4f}", cid, terminal_safe(rows[cid].name),
+                    [number, cluster.confidence, f"{cluster.score:.4f}", cid, terminal_safe(rows[cid].name),
                      terminal_safe(rows[cid].customer_number)]
                 )
     else:
+        heading_shown = False
         for number, cluster in enumerate(clusters, 1):
-            print(_("Cluster {n}, score {score:.2f}").format(n=number, score=cluster.score))
+            if cluster.confidence == "possible" and not heading_shown:
+                heading_shown = True
+                print(_("Possible duplicates — check:"))
+            print(_("Cluster {n}, score {score}").format(n=number, score=format_number(cluster.score, "0.00")))
             for cid in cluster.customer_ids:
                 print(f"  #{cid:<8} {terminal_safe(rows[cid].name)}  {terminal_safe(rows[cid].customer_number)}")
             for pair in cluster.pairs:
-                reasons = ", ".join(terminal_safe(reason.text) for reason in pair.reasons)
-                print(f"    #{pair.a} ~ #{pair.b} {pair.score:.2f}: {reasons}")
-        print(_("{n} clusters.").format(n=len(clusters)), file=sys.stderr)
+                reasons = ", ".join(terminal_safe(reason.with_weight) for reason in pair.reasons)
+                print(f"    #{pair.a} ~ #{pair.b} {format_number(pair.score, '0.00')}: {reasons}")
+        certain = sum(1 for cluster in clusters if cluster.confidence == "certain")
+        possible = len(clusters) - certain
+        print(ngettext("{n} cluster of duplicates.", "{n} clusters of duplicates.", certain).format(n=certain), file=sys.stderr)
+        print(ngettext("{n} possible duplicate to check.", "{n} possible duplicates to check.", possible).format(n=possible),
+              file=sys.stderr)
     return 0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
+from helpers import make_customer
 from tui_support import fill_duplicates
 
 from custtui.cli import main
@@ -38,11 +39,37 @@ def test_duplicates_json_shape(db: tuple[str, list[int]], capsys: pytest.Capture
     assert main(["duplicates", "--format", "json", "--db", url]) == 0
     payload = json.loads(capsys.readouterr().out)
     (cluster,) = payload["clusters"]
+    assert cluster["confidence"] == "certain"
     assert 0 <= cluster["score"] <= 1
     assert sorted(c["id"] for c in cluster["customers"]) == sorted(ids)
     assert {"id", "name", "customer_number"} == set(cluster["customers"][0])
     pair = cluster["pairs"][0]
-    assert {"a", "b", "score", "reasons"} == set(pair) and pair["reasons"]
+    assert {"a", "b", "score", "reasons", "evidence"} == set(pair) and pair["reasons"]
+    # Each reason's field, value and weight in the learned log-odds, beside its text.
+    assert len(pair["evidence"]) == len(pair["reasons"])
+    assert all({"code", "value", "weight"} == set(e) and e["weight"] > 0 for e in pair["evidence"])
+
+
+def test_duplicates_lists_the_possible_ones_apart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'possible.db'}"
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine) as session:
+        me = User(login=LOGIN, display_name="Me", role="admin")
+        session.add(me)
+        session.commit()
+        for name in ("Garage Janssens", "Garage Jansens"):  # a typo and nothing else known: to check
+            make_customer(session, me, name)
+    engine.dispose()
+    assert main(["duplicates", "--format", "json", "--db", url]) == 0
+    (cluster,) = json.loads(capsys.readouterr().out)["clusters"]
+    assert cluster["confidence"] == "possible" and 0.5 <= cluster["score"] < 0.9
+    assert main(["duplicates", "--db", url]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Possible duplicates — check:\n")
+    assert "0 clusters of duplicates." in err and "1 possible duplicate to check." in err
+    assert main(["duplicates", "--format", "json", "--min-score", "0.9", "--db", url]) == 0
+    assert json.loads(capsys.readouterr().out) == {"clusters": []}
 
 
 def test_duplicates_csv_and_min_score(db: tuple[str, list[int]], capsys: pytest.CaptureFixture[str]) -> None:
