@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from tui_support import fill_duplicates
 
-from custtui.services import customers, merge
+from custtui.services import customers, marks, merge
 from custtui.services.customers import CustomerInput
 from custtui.services.duplicates import DraftCustomer, DuplicateIndex, find_duplicates
 
@@ -24,7 +24,7 @@ def test_merged_records_leave_the_duplicates_and_come_back_on_undo(engine: Engin
         merge_id = merge.apply_merge(session, office, plan)
         session.commit()
         # The emptied records are still there, marked ERROR, until someone deletes them.
-        assert all(customers.get_customer(session, cid).name.startswith("ERROR ") for cid in ids[1:])
+        assert all(customers.get_customer(session, cid).marked_error for cid in ids[1:])
         assert _cluster_ids(session) == []
         merge.undo_merge(session, office, merge_id)
         session.commit()
@@ -38,8 +38,9 @@ def test_a_record_marked_error_by_hand_is_no_duplicate(engine: Engine) -> None:
         data = CustomerInput(
             name="ERROR " + typo.name, region_code=typo.region_code, phone=typo.phone, email=typo.email
         )
-        customers.update_customer(session, office, typo_id, data, typo.version)
+        marks.save_customer(session, office, typo_id, data, typo.version)  # the form's save: the word is the mark
         session.commit()
+        assert customers.get_customer(session, typo_id).marked_error
         assert _cluster_ids(session) == [{keep_id, alias_id}]
         # Nor does the form warn about it.
         index = DuplicateIndex.build(session)

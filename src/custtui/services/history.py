@@ -64,6 +64,7 @@ class HistoryEntry:
     record_name: str
     changes: list[FieldChange] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # a merge's summary, an undo's
+    record_marked: bool = False  # a customer with the ERROR mark: shown before record_name (services.marks)
 
     @property
     def entity_name(self) -> str:
@@ -91,13 +92,14 @@ def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -
     return changes
 
 
-def _record_name(event: AuditEvent) -> str:
+def _record_name(event: AuditEvent) -> tuple[str, bool]:
+    """The record's name as the event has it, and whether it carried the ERROR mark."""
     for side in (event.after, event.before):
         if side:
             for key in ("name", "serial_number", "street", "login"):
                 if side.get(key):
-                    return str(side[key])
-    return f"#{event.entity_id}" if event.entity_id is not None else ""
+                    return str(side[key]), event.entity == "customer" and bool(side.get("marked_error"))
+    return (f"#{event.entity_id}" if event.entity_id is not None else ""), False
 
 
 def _entry(event: AuditEvent) -> HistoryEntry:
@@ -107,6 +109,7 @@ def _entry(event: AuditEvent) -> HistoryEntry:
     elif event.action == "unmerge" and event.after:
         details = dict(event.after)
     changes = [] if event.action in ("unmerge", "delete_merged") else field_changes(event.before, event.after)
+    record_name, record_marked = _record_name(event)
     return HistoryEntry(
         event_id=event.id or 0,
         at=event.at,
@@ -114,9 +117,10 @@ def _entry(event: AuditEvent) -> HistoryEntry:
         entity=event.entity,
         entity_id=event.entity_id,
         action=event.action,
-        record_name=_record_name(event),
+        record_name=record_name,
         changes=changes,
         details=details,
+        record_marked=record_marked,
     )
 
 
@@ -139,13 +143,15 @@ def customer_history(session: Session, customer_id: int, limit: int = DEFAULT_LI
 class CustomerHistory:
     name: str  # the customer's name, or "#id" once it is deleted (its history stays readable)
     entries: list[HistoryEntry]
+    marked: bool = False  # the customer carries the ERROR mark (services.marks.marked_name)
 
 
 def history_of_customer(session: Session, customer_id: int, limit: int = DEFAULT_LIMIT) -> CustomerHistory:
     """The customer's name and history, for its history screen; also for a deleted customer."""
     customer = session.get(Customer, customer_id)
     name = customer.name if customer is not None else f"#{customer_id}"
-    return CustomerHistory(name, customer_history(session, customer_id, limit))
+    marked = customer is not None and customer.marked_error
+    return CustomerHistory(name, customer_history(session, customer_id, limit), marked)
 
 
 def _bound(session: Session, day: date, *, end: bool) -> datetime:

@@ -12,6 +12,7 @@ from custtui.i18n import N_, _, ngettext
 from custtui.services import customers
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
+from custtui.services.marks import shown_name
 from custtui.tui.base import Screen
 from custtui.tui.messages import Destination
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
@@ -96,7 +97,7 @@ class CustomerScreen(Screen[Any]):
             return
 
         self.fetch(
-            lambda session: customers.get_customer(session, customer_id).name,
+            lambda session: shown_name(customers.get_customer(session, customer_id)),
             lambda name: self.navigate(Destination.MERGE_WITH, customer_id, name=name),
             group="customer",
         )
@@ -140,7 +141,7 @@ class CustomerScreen(Screen[Any]):
         reason = delete_refusal_reason(counts)
         if reason:
             body = Text(_("Customer: "))
-            body.append(customer.name)  # plain text, never markup
+            body.append(shown_name(customer))  # plain text, never markup
             body.append("\n\n" + reason)
 
             def after_refusal(choice: str | None) -> None:
@@ -158,7 +159,7 @@ class CustomerScreen(Screen[Any]):
             )
             return
         body = Text(_("Delete the customer "))
-        body.append(customer.name, style="bold")
+        body.append(shown_name(customer), style="bold")
         body.append("?")
         if counts.locations:
             body.append(

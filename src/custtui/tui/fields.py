@@ -16,6 +16,7 @@ def field_titles() -> dict[str, str]:
         "email": _("E-mail"),
         "phone": _("Phone"),
         "notes": _("Notes"),
+        "marked_error": _("ERROR mark"),
         "street": _("Street"),
         "number": pgettext("house number", "Number"),
         "postal_code": _("Postal code"),

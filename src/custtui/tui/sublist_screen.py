@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from custtui.errors import DomainError
 from custtui.i18n import N_
 from custtui.services import customers
+from custtui.services.marks import shown_name
 from custtui.tui.base import Screen
 from custtui.tui.faults import customer_not_read
 from custtui.tui.messages import CustomersChanged
@@ -94,7 +95,7 @@ class CustomerSubScreen(Screen[None]):
 
     def reload(self) -> None:
         def read_all(session: Any) -> tuple[str, Any]:
-            return customers.get_customer(session, self.customer_id).name, self.read(session)
+            return shown_name(customers.get_customer(session, self.customer_id)), self.read(session)
 
         self.fetch(read_all, self._show, on_error=self._not_read, loading=None if self._loaded else self.list_widget())
 

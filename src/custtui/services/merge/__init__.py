@@ -8,8 +8,8 @@
 
 
 The manual: choose the right record (by default the one with the most
-installations and missions), mark the wrong ones (their name gets the
-localised word ERROR), add their missing locations to the right record, move
+installations and missions), mark the wrong ones (services.marks: they are
+shown with the word ERROR before their name, in the viewer's language), add their missing locations to the right record, move
 each of their installations to the matching location of the right record;
 the wrong, now empty, records can then be deleted.
 

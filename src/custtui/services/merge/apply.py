@@ -27,7 +27,6 @@ from custtui.services import audit
 from custtui.services.addresses import words
 from custtui.services.auth import Permission, require
 from custtui.services.locations import default_building_name
-from custtui.services.marks import mark_error
 from custtui.services.merge.errors import MergeRefused, StalePlan
 from custtui.services.merge.plan import FIELDS, MergePlan
 from custtui.services.merge.rows import (
@@ -119,7 +118,7 @@ def check_plan_still_holds(
     if changed:
         raise StalePlan(
             _("These records changed since the merge was planned: {records}. Plan the merge again.").format(
-                records=name_list(plan.names, changed)
+                records=name_list(plan.shown_names(), changed)
             ),
             changed,
         )
@@ -139,7 +138,7 @@ def check_plan_still_holds(
 
 
 def update_customers(session: Session, plan: MergePlan, found: dict[int, Customer]) -> dict[str, Any]:
-    """Step 2: the kept record takes the chosen fields, the others are marked ERROR.
+    """Step 2: the kept record takes the chosen fields, the others are marked ERROR (marked_error).
 
     ORM updates, so each is an UPDATE ... WHERE version = the planned one,
     and bumps it. Returns the fields the kept record took from another.
@@ -155,14 +154,14 @@ def update_customers(session: Session, plan: MergePlan, found: dict[int, Custome
         setattr(kept, name, value)
     kept.updated_at = now
     for cid in plan.other_ids:
-        found[cid].name = mark_error(found[cid].name)
+        found[cid].marked_error = True  # the name stays as it is; the mark is shown before it
         found[cid].updated_at = now
     try:
         session.flush()
     except StaleDataError as error:
         raise StalePlan(
             _("These records changed since the merge was planned: {records}. Plan the merge again.").format(
-                records=name_list(plan.names, plan.customer_ids)
+                records=name_list(plan.shown_names(), plan.customer_ids)
             ),
             plan.customer_ids,
         ) from error
@@ -241,7 +240,7 @@ def move_rows(
     def stale() -> StalePlan:
         return StalePlan(
             _("These records changed while the merge ran: {records}. Plan the merge again.").format(
-                records=name_list(plan.names, plan.customer_ids)
+                records=name_list(plan.shown_names(), plan.customer_ids)
             ),
             plan.customer_ids,
         )

@@ -20,6 +20,7 @@ from custtui.i18n import _
 from custtui.models import Location, User, utcnow
 from custtui.services.addresses import Address, normalise_address, site_label
 from custtui.services.auth import Permission, require
+from custtui.services.marks import marked_name
 from custtui.services.merge.errors import MergeRefused
 from custtui.services.merge.rows import MergeState, fingerprints, load_customers, load_state, record_counts
 
@@ -84,6 +85,14 @@ class MergePlan:
     # What each customer's locations, installations, missions and labels were
     # at planning time (a digest), to refuse applying a stale plan.
     fingerprints: dict[int, str] = field(default_factory=dict)
+    marked: list[int] = field(default_factory=list)  # the records that carried the ERROR mark at planning time
+
+    def shown_name(self, customer_id: int) -> str:
+        """A merged record's name as shown (services.marks): with its mark, as it was at planning time."""
+        return marked_name(self.names.get(customer_id, f"#{customer_id}"), customer_id in self.marked)
+
+    def shown_names(self) -> dict[int, str]:
+        return {cid: self.shown_name(cid) for cid in self.customer_ids}
 
     @property
     def customer_ids(self) -> list[int]:
@@ -198,6 +207,7 @@ class MergePlan:
             ],
             planned_at=datetime.fromisoformat(data["planned_at"]),
             fingerprints=ints(data.get("fingerprints", {})),
+            marked=[int(i) for i in data.get("marked", [])],
         )
 
 
@@ -292,6 +302,7 @@ def plan_merge(session: Session, actor: User, customer_ids: Sequence[int], keep_
         locations=match_locations(state, keep, others),
         planned_at=utcnow(),
         fingerprints=fingerprints(state, order),
+        marked=[cid for cid in order if found[cid].marked_error],
     )
 
 

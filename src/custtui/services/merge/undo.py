@@ -14,6 +14,7 @@ from custtui.i18n import _, ngettext
 from custtui.models import Building, CustomerLabel, MergeRecord, User, stored_id, utcnow
 from custtui.services import audit, customers
 from custtui.services.auth import Permission, require
+from custtui.services.marks import marked_name
 from custtui.services.merge.errors import MergeRefused, UndoRefused
 from custtui.services.merge.rows import (
     BUILDINGS,
@@ -49,6 +50,14 @@ class MergeSummary:
     undone: bool
     undone_at: datetime | None = None
     deleted_ids: list[int] = field(default_factory=list)
+    marked_ids: list[int] = field(default_factory=list)  # the records that carried the ERROR mark when planned
+
+    def shown_name(self, customer_id: int) -> str:
+        """keep_name or one of other_names as shown: with the mark it had when the merge was planned."""
+        name = self.keep_name if customer_id == self.keep_id else dict(zip(self.other_ids, self.other_names, strict=False)).get(
+            customer_id, f"#{customer_id}"
+        )
+        return marked_name(name, customer_id in self.marked_ids)
 
 
 def get_record(session: Session, merge_id: int, *, lock: bool = False) -> MergeRecord:
@@ -91,7 +100,7 @@ def delete_merged(session: Session, actor: User, merge_id: int) -> list[int]:
         reason = customers.delete_refusal_reason(customers.linked_counts(session, cid))
         if reason:
             counts = customers.linked_counts(session, cid)
-            raise DeleteRefused(f"{names.get(cid, '')} (#{cid}): {reason}", counts)
+            raise DeleteRefused(f"{marked_name(names.get(cid, ''), True)} (#{cid}): {reason}", counts)
     now = utcnow().isoformat()
     for cid in pending:
         location_rows = rows_json(session, LOCATIONS, LOCATIONS.c.customer_id == cid)
@@ -159,6 +168,7 @@ class _Undo:
     others: dict[int, dict[str, Any]]
     deleted: dict[int, dict[str, Any]]
     names: dict[int, str]
+    marked: set[int]  # marked when the merge was planned
     reparented: dict[int, int]  # location -> its customer before the merge
     created: list[int]  # buildings the merge created
     data: dict[str, Any]
@@ -173,13 +183,14 @@ class _Undo:
             others={int(k): v for k, v in undo["others"].items()},
             deleted={int(k): v for k, v in (undo.get("deleted") or {}).items()},
             names={int(k): v for k, v in record.plan.get("names", {}).items()},
+            marked={int(i) for i in record.plan.get("marked", [])},
             reparented={int(lid): int(old) for lid, old in undo["locations"]},
             created=[int(b) for b in undo["buildings_created"]],
             data=undo,
         )
 
     def who(self, cid: int) -> str:
-        return f"{self.names.get(cid, '?')} (#{cid})"
+        return f"{marked_name(self.names.get(cid, '?'), cid in self.marked)} (#{cid})"
 
     def changed_meanwhile(self) -> UndoRefused:
         return UndoRefused(_("Merge {id} cannot be undone: records changed meanwhile.").format(id=self.merge_id))
@@ -400,6 +411,7 @@ def list_merges(session: Session) -> list[MergeSummary]:
                 undone=record.undone_at is not None,
                 undone_at=record.undone_at,
                 deleted_ids=sorted(int(k) for k in (record.undo.get("deleted") or {})),
+                marked_ids=[int(i) for i in record.plan.get("marked", [])],
             )
         )
     return summaries

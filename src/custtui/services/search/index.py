@@ -10,7 +10,7 @@ import numpy as np
 from sqlmodel import Session
 
 from custtui.services.addresses import format_address
-from custtui.services.search.hits import ADDRESS, FIELD_ORDER, FIELDS, PHONE, SearchHit
+from custtui.services.search.hits import ADDRESS, FIELD_ORDER, FIELDS, NAME, PHONE, SearchHit
 from custtui.services.search.query import (
     BASE,
     CANDIDATES,
@@ -25,6 +25,7 @@ from custtui.services.search.query import (
     fuzzy_scores,
     query_trigrams,
     refined_score,
+    split_mark_words,
     trigrams_needed,
 )
 from custtui.services.search.segments import Rows, Segment, Snapshot, load_rows
@@ -157,7 +158,7 @@ class SearchIndex:
         analysed = analyse_query(query)
         if analysed is None or limit <= 0:
             return []
-        return _search(snapshot, analysed, query, limit, mask).hits
+        return _with_marked(snapshot, query, limit, mask, _search(snapshot, analysed, query, limit, mask)).hits
 
 
 def _delta_segment(delta_rows: dict[int, tuple[Any, list[Any]]]) -> Segment | None:
@@ -357,6 +358,59 @@ def _describe(segment: Segment, entry: int, query: Query) -> tuple[str, str]:
 
 
 # ---------------------------------------------------------------------------
+# The ERROR mark
+# ---------------------------------------------------------------------------
+
+
+def _with_marked(snapshot: Snapshot, query: str, limit: int, restrict: np.ndarray | None, found: _Result) -> _Result:
+    """The hits of a query naming the ERROR mark ("fehler", "FOUT peeters"): the marked records, among the others.
+
+    The rest of the query is searched among the marked records (all of them,
+    by name, when nothing else is asked); the query as typed is searched as
+    usual too (`found`), so "Error Solutions BV" is still found by its name.
+    The survivors are those of the usual search: the marked part is searched
+    whole each time, among few records.
+    """
+    rest, marked = split_mark_words(query)
+    if not marked:
+        return found
+    ids = snapshot.marked_ids()
+    if not len(ids):
+        return found
+    mask = np.zeros(snapshot.id_limit, dtype=bool)
+    mask[ids[ids < snapshot.id_limit]] = True
+    if restrict is not None:
+        mask &= restrict  # both of snapshot.id_limit
+    analysed = analyse_query(rest)
+    if analysed is None:
+        hits = _marked_by_name(snapshot, mask, limit)
+    else:
+        hits = _search(snapshot, analysed, rest, limit, mask).hits
+    best: dict[int, SearchHit] = {}
+    for hit in [*hits, *found.hits]:
+        if hit.customer_id not in best or hit.score > best[hit.customer_id].score:
+            best[hit.customer_id] = hit
+    order = {hit.customer_id: position for position, hit in enumerate([*hits, *found.hits])}
+    ranked = sorted(best.values(), key=lambda hit: (-hit.score, order[hit.customer_id]))
+    return _Result(ranked[:limit], found.survivors)
+
+
+def _marked_by_name(snapshot: Snapshot, mask: np.ndarray, limit: int) -> list[SearchHit]:
+    """Every customer of `mask` (the marked ones), by name: the answer to the ERROR word alone."""
+    named: list[tuple[str, int, str]] = []  # folded name, customer, name as stored
+    for segment, alive in snapshot.segments():
+        names = segment.entries_of(NAME)
+        entries = np.arange(names.start, names.stop, dtype=np.int64)
+        allowed = _allowed(segment, alive, mask)
+        if allowed is not None:
+            entries = entries[allowed[entries]]
+        for entry in entries.tolist():
+            named.append((segment.texts[entry], int(segment.customer[entry]), segment.shown[entry]))
+    named.sort()
+    return [SearchHit(customer_id, 100.0, "name", shown) for _text, customer_id, shown in named[:limit]]
+
+
+# ---------------------------------------------------------------------------
 # Narrowing
 # ---------------------------------------------------------------------------
 
@@ -390,7 +444,7 @@ class Searcher:
                 # Survivors of "104" (digits) say nothing about "104 kerk" (text): same kind only.
                 if key.startswith(previous_key) and previous_kind == analysed.kind and result.survivors is not None:
                     narrow = result.survivors
-            result = _search(snapshot, analysed, query, limit, None, narrow)
+            result = _with_marked(snapshot, query, limit, None, _search(snapshot, analysed, query, limit, None, narrow))
             self.narrowed = narrow is not None
             self._previous = (snapshot, key, analysed.kind, limit, result)
             return result.hits

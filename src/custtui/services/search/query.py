@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from custtui.services.marks import error_words
 from custtui.services.search.text import fold, phone_key
 
 # ---------------------------------------------------------------------------
@@ -102,6 +104,26 @@ def analyse_query(query: str) -> Query | None:
     if len(compact) <= 2:
         return Query("short", text, compact, "", True)
     return Query("text", text, compact, "", True)
+
+
+@cache
+def _mark_words() -> frozenset[str]:
+    return frozenset(fold(word) for word in error_words())
+
+
+def split_mark_words(query: str) -> tuple[str, bool]:
+    """'FEHLER peeters' -> ('peeters', True): the ERROR word of any catalog, as a whole word, in any case.
+
+    The mark is a flag (services.marks), not part of the name: a query that
+    names it asks for the marked records, the rest of the query searched
+    among them. 'fehle' (a word being typed) is not the word yet.
+    """
+    words = query.split()
+    rest = [word for word in words if fold(word) not in _mark_words()]
+    if len(rest) == len(words):
+        return query, False
+    tail = " " if rest and query[-1:].isspace() else ""
+    return " ".join(rest) + tail, True
 
 
 def query_trigrams(query: Query, complete: bool) -> set[int]:

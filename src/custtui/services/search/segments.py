@@ -25,7 +25,7 @@ from custtui.services.search.text import digits_of_many, fold_many, phone_key
 class Rows(NamedTuple):
     """Plain rows as read from the database.
 
-    customers: (id, name, internal_name, customer_number, vat_number, email, phone)
+    customers: (id, name, internal_name, customer_number, vat_number, email, phone, marked_error)
     locations: (customer_id, street, number, postal_code, city, phone)
     """
 
@@ -59,8 +59,10 @@ class Segment:
             shown.extend(values)
             texts.extend(folded)
 
-        columns = list(zip(*rows.customers, strict=True)) or [()] * 7
-        ids, stored_names, aliases, numbers, vats, emails, phones = columns
+        columns = list(zip(*rows.customers, strict=True)) or [()] * 8
+        ids, stored_names, aliases, numbers, vats, emails, phones, marks = columns
+        # The customers with the ERROR mark (services.marks), sorted: the mark words of a query find them.
+        self.marked = np.array(sorted(cid for cid, mark in zip(ids, marks, strict=True) if mark), dtype=np.int64)
         names = [name or "" for name in stored_names]
         add(NAME, ids, names, fold_many(names))
         for code, values in ((ALIAS, aliases), (NUMBER, numbers), (EMAIL, emails), (VAT, vats)):
@@ -303,6 +305,15 @@ class Snapshot:
     customers: int
     id_limit: int  # one more than the largest customer id seen
 
+    def marked_ids(self) -> np.ndarray:
+        """The customers with the ERROR mark, as of this snapshot (sorted)."""
+        base = self.base.marked
+        if self.base_removed:
+            base = base[~np.isin(base, np.fromiter(self.base_removed, dtype=np.int64, count=len(self.base_removed)))]
+        if self.delta is None or not len(self.delta.marked):
+            return base
+        return np.union1d(base, self.delta.marked)
+
     def segments(self) -> list[tuple[Segment, np.ndarray | None]]:
         result: list[tuple[Segment, np.ndarray | None]] = [(self.base, self.base_alive)]
         if self.delta is not None and self.delta.size:
@@ -323,7 +334,7 @@ def load_rows(session: Session, ids: list[int] | None) -> Rows:
     location = table_of(Location).c
     customer_query = select(
         customer.id, customer.name, customer.internal_name, customer.customer_number,
-        customer.vat_number, customer.email, customer.phone,
+        customer.vat_number, customer.email, customer.phone, customer.marked_error,
     ).order_by(customer.id)
     location_query = select(
         location.customer_id, location.street, location.number, location.postal_code, location.city, location.phone

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 # Columns an import reads, and the export columns it accepts and ignores.
 IMPORT_COLUMNS = (
-    "name", "internal_name", "customer_number", "region", "language", "vat", "email", "phone", "notes",
+    "name", "marked_error", "internal_name", "customer_number", "region", "language", "vat", "email", "phone", "notes",
     "street", "number", "postal_code", "city", "country",
 )  # fmt: skip
 IGNORED_COLUMNS = ("id", "labels", "locations", "installations", "missions")

@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Static
 from custtui.errors import DomainError
 from custtui.i18n import N_, _
 from custtui.services.customer_detail import CustomerDetail, customer_detail
+from custtui.services.marks import shown_name
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import customer_not_read
 from custtui.tui.messages import CustomersChanged
@@ -72,7 +73,7 @@ class CustomerDetailScreen(CustomerScreen):
 
     def _show(self, detail: CustomerDetail) -> None:
         self._shown = True
-        self.sub_title = safe(detail.customer.name)
+        self.sub_title = safe(shown_name(detail.customer))
         for panel in self.query(DetailPanel):
             panel.detail = detail
 

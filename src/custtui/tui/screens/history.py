@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from custtui.i18n import N_, _, format_datetime, format_locale, ngettext, pgettext
 from custtui.services import history
 from custtui.services.history import FieldChange, HistoryEntry
+from custtui.services.marks import marked_name
 from custtui.tui.base import Screen
 from custtui.tui.fields import record_field_titles
 from custtui.tui.messages import CustomersChanged
@@ -30,7 +31,7 @@ def _field_title(entry: HistoryEntry, name: str) -> str:
 
 
 def _value(entry: HistoryEntry, field: str, value: Any) -> Text:
-    if value is None or value == "":
+    if value is None or value == "" or (field == "marked_error" and not value):
         return Text(_("(empty)"), style="italic dim")
     shown = safe(stored_value(entry.entity, field, value))
     if len(shown) > VALUE_WIDTH:
@@ -89,7 +90,7 @@ def entry_heading(entry: HistoryEntry, with_record: bool = True) -> Text:
     heading.append("  ")
     if with_record:
         heading.append(entry.entity_name + " ")
-        heading.append(safe(entry.record_name))
+        heading.append(safe(marked_name(entry.record_name, entry.record_marked)))
         heading.append(": ")
     heading.append(entry.action_name)
     return heading
@@ -134,7 +135,7 @@ class CustomerHistoryScreen(Screen[None]):
         self.fetch(lambda session: history.history_of_customer(session, self.customer_id), self._show)
 
     def _show(self, found: history.CustomerHistory) -> None:
-        name, entries = found.name, found.entries
+        name, entries = marked_name(found.name, found.marked), found.entries
         title = Text.assemble((_("History") + " · ", "bold"))
         title.append(safe(name))
         self.query_one("#sub-title", Static).update(title)
@@ -242,7 +243,7 @@ class AuditLogScreen(Screen[None]):
         table.clear()
         for entry in found:
             record = Text(entry.entity_name + " ")
-            record.append(safe(entry.record_name))
+            record.append(safe(marked_name(entry.record_name, entry.record_marked)))
             table.add_row(format_datetime(entry.at), plain(entry.user_login), record, entry.action_name, key=str(entry.event_id))
         self._show_details()
         count = len(found)

@@ -15,7 +15,7 @@ from textual.widgets.select import NoSelection
 from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_date, format_number, pgettext
-from custtui.services import customers, installations, locations
+from custtui.services import installations, locations, marks
 from custtui.services.addresses import address_line
 from custtui.tui.base import ModalScreen
 from custtui.tui.sublist_screen import CustomerSubScreen
@@ -70,7 +70,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
 
     def _show_customers(self, ids: list[int]) -> None:
         self.fetch(
-            lambda session: customers.customer_rows(session, ids),
+            lambda session: marks.marked_rows(session, ids),
             lambda rows: self._list_customers(ids, rows),
             group="customers",
             hold_keys=False,  # the keys typed into the search meanwhile go on into it
@@ -82,7 +82,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         for customer_id in ids:
             if customer_id in rows:
                 row = rows[customer_id]
-                prompt = customer_line(row.name, row.customer_number, row.postal_code, row.city)
+                prompt = customer_line(row.shown_name, row.customer_number, row.postal_code, row.city)
                 if customer_id == self.customer_id:
                     prompt.append("  " + _("(this customer)"), style="italic")
                 listing.add_option(Option(prompt, id=str(customer_id)))

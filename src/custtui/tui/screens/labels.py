@@ -18,6 +18,7 @@ from custtui.i18n import N_, _, ngettext, pgettext
 from custtui.models import LabelKind, stored_id
 from custtui.services import customers, labels
 from custtui.services.labels import LABEL_COLOURS
+from custtui.services.marks import shown_name
 from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.faults import report
 from custtui.tui.text import label_text, safe
@@ -176,7 +177,7 @@ class LabelPickerScreen(ModalScreen[None]):
         customer_id = self.customer_id
         self.fetch(
             lambda session: (
-                customers.get_customer(session, customer_id).name,
+                shown_name(customers.get_customer(session, customer_id)),
                 labels.list_labels(session),
                 {label.id for label in labels.labels_of(session, customer_id)},
             ),
