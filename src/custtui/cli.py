@@ -555,7 +555,7 @@ def _cmd_merge(args: argparse.Namespace) -> int:
                 "{added} locations added, {mapped} matched, {fields} fields changed, {labels} labels added."
             ).format(
                 keep=plan.keep_id,
-                name=terminal_safe(plan.names[plan.keep_id]),
+                name=terminal_safe(plan.shown_name(plan.keep_id)),
                 installations=preview.installations_moved,
                 missions=preview.missions_moved,
                 added=preview.locations_added,
@@ -584,12 +584,10 @@ def _cmd_merges(args: argparse.Namespace) -> int:
     with _signed_in(args) as signed_in:
         for item in merge.list_merges(signed_in.session):
             undone = _(" (undone)") if item.undone else ""
-            others = ", ".join(
-                f"#{cid} {terminal_safe(name)}" for cid, name in zip(item.other_ids, item.other_names, strict=False)
-            )
+            others = ", ".join(f"#{cid} {terminal_safe(item.shown_name(cid))}" for cid in item.other_ids)
             print(
                 f"{item.id:>5}  {format_datetime(item.at)}  {terminal_safe(item.user_login):<10} "
-                f"#{item.keep_id} {terminal_safe(item.keep_name)} <- {others}{undone}"
+                f"#{item.keep_id} {terminal_safe(item.shown_name(item.keep_id))} <- {others}{undone}"
             )
     return 0
 

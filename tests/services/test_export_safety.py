@@ -212,7 +212,7 @@ def test_excel_variant_has_a_bom_and_semicolons(session: Session, admin: User) -
     out = io.BytesIO()
     assert transfer.export_customers(session, admin, out, excel=True) == 1
     data = out.getvalue()
-    assert data.startswith(BOM + b"id;name;internal_name;")
+    assert data.startswith(BOM + b"id;name;marked_error;internal_name;")
     assert data.count(BOM) == 1
     rows = _parse(data, excel=True)
     row = dict(zip(EXPORT_COLUMNS, rows[1], strict=True))
@@ -222,7 +222,7 @@ def test_excel_variant_has_a_bom_and_semicolons(session: Session, admin: User) -
 
     plain = io.BytesIO()
     transfer.export_customers(session, admin, plain)  # the default: plain RFC 4180
-    assert plain.getvalue().startswith(b"id,name,internal_name,")
+    assert plain.getvalue().startswith(b"id,name,marked_error,internal_name,")
     assert _parse(plain.getvalue(), excel=False)[1] == rows[1]
     assert b"\r\n" in plain.getvalue() and b"\r\n" in data
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from custtui.errors import PermissionDenied
 from custtui.models import Building, Customer, Location, User
-from custtui.services import labels, locations, transfer
+from custtui.services import labels, locations, marks, transfer
 from custtui.services.duplicates import DEFAULT_MIN_SCORE
 from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow
 
@@ -326,11 +326,11 @@ def _export_fixture(session: Session, user: User) -> tuple[Customer, Customer]:
 def _expected_rows(peeters: Customer, bare: Customer) -> list[list[str]]:
     return [
         [
-            str(peeters.id), "Bakkerij Peeters", "Peeters bakker", "C-001", "BE-VLG", "nl", VAT_A, "info@peeters.be",
+            str(peeters.id), "Bakkerij Peeters", "", "Peeters bakker", "C-001", "BE-VLG", "nl", VAT_A, "info@peeters.be",
             "03 223 45 67", "Dog.\nRing twice.", "Kerkstraat", "12", "2000", "Antwerpen", "BE", "attention: dog, VIP",
             "2", "2", "1",
         ],
-        [str(bare.id), '=HYPERLINK("x"), "quoted"', "", "", "BE-BRU"] + [""] * 10 + ["", "0", "0", "0"],
+        [str(bare.id), '=HYPERLINK("x"), "quoted"', "", "", "", "BE-BRU"] + [""] * 10 + ["", "0", "0", "0"],
     ]  # fmt: skip
 
 
@@ -376,7 +376,10 @@ def test_export_of_an_empty_database_is_the_header(session: Session, admin: User
 
 # --- Round trip ---------------------------------------------------------------
 
-_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone", "notes")
+_FIELDS = (
+    "name", "marked_error", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone",
+    "notes",
+)  # fmt: skip
 _ADDRESS = ("street", "number", "postal_code", "city", "country")
 
 
@@ -408,7 +411,8 @@ def test_round_trip_keeps_every_field(engine: Engine, session: Session, admin: U
     make_location(session, admin, dubois, street="Rue de l'Église", number="5", postal_code="4000", city="Liège")
     nl = make_customer(session, admin, "De Vries", region_code="NL", email="jan@devries.nl")
     make_location(session, admin, nl, street="Damrak", number="1", postal_code="1012 LG", city="Amsterdam", country="NL")
-    make_customer(session, admin, "Nobody Home", region_code="BE-BRU", phone="02/223.45.67")
+    nobody = make_customer(session, admin, "Nobody Home", region_code="BE-BRU", phone="02/223.45.67")
+    marks.set_marked(session, admin, nobody.id, True)  # type: ignore[arg-type]  # given up: the mark comes back too
     label = labels.create_label(session, admin, "VIP")
     labels.assign_label(session, admin, peeters.id, label.id)
     session.commit()

@@ -18,6 +18,7 @@ from custtui.models import (
     MissionStatus,
 )
 from custtui.safetext import terminal_safe, terminal_safe_lines
+from custtui.services.marks import mark_word
 
 
 def safe(value: object | None) -> str:
@@ -84,6 +85,8 @@ def stored_value(entity: str, field: str, value: Any) -> str:
     Kinds and statuses by their names, languages by theirs, dates and moments
     in the user's locale; anything else as it was stored.
     """
+    if field == "marked_error" and isinstance(value, bool):
+        return mark_word() if value else ""  # the mark as it is shown before the name
     if isinstance(value, str):
         if field == "kind":
             if entity == "installation":

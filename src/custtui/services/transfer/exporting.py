@@ -16,13 +16,16 @@ from custtui.i18n import _, format_locale
 from custtui.models import Customer, CustomerLabel, Label, Location, User, table_of
 from custtui.services import customers
 from custtui.services.auth import Permission, require
+from custtui.services.marks import mark_word
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
+# marked_error: the ERROR mark (services.marks), as the exporter reads it ("FOUT" in Dutch), empty when
+# the record carries none; the name stays the name. An import reads it back in any language.
 EXPORT_COLUMNS = (
-    "id", "name", "internal_name", "customer_number", "region", "language", "vat", "email", "phone", "notes",
+    "id", "name", "marked_error", "internal_name", "customer_number", "region", "language", "vat", "email", "phone", "notes",
     "street", "number", "postal_code", "city", "country", "labels", "locations", "installations", "missions",
 )  # fmt: skip
 EXPORT_PAGE_SIZE = 2000
@@ -66,8 +69,8 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
     c = table_of(Customer).c
     loc = table_of(Location).c
     customer_query = select(
-        c.id, c.name, c.internal_name, c.customer_number, c.region_code, c.language, c.vat_number, c.email,
-        c.phone, c.notes,
+        c.id, c.name, c.marked_error, c.internal_name, c.customer_number, c.region_code, c.language, c.vat_number,
+        c.email, c.phone, c.notes,
     ).order_by(c.id)  # fmt: skip
     last = 0
     while True:
@@ -98,8 +101,8 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
             address = addresses.get(row.id)
             count = counts[row.id]
             yield [
-                row.id, row.name, row.internal_name, row.customer_number, row.region_code, row.language,
-                row.vat_number, row.email, row.phone, row.notes,
+                row.id, row.name, mark_word() if row.marked_error else None, row.internal_name, row.customer_number,
+                row.region_code, row.language, row.vat_number, row.email, row.phone, row.notes,
                 address.street if address else None,
                 address.number if address else None,
                 address.postal_code if address else None,

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from custtui.errors import DomainError, ValidationError
 from custtui.i18n import _, ngettext
 from custtui.models import User
-from custtui.services import customers, duplicates, locations
+from custtui.services import customers, duplicates, locations, marks
 from custtui.services.auth import Permission, require
 from custtui.services.customers import CustomerInput
 from custtui.services.locations import LocationInput
@@ -149,6 +149,29 @@ def _inputs(values: dict[str, str]) -> tuple[CustomerInput, LocationInput | None
     return customer, location
 
 
+_UNMARKED = frozenset({"", "0", "false", "no"})
+_MARKED = frozenset({"1", "true", "yes", "x"})
+
+
+def _marked(values: dict[str, str]) -> tuple[dict[str, str], bool] | dict[str, str]:
+    """The row with its name clean, and whether it carries the ERROR mark; or the error of its marked_error.
+
+    Marked when the marked_error column holds the word of any catalog (what
+    an export writes: ERROR, FOUT, ERREUR, FEHLER, any case) or 1/true/yes/x,
+    or when the name starts with the word ("FOUT Bakkerij Peeters", as marks
+    were written before).
+    """
+    name, typed = marks.split_marked_name(values["name"])
+    column = values["marked_error"].strip().casefold()
+    if column in _UNMARKED:
+        given = False
+    elif column in _MARKED or column in {word.casefold() for word in marks.error_words()}:
+        given = True
+    else:
+        return {"marked_error": _("Leave it empty, or write {word} to mark the record.").format(word=marks.mark_word())}
+    return {**values, "name": name}, typed or given
+
+
 def _describe_errors(errors: dict[str, str]) -> str:
     """'Not imported. vat: This Belgian VAT number fails its check digits. region: ...'"""
     parts = [
@@ -210,8 +233,13 @@ class _Importer:
         values = _row_values(self.layout, fields)
         if isinstance(values, str):
             return _error_row(line, _("Not imported. {reasons}").format(reasons=values))
+        found = _marked(values)
+        if isinstance(found, dict):
+            return _error_row(line, _describe_errors(found))
+        values, marked = found
         customer_input, location_input = _inputs(values)
-        match = self._best_match(customer_input, location_input)
+        # A marked record is no one's duplicate (services.marks).
+        match = None if marked else self._best_match(customer_input, location_input)
         if match is not None and self.skip_duplicates:
             errors = _row_errors(self.session, customer_input, location_input)
             if errors:
@@ -230,6 +258,8 @@ class _Importer:
                 customer = customers.create_customer(self.session, self.actor, customer_input)
                 customer_id = customer.id
                 assert customer_id is not None
+                if marked:
+                    marks.set_marked(self.session, self.actor, customer_id, True)
                 if location_input is not None:
                     stage = "location"
                     locations.add_location(self.session, self.actor, customer_id, location_input)

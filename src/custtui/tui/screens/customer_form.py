@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from custtui.errors import ConflictError, DomainError, NotFound, ValidationError, user_message
 from custtui.i18n import LANGUAGES, N_, _, format_datetime, language_name
 from custtui.models import stored_id
-from custtui.services import customers, locations, regions
+from custtui.services import customers, locations, marks, regions
 from custtui.services.changes import last_change
 from custtui.services.customers import CustomerInput
 from custtui.services.duplicates import DraftCustomer
@@ -199,7 +199,8 @@ class CustomerFormScreen(EditScreen):
             self.query_one("#region_code", Select).set_options(self._region_options)
             if customer is not None:
                 self._version = customer.version
-                self._fill(asdict(CustomerInput.from_customer(customer)))
+                # A marked record's name shows its mark: deleting the word takes the mark away (services.marks).
+                self._fill({**asdict(CustomerInput.from_customer(customer)), "name": marks.shown_name(customer)})
                 if sites:
                     self._main_location_id = sites[0].id
                     self._fill({f: getattr(sites[0], f) for f in ADDRESS_FIELDS})
@@ -335,7 +336,7 @@ class CustomerFormScreen(EditScreen):
         if not matches:
             self.from_thread(self._show_duplicates, [], values)
             return
-        rows = load_in_thread(self.custtui, lambda session: customers.customer_rows(session, [m.customer_id for m in matches]))
+        rows = load_in_thread(self.custtui, lambda session: marks.marked_rows(session, [m.customer_id for m in matches]))
         if rows is None:
             return  # the database is away: the panel keeps its last answer
         found = [(m, rows[m.customer_id]) for m in matches if m.customer_id in rows]
@@ -357,7 +358,7 @@ class CustomerFormScreen(EditScreen):
             return
         for match, row in found:
             prompt = Text.assemble((f"{round(match.score * 100):>3} % ", "bold"))
-            prompt.append_text(customer_line(row.name, row.customer_number, row.postal_code, row.city))
+            prompt.append_text(customer_line(row.shown_name, row.customer_number, row.postal_code, row.city))
             reasons = ", ".join(reason.text for reason in match.reasons)
             prompt.append("\n    " + reasons, style="italic")
             panel.add_option(Option(prompt, id=str(match.customer_id)))
@@ -426,7 +427,7 @@ class CustomerFormScreen(EditScreen):
         user, customer_id, main_location_id = self.custtui.user, self.customer_id, self._main_location_id
         address_changed = self._address_changed(values)
         self.write(
-            lambda session: stored_id(customers.save_customer(
+            lambda session: stored_id(marks.save_customer(  # the name as typed: with the ERROR word, marked
                 session, user, customer_id, data, expected_version,
                 main_address=address, main_location_id=main_location_id, address_changed=address_changed,
             )),
@@ -490,27 +491,35 @@ class CustomerFormScreen(EditScreen):
 
     def _on_conflict(self, conflict: ConflictError) -> None:
         def chosen(choice: str | None) -> None:
-            if choice == "mine" and conflict.theirs is not None:
+            theirs = _as_shown(conflict.theirs)
+            if choice == "mine" and theirs is not None:
                 # Three-way: the fields this user did not touch take the other user's
                 # values, so reapplying mine never undoes their change.
                 theirs_kept = {
-                    field: conflict.theirs[field]
+                    field: theirs[field]
                     for field in CUSTOMER_FIELDS
-                    if field not in touched and field in conflict.theirs
+                    if field not in touched and field in theirs
                 }
                 self._fill(theirs_kept)
                 self._initial = {**self._initial, **{field: self.values()[field] for field in theirs_kept}}
-                self._version = int(conflict.theirs["version"])
+                self._version = int(theirs["version"])
                 self._save(self._version)
-            elif choice == "theirs" and conflict.theirs is not None:
-                self._version = int(conflict.theirs["version"])
-                self._fill(conflict.theirs)
+            elif choice == "theirs" and theirs is not None:
+                self._version = int(theirs["version"])
+                self._fill(theirs)
                 self._initial = self.values()
                 self.notify(_("The form now shows the saved version."))
 
         values = self.values()
         touched = {field for field in CUSTOMER_FIELDS if values[field] != self._initial.get(field)}
         self.app.push_screen(ConflictScreen(conflict, touched), chosen)
+
+def _as_shown(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored customer's values as the form shows them: the name with its mark."""
+    if stored is None or "name" not in stored:
+        return stored
+    return {**stored, "name": marks.marked_name(stored["name"], bool(stored.get("marked_error")))}
+
 
 def _stored_state(session: Any, customer_id: int) -> tuple[int | None, Any]:
     """The stored version (None: deleted) and the last change of the customer."""

@@ -17,9 +17,9 @@ from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
 from custtui.i18n import N_, _, format_number, ngettext
-from custtui.services import customers, labels, regions
+from custtui.services import customers, labels, marks, regions
 from custtui.services.auth import Permission
-from custtui.services.customers import CustomerRow
+from custtui.services.marks import MarkedRow
 from custtui.services.search import Searcher
 from custtui.tui.base import ModalScreen
 from custtui.tui.customer_screen import CustomerScreen
@@ -239,11 +239,11 @@ class CustomerListScreen(CustomerScreen):
 
     # --- data ------------------------------------------------------------
 
-    def _fetch_rows(self, ids: list[int]) -> dict[int, CustomerRow] | None:
+    def _fetch_rows(self, ids: list[int]) -> dict[int, MarkedRow] | None:
         """The rows the table is about to show (called by the table, in a thread)."""
         if time.monotonic() < self._fetch_paused_until:
             return None
-        rows = load_in_thread(self.custtui, lambda session: customers.customer_rows(session, ids))
+        rows = load_in_thread(self.custtui, lambda session: marks.marked_rows(session, ids))
         if rows is None:
             self._fetch_paused_until = time.monotonic() + FETCH_PAUSE_S
         return rows

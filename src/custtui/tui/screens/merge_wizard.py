@@ -22,7 +22,7 @@ from textual.widgets.selection_list import Selection
 from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_datetime, format_number, format_relative, ngettext
 from custtui.models import stored_id
-from custtui.services import customers, installations, merge, missions
+from custtui.services import installations, marks, merge, missions
 from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.fields import field_titles
 from custtui.tui.text import customer_line, plain, safe
@@ -140,11 +140,12 @@ class MergeWizardScreen(Screen[None]):
         self.refresh_bindings()
 
     def _customer_label(self, customer_id: int) -> str:
-        return safe(self.plan.names.get(customer_id, f"#{customer_id}"))
+        return safe(self.plan.shown_name(customer_id))
 
     def _kept_name(self) -> str:
         """The kept record's name as it will be (or is) after the merge."""
-        return safe(self.plan.chosen_values().get("name", self.plan.names.get(self.plan.keep_id, "")))
+        name = self.plan.chosen_values().get("name", self.plan.names.get(self.plan.keep_id, ""))
+        return safe(marks.marked_name(name, self.plan.keep_id in self.plan.marked))  # the kept record keeps its mark
 
     def _render_keep(self, listing: OptionList, info: Static) -> None:
         for customer_id in [self.plan.keep_id, *self.plan.other_ids]:
@@ -441,7 +442,7 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
         def found(session: Any) -> list[Any]:
             hits = [] if index is None or not query.strip() else index.search(query, limit=10)
             ids = [hit.customer_id for hit in hits if hit.customer_id != customer_id]
-            rows = customers.customer_rows(session, ids)
+            rows = marks.marked_rows(session, ids)
             return [rows[cid] for cid in ids if cid in rows]
 
         # The database away, the hits shown stay.
@@ -452,7 +453,7 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
         listing.clear_options()
         shown = set()
         for row in hits:
-            line = customer_line(row.name, row.customer_number, row.postal_code, row.city, row.id)
+            line = customer_line(row.shown_name, row.customer_number, row.postal_code, row.city, row.id)
             self._lines[row.id] = line
             listing.add_option(Selection(line, row.id, row.id in self.picked))
             shown.add(row.id)
@@ -516,8 +517,8 @@ class MergesScreen(Screen[None]):
                 style="dim" if item.undone else "",
             )
             prompt.append("  " + _("kept") + " ", style="italic")
-            prompt.append(safe(item.keep_name), style="bold")
-            prompt.append("  ←  " + ", ".join(safe(name) for name in item.other_names))
+            prompt.append(safe(item.shown_name(item.keep_id)), style="bold")
+            prompt.append("  ←  " + ", ".join(safe(item.shown_name(cid)) for cid in item.other_ids))
             if item.undone:
                 prompt.append("  " + _("(undone)"), style="italic")
             listing.add_option(Option(prompt, id=str(item.id), disabled=item.undone))

@@ -18,6 +18,7 @@ from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind
 from custtui.services import customers, regions
 from custtui.services.addresses import address_line
 from custtui.services.customer_detail import CustomerDetail
+from custtui.services.marks import shown_name
 from custtui.tui.text import label_text, multiline, plain, safe
 
 
@@ -47,7 +48,7 @@ class TitlePanel(DetailPanel):
 
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         customer = detail.customer
-        title = plain(customer.name, style="bold")
+        title = plain(shown_name(customer), style="bold")
         if customer.internal_name:
             title.append("  (")
             title.append(safe(customer.internal_name), style="italic")

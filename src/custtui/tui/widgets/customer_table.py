@@ -30,7 +30,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from custtui.i18n import N_, _, format_date, pgettext
-from custtui.services.customers import DEFAULT_LIST_COLUMNS, LIST_COLUMNS, CustomerRow
+from custtui.services.customers import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
+from custtui.services.marks import MarkedRow
 from custtui.tui.text import label_text, safe
 
 # Rows fetched around the viewport on each miss, and the cache bound.
@@ -84,7 +85,7 @@ class TableViewState(TypedDict):
     ids: list[int]
     matches: dict[int, RowMatch]
     ranked: bool
-    rows: dict[int, CustomerRow]
+    rows: dict[int, MarkedRow]
     cursor: int
     scroll: int
 
@@ -139,7 +140,7 @@ class CustomerTable(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        fetch: Callable[[list[int]], dict[int, CustomerRow] | None],
+        fetch: Callable[[list[int]], dict[int, MarkedRow] | None],
         *,
         name: str | None = None,
         id: str | None = None,
@@ -149,7 +150,7 @@ class CustomerTable(ScrollView, can_focus=True):
         # Called in a thread; None when the rows could not be read (tried again at the next paint).
         self._fetch = fetch
         self._ids: list[int] = []
-        self._rows: dict[int, CustomerRow] = {}
+        self._rows: dict[int, MarkedRow] = {}
         self._stale: set[int] = set()  # shown, but to be read again
         self._requested: set[int] = set()  # being read now
         self._gone: set[int] = set()  # read, and not there (deleted meanwhile)
@@ -246,7 +247,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self._gone.difference_update(self._gone if customer_ids is None else customer_ids)
         self.refresh()
 
-    def row(self, customer_id: int) -> CustomerRow | None:
+    def row(self, customer_id: int) -> MarkedRow | None:
         """The row as last read (None until it is read, or if it is gone)."""
         return self._rows.get(customer_id)
 
@@ -377,7 +378,7 @@ class CustomerTable(ScrollView, can_focus=True):
                 widths.append(share)
         return widths
 
-    def _cells(self, row: CustomerRow, columns: list[Column]) -> list[Text]:
+    def _cells(self, row: MarkedRow, columns: list[Column]) -> list[Text]:
         match = self._matches.get(row.id)
         labels = Text()
         for index, tag in enumerate(row.labels):
@@ -385,7 +386,7 @@ class CustomerTable(ScrollView, can_focus=True):
                 labels.append(",")
             labels.append_text(label_text(tag.name, tag.colour, no_color=self.app.no_color))
         values = {
-            "name": Text(safe(row.name)),
+            "name": Text(safe(row.shown_name)),  # with the ERROR mark, in the viewer's language
             "internal_name": (
                 Text.assemble((f"{match.field_title}: ", "italic"), safe(match.text))
                 if match
