@@ -27,6 +27,11 @@ How a query is answered:
   substrings of digit keys instead; phones are compared on their digits with
   +32 / 0032 turned into the trunk 0 (and +31, +33, +49, +352 likewise).
 * One- and two-character queries match the start of name and alias words.
+* The ERROR mark (services.marks) is a flag, not part of the name: a query
+  word that is the ERROR word of any catalog (ERROR, FOUT, ERREUR, FEHLER, any
+  case) asks for the marked records, all of them by name or, with more words,
+  the rest of the query searched among them; the query as typed is searched
+  too, so "Error Solutions BV" is still found by its name.
 
 `Searcher` narrows as fzf does: when the query extends the previous one, only
 the previous survivors (every entry that may still match, not only the shown
