@@ -329,6 +329,9 @@ class CustomerFormScreen(EditScreen):
         if index is None or not any(values[f].strip() for f in _WATCHED_FOR_DUPLICATES):
             self.from_thread(self._show_duplicates, [], values)
             return
+        if marks.split_marked_name(values["name"])[1]:  # given up (the ERROR word typed): no one's duplicate
+            self.from_thread(self._show_duplicates, [], values)
+            return
 
         draft_fields = ("name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS)
         draft = DraftCustomer(**{f: values[f] for f in draft_fields})
