@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import OptionList
+from helpers import make_customer
 from tui_support import fill_duplicates, running_app, wait_idle
 
 from custtui.models import Customer, Installation, Location, Mission
@@ -123,3 +124,27 @@ async def test_the_duplicates_screen_follows_a_merge(sqlite_engine: Engine) -> N
         await pilot.press("r")  # and a rescan agrees
         await wait_idle(pilot, app)
         assert app.screen.clusters == []
+
+
+async def test_possible_duplicates_are_listed_apart_under_a_heading_the_cursor_skips(sqlite_engine: Engine) -> None:
+    office, _ids = fill_duplicates(sqlite_engine)
+    with Session(sqlite_engine) as session:
+        for name in ("Garage Janssens", "Garage Jansens"):  # a typo and nothing else known: to check
+            make_customer(session, office, name)
+    async with running_app(sqlite_engine, office) as (app, pilot):
+        await pilot.press("D")
+        await wait_idle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, DuplicatesScreen)
+        assert [cluster.confidence for cluster in screen.clusters] == ["certain", "possible"]
+        listing = screen.query_one("#dup-clusters", OptionList)
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert prompts[1] == "Possible duplicates — check" and listing.get_option_at_index(1).disabled
+        assert screen.current() is screen.clusters[0]
+        await pilot.press("down")  # over the heading, onto the possible pair
+        await wait_idle(pilot, app)
+        assert screen.current() is screen.clusters[1]
+        reasons = str(screen.query_one("#dup-reasons").render())
+        assert "name 97 % (+" in reasons
+        await pilot.press("up")
+        assert screen.current() is screen.clusters[0]
