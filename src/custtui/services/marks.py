@@ -34,7 +34,6 @@ from custtui.services.customers import CustomerInput, CustomerRow
 from custtui.services.locations import LocationInput
 
 ENTITY = "customer"
-NAME_LENGTH = 200
 # What may stand between the word and the name as people type it: "ERROR - Bakkerij", "FOUT: Bakkerij".
 _SEPARATORS = " \t:-\u2013\u2014"
 
