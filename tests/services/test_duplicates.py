@@ -409,3 +409,16 @@ def test_score_pair_with_index_matches_scan(session: Session, admin: User) -> No
     index = DuplicateIndex.build(session)
     (cluster,) = find_duplicates(session)
     assert score_pair(session, a.id, b.id) == score_pair(session, a.id, b.id, index=index) == cluster.pairs[0]
+
+
+def test_couples_maiden_names_and_initials_are_read_as_people_write_them(session: Session, admin: User) -> None:
+    assert normalise_name("M. et Mme Dubois") == "dubois"
+    assert normalise_name("Jan en Marie Peeters") == "jan marie peeters"
+    assert normalise_name("Wyns geb. Peeters Maria") == "wyns peeters maria"
+    assert normalise_name("Dubois ép. Martin") == "dubois martin"
+    a = _customer(session, admin, "J. Peeters", address=KERKSTRAAT_12)
+    b = _customer(session, admin, "Peeters Jan", address=KERKSTRAAT_12)
+    c = _customer(session, admin, "Marie Peeters", address=KERKSTRAAT_12)  # his wife: not him
+    pair = score_pair(session, a.id, b.id)
+    assert ("name", 90) in [(r.code, r.value) for r in pair.reasons]
+    assert score_pair(session, b.id, c.id).score < POSSIBLE

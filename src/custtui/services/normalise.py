@@ -514,7 +514,7 @@ _LEGAL_PHRASES = tuple(
             tuple(phrase.split())
             for phrase in (
                 "s a r l", "sa rl", "s a", "s p r l", "b v", "n v", "comm v", "comm va", "gmbh & co kg",
-                "gmbh & co", "& co kg", "& co", "and co", "& cie", "et cie", "& fils", "et fils", "& zonen",
+                "gmbh & co", "& co kg", "& co", "and co", "en co", "et co", "& cie", "et cie", "& fils", "et fils", "& zonen",
                 "en zonen", "& zn", "en zn", "& zoon", "en zoon", "& sons", "and sons", "& sohne", "und sohne",
                 "& sohn", "und sohn", "& fille", "et fille", "& filles", "et filles", "e v", "v o f",
             )
@@ -524,10 +524,13 @@ _LEGAL_PHRASES = tuple(
     )
 )
 _LEGAL_PHRASE_FIRST = frozenset(phrase[0] for phrase in _LEGAL_PHRASES)
-# Salutations and family words: they say nothing about who it is.
+# Salutations, family words and the words between two names of a couple or before a maiden name
+# ("M. et Mme Dubois", "Jan en Marie Peeters", "Wyns geb. Peeters", "Dubois ép. Martin"): they say
+# nothing about who it is.
 _SALUTATIONS = frozenset(
     "dhr mevr mr mrs ms mw mme mlle m monsieur madame mademoiselle mijnheer meneer mevrouw heer "
-    "herr frau fam familie famille family".split()
+    "herr frau fam familie famille family "
+    "en et und and geb geboren nee epouse ep echtg echtgenote verh verheiratet wed weduwe veuve vve".split()
 )
 # Name particles glued to the next word: "van den broeck" -> "vandenbroeck".
 _PARTICLES = frozenset(

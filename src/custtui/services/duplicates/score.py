@@ -56,6 +56,33 @@ def _name_similarity(a: str, a_sorted: str, b: str, b_sorted: str, partial: bool
     return best / 100.0
 
 
+_INITIALS_SIMILARITY = 0.9  # "J. Peeters" against "Peeters Jan": as alike as a name contained in the other
+
+
+def _initials_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether every word of the shorter name is a word of the other, or its initial, or that word mistyped.
+
+    At least one of them must be a whole word of three letters or more:
+    "j peeters" = "peeters jan", "dumont jean" = "j dumont"; "j p" matches nothing.
+    """
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if not short or len(short) == len(long) == 1:
+        return False
+    free = list(long)
+    whole = False
+    for word in short:
+        for index, other in enumerate(free):
+            if word == other or (len(word) == 1 and other.startswith(word)) or (len(other) == 1 and word.startswith(other)) or (
+                len(word) >= 4 and len(other) >= 4 and fuzz.ratio(word, other, score_cutoff=85)
+            ):
+                whole = whole or (len(word) >= 3 and len(other) >= 3)
+                del free[index]
+                break
+        else:
+            return False
+    return whole
+
+
 def name_level(similarity: float, alias: float) -> int:
     """The name's level for the name similarity and the alias similarity (model.NAME_LEVELS)."""
     levels = NAME_LEVELS
@@ -140,6 +167,8 @@ def compare(
     if identifiers is None:
         identifiers = _identifier_levels(x, y)
     similarity = _name_similarity(x.name, x.sorted_name, y.name, y.sorted_name, partial)
+    if similarity < _INITIALS_SIMILARITY and not partial and _initials_match(x.name_words, y.name_words):
+        similarity = _INITIALS_SIMILARITY
     alias = 0.0
     if similarity < 1.0 and (x.alias or y.alias):
         alias = max(
