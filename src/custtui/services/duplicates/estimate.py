@@ -175,8 +175,12 @@ def estimate_parameters(
     *,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    candidate_count: int | None = None,
 ) -> MatchParameters:
-    """m, u and prior estimated on `records` and their candidate pairs (positions in `records`)."""
+    """m, u and prior estimated on `records` and their candidate pairs (positions in `records`, or a sample of them).
+
+    `candidate_count`: how many candidate pairs there were, when `candidates` is a sample.
+    """
     rng = random.Random(seed)
     random_u, known_share, agreement = _random_u(records, rng)
     sample = list(candidates) if len(candidates) <= SAMPLE_PAIRS else rng.sample(list(candidates), SAMPLE_PAIRS)
@@ -221,6 +225,6 @@ def estimate_parameters(
         known_share=known_share,
         random_agreement=agreement,
         customers=len(records),
-        candidate_pairs=len(candidates),
+        candidate_pairs=len(candidates) if candidate_count is None else candidate_count,
         iterations=iterations,
     )
