@@ -31,43 +31,48 @@ zonen" ...) and salutations, particles glued ("Van den Broeck" =
 "Vandenbroeck"); street words written one way ("straat"/"str." -> "str",
 "chaussée" -> "ch" ...); house numbers without blanks and box words ("12 bus
 3" = "12/3"); phones by phonenumbers, VAT numbers by python-stdnum, e-mails
-by email-validator; mail providers' domains (gmail.com, telenet.be ...)
-are no company domain.
+by email-validator.
 
 Candidate generation (blocking)
 -------------------------------
 Every customer gets keys; customers sharing a key are candidate pairs, never
-all pairs (`BLOCKS` in records.py): VAT, e-mail, phone, company mail domain,
-customer number; postal code + street + house number; postal code + house
-number (street typos); each rare name or alias word in a rough phonetic
-form; a global sorted neighbourhood over the names with their words sorted.
-A block of up to 10 customers gives all its pairs, a larger one up to 200
-pairs each customer with its next 3 in name order, larger ones are skipped.
+all pairs (`BLOCKS` in records.py): VAT, e-mail, phone, customer number;
+postal code + street + house number; postal code + house number (street
+typos); city + house number (postal code typos); each rare name or alias
+word in a rough phonetic form; a name word + postal code; a global sorted
+neighbourhood over the names with their words sorted. A block gives all its
+pairs up to a size, then pairs each customer with its next few in name
+order, and is skipped above a larger size. The pairs are kept as arrays of
+codes (numpy), not Python objects.
 
 Scoring (Fellegi-Sunter)
 ------------------------
-Two records are compared field by field (score.compare), each field at one
-level, or at none when a side has no value (it then weighs nothing):
+Two records are compared field by field (score.compare):
 
 * name: exact (words in any order), alias (the internal name of one matches
   the name of the other, >= 90 %), similarity >= 95, 88, 80, 70 %, different
-  (max of rapidfuzz token_sort_ratio and 0.9 x token_set_ratio);
+  (max of rapidfuzz token_sort_ratio and 0.9 x token_set_ratio; the words of
+  one being the other's words or their initials count 90 %);
 * address, best over every pair of their sites: same street and number, same
-  street, same postal code and house number, same city, different;
-* phone, VAT, customer number: same or different; e-mail: same, same
-  company domain, different.
+  postal code and house number, same street, same city, different;
+* phone, e-mail, VAT, customer number: same or different.
 
-Each level has m = P(level | one customer) and u = P(level | two customers)
-among the candidate pairs; the pair's log-odds is log(prior / (1 - prior))
-plus log(m / u) of each field's level, and its score the logistic of that:
-the probability that the two are one customer. An agreement on a value many
-customers hold (a common name, a shared address, a property manager's phone)
-weighs less: term frequency adjustment against the random-pair u (score.Scorer).
+A side without a value gives no level: the field weighs nothing. Name and
+address are one field of every combination of their levels (model.FIELDS):
+blocking picks pairs for sharing a name word or an address, so among
+candidates the two are not independent. Each level has m = P(level | one
+customer) and u = P(level | two customers) among the candidate pairs; the
+pair's log-odds is log(prior / (1 - prior)) plus log(m / u) of each field's
+level, its score the logistic of that: the probability that the two are one
+customer. An agreement on a value many customers hold (a common name, a
+shared address, a property manager's phone) weighs less: term frequency
+adjustment against random pairs (score.Scorer).
 
 The m, u and prior are learned on the database being scanned
-(estimate.py): u of random pairs for the term frequency adjustment, then
+(estimate.py): random pairs for the term frequency adjustment, then
 expectation-maximisation over a sample of the candidate pairs, started from
-the defaults and held near them by 200 pseudo-pairs. They are stored
+the defaults, held near them by 200 pseudo-pairs and constrained to
+monotone weights (agreeing more never weighs less). They are stored
 (match_model) and re-estimated when the customers have grown or shrunk by a
 fifth, or on `custtui duplicates --retrain`; below 1,000 customers the
 defaults of model.py serve. Every pair keeps its reasons: the fields that
