@@ -63,19 +63,6 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-# Mail providers: the same domain there says nothing.
-_MAIL_PROVIDERS = frozenset(
-    """
-    gmail.com googlemail.com hotmail.com hotmail.be hotmail.fr hotmail.nl outlook.com outlook.be outlook.fr
-    outlook.nl live.be live.com live.fr live.nl msn.com yahoo.com yahoo.fr yahoo.be icloud.com me.com mac.com
-    telenet.be skynet.be proximus.be belgacom.net scarlet.be voo.be pandora.be base.be edpnet.be
-    ziggo.nl kpnmail.nl xs4all.nl planet.nl home.nl hetnet.nl chello.nl
-    orange.fr free.fr laposte.net wanadoo.fr sfr.fr
-    web.de gmx.de gmx.net t-online.de pt.lu internet.lu tango.lu protonmail.com proton.me
-    """.split()
-)
-
-
 # --------------------------------------------------------------------------
 # Records: one customer, normalised, ready to compare.
 # --------------------------------------------------------------------------
@@ -93,7 +80,6 @@ class Record:
     number: str
     vat: str
     email: str
-    domain: str
     phone: str
     addresses: tuple[Address, ...]
 
@@ -116,7 +102,6 @@ def _make_record(
     name_words = name_tokens(name)
     alias_words = name_tokens(internal_name)
     mail = normalise_email(email)
-    domain = mail.rpartition("@")[2] if mail else ""
     return Record(
         id=customer_id,
         name=" ".join(name_words),
@@ -128,7 +113,6 @@ def _make_record(
         number=normalise_customer_number(customer_number),
         vat=normalise_vat(vat),
         email=mail,
-        domain="" if domain in _MAIL_PROVIDERS else domain,
         phone=normalise_phone(phone),
         addresses=tuple(dict.fromkeys(addresses)),
     )

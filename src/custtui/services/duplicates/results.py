@@ -23,11 +23,11 @@ DEFAULT_MIN_SCORE = CERTAIN
 class Reason:
     """One piece of evidence for a pair: a code, its value, and a translated text.
 
-    codes: "vat", "email", "domain", "phone", "name", "alias", "address"
+    codes: "vat", "email", "phone", "name", "alias", "address"
     (same street and number), "street" (same street), "building" (same postal
     code and house number), "number" (customer number).
     value: the shared value (VAT number, e-mail, phone, address, customer
-    number, mail domain) or the similarity in percent for name/alias.
+    number) or the similarity in percent for name/alias.
     weight: what it adds to the pair's log-odds, under the learned parameters.
     """
 
@@ -43,8 +43,6 @@ class Reason:
             return _("same VAT")
         if code == "email":
             return _("same e-mail")
-        if code == "domain":
-            return _("same e-mail domain")
         if code == "phone":
             return _("same phone")
         if code == "address":

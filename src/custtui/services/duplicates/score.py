@@ -282,10 +282,7 @@ class Scorer:
 _KEY_PREFIX = {"vat": "v", "email": "e", "phone": "f", "number": "c"}  # as record_keys writes them
 
 
-_REASON_ORDER = {
-    "vat": 0, "email": 1, "phone": 2, "name": 3, "alias": 3, "address": 4, "street": 4, "building": 4,
-    "number": 5, "domain": 6,
-}
+_REASON_ORDER = {"vat": 0, "email": 1, "phone": 2, "name": 3, "alias": 3, "address": 4, "street": 4, "building": 4, "number": 5}
 
 
 def ordered_reasons(reasons: list[Reason]) -> tuple[Reason, ...]:
