@@ -7,6 +7,7 @@ Errors end as one message on stderr and a non-zero exit code, never a traceback:
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -317,6 +318,21 @@ def _open_database(args: argparse.Namespace) -> Any:
             file=sys.stderr,
         )
     return engine
+
+
+class _StderrHandler(logging.Handler):
+    """Log records as lines on stderr (whatever sys.stderr is when they come)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)
+
+
+def _print_migration_warnings() -> None:
+    """Migrations warn through alembic's logger (a stored value 0008 kept as typed): print them, as alembic's
+    own NullHandler would swallow them."""
+    logger = logging.getLogger("alembic.runtime.migration")
+    if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
+        logger.addHandler(_StderrHandler(logging.WARNING))
 
 
 def _say_repaired(repaired: list[str]) -> None:
@@ -784,6 +800,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.umask(os.umask(PRIVATE_UMASK) | PRIVATE_UMASK)
     # Help texts are translated too: pick the environment's language first.
     set_language(choose_language())
+    _print_migration_warnings()
     _speak_argparse()
     args = _build_parser().parse_args(argv)
     _apply_language(args)

@@ -206,7 +206,7 @@ def test_field_choices_preselect_the_kept_value_and_fill_empty_ones(session: Ses
         "bakker@peeters.be",
         "BE0403170701",
         "Sleutel bij de buren",
-        "+32 3 223 45 67",
+        "+3232234567",  # typed "+32 3 223 45 67", stored E.164
         "1001",
     )
 

@@ -147,7 +147,7 @@ async def test_edit_conflict_shows_both_versions_and_reapplies(sqlite_engine: En
     with Session(sqlite_engine) as session:
         saved = session.get(Customer, known.alias_id)
         assert saved is not None
-        assert saved.phone == "+32 4 222 33 44"
+        assert saved.phone == "+3242223344"  # typed "+32 4 222 33 44", stored E.164
         # Three-way: the user did not touch the name, so the other user's change stays.
         assert saved.name == "Dubois et Fils"
         assert saved.version == 3

@@ -18,6 +18,7 @@ from custtui.models import (
     MissionStatus,
 )
 from custtui.safetext import terminal_safe, terminal_safe_lines
+from custtui.services import normalise
 from custtui.services.marks import mark_word
 
 
@@ -57,6 +58,23 @@ def customer_line(
     return line
 
 
+def shown_value(field: str, value: object | None, country: str = "BE") -> str:
+    """A stored value as the user reads it (services.normalise), safe for the terminal.
+
+    A phone in the national format when it is of `country` (the customer's or
+    the site's), else international; a VAT number grouped ("BE 0403.170.701");
+    a country by its name in the user's language. Anything else as stored.
+    """
+    if isinstance(value, str) and value:
+        if field == "phone":
+            return safe(normalise.format_phone(value, country))
+        if field == "vat_number":
+            return safe(normalise.format_vat(value))
+        if field == "country":
+            return safe(normalise.country_name(value))
+    return safe(value)
+
+
 def label_text(name: str, colour: str, *, no_color: bool = False) -> Text:
     """A label's name in its colour; without colour (NO_COLOR) in the plain text colour, never grey on grey."""
     return Text(safe(name), style="" if no_color else colour)
@@ -77,13 +95,15 @@ def kind_name(kind: str) -> str:
 _LANGUAGE_FIELDS = frozenset({"language", "report_language"})
 _DATE_FIELDS = frozenset({"planned_on", "installed_on"})
 _MOMENT_FIELDS = frozenset({"created_at", "updated_at"})
+_NORMALISED_FIELDS = frozenset({"phone", "vat_number", "country"})
 
 
 def stored_value(entity: str, field: str, value: Any) -> str:
     """A value as the history or audit log recorded it (JSON), as the user reads it.
 
-    Kinds and statuses by their names, languages by theirs, dates and moments
-    in the user's locale; anything else as it was stored.
+    Kinds and statuses by their names, languages by theirs, phones, VAT numbers
+    and countries as shown_value shows them, dates and moments in the user's
+    locale; anything else as it was stored.
     """
     if field == "marked_error" and isinstance(value, bool):
         return mark_word() if value else ""  # the mark as it is shown before the name
@@ -97,6 +117,8 @@ def stored_value(entity: str, field: str, value: Any) -> str:
             return _named(MISSION_STATUS_NAMES, MissionStatus, value)
         if field in _LANGUAGE_FIELDS:
             return language_name(value)
+        if field in _NORMALISED_FIELDS:
+            return shown_value(field, value)
         try:
             if field in _DATE_FIELDS:
                 return format_date(date.fromisoformat(value))

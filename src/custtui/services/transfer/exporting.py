@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from custtui.i18n import _, format_locale
 from custtui.models import Customer, CustomerLabel, Label, Location, User, table_of
-from custtui.services import customers
+from custtui.services import customers, normalise
 from custtui.services.auth import Permission, require
 from custtui.services.marks import mark_word
 
@@ -102,7 +102,8 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
             count = counts[row.id]
             yield [
                 row.id, row.name, mark_word() if row.marked_error else None, row.internal_name, row.customer_number,
-                row.region_code, row.language, row.vat_number, row.email, row.phone, row.notes,
+                row.region_code, row.language, row.vat_number, row.email, _exported_phone(row.phone, row.region_code),
+                row.notes,
                 address.street if address else None,
                 address.number if address else None,
                 address.postal_code if address else None,
@@ -111,6 +112,11 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
                 ", ".join(label_names.get(row.id, ())),
                 count.locations, count.installations, count.missions,
             ]  # fmt: skip
+
+
+def _exported_phone(phone: str | None, region_code: str) -> str | None:
+    """A stored phone as exported: international, "+32 471 08 32 21" (readable, and read back in any region)."""
+    return normalise.format_phone(phone, normalise.customer_country(region_code), international=True) or phone
 
 
 # A cell starting with one of these is read as a formula by Excel (all of

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from custtui.errors import DomainError, ValidationError
 from custtui.i18n import _, ngettext
 from custtui.models import User
-from custtui.services import customers, duplicates, locations, marks
+from custtui.services import customers, duplicates, locations, marks, normalise
 from custtui.services.auth import Permission, require
 from custtui.services.customers import CustomerInput
 from custtui.services.locations import LocationInput
@@ -46,6 +46,9 @@ _ADDRESS_COLUMNS = ("street", "number", "postal_code", "city")
 _FIELD_COLUMNS = {"vat_number": "vat", "region_code": "region"}
 
 REPORT_COLUMNS = ("line", "status", "customer_id", "duplicate_of", "score", "message")
+# Values imported as typed when they fail their check, with a warning in the report, rather than losing the row:
+# a phone nobody can dial, a postal code of the wrong form. A wrong VAT number or e-mail address still refuses it.
+AS_TYPED = frozenset({"phone", "postal_code"})
 
 Progress = Callable[[int, int | None], object]
 
@@ -123,9 +126,14 @@ def _row_values(layout: Layout, fields: list[str]) -> dict[str, str] | str:
 
 
 def _inputs(values: dict[str, str]) -> tuple[CustomerInput, LocationInput | None]:
-    """What the row asks for: a customer, and its location when the row has an address."""
-    country = values["country"].upper() or "BE"
-    region = values["region"].upper() or region_for_postal_code(values["postal_code"], country) or ""
+    """What the row asks for: a customer, and its location when the row has an address.
+
+    The country may be a code or a name ("Belgique"); the region, when the
+    row has none, is suggested from the postal code as normalised.
+    """
+    country = normalise.country_code(values["country"]) or values["country"].upper() or "BE"
+    postal_code = normalise.stored_postal_code(values["postal_code"], country) or values["postal_code"]
+    region = values["region"].upper() or region_for_postal_code(postal_code, country) or ""
     customer = CustomerInput(
         name=values["name"],
         region_code=region,
@@ -134,7 +142,8 @@ def _inputs(values: dict[str, str]) -> tuple[CustomerInput, LocationInput | None
         language=values["language"].lower() or None,
         vat_number=values["vat"] or None,
         email=values["email"] or None,
-        phone=values["phone"] or None,
+        # A phone the export neutralised against formulas ("'+32 3 456 78 90 ext. 12"): without the quote.
+        phone=values["phone"].removeprefix("'") or None,
         notes=values["notes"] or None,
     )
     if not any(values[column] for column in _ADDRESS_COLUMNS):
@@ -144,7 +153,7 @@ def _inputs(values: dict[str, str]) -> tuple[CustomerInput, LocationInput | None
         number=values["number"],
         postal_code=values["postal_code"],
         city=values["city"],
-        country=country,
+        country=values["country"] or country,
     )
     return customer, location
 
@@ -186,16 +195,28 @@ def _row_errors(session: Session, customer: CustomerInput, location: LocationInp
     errors: dict[str, str] = {}
     region = customer.region_code or "BE-VLG"
     try:
-        region = customers.validate(session, customer).region_code
+        region = customers.validate(session, customer, as_typed=AS_TYPED).region_code
     except ValidationError as error:
         errors.update(error.errors)
     if location is not None:
         try:
-            locations.validate_address(session, location, fallback_region=region)
+            locations.validate_address(session, location, fallback_region=region, as_typed=AS_TYPED)
         except ValidationError as error:
             for name, message in error.errors.items():
                 errors.setdefault(name, message)
     return errors
+
+
+def _kept_as_typed(message: str, warnings: dict[str, str]) -> str:
+    """The row's message, and what was imported as typed and why."""
+    if not warnings:
+        return message
+    reasons = " ".join(
+        _("{column}: {message}").format(column=_FIELD_COLUMNS.get(name, name), message=text)
+        for name, text in warnings.items()
+    )
+    kept = _("Imported as typed, please check: {reasons}").format(reasons=reasons)
+    return f"{message} {kept}"
 
 
 def _reasons_text(match: duplicates.Match) -> str:
@@ -253,16 +274,21 @@ class _Importer:
         # The services validate; their ValidationError names the fields.
         stage = "customer"
         customer_id: int | None = None
+        warnings: dict[str, str] = {}
         try:
             try:
-                customer = customers.create_customer(self.session, self.actor, customer_input)
+                customer = customers.create_customer(
+                    self.session, self.actor, customer_input, as_typed=AS_TYPED, warnings=warnings
+                )
                 customer_id = customer.id
                 assert customer_id is not None
                 if marked:
                     marks.set_marked(self.session, self.actor, customer_id, True)
                 if location_input is not None:
                     stage = "location"
-                    locations.add_location(self.session, self.actor, customer_id, location_input)
+                    locations.add_location(
+                        self.session, self.actor, customer_id, location_input, as_typed=AS_TYPED, warnings=warnings
+                    )
                 stage = "index"
                 self.index.refresh(self.session, [customer_id])  # later rows of the file are compared with it
                 stage = "commit"
@@ -284,15 +310,14 @@ class _Importer:
             reason = (str(error).splitlines() or [type(error).__name__])[0]
             return _error_row(line, _("Not imported: unexpected error ({reason}).").format(reason=reason))
         if match is None:
-            return ImportRow(
-                line, STATUS_CREATED, customer_id, None, None, _("Created as customer {id}.").format(id=customer_id)
-            )
+            message = _("Created as customer {id}.").format(id=customer_id)
+            return ImportRow(line, STATUS_CREATED, customer_id, None, None, _kept_as_typed(message, warnings))
+        message = _("Created as customer {id}; likely duplicate of customer {other} ({score} %: {reasons}).").format(
+            id=customer_id, other=match.customer_id, score=_percent(match.score), reasons=_reasons_text(match)
+        )
         return ImportRow(
-            line, STATUS_DUPLICATE, customer_id, match.customer_id, match.score,
-            _("Created as customer {id}; likely duplicate of customer {other} ({score} %: {reasons}).").format(
-                id=customer_id, other=match.customer_id, score=_percent(match.score), reasons=_reasons_text(match)
-            ),
-        )  # fmt: skip
+            line, STATUS_DUPLICATE, customer_id, match.customer_id, match.score, _kept_as_typed(message, warnings)
+        )
 
     def _best_match(self, customer: CustomerInput, location: LocationInput | None) -> duplicates.Match | None:
         draft = duplicates.DraftCustomer.from_input(

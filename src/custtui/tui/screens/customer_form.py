@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 from custtui.errors import ConflictError, DomainError, NotFound, ValidationError, user_message
 from custtui.i18n import LANGUAGES, N_, _, format_datetime, language_name
 from custtui.models import stored_id
-from custtui.services import customers, locations, marks, regions
+from custtui.services import customers, locations, marks, normalise, regions
 from custtui.services.changes import last_change
 from custtui.services.customers import CustomerInput
 from custtui.services.duplicates import DraftCustomer
@@ -30,7 +30,7 @@ from custtui.tui.base import ModalScreen
 from custtui.tui.faults import load_in_thread, report
 from custtui.tui.fields import field_titles
 from custtui.tui.messages import CustomersChanged, Destination, Navigate
-from custtui.tui.text import customer_line, plain, safe, safe_lines
+from custtui.tui.text import customer_line, plain, safe, safe_lines, shown_value
 from custtui.tui.widgets.dialogs import ConfirmDialog, EditScreen
 
 # Wait this long after the last keystroke before looking for duplicates.
@@ -38,6 +38,7 @@ DUPLICATE_DEBOUNCE_S = 0.25
 
 CUSTOMER_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone", "notes")
 ADDRESS_FIELDS = ("street", "number", "postal_code", "city")
+_DISPLAYED_FIELDS = frozenset({"phone", "vat_number"})  # shown formatted, stored normalised (services.normalise)
 _WATCHED_FOR_DUPLICATES = {"name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS}
 
 
@@ -78,11 +79,11 @@ class ConflictScreen(ModalScreen[str | None]):
                 table.add_column(_("Yours"), overflow="fold")
                 for field in self.conflict.changed_fields:
                     if self.touched is None or field in self.touched:
-                        yours = plain(self.conflict.mine.get(field), style="bold")
+                        yours = Text(shown_value(field, self.conflict.mine.get(field)), style="bold")
                     else:
                         # Only they changed it: "Reapply mine" keeps their value.
                         yours = Text(_("(not changed by you: theirs is kept)"), style="italic")
-                    table.add_row(titles.get(field, field), plain(self.conflict.theirs.get(field)), yours)
+                    table.add_row(titles.get(field, field), Text(shown_value(field, self.conflict.theirs.get(field))), yours)
                 yield Static(table)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Back to form"), id="conflict-cancel", compact=True)
@@ -121,6 +122,7 @@ class CustomerFormScreen(EditScreen):
         self._main_location_id: int | None = None
         self._warned_version: int | None = None
         self._region_options: list[tuple[str, str]] = []
+        self._stands_for: dict[str, tuple[str, str]] = {}  # field -> (as shown, as stored): see _as_displayed
 
     # --- layout ----------------------------------------------------------
 
@@ -215,6 +217,7 @@ class CustomerFormScreen(EditScreen):
         self._show_duplicates([])
 
     def _fill(self, values: dict[str, Any]) -> None:
+        values = self._as_displayed(values)
         for field, value in values.items():
             if field not in (*CUSTOMER_FIELDS, *ADDRESS_FIELDS):
                 continue
@@ -226,6 +229,20 @@ class CustomerFormScreen(EditScreen):
             elif isinstance(widget, Input):
                 widget.value = safe(value)
         self._refresh_region_hint()
+
+    def _as_displayed(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Phones and VAT numbers as the user reads them ("0471 08 32 21", "BE 0403.170.701").
+
+        What each shown value stands for is remembered: saved untouched, the
+        stored value is saved again, whatever region the customer moved to.
+        """
+        region = values.get("region_code") or self.values().get("region_code", "")
+        shown = dict(values)
+        for field in _DISPLAYED_FIELDS & values.keys():
+            if values[field]:
+                shown[field] = shown_value(field, values[field], normalise.customer_country(region))
+                self._stands_for[field] = (shown[field], values[field])
+        return shown
 
     # --- language switch: nothing typed is lost -----------------------------
 
@@ -261,7 +278,11 @@ class CustomerFormScreen(EditScreen):
         return result
 
     def _customer_input(self, values: dict[str, str]) -> CustomerInput:
-        return CustomerInput(**{field: values[field] for field in CUSTOMER_FIELDS})
+        data = {field: values[field] for field in CUSTOMER_FIELDS}
+        for field, (shown, stored) in self._stands_for.items():
+            if data[field] == shown:
+                data[field] = stored
+        return CustomerInput(**data)
 
     def _location_input(self, values: dict[str, str]) -> LocationInput | None:
         if not any(values[field].strip() for field in ADDRESS_FIELDS):

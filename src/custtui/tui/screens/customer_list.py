@@ -25,6 +25,7 @@ from custtui.tui.base import ModalScreen
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load_in_thread
 from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
+from custtui.tui.text import shown_value
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, TableViewState, list_columns
 from custtui.tui.widgets.search_box import SearchBox
@@ -361,7 +362,7 @@ class CustomerListScreen(CustomerScreen):
             return
         ids = [hit.customer_id for hit in hits]
         matches = {
-            hit.customer_id: RowMatch(match_field_title(hit.field), hit.matched)
+            hit.customer_id: RowMatch(match_field_title(hit.field), shown_value(hit.field, hit.matched))
             for hit in hits
             if hit.field not in ("name",)
         }

@@ -15,12 +15,12 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 from custtui.errors import DomainError, ValidationError, user_message
 from custtui.i18n import N_, _, pgettext
 from custtui.models import stored_id
-from custtui.services import locations, regions
+from custtui.services import locations, normalise, regions
 from custtui.services.addresses import address_line
 from custtui.services.locations import LocationInput
 from custtui.tui.faults import report
 from custtui.tui.sublist_screen import CustomerSubScreen, fitted
-from custtui.tui.text import plain, safe
+from custtui.tui.text import plain, safe, shown_value
 from custtui.tui.widgets.dialogs import EditScreen
 
 LOCATION_FIELDS = (
@@ -50,6 +50,7 @@ class _FormState(TypedDict):
     initial: dict[str, str]
     region_chosen: bool
     region_options: list[tuple[str, str]]
+    stands_for: dict[str, tuple[str, str]]
 
 
 class LocationFormScreen(EditScreen):
@@ -66,6 +67,7 @@ class LocationFormScreen(EditScreen):
         self.location_id = location_id
         self._region_chosen = location_id is not None
         self._region_options: list[tuple[str, str]] = []
+        self._stands_for: dict[str, tuple[str, str]] = {}  # field -> (as shown, as stored): see _as_displayed
 
     def compose(self) -> ComposeResult:
         titles = location_titles()
@@ -109,6 +111,7 @@ class LocationFormScreen(EditScreen):
         else:
             every, data = found
             self._region_options = [(f"{r.code} {regions.display_name(r)}", r.code) for r in every]
+            data = self._as_displayed(data)
         self.query_one("#region_code", Select).set_options(self._region_options)
         for field in LOCATION_FIELDS:
             widget = self.query_one(f"#{field}")
@@ -121,12 +124,26 @@ class LocationFormScreen(EditScreen):
         self._initial = self.values()
         self.query_one("#name", Input).focus()
 
+    def _as_displayed(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The country by its name in the user's language, the phone as the site's country dials it.
+
+        Typed back unchanged, they stand for the stored values (action_save);
+        any other way of writing them is read again.
+        """
+        shown = dict(data)
+        for field in ("country", "phone"):
+            if data.get(field):
+                shown[field] = shown_value(field, data[field], data.get("country") or "BE")
+                self._stands_for[field] = (shown[field], data[field])
+        return shown
+
     def capture_state(self) -> _FormState:
         return {
             "values": self.values(),
             "initial": dict(self._initial),
             "region_chosen": self._region_chosen,
             "region_options": list(self._region_options),
+            "stands_for": dict(self._stands_for),
         }
 
     def restore_state(self, state: _FormState) -> None:
@@ -138,6 +155,7 @@ class LocationFormScreen(EditScreen):
                 widget.value = value
         self._initial = state["initial"]
         self._region_chosen = bool(state["region_chosen"])
+        self._stands_for = dict(state["stands_for"])
 
     def values(self) -> dict[str, str]:
         result = {}
@@ -154,8 +172,9 @@ class LocationFormScreen(EditScreen):
         field = event.input.id or ""
         self.query_one(f"#error-{field}", Static).update("")
         if field in ("postal_code", "country") and not self._region_chosen:
+            country = self.query_one("#country", Input).value
             suggested = regions.region_for_postal_code(
-                self.query_one("#postal_code", Input).value, self.query_one("#country", Input).value or "BE"
+                self.query_one("#postal_code", Input).value, normalise.country_code(country) or country or "BE"
             )
             if suggested:
                 self.query_one("#region_code", Select).value = suggested
@@ -167,6 +186,9 @@ class LocationFormScreen(EditScreen):
 
     def action_save(self) -> None:
         values = self.values()
+        for field, (shown, stored) in self._stands_for.items():
+            if values[field] == shown:
+                values[field] = stored
         data = LocationInput(
             name=values["name"],
             street=values["street"],

@@ -25,7 +25,7 @@ from custtui.models import stored_id
 from custtui.services import installations, marks, merge, missions
 from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.fields import field_titles
-from custtui.tui.text import customer_line, plain, safe
+from custtui.tui.text import customer_line, plain, safe, shown_value
 from custtui.tui.widgets.dialogs import ConfirmDialog
 from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.widgets.tick_list import TickList
@@ -176,7 +176,8 @@ class MergeWizardScreen(Screen[None]):
             for customer_id, value in choice.values.items():
                 chosen = customer_id == choice.chosen_from
                 prompt = Text.assemble((("● " if chosen else "○ "), "bold"))
-                prompt.append(plain(value) if value not in (None, "") else Text(_("(empty)"), style="dim"))
+                shown = Text(shown_value(choice.field, value))  # phones and VAT numbers as the detail shows them
+                prompt.append(shown if value not in (None, "") else Text(_("(empty)"), style="dim"))
                 prompt.append(f"  #{customer_id}", style="dim")
                 listing.add_option(Option(prompt, id=f"field:{choice.field}:{customer_id}"))
         labels_added = len(self.plan.labels_added)

@@ -15,11 +15,11 @@ from textual.widgets import Static
 
 from custtui.i18n import _, format_date, format_relative, language_name, ngettext
 from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
-from custtui.services import customers, regions
+from custtui.services import customers, normalise, regions
 from custtui.services.addresses import address_line
 from custtui.services.customer_detail import CustomerDetail
 from custtui.services.marks import shown_name
-from custtui.tui.text import label_text, multiline, plain, safe
+from custtui.tui.text import label_text, multiline, plain, safe, shown_value
 
 
 def document_language(customer_language: str | None, technician_language: str | None) -> str:
@@ -87,9 +87,9 @@ class FieldsPanel(DetailPanel):
             (_("Internal name"), plain(customer.internal_name)),
             (_("Customer number"), plain(customer.customer_number)),
             (_("Document language"), Text(document_language(customer.language, self.technician_language))),
-            (_("VAT"), plain(customer.vat_number)),
+            (_("VAT"), Text(shown_value("vat_number", customer.vat_number))),
             (_("E-mail"), plain(customer.email)),
-            (_("Phone"), plain(customer.phone)),
+            (_("Phone"), Text(shown_value("phone", customer.phone, normalise.customer_country(customer.region_code)))),
             (_("Labels"), labels),
             (_("Linked"), Text(linked)),
             (_("Record"), Text(record)),

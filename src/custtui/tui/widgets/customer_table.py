@@ -32,7 +32,8 @@ from textual.strip import Strip
 from custtui.i18n import N_, _, format_date, pgettext
 from custtui.services.customers import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
 from custtui.services.marks import MarkedRow
-from custtui.tui.text import label_text, safe
+from custtui.services.normalise import customer_country
+from custtui.tui.text import label_text, safe, shown_value
 
 # Rows fetched around the viewport on each miss, and the cache bound.
 FETCH_MARGIN = 60
@@ -71,7 +72,7 @@ def list_columns(keys: tuple[str, ...] | None = None) -> list[Column]:
         "missions": Column("missions", pgettext("column: missions", "Jobs"), 4, right=True),
         "phone": Column("phone", _("Phone"), 15),
         "email": Column("email", _("E-mail"), 0, share=2),
-        "vat_number": Column("vat_number", _("VAT"), 12),
+        "vat_number": Column("vat_number", _("VAT"), 15),  # "BE 0403.170.701"
         "created_at": Column("created_at", pgettext("column: created on", "Created"), 10),
         "last_mission": Column("last_mission", pgettext("column: last mission", "Last job"), 10),
     }
@@ -400,9 +401,9 @@ class CustomerTable(ScrollView, can_focus=True):
             "labels": labels,
             "installations": Text(str(row.installations)),
             "missions": Text(str(row.missions)),
-            "phone": Text(safe(row.phone)),
+            "phone": Text(shown_value("phone", row.phone, customer_country(row.region_code))),
             "email": Text(safe(row.email)),
-            "vat_number": Text(safe(row.vat_number)),
+            "vat_number": Text(shown_value("vat_number", row.vat_number)),
             "created_at": Text(format_date(row.created_at.date(), "short") if row.created_at else ""),
             "last_mission": Text(format_date(row.last_mission, "short") if row.last_mission else ""),
         }
