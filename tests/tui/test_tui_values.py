@@ -155,3 +155,26 @@ async def test_the_site_form_takes_a_country_by_name_and_shows_it_in_the_users_l
         assert isinstance(form, LocationFormScreen)
         assert form.query_one("#country", Input).value == "Netherlands"
         assert form.query_one("#phone", Input).value == "020 123 4567"  # the site's own country: national
+
+
+async def test_the_site_form_shows_why_a_postal_code_is_refused(sqlite_engine: Engine) -> None:
+    known = fill(sqlite_engine)
+    async with running_app(sqlite_engine, known.admin) as (app, pilot):
+        table = app.screen.query_one(CustomerTable)
+        table.cursor = table.ids.index(known.empty_id)
+        await pilot.press("o")
+        await wait_idle(pilot, app)
+        await pilot.press("n")
+        await wait_idle(pilot, app)
+        form = app.screen
+        assert isinstance(form, LocationFormScreen)
+        for field, typed in (("city", "Amsterdam"), ("country", "NL"), ("postal_code", "1234")):
+            await _type_into(pilot, form, field, typed)
+        await pilot.press("ctrl+s")
+        await wait_idle(pilot, app)
+        assert app.screen is form
+        error = form.query_one("#error-postal_code", Static)
+        assert error.has_class("shown") and error.display  # hidden until there is an error (styles: .form-error)
+        assert "A Dutch postal code is 4 digits and 2 letters, such as 1234 AB." in text_of(error)
+        await pilot.press("a", "b")
+        assert not error.has_class("shown")

@@ -170,7 +170,9 @@ class LocationFormScreen(EditScreen):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
-        self.query_one(f"#error-{field}", Static).update("")
+        error = self.query_one(f"#error-{field}", Static)
+        error.update("")
+        error.remove_class("shown")
         if field in ("postal_code", "country") and not self._region_chosen:
             country = self.query_one("#country", Input).value
             suggested = regions.region_for_postal_code(
@@ -226,6 +228,7 @@ class LocationFormScreen(EditScreen):
             target = self.query(f"#error-{field}")
             if target:
                 target.first(Static).update(Text(message))
+                target.first(Static).add_class("shown")  # hidden until then (styles: .form-error)
             else:
                 self.notify(message, severity="error")
         first = next(iter(error.errors))
