@@ -78,46 +78,59 @@ def _rank(records: list[Record]) -> list[int]:
     return rank
 
 
-def _candidate_pairs(records: list[Record]) -> tuple[np.ndarray, np.ndarray, dict[str, int]]:
+def _candidate_pairs(records: list[Record]) -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
     """Candidate pairs of record positions, encoded i * n + j with i < j, as sorted arrays of distinct codes.
 
     Returns the pairs sharing an identifier (VAT, e-mail, phone, customer
     number), the other pairs (same place, name word, sorted neighbourhood),
     and the number of customers holding each key held by two or more, names
-    ("s" + the sorted name) included. See BLOCKS for how each kind of block
+    ("s" + the sorted name) included, by the hash of the key. See BLOCKS for how each kind of block
     gives pairs. The codes are gathered in arrays of machine integers, not
     Python sets: at a million customers that is 8.5 million pairs, 70 MB
     instead of about 700.
     """
     n = len(records)
-    blocks: dict[str, list[int]] = defaultdict(list)
+    # Every (key, record) as (hash of the key, kind, position) in arrays, sorted by hash: a block is a run of
+    # equal hashes. A dict of key strings to lists took 2 GB at a million customers. (A hash shared by two
+    # keys merges their blocks: it only adds a candidate pair.)
+    kind_codes = {kind: code for code, kind in enumerate(BLOCKS)}
+    kinds = list(BLOCKS)
+    hashes, kinds_of, positions = array("q"), array("b"), array("i")
     for position, record in enumerate(records):
         for key in record_keys(record):
-            blocks[key].append(position)
+            hashes.append(hash(key))
+            kinds_of.append(kind_codes[key[0]])
+            positions.append(position)
+    key_hashes = np.frombuffer(hashes, dtype=np.int64)
+    order_by_hash = np.argsort(key_hashes, kind="stable")
+    sorted_hashes = key_hashes[order_by_hash]
+    starts = np.flatnonzero(np.r_[True, sorted_hashes[1:] != sorted_hashes[:-1]])
+    lengths = np.diff(np.r_[starts, len(sorted_hashes)])
+    kind_array = np.frombuffer(kinds_of, dtype=np.int8)[order_by_hash]
+    position_array = np.frombuffer(positions, dtype=np.int32)[order_by_hash]
+    del hashes, kinds_of, positions, key_hashes, order_by_hash
     rank = _rank(records)
-    sizes: dict[str, int] = {}
+    sizes: dict[int, int] = {}  # hash of a key -> holders, for keys held by two or more
     identified, others = array("q"), array("q")
-    for key, members in blocks.items():
-        size = len(members)
-        if size < 2:
-            continue
-        kind = key[0]
-        sizes[key] = size
+    for start, size in zip(starts[lengths >= 2].tolist(), lengths[lengths >= 2].tolist(), strict=True):
+        kind = kinds[kind_array[start]]
+        sizes[int(sorted_hashes[start])] = size
         add = identified.append if kind in IDENTIFIER_KEYS else others.append
         all_pairs_up_to, largest, window = BLOCKS[kind]
         if size > largest:
             continue
+        members = sorted(set(position_array[start : start + size].tolist()))
         if size <= all_pairs_up_to:
             for index, first in enumerate(members):  # positions ascending: first < second
                 base = first * n
                 for second in members[index + 1 :]:
                     add(base + second)
             continue
-        members = sorted(members, key=rank.__getitem__)
+        members.sort(key=rank.__getitem__)
         for index, first in enumerate(members):
             for second in members[index + 1 : index + 1 + window]:
                 add(first * n + second if first < second else second * n + first)
-    del blocks
+    del sorted_hashes, starts, lengths, kind_array, position_array
     # Sorted neighbourhood over all names (words sorted) and aliases.
     order = sorted(
         [(r.sorted_name, p) for p, r in enumerate(records) if r.name]
@@ -134,7 +147,7 @@ def _candidate_pairs(records: list[Record]) -> tuple[np.ndarray, np.ndarray, dic
     other_codes = np.setdiff1d(np.frombuffer(others, dtype=np.int64), identified_codes)  # sorted, distinct
     for name, holders in Counter(r.sorted_name for r in records if r.name).items():
         if holders > 1:
-            sizes["s" + name] = holders
+            sizes[hash("s" + name)] = holders
     return identified_codes, other_codes, sizes
 
 
@@ -266,7 +279,7 @@ def _find_duplicates(
     stats.seconds["estimate"], lap = now - lap, now
 
     count = sizes.get
-    scorer = Scorer(parameters, lambda key: count(key, 1), n)
+    scorer = Scorer(parameters, lambda key: count(hash(key), 1), n)
     min_logit = log_odds(min_score)
     cutoff = _name_cutoff(scorer, min_logit)
     skip = {frozenset(p) for p in dismissed}
