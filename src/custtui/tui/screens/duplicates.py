@@ -20,12 +20,12 @@ from custtui.services.addresses import address_line
 from custtui.services.auth import Permission
 from custtui.services.duplicates import find_duplicates
 from custtui.services.merge import dismissed_pairs
+from custtui.services.normalise import customer_country
 from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.messages import CustomersChanged, Destination
-from custtui.tui.text import customer_line, plain
+from custtui.tui.text import customer_line, plain, shown_value
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
-
 
 _POSSIBLE_HEADING = "possible"  # the option heading the clusters to check
 
@@ -185,8 +185,14 @@ class DuplicatesScreen(Screen[None]):
         line(_("Name"), [plain(records[c].name, style="bold") for c in cluster.customer_ids])
         line(_("Alias"), [plain(records[c].internal_name) for c in cluster.customer_ids])
         line(pgettext("customer number", "Number"), [plain(records[c].customer_number) for c in cluster.customer_ids])
-        line(_("VAT"), [plain(records[c].vat_number) for c in cluster.customer_ids])
-        line(_("Phone"), [plain(records[c].phone) for c in cluster.customer_ids])
+        line(_("VAT"), [Text(shown_value("vat_number", records[c].vat_number)) for c in cluster.customer_ids])
+        line(
+            _("Phone"),
+            [
+                Text(shown_value("phone", records[c].phone, customer_country(records[c].region_code)))
+                for c in cluster.customer_ids
+            ],
+        )
         line(_("E-mail"), [plain(records[c].email) for c in cluster.customer_ids])
         line(_("Address"), [plain("\n".join(address_line(s) for s in sites[c][:2])) for c in cluster.customer_ids])
         line(
