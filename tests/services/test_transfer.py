@@ -232,7 +232,8 @@ def test_duplicate_within_the_same_file(engine: Engine, office: User) -> None:
 
     again = _csv(f"Verwarming Janssens,,,,,{VAT_B},,,Molenstraat,8,3000,Leuven,BE", "Verwarming Janssens,,,BE-VLG")
     skipped = transfer.import_customers(engine, office, again, skip_duplicates=True)
-    assert [row.status for row in skipped.rows] == ["skipped", "skipped"]
+    # The second row has the name and nothing else: a possible duplicate (below duplicates.CERTAIN), imported.
+    assert [row.status for row in skipped.rows] == ["skipped", "created"]
 
 
 @pytest.mark.parametrize("crash", [RuntimeError, KeyboardInterrupt])
