@@ -83,6 +83,15 @@ def test_an_extension_as_each_language_shows_it_is_read_back(word: str) -> None:
     assert normalise.stored_phone(f"02 511 45 67 {word} 12", "BE") == "+3225114567;ext=12"
 
 
+@pytest.mark.parametrize(("language", "shown"), [("nl", "toestel"), ("fr", "poste"), ("de", "Durchwahl"), ("en", "ext.")])
+def test_an_extension_is_shown_in_the_users_language(language: str, shown: str) -> None:
+    set_language(language)
+    try:
+        assert normalise.format_phone("+3225114567;ext=12", "BE") == f"02 511 45 67 {shown} 12"
+    finally:
+        set_language("en")
+
+
 _EXAMPLE_TYPES = ("FIXED_LINE", "MOBILE", "TOLL_FREE", "VOIP")
 _EXAMPLES = [
     (region, kind, number)
