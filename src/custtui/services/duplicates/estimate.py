@@ -34,6 +34,7 @@ from custtui.services.duplicates.model import (
     IDENTIFIERS,
     NAME_LEVELS,
     MatchParameters,
+    field_weights,
     joint_table,
 )
 from custtui.services.duplicates.records import Record
@@ -159,7 +160,7 @@ def _monotone(field: str, m: np.ndarray, u: np.ndarray, counts: np.ndarray) -> n
         grid_counts = np.append(counts, 0.0).reshape(len(NAME_LEVELS), width)
         for row in range(len(NAME_LEVELS) - 1):
             grid[row, : width - 1] = _pooled(grid[row, : width - 1], grid_counts[row, : width - 1])
-        for column in range(width):
+        for column in range(width - 1):  # the "none" row and column weigh as their margins (model.field_weights)
             grid[: len(NAME_LEVELS) - 1, column] = _pooled(grid[:-1, column], grid_counts[:-1, column])
         weights = grid.reshape(-1)[:-1]
     else:
@@ -195,7 +196,7 @@ def estimate_parameters(
     for iterations in range(1, _ITERATIONS + 1):
         log_ratio = np.full(len(sample), np.log(prior / (1 - prior)))
         for column, name in enumerate(FIELD_NAMES):
-            weights = np.log(m[name] / u[name])
+            weights = np.array(field_weights(name, m[name].tolist(), u[name].tolist()))
             observed = matrix[:, column]
             known = observed >= 0
             log_ratio[known] += weights[observed[known]]

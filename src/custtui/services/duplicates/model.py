@@ -16,6 +16,7 @@ customer file), not fitted to any data set.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -72,7 +73,30 @@ def joint_table(name: list[float], address: list[float]) -> list[float]:
 MIN_CUSTOMERS = 1000  # fewer: too few duplicates to learn from, the defaults serve
 REESTIMATE_GROWTH = 1.2  # re-estimate once the customers have grown (or shrunk) by a fifth
 _WEIGHT_LIMIT = 12.0  # no single field decides alone beyond this (log-odds)
-_VERSION = 3
+_VERSION = 4
+
+
+def field_weights(field: str, m: Sequence[float], u: Sequence[float]) -> list[float]:
+    """log(m / u) of each level of `field`.
+
+    For name_address, a side without an address (or without a name) weighs
+    what the name (or the address) says alone: log of the sums of m and u
+    over the other part's levels. Learned cell by cell instead, those levels
+    took whatever the defaults said where a database has no such pair (every
+    demo customer has an address): a draft without an address then looked
+    like a duplicate of anyone with a name 70 % alike.
+    """
+    weights = [math.log(a / b) for a, b in zip(m, u, strict=True)]
+    if field != "name_address":
+        return weights
+    width, height = len(ADDRESS_LEVELS), len(NAME_LEVELS)
+    for name in range(height - 1):
+        cells = range(name * width, name * width + width - 1)
+        weights[name * width + width - 1] = math.log(sum(m[i] for i in cells) / sum(u[i] for i in cells))
+    for address in range(width - 1):
+        cells = range(address, (height - 1) * width, width)
+        weights[(height - 1) * width + address] = math.log(sum(m[i] for i in cells) / sum(u[i] for i in cells))
+    return weights
 
 
 def _bounded(weight: float) -> float:
@@ -94,11 +118,8 @@ class MatchParameters:
     iterations: int = 0
 
     def weights(self) -> dict[str, list[float]]:
-        """log(m / u) of each level, bounded."""
-        return {
-            name: [_bounded(math.log(m / u)) for m, u in zip(self.m[name], self.u[name], strict=True)]
-            for name in FIELD_NAMES
-        }
+        """log(m / u) of each level, bounded (name_address: see field_weights)."""
+        return {name: [_bounded(w) for w in field_weights(name, self.m[name], self.u[name])] for name in FIELD_NAMES}
 
     def to_json(self) -> dict[str, Any]:
         return {"version": _VERSION, **asdict(self)}
