@@ -10,8 +10,8 @@ import pwd
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
 from helpers import make_customer
+from sqlmodel import Session, select
 from tui_support import fill_duplicates
 
 from custtui.cli import main

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from helpers import make_customer
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import OptionList
-from helpers import make_customer
 from tui_support import fill_duplicates, running_app, wait_idle
 
 from custtui.models import Customer, Installation, Location, Mission
