@@ -232,8 +232,12 @@ def test_duplicate_within_the_same_file(engine: Engine, office: User) -> None:
 
     again = _csv(f"Verwarming Janssens,,,,,{VAT_B},,,Molenstraat,8,3000,Leuven,BE", "Verwarming Janssens,,,BE-VLG")
     skipped = transfer.import_customers(engine, office, again, skip_duplicates=True)
-    # The second row has the name and nothing else: a possible duplicate (below duplicates.CERTAIN), imported.
+    # The second row has the name and nothing else: a possible duplicate (below duplicates.CERTAIN), imported
+    # all the same, and named in the report for the user to check.
     assert [row.status for row in skipped.rows] == ["skipped", "created"]
+    possible = skipped.rows[1]
+    assert possible.duplicate_of == report.rows[0].customer_id and 0.5 <= (possible.score or 0) < 0.9
+    assert "possibly a duplicate of customer" in possible.message and possible.message.endswith("to check.")
 
 
 @pytest.mark.parametrize("crash", [RuntimeError, KeyboardInterrupt])

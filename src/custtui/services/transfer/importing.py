@@ -61,7 +61,7 @@ class ImportRow:
     line: int  # the row's first line in the file; the header is line 1
     status: str  # "created" | "duplicate" | "skipped" | "error"
     customer_id: int | None  # the customer created ("created", "duplicate")
-    duplicate_of: int | None  # the existing customer it looks like ("duplicate", "skipped")
+    duplicate_of: int | None  # the existing customer it looks like ("duplicate", "skipped"; "created": possibly)
     score: float | None  # that match's score, 0..1
     message: str  # translated, for people
 
@@ -261,7 +261,8 @@ class _Importer:
         customer_input, location_input = _inputs(values)
         # A marked record is no one's duplicate (services.marks).
         match = None if marked else self._best_match(customer_input, location_input)
-        if match is not None and self.skip_duplicates:
+        certain = match is not None and match.score >= duplicates.CERTAIN
+        if match is not None and certain and self.skip_duplicates:
             errors = _row_errors(self.session, customer_input, location_input)
             if errors:
                 return _error_row(line, _describe_errors(errors))
@@ -312,6 +313,13 @@ class _Importer:
         if match is None:
             message = _("Created as customer {id}.").format(id=customer_id)
             return ImportRow(line, STATUS_CREATED, customer_id, None, None, _kept_as_typed(message, warnings))
+        if not certain:  # a possible duplicate: created, never skipped, and named for the user to check
+            message = _(
+                "Created as customer {id}; possibly a duplicate of customer {other} ({score} %: {reasons}), to check."
+            ).format(id=customer_id, other=match.customer_id, score=_percent(match.score), reasons=_reasons_text(match))
+            return ImportRow(
+                line, STATUS_CREATED, customer_id, match.customer_id, match.score, _kept_as_typed(message, warnings)
+            )
         message = _("Created as customer {id}; likely duplicate of customer {other} ({score} %: {reasons}).").format(
             id=customer_id, other=match.customer_id, score=_percent(match.score), reasons=_reasons_text(match)
         )
@@ -329,8 +337,8 @@ class _Importer:
         )
         # A trailing blank tells the index the name is complete, not a prefix still being typed.
         draft = replace(draft, name=draft.name + " ")
-        matches = self.index.likely_duplicates(draft, limit=1, min_score=duplicates.DEFAULT_MIN_SCORE)
-        return matches[0] if matches and matches[0].score >= duplicates.DEFAULT_MIN_SCORE else None
+        matches = self.index.likely_duplicates(draft, limit=1, min_score=duplicates.POSSIBLE)
+        return matches[0] if matches else None
 
 
 def _open_session(stack: ExitStack, source: Engine | Callable[[], Session]) -> Session:
