@@ -634,7 +634,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.report:
         transfer.write_report(report, args.report)
     for row in report.rows:
-        if row.status != "created":
+        if row.status != "created" or row.duplicate_of is not None:  # a possible duplicate is shown too
             print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)
     print(
         _("{created} created ({duplicates} likely duplicates), {skipped} skipped, {errors} errors.").format(
