@@ -37,7 +37,15 @@ from custtui.services.duplicates.records import (
     record_keys,
 )
 from custtui.services.duplicates.results import CERTAIN, POSSIBLE, Cluster, PairScore, ScanStats
-from custtui.services.duplicates.score import NAME_BANDS, Scorer, log_odds, ordered_reasons, sigmoid
+from custtui.services.duplicates.score import (
+    INITIALS_SIMILARITY,
+    NAME_BANDS,
+    Scorer,
+    initials_match,
+    log_odds,
+    ordered_reasons,
+    sigmoid,
+)
 
 # --------------------------------------------------------------------------
 # The scan.
@@ -180,7 +188,8 @@ def _may_match_by_name(x: Record, y: Record, cutoff: float) -> bool:
     for a, a_sorted, b, b_sorted in pairs:
         if ratio(a_sorted, b_sorted, score_cutoff=cutoff) or token_set(a, b, score_cutoff=set_cutoff):
             return True
-    return False
+    # As score.compare: a name whose words are the other's or their initials is INITIALS_SIMILARITY alike.
+    return cutoff <= 100 * INITIALS_SIMILARITY and initials_match(x.name_words, y.name_words)
 
 
 def parameters_for(

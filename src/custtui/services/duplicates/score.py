@@ -56,10 +56,10 @@ def _name_similarity(a: str, a_sorted: str, b: str, b_sorted: str, partial: bool
     return best / 100.0
 
 
-_INITIALS_SIMILARITY = 0.9  # "J. Peeters" against "Peeters Jan": as alike as a name contained in the other
+INITIALS_SIMILARITY = 0.9  # "J. Peeters" against "Peeters Jan": as alike as a name contained in the other
 
 
-def _initials_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+def initials_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether every word of the shorter name is a word of the other, or its initial, or that word mistyped.
 
     At least one of them must be a whole word of three letters or more:
@@ -167,8 +167,8 @@ def compare(
     if identifiers is None:
         identifiers = _identifier_levels(x, y)
     similarity = _name_similarity(x.name, x.sorted_name, y.name, y.sorted_name, partial)
-    if similarity < _INITIALS_SIMILARITY and not partial and _initials_match(x.name_words, y.name_words):
-        similarity = _INITIALS_SIMILARITY
+    if similarity < INITIALS_SIMILARITY and not partial and initials_match(x.name_words, y.name_words):
+        similarity = INITIALS_SIMILARITY
     alias = 0.0
     if similarity < 1.0 and (x.alias or y.alias):
         alias = max(
@@ -210,9 +210,8 @@ class Scorer:
         self.customers = max(customers, 2)
         self.prior = log_odds(parameters.prior)
         self.weights = parameters.weights()
-        # The most each field can still add: for bounds that skip hopeless pairs early.
-        self.best = {field: max(0.0, *weights) for field, weights in self.weights.items()}
         joint = self.weights["name_address"]
+        self.best_joint = max(0.0, *joint)  # the most name and address can add: a bound that skips hopeless pairs
         width = len(ADDRESS_LEVELS)
         # The name alone (no address on one side), and the most a name level can reach with any address.
         self.name_alone = [joint[n * width + width - 1] for n in range(len(NAME_LEVELS) - 1)]
@@ -234,7 +233,7 @@ class Scorer:
         weights = self.weights
         identifiers = _identifier_levels(x, y)
         if min_logit is not None:
-            bound = self.prior + self.best["name_address"]
+            bound = self.prior + self.best_joint
             for field, level in zip(IDENTIFIERS, identifiers, strict=True):
                 if level is not None:
                     bound += weights[field][level]
@@ -256,7 +255,7 @@ class Scorer:
             total += weight
             # Shown apart: what the name says alone, and what the address adds to it.
             name_weight = self.name_alone[name] if name is not None else 0.0
-            if name is not None and name == 1:
+            if name == 1:
                 reasons.append(Reason("alias", round(comparison.alias_similarity * 100), name_weight))
             elif name is not None and comparison.name_similarity >= _NAME_REASON_MIN:
                 reasons.append(Reason("name", round(comparison.name_similarity * 100), name_weight))
