@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from helpers import make_customer, make_location
@@ -280,16 +281,14 @@ def test_a_refresh_during_a_rebuild_wins_over_its_older_read(
 ) -> None:
     index = SearchIndex.build(session)
     read, go_on = threading.Event(), threading.Event()
-    load = search.segments.load_rows
+    read_all = search.segments.read_all_rows
 
-    def slow_full_load(session: Session, ids: list[int] | None) -> search.segments.Rows:
-        rows = load(session, ids)
-        if ids is None:
-            read.set()
-            go_on.wait(10)
-        return rows
+    def slow_full_load(session: Session) -> Iterator[search.segments.Rows]:
+        yield from read_all(session)
+        read.set()
+        go_on.wait(10)
 
-    monkeypatch.setattr(search.index, "load_rows", slow_full_load)
+    monkeypatch.setattr(search.index, "read_all_rows", slow_full_load)
 
     def rebuild() -> None:
         with Session(engine) as own:

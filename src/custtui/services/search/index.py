@@ -10,7 +10,7 @@ import numpy as np
 from sqlmodel import Session
 
 from custtui.services.addresses import format_address
-from custtui.services.search.hits import ADDRESS, FIELD_ORDER, FIELDS, NAME, PHONE, SearchHit
+from custtui.services.search.hits import FIELD_ORDER, FIELDS, NAME, PHONE, SearchHit
 from custtui.services.search.query import (
     BASE,
     CANDIDATES,
@@ -28,7 +28,7 @@ from custtui.services.search.query import (
     split_mark_words,
     trigrams_needed,
 )
-from custtui.services.search.segments import Rows, Segment, Snapshot, load_rows
+from custtui.services.search.segments import ADDRESS_PARTS, Rows, Segment, Snapshot, load_rows, read_all_rows
 from custtui.services.search.text import fold
 
 # ---------------------------------------------------------------------------
@@ -50,17 +50,17 @@ class _Result(NamedTuple):
 class SearchIndex:
     """All customers' searchable values, in memory. Build once, refresh as customers change."""
 
-    def __init__(self, rows: Rows) -> None:
+    def __init__(self, chunks: Iterable[Rows]) -> None:
         self._write_lock = threading.Lock()
-        self._snapshot = _fresh_snapshot(rows)
+        self._snapshot = _fresh_snapshot(chunks)
         self._changed_during_rebuild: set[int] | None = None
 
     # -- loading ------------------------------------------------------------
 
     @classmethod
     def build(cls, session: Session) -> SearchIndex:
-        """Read every customer and location (two plain SELECTs) and index them."""
-        return cls(load_rows(session, None))
+        """Read every customer and location (plain SELECTs, in chunks) and index them."""
+        return cls(read_all_rows(session))
 
     def refresh(self, session: Session, customer_ids: Iterable[int]) -> None:
         """Re-read these customers (created, edited, deleted, or their locations changed).
@@ -85,7 +85,7 @@ class SearchIndex:
             delta_rows = {k: v for k, v in old.delta_rows.items() if k not in found and k not in ids}
             delta_rows.update(found)
             if len(delta_rows) > DELTA_HARD_LIMIT and self._changed_during_rebuild is None:
-                self._snapshot = _fresh_snapshot(load_rows(session, None))  # seconds at 100k
+                self._snapshot = _fresh_snapshot(read_all_rows(session))  # seconds at 100k
                 return
             gone = np.array(ids, dtype=np.int64)
             in_base = gone[old.base.has_customers(gone)]
@@ -119,8 +119,7 @@ class SearchIndex:
                 return  # another rebuild is running
             self._changed_during_rebuild = set()
         try:
-            rows = load_rows(session, None)
-            base = Segment(rows)
+            base = Segment(read_all_rows(session))
         except BaseException:
             with self._write_lock:
                 self._changed_during_rebuild = None
@@ -142,8 +141,8 @@ class SearchIndex:
                 base_removed=frozenset(in_base.tolist()),
                 delta=_delta_segment(delta_rows),
                 delta_rows=delta_rows,
-                customers=len(rows.customers) - len(in_base) + len(delta_rows),
-                id_limit=max(current.id_limit, max((row[0] for row in rows.customers), default=0) + 1),
+                customers=len(base.customer_ids) - len(in_base) + len(delta_rows),
+                id_limit=max(current.id_limit, _id_limit(base)),
             )
 
     def __len__(self) -> int:
@@ -165,19 +164,24 @@ def _delta_segment(delta_rows: dict[int, tuple[Any, list[Any]]]) -> Segment | No
     if not delta_rows:
         return None
     ordered = [delta_rows[k] for k in sorted(delta_rows)]
-    return Segment(Rows([c for c, _l in ordered], [loc for _c, locs in ordered for loc in locs]))
+    return Segment([Rows([c for c, _l in ordered], [loc for _c, locs in ordered for loc in locs])])
 
 
-def _fresh_snapshot(rows: Rows) -> Snapshot:
-    base = Segment(rows)
+def _id_limit(segment: Segment) -> int:
+    """One more than the largest customer id of the segment."""
+    return int(segment.customer_ids[-1]) + 1 if len(segment.customer_ids) else 1
+
+
+def _fresh_snapshot(chunks: Iterable[Rows]) -> Snapshot:
+    base = Segment(chunks)
     return Snapshot(
         base=base,
         base_alive=None,
         base_removed=frozenset(),
         delta=None,
         delta_rows={},
-        customers=len(rows.customers),
-        id_limit=max((row[0] for row in rows.customers), default=0) + 1,
+        customers=len(base.customer_ids),
+        id_limit=_id_limit(base),
     )
 
 
@@ -274,8 +278,7 @@ def _text_matches(
         candidates = candidates[np.argpartition(key, -CANDIDATES)[-CANDIDATES:]]
     if not len(candidates):
         return candidates, np.zeros(0, dtype=np.float32), kept
-    texts = segment.texts
-    chosen = [texts[i] for i in candidates.tolist()]
+    chosen = segment.texts.take(candidates)
     scores = fuzzy_scores(query, chosen, segment.lengths[candidates], segment.compact_lengths[candidates])
     return candidates, scores, kept
 
@@ -344,7 +347,7 @@ def _describe(segment: Segment, entry: int, query: Query) -> tuple[str, str]:
     shown = segment.shown[entry]
     if field != "address":
         return field, shown
-    row = segment.address_rows[entry - segment.entries_of(ADDRESS).start]
+    row = ["", *shown.split(ADDRESS_PARTS)]  # as a location row: (customer), street, number, postal code, city
     street = " ".join(part for part in (row[1], row[2]) if part)
     if query.kind != "text":
         return "address", format_address(row[1], row[2], row[3], row[4])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, NamedTuple
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from custtui.models import Customer, Location, table_of
+from custtui.services.duplicates.records import gc_paused
 from custtui.services.search.hits import ADDRESS, ALIAS, EMAIL, NAME, NUMBER, PHONE, VAT
 from custtui.services.search.query import BASE, BUILD_CHUNK, DIGIT_MATCH_LIMIT, N_TRIGRAMS, SPACE, char_code, trigram_table
 from custtui.services.search.text import digits_of_many, fold_many, phone_key
@@ -36,72 +37,159 @@ class Rows(NamedTuple):
 _TEXT_FIELDS = frozenset({NAME, ALIAS, NUMBER, EMAIL, ADDRESS})  # in the trigram index
 _COMPACT_FIELDS = frozenset({NAME, ALIAS})  # indexed with and without spaces
 _SHORT_FIELDS = frozenset({NAME, ALIAS})  # 1-2 character queries
+_FIELD_ORDER = (NAME, ALIAS, NUMBER, EMAIL, VAT, ADDRESS, PHONE)  # how entries are laid out
+ADDRESS_PARTS = "\x1f"  # between street, number, postal code and city in an address entry's shown text
+
+
+class TextColumn:
+    """Many strings in one UTF-8 buffer with numpy offsets: no Python object per value.
+
+    A value is decoded when it is read; a search reads a few thousand at
+    most. Python strings cost ~50 bytes each on top of their text, and each
+    is one more object for the collector to walk.
+    """
+
+    __slots__ = ("_buffer", "_offsets")
+
+    def __init__(self, buffer: bytes, offsets: np.ndarray) -> None:
+        self._buffer = buffer
+        self._offsets = offsets
+
+    @classmethod
+    def of(cls, values: Sequence[str]) -> TextColumn:
+        encoded = [value.encode("utf-8", "surrogatepass") for value in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+        return cls(b"".join(encoded), offsets)
+
+    @classmethod
+    def concatenate(cls, columns: Sequence[TextColumn]) -> TextColumn:
+        offsets = [np.zeros(1, dtype=np.int64)]
+        shift = 0
+        for column in columns:
+            offsets.append(column._offsets[1:] + shift)
+            shift += len(column._buffer)
+        return cls(b"".join(column._buffer for column in columns), np.concatenate(offsets))
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, index: int) -> str:
+        return self._buffer[self._offsets[index] : self._offsets[index + 1]].decode("utf-8", "surrogatepass")
+
+    def take(self, indexes: np.ndarray | Sequence[int]) -> list[str]:
+        positions = np.asarray(indexes, dtype=np.int64)
+        buffer = self._buffer
+        return [
+            buffer[start:stop].decode("utf-8", "surrogatepass")
+            for start, stop in zip(self._offsets[positions].tolist(), self._offsets[positions + 1].tolist(), strict=True)
+        ]
+
+    def span(self, start: int, stop: int) -> list[str]:
+        return self.take(np.arange(start, stop, dtype=np.int64))
+
+    @property
+    def nbytes(self) -> int:
+        return len(self._buffer) + self._offsets.nbytes
+
+
+class _FieldPart(NamedTuple):
+    """One field's entries from one chunk of customers."""
+
+    customer: np.ndarray  # int32
+    shown: TextColumn
+    texts: TextColumn
+    lengths: np.ndarray  # int32, characters of each text
+    compact_lengths: np.ndarray  # int32, the same without spaces
+
+
+def _field_part(ids: Sequence[int], shown: Sequence[str], texts: Sequence[str]) -> _FieldPart:
+    lengths = np.fromiter(map(len, texts), dtype=np.int32, count=len(texts))
+    spaces = np.fromiter((t.count(" ") for t in texts), dtype=np.int32, count=len(texts))
+    return _FieldPart(
+        np.array(ids, dtype=np.int32), TextColumn.of(shown), TextColumn.of(texts), lengths, lengths - spaces
+    )
+
+
+def _joined(parts: Sequence[_FieldPart], attribute: str, dtype: Any) -> np.ndarray:
+    arrays = [getattr(part, attribute) for part in parts]
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+
+
+def _chunk_parts(rows: Rows) -> tuple[dict[int, _FieldPart], list[int]]:
+    """The entries of some customers, by field, and which of them carry the ERROR mark."""
+    parts: dict[int, _FieldPart] = {}
+    columns = list(zip(*rows.customers, strict=True)) or [()] * 8
+    ids, stored_names, aliases, numbers, vats, emails, phones, marks = columns
+    marked = [cid for cid, mark in zip(ids, marks, strict=True) if mark]
+    names = [name or "" for name in stored_names]
+    parts[NAME] = _field_part(ids, names, fold_many(names))
+    for code, values in ((ALIAS, aliases), (NUMBER, numbers), (EMAIL, emails), (VAT, vats)):
+        present = [i for i, value in enumerate(values) if value]
+        kept = [values[i] for i in present]
+        parts[code] = _field_part([ids[i] for i in present], kept, fold_many(kept) if code != VAT else [""] * len(kept))
+    # Addresses: one entry per location, its text "street number postal city"; shown: the
+    # four parts (see _describe in index.py), made into an address only when shown.
+    located = [row for row in rows.locations if row[1] or row[2] or row[3] or row[4]]
+    address_parts = [[value or "" for value in row[1:5]] for row in located]
+    parts[ADDRESS] = _field_part(
+        [row[0] for row in located],
+        [ADDRESS_PARTS.join(part) for part in address_parts],
+        fold_many([" ".join(part) for part in address_parts]),
+    )
+    # Phones: the customer's and its locations' (each number once per customer).
+    phone_owners: dict[tuple[int, str], None] = dict.fromkeys(
+        (customer_id, phone) for customer_id, phone in zip(ids, phones, strict=True) if phone
+    )
+    phone_owners.update(dict.fromkeys((row[0], row[5]) for row in rows.locations if row[5]))
+    parts[PHONE] = _field_part([key[0] for key in phone_owners], [key[1] for key in phone_owners], [""] * len(phone_owners))
+    return parts, marked
 
 
 class Segment:
     """Immutable search structures over some customers' entries (one entry per searchable value).
 
     Entries are laid out field by field: all names, then aliases, numbers,
-    e-mails, VAT numbers, addresses and phones.
+    e-mails, VAT numbers, addresses and phones. Built from chunks of rows
+    (each chunk whole customers with their locations), so that the rows of
+    all customers are never in memory at once.
     """
 
-    def __init__(self, rows: Rows) -> None:
-        customer: list[Any] = []
-        field: list[int] = []
-        shown: list[str] = []
-        texts: list[str] = []
-        ranges: dict[int, tuple[int, int]] = {}
-
-        def add(code: int, ids: Sequence[int], values: Sequence[str], folded: Sequence[str]) -> None:
-            ranges[code] = (len(texts), len(texts) + len(values))
-            customer.extend(ids)
-            field.extend([code] * len(values))
-            shown.extend(values)
-            texts.extend(folded)
-
-        columns = list(zip(*rows.customers, strict=True)) or [()] * 8
-        ids, stored_names, aliases, numbers, vats, emails, phones, marks = columns
+    def __init__(self, chunks: Iterable[Rows]) -> None:
+        by_field: dict[int, list[_FieldPart]] = {code: [] for code in _FIELD_ORDER}
+        marked: list[int] = []
+        with gc_paused():  # many short-lived tuples and strings, no cycles
+            for rows in chunks:
+                parts, chunk_marked = _chunk_parts(rows)
+                marked += chunk_marked
+                for code, part in parts.items():
+                    by_field[code].append(part)
         # The customers with the ERROR mark (services.marks), sorted: the mark words of a query find them.
-        self.marked = np.array(sorted(cid for cid, mark in zip(ids, marks, strict=True) if mark), dtype=np.int64)
-        names = [name or "" for name in stored_names]
-        add(NAME, ids, names, fold_many(names))
-        for code, values in ((ALIAS, aliases), (NUMBER, numbers), (EMAIL, emails), (VAT, vats)):
-            present = [i for i, value in enumerate(values) if value]
-            kept = [values[i] for i in present]
-            add(code, [ids[i] for i in present], kept, fold_many(kept) if code != VAT else [""] * len(kept))
+        self.marked = np.array(sorted(marked), dtype=np.int64)
+        ranges: dict[int, tuple[int, int]] = {}
+        size = 0
+        for code in _FIELD_ORDER:
+            count = sum(len(part.customer) for part in by_field[code])
+            ranges[code] = (size, size + count)
+            size += count
 
-        # Addresses: one entry per location, its text "street number postal city".
-        # (customer_id, street, number, postal_code, city), with each distinct text stored once.
-        unique: dict[str, str] = {}
-        kept_locations = [
-            (row[0], *(unique.setdefault(value, value) if value else "" for value in row[1:5]))
-            for row in rows.locations
-            if row[1] or row[2] or row[3] or row[4]
-        ]
-        self.address_rows = kept_locations
-        address_texts = fold_many([f"{row[1] or ''} {row[2] or ''} {row[3] or ''} {row[4] or ''}" for row in kept_locations])
-        # Shown text made when shown (see _describe): most addresses never are.
-        add(ADDRESS, [row[0] for row in kept_locations], [""] * len(kept_locations), address_texts)
-
-        # Phones: the customer's and its locations' (each number once per customer).
-        phone_owners: dict[tuple[int, str], None] = dict.fromkeys(
-            (customer_id, phone) for customer_id, phone in zip(ids, phones, strict=True) if phone
-        )
-        phone_owners.update(dict.fromkeys((row[0], row[5]) for row in rows.locations if row[5]))
-        add(PHONE, [key[0] for key in phone_owners], [key[1] for key in phone_owners], [""] * len(phone_owners))
-
+        in_order = [part for code in _FIELD_ORDER for part in by_field[code]]
+        del by_field
         self.ranges = ranges
-        self.customer = np.array(customer, dtype=np.int64)  # int64: indexes masks without a cast
-        self.field = np.array(field, dtype=np.int8)
-        self.shown = shown
-        self.texts = texts
-        self.size = len(texts)
+        self.size = size
+        self.customer = _joined(in_order, "customer", np.int32)
+        self.field = np.repeat(
+            np.array(_FIELD_ORDER, dtype=np.int8), [ranges[code][1] - ranges[code][0] for code in _FIELD_ORDER]
+        )
+        self.lengths = _joined(in_order, "lengths", np.int32)
+        self.compact_lengths = _joined(in_order, "compact_lengths", np.int32)
+        self.shown = TextColumn.concatenate([part.shown for part in in_order])
+        self.texts = TextColumn.concatenate([part.texts for part in in_order])
+        del in_order
         # Entries by customer, to find a customer's entries without a scan.
-        self.by_customer = np.argsort(self.customer, kind="stable")
+        self.by_customer = np.argsort(self.customer, kind="stable").astype(np.int32)
         self.sorted_customers = self.customer[self.by_customer]
         self.customer_ids = np.unique(self.sorted_customers)
-        self.lengths = np.array(list(map(len, texts)), dtype=np.int32)
-        self.compact_lengths = self.lengths - np.array([t.count(" ") for t in texts], dtype=np.int32)
         self._build_trigrams()
         self._build_digits()
         self._build_short()
@@ -130,36 +218,28 @@ class Segment:
     # -- trigram postings ---------------------------------------------------
 
     def _build_trigrams(self) -> None:
-        texts = self.texts
-        parts: list[str] = []
-        owners: list[range] = []
-        for code in sorted(self.ranges, key=self.ranges.__getitem__):  # entry order
-            if code not in _TEXT_FIELDS:
-                continue
-            entries = self.entries_of(code)
-            chunk = texts[entries.start : entries.stop]
-            if code in _COMPACT_FIELDS:
-                # Names also without spaces, in the same part: " van den broeck \n vandenbroeck ".
-                chunk = [f"{t} \n {t.replace(' ', '')}" if " " in t else t for t in chunk]
-            parts.extend(chunk)
-            owners.append(entries)
-        owner_ids = (
-            np.concatenate([np.arange(r.start, r.stop, dtype=np.int32) for r in owners])
-            if owners else np.zeros(0, dtype=np.int32)
-        )
         # In chunks of entries, to bound the memory the sorts need; then merged.
         counts: list[np.ndarray] = []
         postings: list[np.ndarray] = []
-        by_entry: list[tuple[np.ndarray, np.ndarray]] = []
-        for start in range(0, len(parts), BUILD_CHUNK):
-            stop = min(start + BUILD_CHUNK, len(parts))
-            chunk_counts, chunk_postings, entry_trigrams, entry_owner = trigram_table(
-                parts[start:stop], owner_ids[start:stop]
-            )
-            counts.append(chunk_counts)
-            postings.append(chunk_postings)
-            by_entry.append((entry_trigrams, entry_owner))
-        del parts
+        entry_trigrams: list[np.ndarray] = []
+        trigrams_per_entry = np.zeros(self.size, dtype=np.int64)
+        for code in _FIELD_ORDER:  # entry order: owners ascend across chunks
+            if code not in _TEXT_FIELDS:
+                continue
+            entries = self.entries_of(code)
+            for start in range(entries.start, entries.stop, BUILD_CHUNK):
+                stop = min(start + BUILD_CHUNK, entries.stop)
+                parts = self.texts.span(start, stop)
+                if code in _COMPACT_FIELDS:
+                    # Names also without spaces, in the same part: " van den broeck \n vandenbroeck ".
+                    parts = [f"{t} \n {t.replace(' ', '')}" if " " in t else t for t in parts]
+                chunk_counts, chunk_postings, chunk_trigrams, chunk_owner = trigram_table(
+                    parts, np.arange(start, stop, dtype=np.int32)
+                )
+                counts.append(chunk_counts)
+                postings.append(chunk_postings)
+                entry_trigrams.append(chunk_trigrams)
+                trigrams_per_entry[start:stop] = np.bincount(chunk_owner - start, minlength=stop - start)
         total = np.sum(counts, axis=0, dtype=np.int64) if counts else np.zeros(N_TRIGRAMS, dtype=np.int64)
         # Postings: for each trigram, the entries that have it (ascending).
         self.offsets = np.zeros(N_TRIGRAMS + 1, dtype=np.int64)
@@ -172,12 +252,9 @@ class Segment:
             self.postings[np.repeat(shift, chunk_counts) + np.arange(len(chunk_postings))] = chunk_postings
             before += chunk_counts
         # And the other way round, for narrowing: for each entry, its trigrams.
-        self.entry_trigrams = (
-            np.concatenate([t for t, _o in by_entry]) if by_entry else np.zeros(0, dtype=np.uint16)
-        )
-        entry_owner = np.concatenate([o for _t, o in by_entry]) if by_entry else np.zeros(0, dtype=np.int32)
+        self.entry_trigrams = np.concatenate(entry_trigrams) if entry_trigrams else np.zeros(0, dtype=np.uint16)
         self.entry_offsets = np.zeros(self.size + 1, dtype=np.int64)
-        np.cumsum(np.bincount(entry_owner, minlength=self.size), out=self.entry_offsets[1:])
+        np.cumsum(trigrams_per_entry, out=self.entry_offsets[1:])
 
     def trigram_counts(self, codes: Iterable[int]) -> np.ndarray:
         slices = [self.postings[self.offsets[code] : self.offsets[code + 1]] for code in codes]
@@ -214,15 +291,15 @@ class Segment:
                     owners.append(entry)
 
         numbers = self.entries_of(NUMBER)
-        add(numbers, [t.replace(" ", "") for t in self.texts[numbers.start : numbers.stop]])
+        add(numbers, [t.replace(" ", "") for t in self.texts.span(numbers.start, numbers.stop)])
         # VAT: "be0727560871" and "0727560871"; phones: national "0470123456" and as written "32470123456".
         vats = self.entries_of(VAT)
-        shown = self.shown[vats.start : vats.stop]
+        shown = self.shown.span(vats.start, vats.stop)
         add(vats, [t.replace(" ", "") for t in fold_many(shown)])
         add(vats, digits_of_many(shown))
         phones = self.entries_of(PHONE)
         first_phone_key = len(keys)  # phone keys come last
-        shown = self.shown[phones.start : phones.stop]
+        shown = self.shown.span(phones.start, phones.stop)
         digits = digits_of_many(shown)
         national = [phone_key(phone, d) for phone, d in zip(shown, digits, strict=True)]
         add(phones, national)
@@ -273,20 +350,18 @@ class Segment:
     # -- short queries ------------------------------------------------------
 
     def _build_short(self) -> None:
-        names, aliases = self.entries_of(NAME), self.entries_of(ALIAS)
-        self.short_entries = np.concatenate([
-            np.arange(names.start, names.stop, dtype=np.int64), np.arange(aliases.start, aliases.stop, dtype=np.int64)
-        ])
+        names, aliases = self.entries_of(NAME), self.entries_of(ALIAS)  # neighbours: names, then aliases
+        self.short_entries = np.arange(names.start, aliases.stop, dtype=np.int64)
+        texts = self.texts.span(names.start, aliases.stop)
         # The first two characters of each name/alias, as one code: (first * BASE + second).
         self.short_starts = np.array(
-            [char_code(t[0]) * BASE + (char_code(t[1]) if len(t) > 1 else SPACE) if t else -1
-             for t in (self.texts[i] for i in self.short_entries.tolist())],
+            [char_code(t[0]) * BASE + (char_code(t[1]) if len(t) > 1 else SPACE) if t else -1 for t in texts],
             dtype=np.int32,
         )
         # Alphabetical rank of each name/alias entry, to list short-query hits by name.
-        order = sorted(self.short_entries.tolist(), key=self.texts.__getitem__)
+        order = sorted(range(len(texts)), key=texts.__getitem__)
         rank = np.zeros(self.size, dtype=np.int32)
-        rank[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
+        rank[self.short_entries[np.array(order, dtype=np.int64)]] = np.arange(len(order), dtype=np.int32)
         self.alpha_rank = rank
 
 
@@ -325,11 +400,11 @@ class Snapshot:
 # Loading
 # ---------------------------------------------------------------------------
 
-_CHUNK = 500
+_CHUNK = 500  # ids per IN (...) when reading given customers
+FULL_READ_CHUNK = 20_000  # customers per read when reading them all
 
 
-def load_rows(session: Session, ids: list[int] | None) -> Rows:
-    """Customers (all, or these ids) and their locations, as plain rows."""
+def _queries() -> tuple[Any, Any, Any, Any]:
     customer = table_of(Customer).c
     location = table_of(Location).c
     customer_query = select(
@@ -339,10 +414,14 @@ def load_rows(session: Session, ids: list[int] | None) -> Rows:
     location_query = select(
         location.customer_id, location.street, location.number, location.postal_code, location.city, location.phone
     ).order_by(location.customer_id, location.id)
+    return customer, location, customer_query, location_query
+
+
+def load_rows(session: Session, ids: list[int]) -> Rows:
+    """These customers and their locations, as plain rows."""
+    customer, location, customer_query, location_query = _queries()
     session.flush()  # plain SELECTs do not autoflush: let them see this session's own changes
     connection = session.connection()
-    if ids is None:
-        return Rows(connection.execute(customer_query).all(), connection.execute(location_query).all())
     customers: list[Any] = []
     locations: list[Any] = []
     for start in range(0, len(ids), _CHUNK):
@@ -350,3 +429,25 @@ def load_rows(session: Session, ids: list[int] | None) -> Rows:
         customers.extend(connection.execute(customer_query.where(customer.id.in_(chunk))))
         locations.extend(connection.execute(location_query.where(location.customer_id.in_(chunk))))
     return Rows(customers, locations)
+
+
+def read_all_rows(session: Session) -> Iterator[Rows]:
+    """Every customer with its locations, FULL_READ_CHUNK customers at a time, by id.
+
+    Whole customers per chunk (a keyset page of customers, then the
+    locations of that id range), so the index never holds every row at once.
+    """
+    customer, location, customer_query, location_query = _queries()
+    session.flush()
+    connection = session.connection()
+    last = None
+    while True:
+        page = customer_query if last is None else customer_query.where(customer.id > last)
+        customers = connection.execute(page.limit(FULL_READ_CHUNK)).all()
+        if not customers:
+            return
+        first, last = customers[0][0], customers[-1][0]
+        locations = connection.execute(
+            location_query.where(location.customer_id >= first, location.customer_id <= last)
+        ).all()
+        yield Rows(customers, locations)
