@@ -181,7 +181,10 @@ def spawn_until_painted(
 ) -> tuple[float, float, float]:
     """Seconds from spawning `command` in a new 80x24 tmux session to `painted`, the CPU seconds it used
     until then (less noisy on a busy machine), and the seconds from ctrl+q to its exit."""
-    shell = "exec env " + shlex.join([*(f"{key}={value}" for key, value in env.items()), *command])
+    # Compiled bytecode as an installed custtui has it (pip writes it), whatever PYTHONDONTWRITEBYTECODE says here:
+    # the warm-up run writes it to a folder of the benchmark's own, which the other runs read.
+    settings = [f"{key}={value}" for key, value in env.items()]
+    shell = "exec env -u PYTHONDONTWRITEBYTECODE " + shlex.join([*settings, *command])
     started = time.perf_counter()
     _tmux("new-session", "-d", "-s", "s", "-x", "80", "-y", "24", shell)
     pid = int(_tmux("display-message", "-p", "-t", "s", "#{pane_pid}").stdout)
@@ -257,11 +260,12 @@ def measure_from_process_start(databases: list[Path], runs: int) -> None:
     # One environment for all: English (the painted line is "N customers"), a tmux terminal.
     env = {"CUSTTUI_LANG": "en", "LANG": "C.UTF-8", "TERM": "tmux-256color", "PATH": os.environ.get("PATH", "")}
     with tempfile.TemporaryDirectory() as folder:
+        env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
         copies = [(count_customers(path), copy_database(path, Path(folder))) for path in databases]
         floor: list[tuple[float, float, float]] = []
         app: dict[Path, list[tuple[float, float, float]]] = {copy: [] for _size, copy in copies}
-        # Interleaved, so that the floor and the app share what else the machine does meanwhile;
-        # run 0 warms the file cache (and migrates a database of an older revision) and is not counted.
+        # Interleaved, so that the floor and the app share what else the machine does meanwhile; run 0 warms
+        # the file cache, writes the bytecode (and migrates a database of an older revision) and is not counted.
         for run in range(runs + 1):
             measured = spawn_until_painted(floor_command, env, floor_painted)
             if run:
