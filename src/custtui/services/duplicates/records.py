@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
@@ -145,6 +146,42 @@ def load_records(
             chunk = ids[start : start + 500]
             customer_rows += session.execute(customer_query.where(c.id.in_(chunk))).all()
             location_rows += session.execute(location_query.where(loc.customer_id.in_(chunk))).all()
+    return _records_from_rows(customer_rows, location_rows), len(location_rows)
+
+
+RECORD_CHUNK = 20_000  # customers per chunk of iter_record_chunks: a few tens of MB of rows and records at a time
+
+
+def iter_record_chunks(session: Session, chunk_size: int = RECORD_CHUNK) -> Iterator[list[Record]]:
+    """The customers load_records gives (the marked ones left out), in id order, `chunk_size` at a time.
+
+    Two SELECTs per chunk (the next customers by id, then the locations of
+    that id range, by customer and location id), so that only one chunk of
+    rows and records is in memory at once (DuplicateIndex.build).
+    """
+    c, loc = table_of(Customer).c, table_of(Location).c
+    customer_query = (
+        select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
+        .where(c.marked_error.is_(False))
+        .order_by(c.id)
+        .limit(chunk_size)
+    )
+    location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city)
+    last: int | None = None
+    while True:
+        query = customer_query if last is None else customer_query.where(c.id > last)
+        customer_rows = session.execute(query).all()
+        if not customer_rows:
+            return
+        first, last = customer_rows[0][0], customer_rows[-1][0]
+        location_rows = session.execute(
+            location_query.where(loc.customer_id.between(first, last)).order_by(loc.customer_id, loc.id)
+        ).all()
+        yield _records_from_rows(customer_rows, location_rows)
+
+
+def _records_from_rows(customer_rows: Sequence[Any], location_rows: Sequence[Any]) -> list[Record]:
+    """Records of these customer rows (id, name, internal name, number, VAT, e-mail, phone) with their locations."""
     addresses: dict[int, list[Address]] = defaultdict(list)
     address_cache: dict[tuple[str, str, str, str], Address | None] = {}
     for customer_id, street, number, postal, city in location_rows:
@@ -159,7 +196,7 @@ def load_records(
         _make_record(row[0], row[1], row[2], row[3], row[4], row[5], row[6], addresses.get(row[0], ()))
         for row in customer_rows
     ]
-    return records, len(location_rows)
+    return records
 
 
 # --------------------------------------------------------------------------
