@@ -1,14 +1,21 @@
-"""The live index: which existing customers look like the draft being typed."""
+"""The live index: which existing customers look like the draft being typed.
+
+It keeps every customer in a columnar, immutable `Base` (store.py: flat
+arrays, one bytes buffer of normalised records, no Python object per
+customer), built once, and the customers refreshed since in a small delta of
+plain dicts and sets, their old version masked out of the base. When the
+delta has grown past a share of the customers, refresh() compacts base and
+delta into a new base, in memory, without reading the database.
+"""
 
 from __future__ import annotations
 
-import heapq
 import math
 import threading
-from bisect import bisect_left, insort
-from collections import defaultdict
+from bisect import bisect_left
 from collections.abc import Iterable
 
+import numpy as np
 from sqlmodel import Session
 
 from custtui.services.duplicates.model import DEFAULT_PARAMETERS, MatchParameters, stored_parameters
@@ -18,12 +25,22 @@ from custtui.services.duplicates.records import (
     Record,
     draft_record,
     gc_paused,
+    iter_record_chunks,
     load_records,
     record_keys,
 )
 from custtui.services.duplicates.results import POSSIBLE, DraftCustomer, Match
 from custtui.services.duplicates.score import Scorer, log_odds, ordered_reasons, sigmoid
+from custtui.services.duplicates.store import Base, BaseBuilder, key_hash, record_words
 from custtui.services.normalise import phonetic_key
+
+# Customers refreshed since the base was built: past the larger of these, refresh() compacts them into a
+# new base. A compaction costs time in proportion to the customers (~0.1 s at 100,000); spread over a
+# fiftieth of them, it adds as little to each refresh at a million customers as at a thousand.
+DELTA_MIN = 2000
+DELTA_SHARE = 50
+
+_NO_IDS = np.zeros(0, dtype=np.int32)
 
 # --------------------------------------------------------------------------
 # The live index.
@@ -36,107 +53,205 @@ class DuplicateIndex:
     Build it once (`DuplicateIndex.build(session)`, about as long as loading
     the customers), keep it, and call `refresh(session, ids)` after customers
     were created, changed or deleted. Readers and `refresh` may run in
-    different threads: every change is applied under a lock, and records are
-    immutable, so a reader sees each customer either before or after a change.
-    It scores with the parameters the last scan estimated and stored
-    (services.duplicates.model), read when it is built.
+    different threads: every change is applied under a lock, which readers
+    hold while they collect candidates, so a reader sees each customer either
+    before or after a change. It scores with the parameters the last scan
+    estimated and stored (services.duplicates.model), read when it is built.
     """
 
-    _CANDIDATES = 400  # name candidates scored per draft, best token overlap first
+    _CANDIDATES = 400  # name candidates scored per draft, best token overlap first (ties: lower id first)
     _PREFIX_WORDS = 200  # vocabulary words a word being typed may expand to
     _WORD_HOLDERS = 5000  # a name word held by more customers does not select candidates
 
-    def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._records: dict[int, Record] = {}
-        self._keys: dict[str, set[int]] = {}
-        self._record_keys: dict[int, frozenset[str]] = {}
-        self._words: dict[str, set[int]] = {}  # normalised word -> ids (name and alias)
-        self._vocabulary: list[str] = []  # sorted words, for prefix look-ups
-        self._names: dict[str, int] = {}  # sorted name -> customers holding it (term frequency)
+    def __init__(self, base: Base | None = None) -> None:
+        self._lock = threading.RLock()  # the state below; readers hold it while they look
+        self._refresh_lock = threading.Lock()  # one refresh at a time: a compaction reads the delta without _lock
         self.parameters: MatchParameters = DEFAULT_PARAMETERS
+        self._reset(base if base is not None else BaseBuilder().finish())
+
+    def _reset(self, base: Base) -> None:
+        self._base = base
+        self._alive = np.ones(base.id_limit, dtype=bool)  # by customer id: False for base customers masked out
+        self._masked: set[int] = set()  # base customers removed or changed since (their new version is in the delta)
+        self._masked_keys: dict[int, int] = {}  # key hash -> masked base customers holding it
+        self._masked_words: dict[str, int] = {}  # word -> masked base customers holding it
+        self._delta: dict[int, tuple[Record, tuple[int, ...]]] = {}  # customer id -> (record, its key hashes)
+        self._delta_keys: dict[int, set[int]] = {}  # key hash -> delta customers holding it
+        self._delta_words: dict[str, set[int]] = {}  # word (name and alias) -> delta customers holding it
+        self._name_changes: dict[int, int] = {}  # sorted name hash -> customers more (or fewer) than in the base
+        self._vocabulary: list[str] = list(base.vocabulary)  # every word held, sorted, for prefix look-ups
+        self._size = len(base)
 
     @classmethod
     def build(cls, session: Session) -> DuplicateIndex:
-        index = cls()
-        with gc_paused(), index._lock:
-            index.parameters = stored_parameters(session) or DEFAULT_PARAMETERS
-            records, _locations = load_records(session)
-            for record in records:
-                index._add(record)
-            index._vocabulary = sorted(index._words)
+        with gc_paused():  # the records of a chunk hold no cycles and are dropped with it
+            parameters = stored_parameters(session) or DEFAULT_PARAMETERS
+            builder = BaseBuilder()
+            for records in iter_record_chunks(session):
+                for record in records:
+                    builder.add(record, {key_hash(key) for key in record_keys(record)})
+                builder.flush()
+                del records
+            index = cls(builder.finish())
+        index.parameters = parameters
         return index
 
     def __len__(self) -> int:
-        return len(self._records)
+        return self._size
 
-    # -- changes ---------------------------------------------------------
+    # -- counts and holders (call under the lock) --------------------------
 
-    def _add(self, record: Record, keep_vocabulary: bool = False) -> None:
-        keys = frozenset(record_keys(record))
-        self._records[record.id] = record
-        self._record_keys[record.id] = keys
-        for key in keys:
-            self._keys.setdefault(key, set()).add(record.id)
+    def _key_count(self, hashed: int, start: int, end: int) -> int:
+        """Customers holding a key, given its range in the base."""
+        return end - start - self._masked_keys.get(hashed, 0) + len(self._delta_keys.get(hashed, ()))
+
+    def _key_holders(self, hashed: int, start: int, end: int) -> np.ndarray:
+        ids: np.ndarray = self._base.key_ids[start:end]
+        if self._masked_keys.get(hashed):
+            ids = ids[self._alive[ids]]
+        delta = self._delta_keys.get(hashed)
+        if delta:
+            ids = np.concatenate([ids, np.fromiter(delta, dtype=np.int32, count=len(delta))])
+        return ids
+
+    def _holds(self, hashed: int, start: int, end: int, customer_id: int) -> bool:
+        if customer_id in self._delta_keys.get(hashed, ()):
+            return True
+        if customer_id in self._masked or not self._base.has(customer_id):
+            return False
+        return bool((self._base.key_ids[start:end] == customer_id).any())
+
+    def _word_count(self, word: str) -> int:
+        rank = self._base.word_rank(word)
+        start, end = self._base.word_range(rank) if rank is not None else (0, 0)
+        return end - start - self._masked_words.get(word, 0) + len(self._delta_words.get(word, ()))
+
+    def _word_holders(self, word: str) -> np.ndarray:
+        """Customers holding a name or alias word, each once."""
+        rank = self._base.word_rank(word)
+        ids = _NO_IDS
+        if rank is not None:
+            start, end = self._base.word_range(rank)
+            ids = self._base.word_ids[start:end]
+            if self._masked_words.get(word):
+                ids = ids[self._alive[ids]]
+        delta = self._delta_words.get(word)
+        if delta:
+            ids = np.concatenate([ids, np.fromiter(delta, dtype=np.int32, count=len(delta))])
+        return ids
+
+    def _name_count(self, sorted_name: str) -> int:
+        hashed = key_hash(sorted_name)
+        return self._base.name_count(hashed) + self._name_changes.get(hashed, 0)
+
+    def _records(self, customer_ids: Iterable[int]) -> list[Record]:
+        """The records of these customers, those gone left out."""
+        found, in_base = [], []
+        for customer_id in customer_ids:
+            changed = self._delta.get(customer_id)
+            if changed is not None:
+                found.append(changed[0])
+            elif customer_id not in self._masked and self._base.has(customer_id):
+                in_base.append(customer_id)
+        return found + self._base.records(in_base)
+
+    # -- changes (call under the lock) -------------------------------------
+
+    def _add(self, record: Record) -> None:
+        customer_id = record.id
+        hashes = tuple({key_hash(key) for key in record_keys(record)})
+        self._delta[customer_id] = (record, hashes)
+        for hashed in hashes:
+            self._delta_keys.setdefault(hashed, set()).add(customer_id)
         if record.name:
-            self._names[record.sorted_name] = self._names.get(record.sorted_name, 0) + 1
-        for word in set(record.name_words) | set(record.alias_words):
-            holders = self._words.get(word)
-            if holders is None:
-                holders = self._words[word] = set()
-                if keep_vocabulary:
-                    insort(self._vocabulary, word)
-            holders.add(record.id)
+            hashed = key_hash(record.sorted_name)
+            self._name_changes[hashed] = self._name_changes.get(hashed, 0) + 1
+        vocabulary = self._vocabulary
+        for word in record_words(record):
+            self._delta_words.setdefault(word, set()).add(customer_id)
+            position = bisect_left(vocabulary, word)
+            if position == len(vocabulary) or vocabulary[position] != word:
+                vocabulary.insert(position, word)
+        self._size += 1
 
     def _remove(self, customer_id: int) -> None:
-        record = self._records.pop(customer_id, None)
-        if record is None:
+        changed = self._delta.pop(customer_id, None)
+        if changed is not None:
+            record, hashes = changed
+            for hashed in hashes:
+                holders = self._delta_keys[hashed]
+                holders.discard(customer_id)
+                if not holders:
+                    del self._delta_keys[hashed]
+            for word in record_words(record):
+                holders = self._delta_words[word]
+                holders.discard(customer_id)
+                if not holders:
+                    del self._delta_words[word]
+        elif customer_id not in self._masked and self._base.has(customer_id):
+            found = self._base.record(customer_id)
+            assert found is not None
+            record = found
+            self._alive[customer_id] = False
+            self._masked.add(customer_id)
+            for hashed in {key_hash(key) for key in record_keys(record)}:
+                self._masked_keys[hashed] = self._masked_keys.get(hashed, 0) + 1
+            for word in record_words(record):
+                self._masked_words[word] = self._masked_words.get(word, 0) + 1
+        else:
             return
         if record.name:
-            left = self._names.get(record.sorted_name, 1) - 1
-            if left > 0:
-                self._names[record.sorted_name] = left
-            else:
-                self._names.pop(record.sorted_name, None)
-        for key in self._record_keys.pop(customer_id, ()):
-            holders = self._keys.get(key)
-            if holders is not None:
-                holders.discard(customer_id)
-                if not holders:
-                    del self._keys[key]
-        for word in set(record.name_words) | set(record.alias_words):
-            holders = self._words.get(word)
-            if holders is not None:
-                holders.discard(customer_id)
-                if not holders:
-                    del self._words[word]
-                    position = bisect_left(self._vocabulary, word)
-                    if position < len(self._vocabulary) and self._vocabulary[position] == word:
-                        del self._vocabulary[position]
+            hashed = key_hash(record.sorted_name)
+            self._name_changes[hashed] = self._name_changes.get(hashed, 0) - 1
+        for word in record_words(record):
+            if not self._word_count(word):
+                position = bisect_left(self._vocabulary, word)
+                if position < len(self._vocabulary) and self._vocabulary[position] == word:
+                    del self._vocabulary[position]
+        self._size -= 1
 
     def refresh(self, session: Session, customer_ids: Iterable[int]) -> None:
-        """Reload these customers (created, edited, deleted, locations changed) from the database."""
+        """Reload these customers (created, edited, deleted, locations changed) from the database.
+
+        Cheap for a few customers (they go to the delta); now and then, when
+        the delta has grown past DELTA_MIN or a DELTA_SHARE-th of the
+        customers, it also compacts the delta into a new base, while readers
+        go on with the old one.
+        """
         ids = set(customer_ids)
         if not ids:
             return
         records, _locations = load_records(session, ids)  # outside the lock: the database is slow
-        with self._lock:
-            for customer_id in ids:
-                self._remove(customer_id)
-            for record in records:
-                self._add(record, keep_vocabulary=True)
+        with self._refresh_lock:
+            with self._lock:
+                for customer_id in ids:
+                    self._remove(customer_id)
+                for record in records:
+                    self._add(record)
+                if len(self._masked) + len(self._delta) <= max(DELTA_MIN, self._size // DELTA_SHARE):
+                    return
+                base, alive, delta = self._base, self._alive, self._delta
+                vocabulary, name_changes = self._vocabulary, self._name_changes
+            # Nothing changes these meanwhile (other refreshes wait for _refresh_lock; readers only read).
+            with gc_paused():
+                compacted = base.compacted(alive, delta, vocabulary, name_changes)
+            with self._lock:
+                size = self._size
+                self._reset(compacted)
+                assert self._size == size, "a compaction keeps every customer"
 
     # -- look-ups --------------------------------------------------------
 
     def _count(self, key: str) -> int:
-        if key[0] == "s":
-            return self._names.get(key[1:], 1)
-        holders = self._keys.get(key)
-        return len(holders) if holders else 1
+        with self._lock:
+            if key[0] == "s":
+                return self._name_count(key[1:]) or 1
+            hashed = key_hash(key)
+            return self._key_count(hashed, *self._base.key_range(hashed)) or 1
 
     def scorer(self) -> Scorer:
         """A Scorer with this index's parameters and value counts."""
-        return Scorer(self.parameters, self._count, len(self._records))
+        return Scorer(self.parameters, self._count, len(self))
 
     def likely_duplicates(
         self, draft: DraftCustomer, limit: int = 5, exclude_id: int | None = None, min_score: float = POSSIBLE
@@ -148,19 +263,24 @@ class DuplicateIndex:
         edited. Matches below `min_score` are left out.
         """
         record = draft_record(draft)
+        keys = record_keys(record)
         with self._lock:
-            candidates = self._candidates(record, expand_last=not draft.name.endswith(" "))
+            candidates = self._candidates(record, keys, expand_last=not draft.name.endswith(" "))
             if exclude_id is not None:
                 candidates.discard(exclude_id)
-            others = [self._records[i] for i in candidates if i in self._records]
+            others = self._records(candidates)
             # Customers holding each value, the draft counted in, the edited customer out.
-            counts = {
-                key: len(holders) + 1 - (exclude_id in holders)
-                for key in record_keys(record)
-                if key[0] in IDENTIFIER_KEYS and (holders := self._keys.get(key, set()))
-            }
-            counts["s" + record.sorted_name] = self._names.get(record.sorted_name, 0) + 1
-            customers = len(self._records)
+            counts = {}
+            for key in keys:
+                if key[0] in IDENTIFIER_KEYS:
+                    hashed = key_hash(key)
+                    start, end = self._base.key_range(hashed)
+                    held = self._key_count(hashed, start, end)
+                    if held:
+                        edited = exclude_id is not None and self._holds(hashed, start, end, exclude_id)
+                        counts[key] = held + 1 - edited
+            counts["s" + record.sorted_name] = self._name_count(record.sorted_name) + 1
+            customers = self._size
         scorer = Scorer(self.parameters, lambda key: counts.get(key) or self._count(key), customers)
         min_logit = log_odds(min_score)
         matches = []
@@ -173,39 +293,62 @@ class DuplicateIndex:
         matches.sort(key=lambda m: (-m.score, m.customer_id))
         return matches[:limit]
 
-    def _candidates(self, record: Record, expand_last: bool) -> set[int]:
+    def _candidates(self, record: Record, keys: set[str], expand_last: bool) -> set[int]:
         """Customers worth scoring against a draft (call under the lock)."""
         found: set[int] = set()
+        base = self._base
         # Identifiers and the address: every holder (but not of a value half the customers share).
-        for key in record_keys(record):
+        for key in keys:
             kind = key[0]
-            holders = self._keys.get(key)
-            if not holders or kind == "n":
+            if kind == "n":
                 continue
-            if kind in "vef" or len(holders) <= BLOCKS[kind][1]:
-                found |= holders
+            hashed = key_hash(key)
+            start, end = base.key_range(hashed)
+            held = self._key_count(hashed, start, end)
+            if held and (kind in "vef" or held <= BLOCKS[kind][1]):
+                found.update(self._key_holders(hashed, start, end).tolist())
         # Name words: rank customers by the rarity of the words they share with the draft.
-        hits: dict[int, float] = defaultdict(float)
+        hit_ids: list[np.ndarray] = []
+        hit_weights: list[np.ndarray] = []
         words = list(dict.fromkeys(record.name_words + record.alias_words))
         last = record.name_words[-1] if record.name_words and expand_last else None
         for word in words:
-            holders = set(self._words.get(word, ()))
+            holders = self._word_holders(word)
             if word == last and len(word) >= 2:
-                # Still being typed: also the words it starts, as long as they stay few.
-                start = bisect_left(self._vocabulary, word)
-                for other in self._vocabulary[start : start + self._PREFIX_WORDS]:
-                    if not other.startswith(word) or len(holders) > self._WORD_HOLDERS:
-                        break
-                    holders |= self._words[other]
-            sound = self._keys.get("n" + phonetic_key(word))
-            if sound and len(sound) <= self._WORD_HOLDERS:
-                holders |= sound
-            if not holders or len(holders) > self._WORD_HOLDERS:
+                holders = self._with_prefixed(word, holders)  # still being typed: also the words it starts
+            sound = key_hash("n" + phonetic_key(word))
+            start, end = base.key_range(sound)
+            held = self._key_count(sound, start, end)
+            if held and held <= self._WORD_HOLDERS:
+                holders = np.union1d(holders, self._key_holders(sound, start, end))
+            if not len(holders) or len(holders) > self._WORD_HOLDERS:
                 continue  # too common to tell anyone apart ("van", "garage" at a million customers)
-            weight = math.log(1 + len(self._records) / len(holders))
-            for customer_id in holders:
-                hits[customer_id] += weight
-        if hits:
-            ranked = heapq.nlargest(self._CANDIDATES, hits.items(), key=lambda item: item[1])
-            found.update(customer_id for customer_id, _weight in ranked)
+            hit_ids.append(holders)
+            hit_weights.append(np.full(len(holders), math.log(1 + self._size / len(holders))))
+        if hit_ids:
+            ids, at = np.unique(np.concatenate(hit_ids), return_inverse=True)
+            # bincount adds in input order, word by word: the very sums a dict of floats would hold.
+            weights = np.bincount(at, weights=np.concatenate(hit_weights), minlength=len(ids))
+            if len(ids) > self._CANDIDATES:
+                ids = ids[np.argsort(-weights, kind="stable")[: self._CANDIDATES]]
+            found.update(ids.tolist())
         return found
+
+    def _with_prefixed(self, word: str, holders: np.ndarray) -> np.ndarray:
+        """`holders` and the holders of the vocabulary words `word` starts, while they stay few."""
+        vocabulary = self._vocabulary
+        start = bisect_left(vocabulary, word)
+        parts = [holders]
+        distinct, added = len(holders), 0  # distinct in parts[0]; at most `added` more in the others
+        for other in vocabulary[start : start + self._PREFIX_WORDS]:
+            if not other.startswith(word):
+                break
+            if distinct + added > self._WORD_HOLDERS:
+                merged = np.unique(np.concatenate(parts))
+                parts, distinct, added = [merged], len(merged), 0
+                if distinct > self._WORD_HOLDERS:
+                    break
+            extra = self._word_holders(other)
+            parts.append(extra)
+            added += len(extra)
+        return np.unique(np.concatenate(parts)) if len(parts) > 1 else holders
