@@ -269,14 +269,18 @@ class DuplicateIndex:
             if exclude_id is not None:
                 candidates.discard(exclude_id)
             others = self._records(candidates)
-            # Customers holding each value, the draft counted in, the edited customer out.
+            # Customers holding each value, the draft counted in, the edited customer out; its
+            # addresses as they are (the scorer asks for nothing else): all counted as of the candidates.
             counts = {}
             for key in keys:
-                if key[0] in IDENTIFIER_KEYS:
+                kind = key[0]
+                if kind in IDENTIFIER_KEYS or kind == "a":
                     hashed = key_hash(key)
                     start, end = self._base.key_range(hashed)
                     held = self._key_count(hashed, start, end)
-                    if held:
+                    if kind == "a":
+                        counts[key] = held or 1
+                    elif held:
                         edited = exclude_id is not None and self._holds(hashed, start, end, exclude_id)
                         counts[key] = held + 1 - edited
             counts["s" + record.sorted_name] = self._name_count(record.sorted_name) + 1
