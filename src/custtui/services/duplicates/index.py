@@ -91,7 +91,7 @@ class DuplicateIndex:
                 for record in records:
                     builder.add(record, {key_hash(key) for key in record_keys(record)})
                 builder.flush()
-                del records
+                del records  # before the next chunk is read: one chunk of records in memory, not two
             index = cls(builder.finish())
         index.parameters = parameters
         return index

@@ -146,7 +146,7 @@ class Base:
     def has(self, customer_id: int) -> bool:
         if customer_id in self.irregular:
             return True
-        return 0 <= customer_id < len(self.row_of) and self.row_of[customer_id] >= 0
+        return 0 <= customer_id < len(self.row_of) and bool(self.row_of[customer_id] >= 0)
 
     def record(self, customer_id: int) -> Record | None:
         if 0 <= customer_id < len(self.row_of):
