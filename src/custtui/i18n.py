@@ -11,15 +11,14 @@ import io
 import os
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-
-from babel import Locale
-from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
-from babel.dates import format_timedelta
-from babel.numbers import format_decimal as _babel_format_decimal
-from babel.support import Translations
+from typing import TYPE_CHECKING
 
 from custtui.resources import resource_dir
+
+# Babel is imported where it formats: the start needs its numbers (the list's
+# count) but not its dates, and the catalogs are plain gettext ones.
+if TYPE_CHECKING:
+    from babel import Locale
 
 DOMAIN = "custtui"
 LANGUAGES = ("nl", "fr", "de", "en")
@@ -45,7 +44,8 @@ def _load(language: str) -> gettext.NullTranslations:
     po = locales / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     # An installed wheel has .mo files only; in a checkout a .mo older than its .po is stale.
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
-        return Translations.load(str(locales), [language], DOMAIN)
+        with mo.open("rb") as handle:
+            return gettext.GNUTranslations(handle)
     if po.exists():
         # No compiled catalog (a source checkout): compile the .po in memory.
         from babel.messages.mofile import write_mo  # noqa: PLC0415 - Babel compiles catalogs only in a source checkout
@@ -56,7 +56,7 @@ def _load(language: str) -> gettext.NullTranslations:
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
-        return Translations(buffer, domain=DOMAIN)
+        return gettext.GNUTranslations(buffer)
     return gettext.NullTranslations()
 
 
@@ -130,6 +130,8 @@ def pgettext(context: str, message: str) -> str:
 
 def format_locale(language: str | None = None) -> Locale:
     """CLDR formats: the user's own country when LANG names one (nl_NL), else Belgian."""
+    from babel import Locale  # noqa: PLC0415 - Babel loads when something is formatted, not at import
+
     if language is None and _current_territory:
         try:
             return Locale.parse(f"{_current_language}_{_current_territory}")
@@ -141,25 +143,28 @@ def format_locale(language: str | None = None) -> Locale:
 def format_date(value: date | None, format: str = "medium") -> str:
     if value is None:
         return ""
-    return _babel_format_date(value, format=format, locale=format_locale())
+    from babel.dates import format_date as babel_format_date  # noqa: PLC0415 - dates are not on the first screen
+
+    return babel_format_date(value, format=format, locale=format_locale())
 
 
 def format_datetime(value: datetime | None, format: str = "short") -> str:
     """In the machine's local time; stored times are UTC (naive on SQLite)."""
     if value is None:
         return ""
+    from babel.dates import format_datetime as babel_format_datetime  # noqa: PLC0415 - dates are not on the first screen
 
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone()
-    return _babel_format_datetime(value, format=format, locale=format_locale())
+    return babel_format_datetime(value, format=format, locale=format_locale())
 
 
 def format_relative(moment: datetime | None, now: datetime | None = None) -> str:
     """'3 days ago' / 'il y a 3 jours' / 'vor 3 Tagen' / '3 dagen geleden'; within a day: 'today'."""
     if moment is None:
         return ""
-
+    from babel.dates import format_timedelta  # noqa: PLC0415 - dates are not on the first screen
 
     if moment.tzinfo is None:  # SQLite keeps no time zone: we store UTC
         moment = moment.replace(tzinfo=UTC)
@@ -173,12 +178,16 @@ def format_number(value: float | int | None, pattern: str | None = None) -> str:
     """A number in the UI language's way ("0,93" in fr/nl/de); `pattern` as Babel's ("0.00": two decimals)."""
     if value is None:
         return ""
-    return _babel_format_decimal(value, format=pattern, locale=format_locale())
+    from babel.numbers import format_decimal  # noqa: PLC0415 - Babel loads when something is formatted, not at import
+
+    return format_decimal(value, format=pattern, locale=format_locale())
 
 
 def language_name(code: str | None, in_language: str | None = None) -> str:
     """The name of a language, in the UI language: 'fr' -> 'French' / 'Frans'."""
     if not code:
         return ""
+    from babel import Locale  # noqa: PLC0415 - Babel loads when something is formatted, not at import
+
     name = Locale.parse(code).get_display_name(format_locale(in_language))
     return name[:1].upper() + name[1:] if name else code
