@@ -275,11 +275,8 @@ def _open_database(args: argparse.Namespace) -> Any:
     alone may claim its first admin). Once a database has users, only an
     admin may upgrade its schema, here as with `custtui migrate`.
     """
-    from sqlmodel import Session
-
     from custtui.config import ensure_default_folder, load_settings, readable_by_others
-    from custtui.db import current_revision, database_problem, head_revision, make_engine, migrate, sqlite_file
-    from custtui.services.auth import check_may_change_schema, os_login
+    from custtui.db import database_problem, make_engine, schema_is_current, sqlite_file
     from custtui.services.backup import WalMismatch, check_wal_belongs
 
     settings = load_settings(getattr(args, "db", None))
@@ -292,12 +289,9 @@ def _open_database(args: argparse.Namespace) -> Any:
                 check_wal_belongs(sqlite_path)  # before anything writes
             except WalMismatch as mismatch:
                 raise CliError(mismatch.message, EXIT_DATABASE) from mismatch
-        if getattr(args, "command", None) != "migrate":
-            if current_revision(engine) != head_revision():
-                with Session(engine) as session:
-                    check_may_change_schema(session, os_login())
-            repaired = migrate(engine, creator=os_login())
-            _say_repaired(repaired)
+        # At the head revision (every start but the first after an upgrade): one SELECT, and Alembic stays unloaded.
+        if getattr(args, "command", None) != "migrate" and not schema_is_current(engine):
+            _bring_schema_up_to_date(engine)
     except (CliError, DomainError):
         engine.dispose()
         raise
@@ -318,6 +312,19 @@ def _open_database(args: argparse.Namespace) -> Any:
             file=sys.stderr,
         )
     return engine
+
+
+def _bring_schema_up_to_date(engine: Engine) -> None:
+    """Migrate to the head revision; once the database has users, only as an admin (as `custtui migrate`)."""
+    from sqlmodel import Session
+
+    from custtui.db import current_revision, head_revision, migrate
+    from custtui.services.auth import check_may_change_schema, os_login
+
+    if current_revision(engine) != head_revision():
+        with Session(engine) as session:
+            check_may_change_schema(session, os_login())
+    _say_repaired(migrate(engine, creator=os_login()))
 
 
 class _StderrHandler(logging.Handler):

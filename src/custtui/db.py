@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 import os
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -281,6 +283,71 @@ def head_revision() -> str | None:
     from alembic.script import ScriptDirectory  # noqa: PLC0415 - alembic loads only when the schema is checked or migrated
 
     return ScriptDirectory.from_config(_alembic_config(None)).get_current_head()
+
+
+# --- is the schema current? (every start asks; without Alembic) -----------------
+
+MIGRATIONS_FOLDER = Path(__file__).parent / "migrations" / "versions"
+# `revision: str = '0008'` and `down_revision: str | None = '0007'` (or None, or a tuple where branches merge),
+# as Alembic's template writes them at the top of each migration.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*(?:#.*)?$", re.MULTILINE)
+
+
+def head_revision_of_files(folder: Path = MIGRATIONS_FOLDER) -> str | None:
+    """The head revision, read from the migration files without loading Alembic (which costs 0.15 s).
+
+    None when it cannot be told for sure: a .py file whose revision or
+    down_revision line is not a plain literal, no file, or more than one head.
+    Alembic then decides, as it does every migration (tests check that both
+    name the same head).
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in folder.glob("*.py"):
+        if path.name.startswith("_"):  # __init__.py: Alembic reads no revision from it either
+            continue
+        found: dict[str, object] = {}
+        for name, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            if name in found:
+                return None
+            try:
+                found[name] = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return None
+        revision, down = found.get("revision"), found.get("down_revision", ...)
+        if not isinstance(revision, str) or revision in revisions:
+            return None
+        if down is None:
+            down = ()
+        elif isinstance(down, str):
+            down = (down,)
+        if not isinstance(down, tuple | list) or not all(isinstance(parent, str) for parent in down):
+            return None
+        revisions.add(revision)
+        parents.update(down)
+    heads = revisions - parents
+    if len(heads) != 1 or not parents <= revisions:
+        return None
+    return heads.pop()
+
+
+def schema_is_current(engine: Engine) -> bool:
+    """True when the database's alembic_version holds the head revision: one SELECT, Alembic not loaded.
+
+    False for anything else (an older or newer revision, a new or foreign
+    database without the table): then Alembic looks, as migrate and
+    current_revision do. A database that cannot be reached or opened fails
+    here, with the error that Alembic's look would have met.
+    """
+    head = head_revision_of_files()
+    if head is None:
+        return False
+    with engine.connect() as connection:
+        try:
+            stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+        except DBAPIError:  # no alembic_version table (yet)
+            return False
+    return stored == [head]
 
 
 def table_names(engine: Engine) -> list[str]:
