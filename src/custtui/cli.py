@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from custtui import __version__
 from custtui.errors import DomainError
 from custtui.i18n import LANGUAGES, N_, _, choose_language, format_number, ngettext, set_language
 from custtui.safetext import json_for_terminal, terminal_safe
@@ -63,6 +62,19 @@ def _speak_argparse() -> None:
     argparse.ngettext = lambda singular, plural, n: ngettext(singular, plural, n)  # type: ignore[attr-defined]
 
 
+class _VersionAction(argparse.Action):
+    """--version, reading the version only when asked: custtui.__version__ comes from importlib.metadata."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        from custtui import __version__
+
+        print(f"custtui {__version__}")
+        parser.exit()
+
+
 def _build_parser() -> argparse.ArgumentParser:
     # Options shared by every subcommand, so `custtui demo --db URL` and
     # `custtui --db URL demo` both work.
@@ -85,7 +97,7 @@ def _build_parser() -> argparse.ArgumentParser:
         description=_("Customer management for heating, cooling and ventilation companies."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"custtui {__version__}")
+    parser.add_argument("--version", action=_VersionAction, help=_("show program's version number and exit"))
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     commands.add_parser("run", parents=[common], help=_("open the app (the default)"))
