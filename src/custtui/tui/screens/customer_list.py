@@ -20,7 +20,6 @@ from custtui.i18n import N_, _, format_number, ngettext
 from custtui.services import customers, labels, marks, regions
 from custtui.services.auth import Permission
 from custtui.services.marks import MarkedRow
-from custtui.services.search import Searcher
 from custtui.tui.base import ModalScreen
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load_in_thread
@@ -34,6 +33,7 @@ from custtui.tui.widgets.tick_list import TickList
 if TYPE_CHECKING:
     from custtui.models import Label as LabelRecord
     from custtui.models import Region, User
+    from custtui.services.search import Searcher
 
 SEARCH_LIMIT = 200
 SEARCH_WORK = "typing:search"
@@ -332,6 +332,7 @@ class CustomerListScreen(CustomerScreen):
             self._update_status()
             return
         if self._searcher is None or getattr(self._searcher, "index", index) is not index:
+            from custtui.services.search import Searcher  # noqa: PLC0415 - search loads numpy and rapidfuzz: not before the list is shown
 
             self._searcher = Searcher(index)
         self._search(query, keep, token)
