@@ -203,7 +203,8 @@ class Base:
         builder.add_texts(self.row_ids[kept_rows], lengths, np.frombuffer(self.text, dtype=np.uint8)[byte_mask].tobytes())
         builder.irregular.update((i, r) for i, r in self.irregular.items() if alive[i])
         kept_keys = alive[self.key_ids]
-        builder.key_parts.append((self.key_hashes[kept_keys], self.key_ids[kept_keys]))
+        builder.sorted_keys = (self.key_hashes[kept_keys], self.key_ids[kept_keys])
+        del kept_keys
         ranks = np.repeat(np.arange(len(self.vocabulary), dtype=np.int64), np.diff(self.word_offsets))
         kept_words = alive[self.word_ids]
         builder.word_part_with_vocabulary(self.vocabulary, ranks[kept_words], self.word_ids[kept_words])
@@ -222,6 +223,7 @@ class BaseBuilder:
     def __init__(self) -> None:
         self.irregular: dict[int, Record] = {}
         self.key_parts: list[tuple[np.ndarray, np.ndarray]] = []  # (hashes, ids), per chunk
+        self.sorted_keys: tuple[np.ndarray, np.ndarray] | None = None  # (hashes, ids) sorted already: a base's
         self.name_parts: list[tuple[np.ndarray, np.ndarray]] = []  # (hashes, counts)
         self._text_parts: list[tuple[np.ndarray, np.ndarray, bytes]] = []  # (ids, byte lengths, UTF-8)
         self._word_numbers: dict[str, int] = {}  # word -> its number in order of first sight
@@ -297,12 +299,7 @@ class BaseBuilder:
         row_of = np.full(id_limit, -1, dtype=np.int32)
         row_of[ids] = np.arange(len(ids), dtype=np.int32)
 
-        key_hashes = np.concatenate([part[0] for part in self.key_parts] or [np.zeros(0, dtype=np.int64)])
-        key_ids = np.concatenate([part[1] for part in self.key_parts] or [np.zeros(0, dtype=np.int32)])
-        self.key_parts.clear()
-        order = np.argsort(key_hashes, kind="stable")
-        key_hashes, key_ids = key_hashes[order], key_ids[order]
-        del order
+        key_hashes, key_ids = self._sorted_key_entries()
 
         words = sorted(self._word_numbers) if vocabulary is None else list(vocabulary)
         rank_of_number = np.full(len(self._word_numbers), -1, dtype=np.int64)
@@ -336,3 +333,21 @@ class BaseBuilder:
             name_hashes=unique_names[held],
             name_counts=totals[held].astype(np.int32),
         )
+
+    def _sorted_key_entries(self) -> tuple[np.ndarray, np.ndarray]:
+        """All key hashes, sorted, and their customer ids; with as few full-size copies as can be (a million
+        customers hold some 12 million keys: each copy of them is 100 MB)."""
+        key_hashes = np.concatenate([part[0] for part in self.key_parts] or [np.zeros(0, dtype=np.int64)])
+        key_ids = np.concatenate([part[1] for part in self.key_parts] or [np.zeros(0, dtype=np.int32)])
+        self.key_parts.clear()
+        order = np.argsort(key_hashes, kind="stable")
+        key_ids = key_ids[order]
+        del order
+        key_hashes.sort()  # in place, to the order argsort gave
+        if self.sorted_keys is None:
+            return key_hashes, key_ids
+        # A compaction: the kept part of the old base is sorted, the changed customers' keys are few; merge them.
+        sorted_hashes, sorted_ids = self.sorted_keys
+        self.sorted_keys = None
+        at = np.searchsorted(sorted_hashes, key_hashes)
+        return np.insert(sorted_hashes, at, key_hashes), np.insert(sorted_ids, at, key_ids)
