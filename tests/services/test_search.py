@@ -123,6 +123,91 @@ def test_examples_find_the_right_customer_first(session: Session, people: dict[s
     assert wrong == []
 
 
+# ---------------------------------------------------------------------------
+# Queries across fields
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def neighbours(session: Session, admin: User) -> dict[str, Customer]:
+    """Customers whose words are spread over their fields, with look-alikes in one field each."""
+    made = {
+        "bram": make_customer(session, admin, "Bram Bogaerts", customer_number="911946"),
+        "bram_gent": make_customer(session, admin, "Bram Bogaerts"),
+        "zoe": make_customer(session, admin, "Zoë Janssens"),
+        "bogaertsen": make_customer(session, admin, "Luc Bogaertsen"),
+        "jan": make_customer(session, admin, "Jan Claes"),
+        "jan_other": make_customer(session, admin, "Jan Wouters"),
+        "bakkerij": make_customer(session, admin, "Bakkerij Vermeulen"),
+    }
+    make_location(session, admin, made["bram"], street="Gentsesteenweg", number="5", postal_code="2000", city="Antwerpen")
+    make_location(session, admin, made["bram_gent"], street="Veldstraat", number="1", postal_code="9000", city="Gent")
+    # The name word in her street: one field holds both words, but only as the start of one.
+    make_location(session, admin, made["zoe"], street="Bogaertsstraat", number="12", postal_code="2000",
+                  city="Antwerpen")
+    make_location(session, admin, made["bogaertsen"], street="Lange Lozanastraat", number="3", postal_code="2018",
+                  city="Antwerpen")
+    make_location(session, admin, made["jan"], street="Kerkstraat", number="2", postal_code="3500", city="Hasselt")
+    make_location(session, admin, made["jan_other"], street="Kerkstraat", number="9", postal_code="9000", city="Gent")
+    make_location(session, admin, made["bakkerij"], street="Markt", number="1", postal_code="3500", city="Hasselt")
+    return made
+
+
+# query, who should be first: the words come from two fields of that customer
+ACROSS = [
+    ("bogaerts antwerpen", "bram"),  # name word + city
+    ("antwerpen bogaerts", "bram"),  # in either order
+    ("bogaerts gent", "bram_gent"),
+    ("bram gentsesteenweg", "bram"),  # name + street
+    ("911946 gentse", "bram"),  # customer number + the street being typed
+    ("jan 3500", "jan"),  # first name + postal code
+    ("jan gent", "jan_other"),
+    ("bakkerij hasselt", "bakkerij"),
+]
+
+
+@pytest.mark.parametrize(("query", "who"), ACROSS)
+def test_words_from_different_fields_find_that_customer_first(
+    session: Session, neighbours: dict[str, Customer], query: str, who: str
+) -> None:
+    hits = SearchIndex.build(session).search(query, limit=5)
+    assert hits and hits[0].customer_id == neighbours[who].id, [(h.customer_id, h.field, h.matched) for h in hits]
+
+
+def test_a_typo_in_a_cross_field_query_still_finds_the_customer(session: Session, neighbours: dict[str, Customer]) -> None:
+    # Zoë's street "Bogaertsstraat" in Antwerpen, one field, is as close as Bram's two: both come first.
+    top = _ids(SearchIndex.build(session).search("bogarts antwerpen", limit=2))
+    assert set(top) == {neighbours["bram"].id, neighbours["zoe"].id}
+
+
+def test_a_cross_field_hit_shows_the_other_field_whole(session: Session, neighbours: dict[str, Customer]) -> None:
+    first = SearchIndex.build(session).search("bogaerts antwerpen", limit=1)[0]
+    assert (first.field, first.matched) == ("address", "Gentsesteenweg 5, 2000 Antwerpen")
+    assert 90 <= first.score < 100
+
+
+def test_whole_words_outrank_a_word_that_only_starts_one(session: Session, neighbours: dict[str, Customer]) -> None:
+    # Zoë's street starts with the name: she is found, after the Bogaerts of Antwerpen.
+    ids = _ids(SearchIndex.build(session).search("bogaerts antwerpen", limit=5))
+    assert ids.index(neighbours["bram"].id) < ids.index(neighbours["zoe"].id)
+    assert neighbours["bram_gent"].id not in ids[:2]
+
+
+def test_every_word_must_be_held_somewhere(session: Session, neighbours: dict[str, Customer]) -> None:
+    index = SearchIndex.build(session)
+    assert all(h.score < 90 for h in index.search("bogaerts brussel", limit=5))
+    hits = index.search("bogaerts antwerpen", limit=5, within={neighbours["bram_gent"].id, neighbours["zoe"].id})
+    assert _ids(hits)[:1] == [neighbours["zoe"].id]  # within= holds for cross-field hits too
+
+
+def test_narrowing_finds_the_cross_field_hits_of_a_full_scan(session: Session, neighbours: dict[str, Customer]) -> None:
+    index = SearchIndex.build(session)
+    searcher = Searcher(index)
+    for query, _who in ACROSS:
+        for end in range(1, len(query) + 1):
+            assert _ids(searcher.search(query[:end])) == _ids(index.search(query[:end])), query[:end]
+
+
 def test_an_ambiguous_typo_lists_both_readings_first(session: Session, people: dict[str, Customer]) -> None:
     # "peteers" is one letter swap from Peeters and one letter too many from Peters.
     top = _ids(SearchIndex.build(session).search("peteers", limit=3))

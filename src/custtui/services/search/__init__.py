@@ -53,6 +53,7 @@ running in another thread never sees a half-updated index.
 
 from custtui.services.search.hits import FIELDS, SearchHit
 from custtui.services.search.index import Searcher, SearchIndex, search_customers
+from custtui.services.search.segments import BuildStopped
 from custtui.services.search.text import fold, fold_many, phone_key
 
-__all__ = ["FIELDS", "SearchHit", "SearchIndex", "Searcher", "fold", "fold_many", "phone_key", "search_customers"]
+__all__ = ["FIELDS", "BuildStopped", "SearchHit", "SearchIndex", "Searcher", "fold", "fold_many", "phone_key", "search_customers"]

@@ -7,6 +7,7 @@ from collections.abc import Collection, Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
+from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from custtui.services.addresses import format_address
@@ -23,12 +24,24 @@ from custtui.services.search.query import (
     char_code,
     fuzzy_one,
     fuzzy_scores,
+    prefix_score,
     query_trigrams,
     refined_score,
     split_mark_words,
+    trigram_codes,
     trigrams_needed,
+    word_trigrams_needed,
 )
-from custtui.services.search.segments import ADDRESS_PARTS, Rows, Segment, Snapshot, load_rows, read_all_rows
+from custtui.services.search.segments import (
+    ADDRESS_PARTS,
+    Rows,
+    Segment,
+    Snapshot,
+    Stop,
+    load_rows,
+    never_stop,
+    read_all_rows,
+)
 from custtui.services.search.text import fold
 
 # ---------------------------------------------------------------------------
@@ -39,6 +52,9 @@ from custtui.services.search.text import fold
 # to call rebuild() in a worker; past DELTA_HARD_LIMIT, refresh() rebuilds by itself.
 DELTA_LIMIT = 2000
 DELTA_HARD_LIMIT = 20_000
+# Customers holding every word of a query in some field, checked word by word, per segment at most.
+CROSS_FIELD_CUSTOMERS = 100
+CROSS_FIELD_WORD = 3  # letters a word needs to count as found in a field of its own
 
 
 class _Result(NamedTuple):
@@ -50,17 +66,21 @@ class _Result(NamedTuple):
 class SearchIndex:
     """All customers' searchable values, in memory. Build once, refresh as customers change."""
 
-    def __init__(self, chunks: Iterable[Rows]) -> None:
+    def __init__(self, chunks: Iterable[Rows], stop: Stop = never_stop) -> None:
         self._write_lock = threading.Lock()
-        self._snapshot = _fresh_snapshot(chunks)
+        self._snapshot = _fresh_snapshot(chunks, stop)
         self._changed_during_rebuild: set[int] | None = None
 
     # -- loading ------------------------------------------------------------
 
     @classmethod
-    def build(cls, session: Session) -> SearchIndex:
-        """Read every customer and location (plain SELECTs, in chunks) and index them."""
-        return cls(read_all_rows(session))
+    def build(cls, session: Session, stop: Stop = never_stop) -> SearchIndex:
+        """Read every customer and location (plain SELECTs, in chunks) and index them.
+
+        `stop` is asked every ~0.1 s; when it answers True, BuildStopped is
+        raised (the app quits at once instead of waiting for the index).
+        """
+        return cls(read_all_rows(session), stop)
 
     def refresh(self, session: Session, customer_ids: Iterable[int]) -> None:
         """Re-read these customers (created, edited, deleted, or their locations changed).
@@ -108,7 +128,7 @@ class SearchIndex:
         """Whether enough customers were refreshed that a rebuild() would make refresh() cheap again."""
         return len(self._snapshot.delta_rows) > DELTA_LIMIT and self._changed_during_rebuild is None
 
-    def rebuild(self, session: Session) -> None:
+    def rebuild(self, session: Session, stop: Stop = never_stop) -> None:
         """Re-read and re-index everything, for a worker thread (seconds at 100,000 customers).
 
         Searches and refresh() go on meanwhile; customers refreshed while this
@@ -119,7 +139,7 @@ class SearchIndex:
                 return  # another rebuild is running
             self._changed_during_rebuild = set()
         try:
-            base = Segment(read_all_rows(session))
+            base = Segment(read_all_rows(session), stop)
         except BaseException:
             with self._write_lock:
                 self._changed_during_rebuild = None
@@ -172,8 +192,8 @@ def _id_limit(segment: Segment) -> int:
     return int(segment.customer_ids[-1]) + 1 if len(segment.customer_ids) else 1
 
 
-def _fresh_snapshot(chunks: Iterable[Rows]) -> Snapshot:
-    base = Segment(chunks)
+def _fresh_snapshot(chunks: Iterable[Rows], stop: Stop = never_stop) -> Snapshot:
+    base = Segment(chunks, stop)
     return Snapshot(
         base=base,
         base_alive=None,
@@ -213,6 +233,7 @@ def _search(
 ) -> _Result:
     """Search every segment; `restrict`: customer mask (within=); `narrow`: the previous survivors."""
     scored: list[tuple[Segment, np.ndarray, np.ndarray]] = []  # (segment, entries, scores)
+    across: list[tuple[float, int, Segment, int]] = []  # cross-field hits: score, customer, segment, entry shown
     survivors: list[np.ndarray] | None = [] if query.narrowable else None
     for number, (segment, alive) in enumerate(snapshot.segments()):
         allowed = _allowed(segment, alive, restrict)
@@ -236,13 +257,15 @@ def _search(
             kept = None  # names only: a longer query also searches addresses, e-mails...
         else:
             entries, scores, kept = _text_matches(segment, query, raw, allowed, only)
+            across.extend((score, customer_id, segment, entry)
+                          for score, customer_id, entry in _cross_field_hits(segment, query, raw, allowed))
         scored.append((segment, entries, scores))
         if survivors is not None:
             if kept is None:
                 survivors = None
             else:
                 survivors.append(kept)
-    return _Result(_best_hits(scored, query, limit), tuple(survivors) if survivors is not None else None)
+    return _Result(_best_hits(scored, query, limit, across), tuple(survivors) if survivors is not None else None)
 
 
 def _text_matches(
@@ -283,6 +306,121 @@ def _text_matches(
     return candidates, scores, kept
 
 
+def _cross_field_hits(segment: Segment, query: Query, raw: str, allowed: np.ndarray | None) -> list[tuple[float, int, int]]:
+    """Customers holding the query's words across their fields: (score, customer, entry to show).
+
+    "peeters gent": a name word and the city; "911946 gentse": the customer
+    number and the street. Each word of CROSS_FIELD_WORD letters or more is
+    looked up on its own (trigrams, one typo allowed from 5 letters), the
+    customers holding all of them are ranked by how well, and the best
+    CROSS_FIELD_CUSTOMERS are scored word by word (see _score_across).
+    Shorter words ("e.", "bv", "de") say too little to join two fields.
+    """
+    words = query.text.split()
+    complete = raw.endswith(" ")
+    id_limit = int(segment.customer_ids[-1]) + 1 if len(segment.customer_ids) else 0
+    total: np.ndarray | None = None  # per customer: the sum of each word's best share of trigrams
+    holds_all: np.ndarray | None = None
+    looked_up = 0
+    for position, word in enumerate(words):
+        if len(word) < CROSS_FIELD_WORD or word in words[:position]:
+            continue
+        padded = f" {word} " if complete or position < len(words) - 1 else f" {word}"
+        codes = sorted(trigram_codes(padded))
+        entries, share = segment.word_holders(padded, codes, word_trigrams_needed(word, len(codes)))
+        if allowed is not None:
+            keep = allowed[entries]
+            entries, share = entries[keep], share[keep]
+        if not len(entries):
+            return []
+        best = np.zeros(id_limit, dtype=np.float32)
+        best[segment.customer[entries]] = share  # by share: the last, largest share per customer stays
+        total = best if total is None else total + best
+        holds_all = best > 0 if holds_all is None else holds_all & (best > 0)
+        looked_up += 1
+    if looked_up < 2 or total is None or holds_all is None:
+        return []
+    candidates = np.flatnonzero(holds_all)
+    if not len(candidates):
+        return []
+    if len(candidates) > CROSS_FIELD_CUSTOMERS:
+        candidates = candidates[np.argpartition(-total[candidates], CROSS_FIELD_CUSTOMERS)[:CROSS_FIELD_CUSTOMERS]]
+    candidates.sort()
+    low = np.searchsorted(segment.sorted_customers, candidates, side="left").tolist()
+    high = np.searchsorted(segment.sorted_customers, candidates, side="right").tolist()
+    entries = segment.by_customer[np.concatenate([np.arange(lo, hi) for lo, hi in zip(low, high, strict=True)])]
+    texts = segment.texts.take(entries)
+    fields = segment.field[entries].tolist()
+    entry_ids = entries.tolist()
+    hits: list[tuple[float, int, int]] = []
+    start = 0
+    for customer_id, lo, hi in zip(candidates.tolist(), low, high, strict=True):
+        stop = start + (hi - lo)
+        own = [(entry_ids[i], fields[i], texts[i]) for i in range(start, stop) if texts[i]]
+        start = stop
+        found = _score_across(query, words, complete, own)
+        if found is not None:
+            hits.append((found[0], customer_id, found[1]))
+    return hits
+
+
+def _score_across(
+    query: Query, words: list[str], last_complete: bool, own: list[tuple[int, int, str]]
+) -> tuple[float, int] | None:
+    """One customer's cross-field score over its entries (entry, field, text), and the entry to show; None: none.
+
+    As refined_score scores one entry: every word starting a word of some
+    field 90-99.9 (whole words first, then the share of those fields the
+    query covers). Else the words' mean closeness (a word with a typo: its
+    ratio to the closest word of the customer's fields; a short word
+    missing 50) times 0.8, plus up to 5 for the coverage: below 90.
+    """
+    split = [text.split() for _entry, _field, text in own]
+    used: set[int] = set()  # positions in `own` that long words were found in
+    whole = 0
+    closeness: list[float] = []
+    for position, word in enumerate(words):
+        being_typed = position == len(words) - 1 and not last_complete
+        at_whole = next((i for i, parts in enumerate(split) if word in parts), None)
+        at_start = at_whole if at_whole is not None else next(
+            (i for i, parts in enumerate(split) if any(part.startswith(word) for part in parts)), None
+        )
+        if at_start is not None:
+            whole += at_whole is not None
+            if len(word) >= CROSS_FIELD_WORD:
+                used.add(at_start)
+            closeness.append(100.0)
+            continue
+        if len(word) < CROSS_FIELD_WORD:
+            closeness.append(50.0)
+            continue
+        # A typo: the closest word of any field (its start too, while the word is being typed).
+        best, at = 0.0, 0
+        for i, parts in enumerate(split):
+            for part in parts:
+                similar = fuzz.ratio(word, part)
+                if being_typed and len(part) > len(word):
+                    similar = max(similar, fuzz.ratio(word, part[: len(word)]))
+                if similar > best:
+                    best, at = similar, i
+        closeness.append(best)
+        used.add(at)
+    if len(used) < 2:
+        return None  # all in one field: the entry's own score stands
+    covered = sum(len(own[i][2]) - own[i][2].count(" ") for i in used)
+    coverage = min(1.0, len(query.compact) / max(1, covered))
+    if all(score == 100.0 for score in closeness):
+        score = prefix_score(whole / len(words), coverage)
+    else:
+        # As a fuzzy entry scores, a little under: a typo in one field leaves less sure that
+        # the words belong together than in one ("duois jean": Dubois Jean before Dubois J.,
+        # jean@...).
+        score = 0.8 * sum(closeness) / len(closeness) + 5.0 * coverage
+    # Shown: a field other than the name, as the name is on the row anyway.
+    shown = min(used, key=lambda i: (own[i][1] == NAME, i))
+    return score, own[shown][0]
+
+
 def _short_matches(segment: Segment, query: Query, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """One or two characters: name and alias entries with a word starting with them.
 
@@ -305,9 +443,18 @@ def _short_matches(segment: Segment, query: Query, allowed: np.ndarray | None) -
     return entries[some_word], scores[some_word]
 
 
-def _best_hits(scored: list[tuple[Segment, np.ndarray, np.ndarray]], query: Query, limit: int) -> list[SearchHit]:
-    """Refine the best entries, keep the best entry per customer, and describe it."""
-    pool: list[tuple[float, int, str, int, Segment, int]] = []
+def _best_hits(
+    scored: list[tuple[Segment, np.ndarray, np.ndarray]],
+    query: Query,
+    limit: int,
+    across: list[tuple[float, int, Segment, int]],
+) -> list[SearchHit]:
+    """Refine the best entries, keep the best entry (or cross-field hit) per customer, and describe it."""
+    pool: list[tuple[float, int, str, int, Segment, int, bool]] = []  # ..., whether a cross-field hit
+    for score, customer_id, segment, entry in across:
+        if score >= MIN_SCORE:
+            field_name = FIELDS[int(segment.field[entry])]
+            pool.append((-score, FIELD_ORDER[field_name], segment.texts[entry], customer_id, segment, entry, True))
     refine = limit + 30
     for segment, entries, scores in scored:
         if not len(entries):
@@ -326,30 +473,35 @@ def _best_hits(scored: list[tuple[Segment, np.ndarray, np.ndarray]], query: Quer
                 score = refined_score(query, text, score)
             if score < MIN_SCORE:
                 continue
-            pool.append((-score, FIELD_ORDER[FIELDS[field]], text, int(segment.customer[entry]), segment, entry))
+            pool.append(
+                (-score, FIELD_ORDER[FIELDS[field]], text, int(segment.customer[entry]), segment, entry, False)
+            )
     pool.sort(key=lambda item: item[:4])
     hits: list[SearchHit] = []
     seen: set[int] = set()
-    for negative_score, _order, _text, customer_id, segment, entry in pool:
+    for negative_score, _order, _text, customer_id, segment, entry, across_fields in pool:
         if customer_id in seen:
             continue
         seen.add(customer_id)
-        field_name, matched = _describe(segment, entry, query)
+        field_name, matched = _describe(segment, entry, query, whole_address=across_fields)
         hits.append(SearchHit(customer_id, round(-negative_score, 1), field_name, matched))
         if len(hits) >= limit:
             break
     return hits
 
 
-def _describe(segment: Segment, entry: int, query: Query) -> tuple[str, str]:
-    """The field name and shown text of a hit; an address hit says street or city when only that matched."""
+def _describe(segment: Segment, entry: int, query: Query, whole_address: bool = False) -> tuple[str, str]:
+    """The field name and shown text of a hit; an address hit says street or city when only that matched.
+
+    `whole_address`: the query's other words matched other fields (a cross-field hit): show all of it.
+    """
     field = FIELDS[int(segment.field[entry])]
     shown = segment.shown[entry]
     if field != "address":
         return field, shown
     row = ["", *shown.split(ADDRESS_PARTS)]  # as a location row: (customer), street, number, postal code, city
     street = " ".join(part for part in (row[1], row[2]) if part)
-    if query.kind != "text":
+    if query.kind != "text" or whole_address:
         return "address", format_address(row[1], row[2], row[3], row[4])
     whole = fuzzy_one(query, segment.texts[entry])
     if street and fuzzy_one(query, fold(street)) >= whole - 0.5:

@@ -36,7 +36,7 @@ def char_code(char: str) -> int:
     return int(_LUT[ord(char)]) if ord(char) < 128 else _OTHER
 
 
-def _trigram_codes(padded: str) -> set[int]:
+def trigram_codes(padded: str) -> set[int]:
     codes = [char_code(c) for c in padded]
     return {(codes[i] * BASE + codes[i + 1]) * BASE + codes[i + 2] for i in range(len(codes) - 2)}
 
@@ -137,8 +137,17 @@ def query_trigrams(query: Query, complete: bool) -> set[int]:
     codes: set[int] = set()
     for position, word in enumerate(words):
         end = " " if complete or position < len(words) - 1 else ""
-        codes |= _trigram_codes(f" {word}{end}")
+        codes |= trigram_codes(f" {word}{end}")
     return codes
+
+
+def word_trigrams_needed(word: str, count: int) -> int:
+    """How many of one word's `count` trigrams an entry must have to hold that word (cross-field matching).
+
+    Stricter than for a whole query: a short word must be there as typed
+    ("gent" is not "gert"), a longer one may carry one typo.
+    """
+    return count if len(word) <= 4 else count - (3 if len(word) <= 6 else 4)
 
 
 # Trigram matching. One typo destroys up to 4 of the query's trigrams (a swap
@@ -190,9 +199,19 @@ def refined_score(query: Query, text: str, fuzzy: float) -> float:
     words = text.split()
     query_words = query.text.split()
     if all(any(w.startswith(qw) for w in words) for qw in query_words):
-        coverage = len(query.compact) / max(1, len(text) - text.count(" "))
-        return max(fuzzy, 90.0 + 9.9 * min(1.0, coverage))
+        whole = sum(qw in words for qw in query_words) / len(query_words)
+        return max(fuzzy, prefix_score(whole, len(query.compact) / max(1, len(text) - text.count(" "))))
     return fuzzy
+
+
+def prefix_score(whole: float, coverage: float) -> float:
+    """90-99.9 for a text in which every query word starts a word.
+
+    More for the share of query words that are whole words there ("peeters"
+    is Peeters rather than Peetersstraat), then for how much of the text the
+    query covers (Jan Peeters before Jan Peeters-Claes).
+    """
+    return 90.0 + 6.0 * whole + 3.9 * min(1.0, coverage)
 
 
 def fuzzy_one(query: Query, text: str) -> float:

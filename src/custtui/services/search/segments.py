@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, NamedTuple
@@ -38,7 +39,19 @@ _TEXT_FIELDS = frozenset({NAME, ALIAS, NUMBER, EMAIL, ADDRESS})  # in the trigra
 _COMPACT_FIELDS = frozenset({NAME, ALIAS})  # indexed with and without spaces
 _SHORT_FIELDS = frozenset({NAME, ALIAS})  # 1-2 character queries
 _FIELD_ORDER = (NAME, ALIAS, NUMBER, EMAIL, VAT, ADDRESS, PHONE)  # how entries are laid out
+_WORD_HOLDERS_KEPT = 16
 ADDRESS_PARTS = "\x1f"  # between street, number, postal code and city in an address entry's shown text
+
+
+class BuildStopped(Exception):
+    """Building an index was given up because its `stop` check said so (the app is quitting)."""
+
+
+Stop = Callable[[], bool]
+
+
+def never_stop() -> bool:
+    return False
 
 
 class TextColumn:
@@ -155,11 +168,14 @@ class Segment:
     all customers are never in memory at once.
     """
 
-    def __init__(self, chunks: Iterable[Rows]) -> None:
+    def __init__(self, chunks: Iterable[Rows], stop: Stop = never_stop) -> None:
+        """Index these rows; `stop` is asked between steps of ~0.1 s, and BuildStopped raised when it says so."""
         by_field: dict[int, list[_FieldPart]] = {code: [] for code in _FIELD_ORDER}
         marked: list[int] = []
         with gc_paused():  # many short-lived tuples and strings, no cycles
             for rows in chunks:
+                if stop():
+                    raise BuildStopped
                 parts, chunk_marked = _chunk_parts(rows)
                 marked += chunk_marked
                 for code, part in parts.items():
@@ -190,9 +206,13 @@ class Segment:
         self.by_customer = np.argsort(self.customer, kind="stable").astype(np.int32)
         self.sorted_customers = self.customer[self.by_customer]
         self.customer_ids = np.unique(self.sorted_customers)
-        self._build_trigrams()
-        self._build_digits()
-        self._build_short()
+        self._build_trigrams(stop)
+        self._word_holders: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # see word_holders
+        self._word_holders_lock = threading.Lock()
+        for step in (self._build_digits, self._build_short):
+            if stop():
+                raise BuildStopped
+            step()
 
     def entries_of_customers(self, ids: np.ndarray) -> np.ndarray:
         """The entries of these customers (sorted ids)."""
@@ -217,7 +237,7 @@ class Segment:
 
     # -- trigram postings ---------------------------------------------------
 
-    def _build_trigrams(self) -> None:
+    def _build_trigrams(self, stop: Stop) -> None:
         # In chunks of entries, to bound the memory the sorts need; then merged.
         counts: list[np.ndarray] = []
         postings: list[np.ndarray] = []
@@ -228,18 +248,20 @@ class Segment:
                 continue
             entries = self.entries_of(code)
             for start in range(entries.start, entries.stop, BUILD_CHUNK):
-                stop = min(start + BUILD_CHUNK, entries.stop)
-                parts = self.texts.span(start, stop)
+                if stop():
+                    raise BuildStopped
+                end = min(start + BUILD_CHUNK, entries.stop)
+                parts = self.texts.span(start, end)
                 if code in _COMPACT_FIELDS:
                     # Names also without spaces, in the same part: " van den broeck \n vandenbroeck ".
                     parts = [f"{t} \n {t.replace(' ', '')}" if " " in t else t for t in parts]
                 chunk_counts, chunk_postings, chunk_trigrams, chunk_owner = trigram_table(
-                    parts, np.arange(start, stop, dtype=np.int32)
+                    parts, np.arange(start, end, dtype=np.int32)
                 )
                 counts.append(chunk_counts)
                 postings.append(chunk_postings)
                 entry_trigrams.append(chunk_trigrams)
-                trigrams_per_entry[start:stop] = np.bincount(chunk_owner - start, minlength=stop - start)
+                trigrams_per_entry[start:end] = np.bincount(chunk_owner - start, minlength=end - start)
         total = np.sum(counts, axis=0, dtype=np.int64) if counts else np.zeros(N_TRIGRAMS, dtype=np.int64)
         # Postings: for each trigram, the entries that have it (ascending).
         self.offsets = np.zeros(N_TRIGRAMS + 1, dtype=np.int64)
@@ -262,6 +284,25 @@ class Segment:
         if not slices:
             return np.zeros(self.size, dtype=np.int64)
         return np.bincount(np.concatenate(slices), minlength=self.size)
+
+    def word_holders(self, key: str, codes: Sequence[int], need: int) -> tuple[np.ndarray, np.ndarray]:
+        """The entries with at least `need` of one word's trigrams `codes`, and the share they have, by share.
+
+        Remembered for the last few words (`key`: the word as padded): while
+        a query is typed, its earlier words are looked up again at each key.
+        """
+        found = self._word_holders.get(key)
+        if found is None:
+            counts = self.trigram_counts(codes)
+            entries = np.flatnonzero(counts >= need)
+            share = counts[entries].astype(np.float32) / len(codes)
+            order = np.argsort(share, kind="stable")
+            found = entries[order], share[order]
+            with self._word_holders_lock:
+                if len(self._word_holders) >= _WORD_HOLDERS_KEPT:
+                    self._word_holders.pop(next(iter(self._word_holders)), None)
+                self._word_holders[key] = found
+        return found
 
     def entry_trigram_counts(self, entries: np.ndarray, codes: Sequence[int]) -> np.ndarray:
         """How many of `codes` each of these entries has (for a few thousand entries at most)."""
