@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from custtui.services.search import Searcher
 
 SEARCH_LIMIT = 200
+FIRST_PAGE_ROWS = 40  # rows read with a search's answer: a page at 80x24 and at a taller terminal
 SEARCH_WORK = "typing:search"
 # After a failed page fetch the rows show "…" and the table asks again only
 # this much later: a screen repaint must not hammer a database that is away.
@@ -184,6 +186,13 @@ class CustomerListScreen(CustomerScreen):
         self._searcher: Searcher | None = None
         self._pending_query: str | None = None
         self._fetch_paused_until = 0.0
+        # The query the search worker is to answer next (query, keep, token), and whether it runs:
+        # keys typed in a burst are answered for the latest text, not one search per key.
+        self._next_search: tuple[str, int | None, object] | None = None
+        self._search_lock = threading.Lock()
+        self._search_running = False
+        # The whole list as last shown (its sort and filter, ids, total): clearing a search shows it at once.
+        self._whole_list: tuple[tuple[str, bool, str | None, int | None], list[int], int | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -283,8 +292,13 @@ class CustomerListScreen(CustomerScreen):
     def _show_ids(self, ids: list[int], matches: dict[int, RowMatch] | None, keep: int | None, total: int | None) -> None:
         self.table.forget()
         self.table.set_ids(ids, matches, keep, ranked=matches is not None)
+        if matches is None:
+            self._whole_list = (self._list_key(), ids, total)
         self._update_status(total)
         self.call_after_refresh(self.custtui.start_indexing)
+
+    def _list_key(self) -> tuple[str, bool, str | None, int | None]:
+        return self.table.sort_key, self.table.sort_descending, self.region_filter, self.label_filter
 
     def _update_status(self, total: int | None = None) -> None:
         status = self.query_one("#list-status", Static)
@@ -318,6 +332,12 @@ class CustomerListScreen(CustomerScreen):
             self._searcher = None
             if SEARCH_WORK in self._pending_work:  # no answer to wait for any more
                 self.end_work(SEARCH_WORK, self._pending_work[SEARCH_WORK])
+            whole = self._whole_list
+            if whole is not None and whole[0] == self._list_key():
+                # As it was before the search (nothing changed since: a change forgets it).
+                self.table.set_ids(whole[1], None, self.table.customer_id)
+                self._update_status(whole[2])
+                return
             self._load_ids(self.table.customer_id)
             return
         self._run_search(query, None)
@@ -335,16 +355,34 @@ class CustomerListScreen(CustomerScreen):
             from custtui.services.search import Searcher  # noqa: PLC0415 - search loads numpy and rapidfuzz: not before the list is shown
 
             self._searcher = Searcher(index)
-        self._search(query, keep, token)
+        self.workers.cancel_group(self, "list")  # a whole-list load under way would show over the hits
+        with self._search_lock:
+            self._next_search = (query, keep, token)
+            if self._search_running:
+                return  # the running worker answers this query next
+            self._search_running = True
+        self._search()
 
-    @work(thread=True, exclusive=True, group="list")
-    def _search(self, query: str, keep: int | None, token: object) -> None:
-        searcher = self._searcher
-        try:
-            if searcher is not None:
-                self._search_in_thread(searcher, query, keep)
-        finally:
-            self.from_thread(self.end_work, SEARCH_WORK, token)
+    @work(thread=True, group="search")
+    def _search(self) -> None:
+        """Answer the latest query until none is waiting (typed ahead, only the last text is searched)."""
+        while True:
+            with self._search_lock:
+                wanted, self._next_search = self._next_search, None
+                if wanted is None:
+                    self._search_running = False
+                    return
+            query, keep, token = wanted
+            searcher = self._searcher
+            try:
+                if searcher is not None and not get_current_worker().is_cancelled:
+                    self._search_in_thread(searcher, query, keep)
+            except BaseException:
+                with self._search_lock:
+                    self._search_running = False
+                raise
+            finally:
+                self.from_thread(self.end_work, SEARCH_WORK, token)
 
     def _search_in_thread(self, searcher: Any, query: str, keep: int | None) -> None:
         within = None
@@ -367,12 +405,20 @@ class CustomerListScreen(CustomerScreen):
             for hit in hits
             if hit.field not in ("name",)
         }
-        self.from_thread(self._show_search, query, ids, matches, keep)
+        # The first page's rows come with the answer: painted at once, not as "…" until read.
+        unread = self.table.unread(ids[: FIRST_PAGE_ROWS])
+        rows = (self._fetch_rows(unread) or {}) if unread else {}
+        if get_current_worker().is_cancelled:
+            return
+        self.from_thread(self._show_search, query, ids, matches, keep, rows)
 
-    def _show_search(self, query: str, ids: list[int], matches: dict[int, RowMatch], keep: int | None) -> None:
+    def _show_search(
+        self, query: str, ids: list[int], matches: dict[int, RowMatch], keep: int | None, rows: dict[int, MarkedRow]
+    ) -> None:
         if query != self.search_text:
             return  # a stale answer: the user typed on
-        self._show_ids(ids, matches, keep, None)
+        self.table.set_ids(ids, matches, keep, ranked=True, rows=rows)
+        self._update_status(None)
 
     def on_search_index_ready(self, _message: SearchIndexReady) -> None:
         if self.search_text:
@@ -388,6 +434,7 @@ class CustomerListScreen(CustomerScreen):
             self.table.action_select()
 
     def on_customers_changed(self, message: CustomersChanged) -> None:
+        self._whole_list = None
         self.table.forget(message.customer_ids)
         self.reload(keep=self.table.customer_id)
 

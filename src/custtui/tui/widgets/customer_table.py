@@ -198,12 +198,20 @@ class CustomerTable(ScrollView, can_focus=True):
         return None
 
     def set_ids(
-        self, ids: list[int], matches: dict[int, RowMatch] | None = None, keep: int | None = None, ranked: bool = False
+        self,
+        ids: list[int],
+        matches: dict[int, RowMatch] | None = None,
+        keep: int | None = None,
+        ranked: bool = False,
+        rows: dict[int, MarkedRow] | None = None,
     ) -> None:
         """Show these customers in this order; keep the cursor on `keep` if it is among them.
 
         `ranked`: the order is search relevance, not the sort column.
+        `rows`: some of their rows, read with the ids (see unread).
         """
+        if rows:
+            self._store_rows(list(rows), rows)
         self._ids = ids
         self._matches = matches or {}
         self._ranked = ranked
@@ -252,6 +260,11 @@ class CustomerTable(ScrollView, can_focus=True):
         """The row as last read (None until it is read, or if it is gone)."""
         return self._rows.get(customer_id)
 
+    def unread(self, ids: list[int]) -> list[int]:
+        """Those of `ids` whose row is not at hand (safe to ask from a thread: the answer may be a little old)."""
+        rows, stale = self._rows, self._stale
+        return [cid for cid in ids if cid not in rows or cid in stale]
+
     @property
     def loading_rows(self) -> bool:
         """True while rows are being read (for tests and the slow-database check)."""
@@ -295,6 +308,11 @@ class CustomerTable(ScrollView, can_focus=True):
             self._requested.difference_update(wanted)
         if rows is None:
             return
+        self._store_rows(wanted, rows)
+        self.refresh()
+
+    def _store_rows(self, wanted: list[int], rows: dict[int, MarkedRow]) -> None:
+        """Keep the rows read for `wanted` (those missing from `rows` were deleted meanwhile)."""
         if len(self._rows) + len(rows) > CACHE_LIMIT:
             shown = set(self._ids[int(self.scroll_y) : int(self.scroll_y) + self._page_height + 1])
             self._rows = {cid: row for cid, row in self._rows.items() if cid in shown}
@@ -304,7 +322,6 @@ class CustomerTable(ScrollView, can_focus=True):
             if customer_id not in rows:
                 self._rows.pop(customer_id, None)
                 self._gone.add(customer_id)
-        self.refresh()
 
     # --- cursor ----------------------------------------------------------
 
