@@ -253,28 +253,34 @@ def measure_from_process_start(databases: list[Path], runs: int) -> None:
     if shutil.which("tmux") is None:
         print("tmux not found: no figures from process start")
         return
-    if _tmux("has-session", "-t", "s", check=False).returncode == 0:
-        raise SystemExit(f"a tmux session s runs on the socket {TMUX_SOCKET} already (tmux -L {TMUX_SOCKET} ls)")
+    if _tmux("list-sessions", check=False).returncode == 0:
+        raise SystemExit(f"a tmux server runs on the socket {TMUX_SOCKET} already (tmux -L {TMUX_SOCKET} ls)")
     custtui = Path(sys.executable).with_name("custtui")
     floor_command = [sys.executable, str(Path(__file__).resolve()), "--floor-app"]
     # One environment for all: English (the painted line is "N customers"), a tmux terminal.
     env = {"CUSTTUI_LANG": "en", "LANG": "C.UTF-8", "TERM": "tmux-256color", "PATH": os.environ.get("PATH", "")}
-    with tempfile.TemporaryDirectory() as folder:
-        env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
-        copies = [(count_customers(path), copy_database(path, Path(folder))) for path in databases]
-        floor: list[tuple[float, float, float]] = []
-        app: dict[Path, list[tuple[float, float, float]]] = {copy: [] for _size, copy in copies}
-        # Interleaved, so that the floor and the app share what else the machine does meanwhile; run 0 warms
-        # the file cache, writes the bytecode (and migrates a database of an older revision) and is not counted.
-        for run in range(runs + 1):
-            measured = spawn_until_painted(floor_command, env, floor_painted)
-            if run:
-                floor.append(measured)
-            for _size, copy in copies:
-                command = [str(custtui), "--db", f"sqlite:///{copy}"]
-                measured = spawn_until_painted(command, env, list_painted)
+    # A session of its own keeps the tmux server up between runs: each spawn then pays for a new session,
+    # not for a server (the same for the floor and the app), and never meets a server on its way out.
+    _tmux("new-session", "-d", "-s", "idle", "-x", "80", "-y", "24", "sleep 86400")
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+            copies = [(count_customers(path), copy_database(path, Path(folder))) for path in databases]
+            floor: list[tuple[float, float, float]] = []
+            app: dict[Path, list[tuple[float, float, float]]] = {copy: [] for _size, copy in copies}
+            # Interleaved, so that the floor and the app share what else the machine does meanwhile; run 0 warms
+            # the file cache, writes the bytecode (and migrates a database of an older revision) and is not counted.
+            for run in range(runs + 1):
+                measured = spawn_until_painted(floor_command, env, floor_painted)
                 if run:
-                    app[copy].append(measured)
+                    floor.append(measured)
+                for _size, copy in copies:
+                    command = [str(custtui), "--db", f"sqlite:///{copy}"]
+                    measured = spawn_until_painted(command, env, list_painted)
+                    if run:
+                        app[copy].append(measured)
+    finally:
+        _tmux("kill-session", "-t", "idle", check=False)
     print(f"From process start to a painted list, 80x24 in tmux, {runs} runs (load average {os.getloadavg()[0]:.1f}):")
     rows = [(f"Textual floor ({FLOOR_ROWS} rows)", floor)]
     rows += [(f"custtui, {size:,} customers", app[copy]) for size, copy in copies]
