@@ -203,14 +203,14 @@ class CusttuiApp(App[None]):
         try:
             with Session(self.engine) as session:
                 search_index = SearchIndex.build(session, stop=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
+            self.search_index = search_index
+            self.call_from_thread(self._broadcast, SearchIndexReady)
+            with Session(self.engine) as session:
+                self.duplicate_index = DuplicateIndex.build(session, stop=lambda: worker.is_cancelled)
         except BuildStopped:
-            return  # the app is quitting: it does not wait for the index
-        if worker.is_cancelled:
-            return
-        self.search_index = search_index
-        self.call_from_thread(self._broadcast, SearchIndexReady)
-        with Session(self.engine) as session:
-            self.duplicate_index = DuplicateIndex.build(session)
+            return  # the app is quitting: it does not wait for the indexes
         # What the indexes hold lives as long as the app: the collector need not walk it
         # again at every full collection (0.5 s at 100k customers, a stall while typing).
         gc.freeze()

@@ -18,13 +18,13 @@ from collections.abc import Iterable
 import numpy as np
 from sqlmodel import Session
 
+from custtui.services.building import BuildStopped, Stop, gc_paused, never_stop
 from custtui.services.duplicates.model import DEFAULT_PARAMETERS, MatchParameters, stored_parameters
 from custtui.services.duplicates.records import (
     BLOCKS,
     IDENTIFIER_KEYS,
     Record,
     draft_record,
-    gc_paused,
     iter_record_chunks,
     load_records,
     record_keys,
@@ -83,12 +83,15 @@ class DuplicateIndex:
         self._size = len(base)
 
     @classmethod
-    def build(cls, session: Session) -> DuplicateIndex:
+    def build(cls, session: Session, stop: Stop = never_stop) -> DuplicateIndex:
+        """Read and index every customer; `stop` is asked every 1,000 customers (BuildStopped when it says so)."""
         with gc_paused():  # the records of a chunk hold no cycles and are dropped with it
             parameters = stored_parameters(session) or DEFAULT_PARAMETERS
             builder = BaseBuilder()
             for records in iter_record_chunks(session):
-                for record in records:
+                for position, record in enumerate(records):
+                    if position % 1000 == 0 and stop():
+                        raise BuildStopped
                     builder.add(record, {key_hash(key) for key in record_keys(record)})
                 builder.flush()
                 del records  # before the next chunk is read: one chunk of records in memory, not two

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from custtui.errors import NotFound
 from custtui.i18n import _
 from custtui.models import Customer, table_of
+from custtui.services.building import gc_paused
 from custtui.services.duplicates.estimate import SAMPLE_PAIRS, estimate_parameters
 from custtui.services.duplicates.model import (
     DEFAULT_PARAMETERS,
@@ -32,7 +33,6 @@ from custtui.services.duplicates.records import (
     IDENTIFIER_KEYS,
     SORTED_WINDOW,
     Record,
-    gc_paused,
     load_records,
     record_keys,
 )

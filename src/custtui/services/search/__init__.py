@@ -51,9 +51,9 @@ running in another thread never sees a half-updated index.
     index.py     SearchIndex, Searcher, search_customers
 """
 
+from custtui.services.building import BuildStopped
 from custtui.services.search.hits import FIELDS, SearchHit
 from custtui.services.search.index import Searcher, SearchIndex, search_customers
-from custtui.services.search.segments import BuildStopped
 from custtui.services.search.text import fold, fold_many, phone_key
 
 __all__ = ["FIELDS", "BuildStopped", "SearchHit", "SearchIndex", "Searcher", "fold", "fold_many", "phone_key", "search_customers"]

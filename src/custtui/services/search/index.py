@@ -11,6 +11,7 @@ from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from custtui.services.addresses import format_address
+from custtui.services.building import Stop, never_stop
 from custtui.services.search.hits import FIELD_ORDER, FIELDS, NAME, PHONE, SearchHit
 from custtui.services.search.query import (
     BASE,
@@ -37,9 +38,7 @@ from custtui.services.search.segments import (
     Rows,
     Segment,
     Snapshot,
-    Stop,
     load_rows,
-    never_stop,
     read_all_rows,
 )
 from custtui.services.search.text import fold

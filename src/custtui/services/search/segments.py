@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, NamedTuple
@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from custtui.models import Customer, Location, table_of
-from custtui.services.duplicates.records import gc_paused
+from custtui.services.building import BuildStopped, Stop, gc_paused, never_stop
 from custtui.services.search.hits import ADDRESS, ALIAS, EMAIL, NAME, NUMBER, PHONE, VAT
 from custtui.services.search.query import BASE, BUILD_CHUNK, DIGIT_MATCH_LIMIT, N_TRIGRAMS, SPACE, char_code, trigram_table
 from custtui.services.search.text import digits_of_many, fold_many, phone_key
@@ -41,17 +41,6 @@ _SHORT_FIELDS = frozenset({NAME, ALIAS})  # 1-2 character queries
 _FIELD_ORDER = (NAME, ALIAS, NUMBER, EMAIL, VAT, ADDRESS, PHONE)  # how entries are laid out
 _WORD_HOLDERS_KEPT = 16
 ADDRESS_PARTS = "\x1f"  # between street, number, postal code and city in an address entry's shown text
-
-
-class BuildStopped(Exception):
-    """Building an index was given up because its `stop` check said so (the app is quitting)."""
-
-
-Stop = Callable[[], bool]
-
-
-def never_stop() -> bool:
-    return False
 
 
 class TextColumn:
@@ -442,7 +431,7 @@ class Snapshot:
 # ---------------------------------------------------------------------------
 
 _CHUNK = 500  # ids per IN (...) when reading given customers
-FULL_READ_CHUNK = 20_000  # customers per read when reading them all
+FULL_READ_CHUNK = 5000  # customers per read when reading them all (a stop is asked between reads)
 
 
 def _queries() -> tuple[Any, Any, Any, Any]:
