@@ -1,5 +1,3 @@
-import sys
+from custtui.cli import command
 
-from custtui.cli import main
-
-sys.exit(main())
+command()

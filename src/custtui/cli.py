@@ -405,7 +405,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
         from custtui.tui.app import CusttuiApp  # after the language is chosen: bindings translate at import
 
         CusttuiApp(engine=signed_in.engine, user=signed_in.user).run()
+    global _app_ran
+    _app_ran = True
     return 0
+
+
+_app_ran = False  # set once the app has run and closed: see command()
+
+
+def command() -> None:
+    """The `custtui` command: main(), and after the app, out at once.
+
+    Once the app has closed, the terminal is restored, everything written
+    and the database closed; what is left is the interpreter freeing the
+    indexes object by object (0.2-0.6 s at 100,000 customers). Quit is to be
+    immediate, so the process ends there (after the app only: other commands
+    end as Python ends them).
+    """
+    code = main()
+    if _app_ran:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
