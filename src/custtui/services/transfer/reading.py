@@ -87,7 +87,12 @@ def read_header(lines: Iterator[str]) -> tuple[Layout, Any] | None:
     delimiter = _sniff_delimiter(first)
     # skipinitialspace: `a, "b, c"` is two fields, as people who type CSV by hand mean it.
     reader = csv.reader(_chain(first, lines), delimiter=delimiter, skipinitialspace=True)
-    header = next(reader)
+    try:
+        header = next(reader)
+    except csv.Error:  # a bare carriage return in a field, say
+        raise ImportFileError(
+            _("The line naming the columns is not valid CSV (line {line}).").format(line=header_line)
+        ) from None
     names = [cell.strip().lstrip("\ufeff").lower() for cell in header]
     names = [_COLUMN_ALIASES.get(name, name) for name in names]
     unknown = [name for name in names if name and name not in IMPORT_COLUMNS and name not in IGNORED_COLUMNS]
