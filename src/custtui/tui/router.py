@@ -8,63 +8,62 @@ then the wizard) are put together here too.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
 from custtui.tui.messages import Destination, Navigate
-from custtui.tui.screens.customer_detail import CustomerDetailScreen
-from custtui.tui.screens.customer_form import CustomerFormScreen
-from custtui.tui.screens.customer_list import CustomerListScreen
-from custtui.tui.screens.duplicates import DuplicatesScreen
-from custtui.tui.screens.help import HelpScreen
-from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen
-from custtui.tui.screens.installations import InstallationsScreen
-from custtui.tui.screens.labels import LabelManagerScreen, LabelPickerScreen
-from custtui.tui.screens.locations import LocationsScreen
-from custtui.tui.screens.merge_wizard import MergePickerScreen, MergesScreen, MergeWizardScreen
-from custtui.tui.screens.missions import MissionsScreen
 
 if TYPE_CHECKING:
     from textual.app import App
 
-_FOR_A_CUSTOMER: dict[Destination, Callable[[int], Screen[Any]]] = {
-    Destination.DETAIL: CustomerDetailScreen,
-    Destination.EDIT: CustomerFormScreen,
-    Destination.INSTALLATIONS: InstallationsScreen,
-    Destination.LOCATIONS: LocationsScreen,
-    Destination.MISSIONS: MissionsScreen,
-    Destination.LABELS: LabelPickerScreen,
-    Destination.HISTORY: CustomerHistoryScreen,
+# Each screen's module (in custtui.tui.screens) is imported when the screen is first
+# opened: a start imports the list's alone (the form's duplicate warning loads numpy).
+_FOR_A_CUSTOMER: dict[Destination, tuple[str, str]] = {
+    Destination.DETAIL: ("customer_detail", "CustomerDetailScreen"),
+    Destination.EDIT: ("customer_form", "CustomerFormScreen"),
+    Destination.INSTALLATIONS: ("installations", "InstallationsScreen"),
+    Destination.LOCATIONS: ("locations", "LocationsScreen"),
+    Destination.MISSIONS: ("missions", "MissionsScreen"),
+    Destination.LABELS: ("labels", "LabelPickerScreen"),
+    Destination.HISTORY: ("history", "CustomerHistoryScreen"),
 }
-_OF_THE_DATABASE: dict[Destination, Callable[[], Screen[Any]]] = {
-    Destination.CUSTOMER_LIST: CustomerListScreen,
-    Destination.DUPLICATES: DuplicatesScreen,
-    Destination.MERGES: MergesScreen,
-    Destination.AUDIT_LOG: AuditLogScreen,
-    Destination.LABEL_MANAGER: LabelManagerScreen,
+_OF_THE_DATABASE: dict[Destination, tuple[str, str]] = {
+    Destination.CUSTOMER_LIST: ("customer_list", "CustomerListScreen"),
+    Destination.DUPLICATES: ("duplicates", "DuplicatesScreen"),
+    Destination.MERGES: ("merge_wizard", "MergesScreen"),
+    Destination.AUDIT_LOG: ("history", "AuditLogScreen"),
+    Destination.LABEL_MANAGER: ("labels", "LabelManagerScreen"),
 }
+
+
+def screen_class(module: str, name: str) -> Any:
+    """The screen class `name` of custtui.tui.screens.`module`, imported now if it was not yet."""
+    return getattr(import_module(f"custtui.tui.screens.{module}"), name)
 
 
 def screen_for(message: Navigate) -> Screen[Any]:
     """The screen `message` asks for."""
     destination, customer_id, options = message.destination, message.customer_id, message.options
+    screen: Screen[Any]
     if destination in _FOR_A_CUSTOMER:
         assert customer_id is not None, destination
-        return _FOR_A_CUSTOMER[destination](customer_id)
-    if destination in _OF_THE_DATABASE:
-        return _OF_THE_DATABASE[destination]()
-    if destination is Destination.NEW_CUSTOMER:
-        return CustomerFormScreen(None, initial_name=options.get("initial_name", ""))
-    if destination is Destination.MERGE_WIZARD:
-        return MergeWizardScreen(list(options["customer_ids"]))
-    if destination is Destination.MERGE_WITH:
+        screen = screen_class(*_FOR_A_CUSTOMER[destination])(customer_id)
+    elif destination in _OF_THE_DATABASE:
+        screen = screen_class(*_OF_THE_DATABASE[destination])()
+    elif destination is Destination.NEW_CUSTOMER:
+        screen = screen_class("customer_form", "CustomerFormScreen")(None, initial_name=options.get("initial_name", ""))
+    elif destination is Destination.MERGE_WIZARD:
+        screen = screen_class("merge_wizard", "MergeWizardScreen")(list(options["customer_ids"]))
+    elif destination is Destination.MERGE_WITH:
         assert customer_id is not None
-        return MergePickerScreen(customer_id, options["name"])
-    if destination is Destination.HELP:
-        return HelpScreen(options["screen"])
-    raise ValueError(f"no screen for {destination}")
+        screen = screen_class("merge_wizard", "MergePickerScreen")(customer_id, options["name"])
+    elif destination is Destination.HELP:
+        screen = screen_class("help", "HelpScreen")(options["screen"])
+    else:
+        raise ValueError(f"no screen for {destination}")
+    return screen
 
 
 def open_screen(app: App[Any], message: Navigate) -> None:
