@@ -22,8 +22,9 @@ One normalisation, one comparison and one set of parameters serve three callers:
   then);
 * the import, through a DuplicateIndex (a row is a likely duplicate from CERTAIN).
 
-Nothing here imports Textual; data is read with two plain SELECTs (customer
-columns, location address columns), not ORM objects. Records marked ERROR
+Nothing here imports Textual; data is read with plain SELECTs (customer
+columns, location address columns; in chunks of customers for the live
+index), not ORM objects. Records marked ERROR
 (Customer.marked_error: merged away or given up) are nobody's duplicate.
 
 Normalisation

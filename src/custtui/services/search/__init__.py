@@ -4,10 +4,11 @@ Searched: name, internal name (alias), customer number, VAT number, phone
 numbers (customer and locations), e-mail, and the address of every location
 (street, number, postal code, city). Each hit says which field matched.
 
-Measured at 100,000 customers on a 2-core machine: about 3 s to build (two
-SELECTs, then numpy; 160 MiB kept, 430 MiB at the peak of the build); a
-keystroke p50 ~4 ms, p95 ~11 ms; refresh() of one customer ~5 ms
-(benchmarks/search_latency.py).
+Measured at 100,000 customers on a 2-core machine: about 4 s to build
+(SELECTs of 5,000 customers at a time, then numpy; 104 MiB kept, 189 MiB at
+the peak of the build, no Python object per value: see TextColumn); a
+keystroke ~4-15 ms; refresh() of one customer ~5 ms
+(benchmarks/search_latency.py; in the app: benchmarks/app_latency.py).
 
 How a query is answered:
 
@@ -21,8 +22,13 @@ How a query is answered:
   about 4 per typo. Up to 2,000 matches, those sharing the most, go on.
 * Ranking: rapidfuzz scores them (substring match without spaces, word-order
   free match, whole-string closeness). Exact matches score 100, entries in
-  which every query word starts a word 90-99.9, fuzzy ones below 90. The best
-  entry of a customer is its hit.
+  which every query word starts a word 90-99.9 (whole words first), fuzzy
+  ones below 90. The best entry of a customer is its hit.
+* Across fields: the words of a query may come from different fields of one
+  customer ("peeters gent", "911946 gentse"). Each word of 3 letters or more
+  is also looked up on its own; customers holding all of them are scored
+  word by word on the same scale, a little under a one-field hit of the same
+  closeness (index._cross_field_hits).
 * Digits-only queries (customer number, phone, VAT) are matched as
   substrings of digit keys instead; phones are compared on their digits with
   +32 / 0032 turned into the trunk 0 (and +31, +33, +49, +352 likewise).
