@@ -157,3 +157,54 @@ async def test_enter_after_a_query_opens_the_best_hit_of_the_whole_query(
         await burst(pilot, app, "/", "du", "plicate", "enter")
         assert isinstance(app.screen, CustomerDetailScreen)
         assert app.screen.customer_id == known.empty_id  # Duplicate Bakkerij, not Dubois & Fils
+
+
+async def test_a_burst_is_searched_for_its_latest_text_not_key_by_key(
+    sqlite_engine: Engine, known: Known, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A slow search (a big database): while one runs, the keys that come are answered
+    # together, for the text as it is by then, not by one search per key.
+    from custtui.services.search import Searcher
+
+    search = Searcher.search
+    asked: list[str] = []
+
+    def slow_search(self, query, limit=50):  # type: ignore[no-untyped-def]
+        import time
+
+        asked.append(query)
+        time.sleep(0.1)
+        return search(self, query, limit=limit)
+
+    monkeypatch.setattr(Searcher, "search", slow_search)
+    async with running_app(sqlite_engine, known.admin) as (app, pilot):
+        await burst(pilot, app, "/", "duplicate bakkerij")
+        await wait_idle(pilot, app)
+        assert asked[-1] == "duplicate bakkerij"
+        assert len(asked) < len("duplicate bakkerij") / 2, asked
+        table = app.screen.query_one(CustomerTable)
+        assert table.ids[:1] == [known.empty_id]
+
+
+async def test_clearing_the_search_shows_the_list_as_it_was_without_reading_it_again(
+    sqlite_engine: Engine, known: Known
+) -> None:
+    async with running_app(sqlite_engine, known.admin) as (app, pilot):
+        await wait_idle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, CustomerListScreen)
+        whole = list(screen.table.ids)
+        await burst(pilot, app, "/", "dubois")
+        await wait_idle(pilot, app)
+        assert screen.table.ids != whole
+        reads: list[object] = []
+        original = screen._load_ids
+
+        def counted_load(*args, **kwargs):  # type: ignore[no-untyped-def]
+            reads.append(args)
+            return original(*args, **kwargs)
+
+        screen._load_ids = counted_load  # type: ignore[method-assign]
+        await burst(pilot, app, "escape")
+        assert screen.table.ids == whole  # at once, in the key's own handler
+        assert reads == []
