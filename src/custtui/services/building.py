@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,3 +33,17 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def return_free_memory() -> None:
+    """Give the heap's free pages back to the system, once a build has dropped its temporaries.
+
+    glibc keeps freed memory for reuse: after the two index builds at
+    100,000 customers the process held ~50 MiB it no longer used. Elsewhere
+    (no malloc_trim) this does nothing.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)

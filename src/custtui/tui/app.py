@@ -196,6 +196,7 @@ class CusttuiApp(App[None]):
             )
 
     def _build_indexes(self) -> None:
+        from custtui.services.building import return_free_memory  # noqa: PLC0415 - with the indexes, after the first paint
         from custtui.services.duplicates import DuplicateIndex  # noqa: PLC0415 - the indexes load numpy and build in a worker, after the list is shown
         from custtui.services.search import BuildStopped, SearchIndex  # noqa: PLC0415 - the indexes load numpy and build in a worker, after the list is shown
 
@@ -214,6 +215,7 @@ class CusttuiApp(App[None]):
         # What the indexes hold lives as long as the app: the collector need not walk it
         # again at every full collection (0.5 s at 100k customers, a stall while typing).
         gc.freeze()
+        return_free_memory()
 
     def customers_changed(self, customer_ids: list[int] | None) -> None:
         """Tell every screen, and bring the indexes up to date in the background."""

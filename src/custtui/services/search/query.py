@@ -44,15 +44,14 @@ def trigram_codes(padded: str) -> set[int]:
 BUILD_CHUNK = 100_000  # entries whose trigrams are sorted at once while building
 
 
-def trigram_table(parts: list[str], owners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def trigram_table(parts: list[str], owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct trigrams of each part, each part padded with spaces; `owners` is ascending.
 
-    Returns the count of entries per trigram, the owners grouped by trigram
-    (ascending within each), and the same pairs grouped by owner: trigrams, owners.
+    Returns the count of entries per trigram and the owners grouped by
+    trigram (ascending within each).
     """
     if not parts:
-        empty32 = np.zeros(0, dtype=np.int32)
-        return np.zeros(N_TRIGRAMS, dtype=np.int64), empty32, np.zeros(0, dtype=np.uint16), empty32
+        return np.zeros(N_TRIGRAMS, dtype=np.int64), np.zeros(0, dtype=np.int32)
     part_lengths = np.array(list(map(len, parts)), dtype=np.int64) + 3  # " " text " " "\n"
     codes = _LUT[np.frombuffer((" " + " \n ".join(parts) + " ").encode("ascii", "replace"), dtype=np.uint8)]
     owner = np.repeat(owners, part_lengths)[: len(codes)]
@@ -69,10 +68,7 @@ def trigram_table(parts: list[str], owners: np.ndarray) -> tuple[np.ndarray, np.
     keep[1:] = (by_trigram[1:] != by_trigram[:-1]) | (by_trigram_owner[1:] != by_trigram_owner[:-1])
     counts = np.bincount(by_trigram[keep], minlength=N_TRIGRAMS).astype(np.int64)
     postings = by_trigram_owner[keep]
-    del by_trigram, by_trigram_owner
-    keep_by_owner = np.empty_like(keep)
-    keep_by_owner[order] = keep
-    return counts, postings, trigrams[keep_by_owner], owner[keep_by_owner]
+    return counts, postings
 
 
 # ---------------------------------------------------------------------------

@@ -230,8 +230,6 @@ class Segment:
         # In chunks of entries, to bound the memory the sorts need; then merged.
         counts: list[np.ndarray] = []
         postings: list[np.ndarray] = []
-        entry_trigrams: list[np.ndarray] = []
-        trigrams_per_entry = np.zeros(self.size, dtype=np.int64)
         for code in _FIELD_ORDER:  # entry order: owners ascend across chunks
             if code not in _TEXT_FIELDS:
                 continue
@@ -244,13 +242,9 @@ class Segment:
                 if code in _COMPACT_FIELDS:
                     # Names also without spaces, in the same part: " van den broeck \n vandenbroeck ".
                     parts = [f"{t} \n {t.replace(' ', '')}" if " " in t else t for t in parts]
-                chunk_counts, chunk_postings, chunk_trigrams, chunk_owner = trigram_table(
-                    parts, np.arange(start, end, dtype=np.int32)
-                )
+                chunk_counts, chunk_postings = trigram_table(parts, np.arange(start, end, dtype=np.int32))
                 counts.append(chunk_counts)
                 postings.append(chunk_postings)
-                entry_trigrams.append(chunk_trigrams)
-                trigrams_per_entry[start:end] = np.bincount(chunk_owner - start, minlength=end - start)
         total = np.sum(counts, axis=0, dtype=np.int64) if counts else np.zeros(N_TRIGRAMS, dtype=np.int64)
         # Postings: for each trigram, the entries that have it (ascending).
         self.offsets = np.zeros(N_TRIGRAMS + 1, dtype=np.int64)
@@ -262,10 +256,6 @@ class Segment:
             shift = self.offsets[:-1] + before - local_starts
             self.postings[np.repeat(shift, chunk_counts) + np.arange(len(chunk_postings))] = chunk_postings
             before += chunk_counts
-        # And the other way round, for narrowing: for each entry, its trigrams.
-        self.entry_trigrams = np.concatenate(entry_trigrams) if entry_trigrams else np.zeros(0, dtype=np.uint16)
-        self.entry_offsets = np.zeros(self.size + 1, dtype=np.int64)
-        np.cumsum(trigrams_per_entry, out=self.entry_offsets[1:])
 
     def trigram_counts(self, codes: Iterable[int]) -> np.ndarray:
         slices = [self.postings[self.offsets[code] : self.offsets[code + 1]] for code in codes]
@@ -294,18 +284,19 @@ class Segment:
         return found
 
     def entry_trigram_counts(self, entries: np.ndarray, codes: Sequence[int]) -> np.ndarray:
-        """How many of `codes` each of these entries has (for a few thousand entries at most)."""
-        starts = self.entry_offsets[entries]
-        lengths = self.entry_offsets[entries + 1] - starts
-        total = int(lengths.sum())
-        if not total:
-            return np.zeros(len(entries), dtype=np.int64)
-        ends = np.cumsum(lengths)
-        positions = np.arange(total) + np.repeat(starts - (ends - lengths), lengths)
-        wanted = np.zeros(N_TRIGRAMS, dtype=bool)
-        wanted[list(codes)] = True
-        running = np.concatenate(([0], np.cumsum(wanted[self.entry_trigrams[positions]])))
-        counts: np.ndarray = running[ends] - running[ends - lengths]
+        """How many of `codes` each of these entries has (for a few thousand entries at most).
+
+        A binary search of each code's postings (ascending) for the entries:
+        no per-entry list of trigrams is kept (it would cost half as much
+        memory again as the postings).
+        """
+        counts = np.zeros(len(entries), dtype=np.int64)
+        for code in codes:
+            postings = self.postings[self.offsets[code] : self.offsets[code + 1]]
+            if not len(postings):
+                continue
+            at = np.minimum(np.searchsorted(postings, entries), len(postings) - 1)
+            counts += postings[at] == entries
         return counts
 
     # -- digit keys ---------------------------------------------------------
