@@ -68,22 +68,27 @@ class KeyQueue:
             while self._keys:
                 key = self._keys.popleft()
                 await self._wait_for_data(key, leaving=isinstance(key, events.Key) and key.key in _LEAVING_KEYS)
+                before = _state(self.app)
                 await self._deliver_key(key)
-                await self.settled()
+                await self.settled(before)
         finally:
             self._delivering = False
             self._idle.set()
 
-    async def settled(self) -> None:
-        """Until the app and its current screen have handled everything queued, and stay as they are."""
+    async def settled(self, before: tuple[Any, ...] | None = None) -> None:
+        """Until the app and its current screen have handled everything queued, and stay as they are.
+
+        `before`: the state before the key (see _state). A key that left it
+        as it was (a letter typed into a box) is settled after one round of
+        the queues, not two: at 80x24 a round is a few ms of every keystroke.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + SETTLE_TIMEOUT_S
-        previous = None
+        previous = before
         while loop.time() < deadline:
             await _queues_handled(self.app, deadline - loop.time())
             nodes = _nodes(self.app)
-            # What the next key acts on: the screen, its focus, its widgets.
-            state = (nodes[1] if nodes else None, self.app.focused, len(self.app.screen_stack), len(nodes))
+            state = _state(self.app, nodes)
             # Handling a message may post others (a Navigate bubbling up to the app): those count too.
             if state == previous and not any(node._message_queue.qsize() for node in nodes):
                 return
@@ -100,6 +105,12 @@ class KeyQueue:
         while self._busy(key, leaving) and loop.time() < deadline:
             await asyncio.sleep(0.01)
             await self.settled()
+
+
+def _state(app: App[Any], nodes: list[MessagePump] | None = None) -> tuple[Any, ...]:
+    """What the next key acts on: the screen, its focus, its widgets."""
+    nodes = _nodes(app) if nodes is None else nodes
+    return (nodes[1] if nodes else None, app.focused, len(app.screen_stack), len(nodes))
 
 
 def _nodes(app: App[Any]) -> list[MessagePump]:
