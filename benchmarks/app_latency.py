@@ -80,6 +80,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from search_latency import phone_other_way, typo  # the same query makers as the service-level benchmark
 from tui_support import send_burst, wait_idle
 
 import custtui
@@ -124,41 +126,6 @@ class Query:
         return [self.text[:end] for end in range(1, len(self.text) + 1)]
 
 
-def _typo(rng: random.Random, text: str) -> str:
-    """One typing mistake in a word of 4+ letters: swapped, dropped, doubled or wrong letter."""
-    words = text.split()
-    candidates = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
-    if not candidates:
-        return text
-    i = rng.choice(candidates)
-    word = words[i]
-    j = rng.randrange(1, len(word) - 1)
-    kind = rng.choice(["swap", "drop", "double", "replace"])
-    if kind == "swap":
-        word = word[:j] + word[j + 1] + word[j] + word[j + 2 :]
-    elif kind == "drop":
-        word = word[:j] + word[j + 1 :]
-    elif kind == "double":
-        word = word[:j] + word[j] + word[j:]
-    else:
-        neighbours = {"a": "e", "e": "a", "i": "e", "o": "u", "u": "o", "s": "z", "c": "k", "k": "c", "t": "d", "d": "t"}
-        word = word[:j] + neighbours.get(word[j].lower(), "e") + word[j + 1 :]
-    words[i] = word
-    return " ".join(words)
-
-
-def _phone_other_way(phone: str) -> str:
-    """+32 9 222 33 44 typed as 0922 23 34 4, as people copy numbers from mails."""
-    digits = "".join(c for c in phone if c.isdigit())
-    if phone.strip().startswith("+32"):
-        national = "0" + digits[2:]
-    elif digits.startswith("0") and len(digits) >= 9:
-        national = digits
-    else:
-        return phone
-    return f"{national[:4]} {national[4:6]} {national[6:8]} {national[8:]}".strip()
-
-
 def _customer_rows(engine: Engine) -> list[Any]:
     """Per customer: id, name, number, phone, and the street, number and city of its first location."""
     customer, location = Customer.__table__, Location.__table__  # type: ignore[attr-defined]
@@ -185,7 +152,7 @@ def make_queries(rows: list[Any], rng: random.Random, count: int) -> list[Query]
     for i in range(count):
         kind = KINDS[i % len(KINDS)]
         if kind == "typo":
-            text = _typo(rng, rng.choice(named).name).lower()
+            text = typo(rng, rng.choice(named).name).lower()
         elif kind == "name city":
             row = rng.choice([r for r in rng.sample(located, 20) if r.name.split()] or located)
             word = max((w for w in row.name.split() if w.isalpha()), key=len, default=row.name.split()[0])
@@ -193,7 +160,8 @@ def make_queries(rows: list[Any], rng: random.Random, count: int) -> list[Query]
         elif kind == "number":
             text = rng.choice(numbered).customer_number
         elif kind == "phone":
-            text = _phone_other_way(rng.choice(phoned).phone)
+            phone = rng.choice(phoned).phone
+            text = phone_other_way(phone) or phone
         else:
             row = rng.choice(located)
             text = f"{row.street} {row.number}".strip().lower()

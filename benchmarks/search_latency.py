@@ -74,7 +74,7 @@ class Outcome:
     disagreements: int = 0  # final top hit differs between narrowing and a full scan
 
 
-def _typo(rng: random.Random, text: str) -> str:
+def typo(rng: random.Random, text: str) -> str:
     """One typing mistake in a word of 4+ letters: swapped, dropped, doubled or wrong letter."""
     words = text.split()
     candidates = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha()]
@@ -97,7 +97,7 @@ def _typo(rng: random.Random, text: str) -> str:
     return " ".join(words)
 
 
-def _phone_other_way(phone: str) -> str | None:
+def phone_other_way(phone: str) -> str | None:
     digits = "".join(c for c in phone if c.isdigit())
     if phone.strip().startswith("+32"):
         national = "0" + digits[2:]
@@ -128,7 +128,7 @@ def make_queries(session: Session, rng: random.Random, count: int) -> list[Query
         elif kind == "number":
             pool = [row for row in customers if row.customer_number]
         elif kind == "phone":
-            pool = [row for row in customers if row.phone and _phone_other_way(row.phone)]
+            pool = [row for row in customers if row.phone and phone_other_way(row.phone)]
         elif kind in ("typo", "reversed"):
             pool = [row for row in customers if len(row.name.split()) >= 2]
         if kind == "street city":
@@ -148,13 +148,13 @@ def make_queries(session: Session, rng: random.Random, count: int) -> list[Query
                 words = row.name.split()
                 text = words[0] if len(words) == 1 else f"{words[0]} {words[1][:3]}"
             elif kind == "typo":
-                text = _typo(rng, row.name)
+                text = typo(rng, row.name)
             elif kind == "alias":
                 text = row.internal_name
             elif kind == "number":
                 text = row.customer_number
             elif kind == "phone":
-                text = _phone_other_way(row.phone) or row.phone
+                text = phone_other_way(row.phone) or row.phone
             else:
                 text = " ".join(reversed(row.name.split()))
             queries.append(Query(kind, text.lower() if kind != "phone" else text, row.id))
