@@ -716,6 +716,19 @@ def _fix_sequences(connection: Connection) -> None:
         )
 
 
+def _refresh_statistics(engine: Engine) -> None:
+    """Let PostgreSQL's planner see the new rows now, not when autovacuum next looks.
+
+    Without statistics, the list's row reads (counts by customer over sites
+    and missions) ran as full scans: 133 ms for a page at 100,000 demo
+    customers, 11 ms after ANALYZE.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+
+
 def generate_demo(
     engine: Engine,
     customers: int = 2000,
@@ -759,6 +772,7 @@ def generate_demo(
             if progress is not None:
                 progress(done, customers)
         _fix_sequences(connection)
+    _refresh_statistics(engine)
     counts = generator.counts
     return DemoResult(
         customers=counts["customer"],
