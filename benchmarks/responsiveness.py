@@ -97,9 +97,9 @@ async def slow_database(engine, user: User, delay: float) -> None:  # type: igno
             current_key = f"{getattr(key, 'key', 'paste')} on {type(app.screen).__name__}"
             await deliver(key)
 
-        async def timed_settled() -> None:
+        async def timed_settled(before: tuple[object, ...] | None = None) -> None:
             nonlocal delivered_at
-            await settled()
+            await settled(before)
             if delivered_at:
                 handled.append((time.perf_counter() - delivered_at) * 1000)
                 names.append(current_key)
