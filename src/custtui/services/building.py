@@ -1,11 +1,15 @@
-"""Building the large in-memory indexes (search, duplicates): the collector paused, and a way to stop."""
+"""Building the large in-memory indexes (search, duplicates): reading by pages, the collector paused, a way to stop."""
 
 from __future__ import annotations
 
 import ctypes
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select
+from sqlmodel import Session
 
 Stop = Callable[[], bool]  # asked between steps of a build: True to give it up
 
@@ -47,3 +51,26 @@ def return_free_memory() -> None:
     except (OSError, AttributeError):
         return
     trim(0)
+
+
+def customer_pages(
+    session: Session,
+    customers: Select[Any],
+    locations: Select[Any],
+    customer_id: ColumnElement[int],
+    location_customer_id: ColumnElement[int],
+    size: int,
+) -> Iterator[tuple[Sequence[Any], Sequence[Any]]]:
+    """Whole customers a page at a time: `size` customers by id (keyset), then the locations of that id range.
+
+    `customers` is ordered by `customer_id` and starts with it; each page of
+    rows is dropped before the next is read, so no index build holds every row.
+    """
+    last = None
+    while True:
+        page = customers if last is None else customers.where(customer_id > last)
+        customer_rows = session.execute(page.limit(size)).all()
+        if not customer_rows:
+            return
+        first, last = customer_rows[0][0], customer_rows[-1][0]
+        yield customer_rows, session.execute(locations.where(location_customer_id.between(first, last))).all()

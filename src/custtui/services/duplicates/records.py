@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from custtui.models import Customer, Location, table_of
 from custtui.services.addresses import Address, normalise_address
+from custtui.services.building import customer_pages
 from custtui.services.duplicates.results import DraftCustomer
 from custtui.services.normalise import (
     name_tokens,
@@ -145,19 +146,13 @@ def iter_record_chunks(session: Session, chunk_size: int = RECORD_CHUNK) -> Iter
         select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
         .where(c.marked_error.is_(False))
         .order_by(c.id)
-        .limit(chunk_size)
     )
-    location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city)
-    last: int | None = None
-    while True:
-        query = customer_query if last is None else customer_query.where(c.id > last)
-        customer_rows = session.execute(query).all()
-        if not customer_rows:
-            return
-        first, last = customer_rows[0][0], customer_rows[-1][0]
-        location_rows = session.execute(
-            location_query.where(loc.customer_id.between(first, last)).order_by(loc.customer_id, loc.id)
-        ).all()
+    location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city).order_by(
+        loc.customer_id, loc.id
+    )
+    for customer_rows, location_rows in customer_pages(
+        session, customer_query, location_query, c.id, loc.customer_id, chunk_size
+    ):
         yield _records_from_rows(customer_rows, location_rows)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from custtui.models import Customer, Location, table_of
-from custtui.services.building import BuildStopped, Stop, gc_paused, never_stop
+from custtui.services.building import BuildStopped, Stop, customer_pages, gc_paused, never_stop
 from custtui.services.search.hits import ADDRESS, ALIAS, EMAIL, NAME, NUMBER, PHONE, VAT
 from custtui.services.search.query import BASE, BUILD_CHUNK, DIGIT_MATCH_LIMIT, N_TRIGRAMS, SPACE, char_code, trigram_table
 from custtui.services.search.text import digits_of_many, fold_many, phone_key
@@ -453,22 +453,10 @@ def load_rows(session: Session, ids: list[int]) -> Rows:
 
 
 def read_all_rows(session: Session) -> Iterator[Rows]:
-    """Every customer with its locations, FULL_READ_CHUNK customers at a time, by id.
-
-    Whole customers per chunk (a keyset page of customers, then the
-    locations of that id range), so the index never holds every row at once.
-    """
+    """Every customer with its locations, FULL_READ_CHUNK customers at a time, by id (see customer_pages)."""
     customer, location, customer_query, location_query = _queries()
-    session.flush()
-    connection = session.connection()
-    last = None
-    while True:
-        page = customer_query if last is None else customer_query.where(customer.id > last)
-        customers = connection.execute(page.limit(FULL_READ_CHUNK)).all()
-        if not customers:
-            return
-        first, last = customers[0][0], customers[-1][0]
-        locations = connection.execute(
-            location_query.where(location.customer_id >= first, location.customer_id <= last)
-        ).all()
+    session.flush()  # plain SELECTs do not autoflush: let them see this session's own changes
+    for customers, locations in customer_pages(
+        session, customer_query, location_query, customer.id, location.customer_id, FULL_READ_CHUNK
+    ):
         yield Rows(customers, locations)
