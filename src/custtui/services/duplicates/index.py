@@ -40,7 +40,6 @@ from custtui.services.normalise import phonetic_key
 DELTA_MIN = 2000
 DELTA_SHARE = 50
 
-_NO_IDS = np.zeros(0, dtype=np.int32)
 
 # --------------------------------------------------------------------------
 # The live index.
@@ -109,10 +108,11 @@ class DuplicateIndex:
         return end - start - self._masked_keys.get(hashed, 0) + len(self._delta_keys.get(hashed, ()))
 
     def _key_holders(self, hashed: int, start: int, end: int) -> np.ndarray:
-        ids: np.ndarray = self._base.key_ids[start:end]
-        if self._masked_keys.get(hashed):
-            ids = ids[self._alive[ids]]
-        delta = self._delta_keys.get(hashed)
+        return self._live(self._base.key_ids[start:end], bool(self._masked_keys.get(hashed)), self._delta_keys.get(hashed))
+
+    def _live(self, base_ids: np.ndarray, some_masked: bool, delta: set[int] | None) -> np.ndarray:
+        """Holders as they are now: the base's (without the masked ones) and the delta's."""
+        ids = base_ids[self._alive[base_ids]] if some_masked else base_ids
         if delta:
             ids = np.concatenate([ids, np.fromiter(delta, dtype=np.int32, count=len(delta))])
         return ids
@@ -132,16 +132,8 @@ class DuplicateIndex:
     def _word_holders(self, word: str) -> np.ndarray:
         """Customers holding a name or alias word, each once."""
         rank = self._base.word_rank(word)
-        ids = _NO_IDS
-        if rank is not None:
-            start, end = self._base.word_range(rank)
-            ids = self._base.word_ids[start:end]
-            if self._masked_words.get(word):
-                ids = ids[self._alive[ids]]
-        delta = self._delta_words.get(word)
-        if delta:
-            ids = np.concatenate([ids, np.fromiter(delta, dtype=np.int32, count=len(delta))])
-        return ids
+        start, end = self._base.word_range(rank) if rank is not None else (0, 0)
+        return self._live(self._base.word_ids[start:end], bool(self._masked_words.get(word)), self._delta_words.get(word))
 
     def _name_count(self, sorted_name: str) -> int:
         hashed = key_hash(sorted_name)

@@ -345,16 +345,15 @@ def _cross_field_hits(segment: Segment, query: Query, raw: str, allowed: np.ndar
     if len(candidates) > CROSS_FIELD_CUSTOMERS:
         candidates = candidates[np.argpartition(-total[candidates], CROSS_FIELD_CUSTOMERS)[:CROSS_FIELD_CUSTOMERS]]
     candidates.sort()
-    low = np.searchsorted(segment.sorted_customers, candidates, side="left").tolist()
-    high = np.searchsorted(segment.sorted_customers, candidates, side="right").tolist()
-    entries = segment.by_customer[np.concatenate([np.arange(lo, hi) for lo, hi in zip(low, high, strict=True)])]
+    entries = segment.entries_of_customers(candidates)  # grouped by customer, in the order of candidates
+    per_customer = np.bincount(np.searchsorted(candidates, segment.customer[entries]), minlength=len(candidates))
     texts = segment.texts.take(entries)
     fields = segment.field[entries].tolist()
     entry_ids = entries.tolist()
     hits: list[tuple[float, int, int]] = []
     start = 0
-    for customer_id, lo, hi in zip(candidates.tolist(), low, high, strict=True):
-        stop = start + (hi - lo)
+    for customer_id, count in zip(candidates.tolist(), per_customer.tolist(), strict=True):
+        stop = start + count
         own = [(entry_ids[i], fields[i], texts[i]) for i in range(start, stop) if texts[i]]
         start = stop
         found = _score_across(query, words, complete, own)
