@@ -439,3 +439,19 @@ def test_preview_of_an_xlsx_and_of_an_empty_file(tmp_path: Path) -> None:
     assert preview.layout.columns == ["name", "postal_code"]
     empty = preview_file(io.BytesIO(b""))
     assert (empty.layout.columns, empty.rows, empty.total) == ([], [], 0)
+
+
+def test_excel_separator_hint_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "hint.csv", b"sep=;\nname;notes\nA;one, two\n")
+    source = open_source(path)
+    assert (source.layout.delimiter, source.layout.header_line, source.layout.headers) == (";", 2, ["name", "notes"])
+    assert _read(source) == [(3, ["A", "one, two"])]
+
+
+def test_a_text_file_opened_by_the_caller_is_counted_and_read_from_its_position(tmp_path: Path) -> None:
+    path = _write(tmp_path, "text.csv", "Naam,Plaats\nMüller,Liège\nDubois,Namur\n".encode())
+    with path.open(encoding="utf-8", newline="") as handle:
+        source = open_source(handle)
+        assert source.total == 2
+        assert _read(source) == [(2, ["Müller", "Liège"]), (3, ["Dubois", "Namur"])]
+        assert not handle.closed

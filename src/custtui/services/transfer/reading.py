@@ -555,7 +555,9 @@ def _open_utf16(data: bytes, mapping: Mapping[str, str], close: Callable[[], Non
     try:
         text = data.decode("utf-16")
     except UnicodeDecodeError:
-        raise ImportFileError(_("The file says it is UTF-16 text but is not.")) from None
+        raise ImportFileError(
+            _('The file starts as UTF-16 text but is not valid UTF-16. In Excel, save it as "CSV UTF-8" and import it again.')
+        ) from None
     lines = _split_at_newlines(text)
     total = _count(iter(lines), mapping) if counted else None
     return _csv_source(iter(lines), mapping, close, encoding="utf-16", total=total)
@@ -602,6 +604,9 @@ def _csv_source(
     return ImportSource(layout, _csv_rows(reader, layout.header_line), total, close)
 
 
+_SEPARATOR_HINT = re.compile(r"sep=([,;\t]?)", re.IGNORECASE)
+
+
 def _sniff_delimiter(header_line: str) -> str:
     """`;` (Belgian Excel), a tab, or `,`: whichever the header line has most of."""
     counts = {delimiter: header_line.count(delimiter) for delimiter in (",", ";", "\t")}
@@ -610,15 +615,22 @@ def _sniff_delimiter(header_line: str) -> str:
 
 
 def _parse_csv_header(lines: Iterator[str], mapping: Mapping[str, str], encoding: str | None) -> tuple[SourceLayout, Any] | None:
-    """The layout from the first non-blank line, and the csv reader positioned after it; None for an empty file."""
+    """The layout from the first non-blank line, and the csv reader positioned after it; None for an empty file.
+
+    A first line "sep=;" (Excel's hint of the delimiter, which some programs write) gives the delimiter.
+    """
     header_line = 0
+    delimiter: str | None = None
     for first in lines:
         header_line += 1
-        if first.strip():
+        hint = _SEPARATOR_HINT.fullmatch(first.strip())
+        if hint and delimiter is None and header_line == 1:
+            delimiter = "\t" if hint.group(1) in ("\t", "") else hint.group(1)
+        elif first.strip():
             break
     else:
         return None
-    delimiter = _sniff_delimiter(first)
+    delimiter = delimiter or _sniff_delimiter(first)
     # skipinitialspace: `a, "b, c"` is two fields, as people who type CSV by hand mean it.
     reader = csv.reader(chain([first], lines), delimiter=delimiter, skipinitialspace=True)
     try:
