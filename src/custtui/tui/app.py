@@ -49,7 +49,7 @@ class CusttuiApp(App[None]):
     """Customer management for field-service companies."""
 
     TITLE = "custtui"
-    CSS_PATH = [str(resource_dir("styles") / name) for name in ("app.tcss", "screens.tcss")]
+    CSS_PATH = [str(resource_dir("styles") / name) for name in ("app.tcss", "screens.tcss", "import.tcss")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("q", "request_quit", N_("Quit"), id="app.quit"),
@@ -265,6 +265,12 @@ class CusttuiApp(App[None]):
                 binding.description,
                 _("Key: {key}").format(key=key),
                 partial(self._run_from_palette, binding.action, active.node),
+            )
+        if self.can(Permission.IMPORT) and not getattr(screen, "is_import", False):
+            yield SystemCommand(
+                _("Import customers…"),
+                _("Read customers from a CSV or XLSX file, its columns checked first"),
+                partial(self.post_message, Navigate(Destination.IMPORT)),
             )
         yield SystemCommand(
             _("Theme"),

@@ -43,6 +43,7 @@ class Destination(StrEnum):
     MERGES = "merges"
     AUDIT_LOG = "audit_log"
     LABEL_MANAGER = "label_manager"
+    IMPORT = "import"  # customers from a CSV or XLSX file
     HELP = "help"  # options: screen (whose keys)
 
 

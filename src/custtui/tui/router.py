@@ -35,6 +35,7 @@ _OF_THE_DATABASE: dict[Destination, tuple[str, str]] = {
     Destination.MERGES: ("merge_wizard", "MergesScreen"),
     Destination.AUDIT_LOG: ("history", "AuditLogScreen"),
     Destination.LABEL_MANAGER: ("labels", "LabelManagerScreen"),
+    Destination.IMPORT: ("import_customers", "ImportScreen"),
 }
 
 
