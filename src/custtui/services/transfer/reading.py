@@ -378,7 +378,8 @@ class ImportSource:
     def total(self) -> int | None:
         """The number of non-blank data rows, when known before reading (a path or a seekable stream); else None.
 
-        For an XLSX file, the rows the sheet says it has after the header (blank ones included).
+        For an XLSX file, the rows the sheet says it has after the header (blank ones included); a
+        sheet that does not say is counted here, once, while the source is open.
         """
         if callable(self._total):
             self._total = self._total()
@@ -394,6 +395,8 @@ class ImportSource:
         return self._rows
 
     def close(self) -> None:
+        if callable(self._total):
+            self._total = None  # not counted while the file was open: unknown now
         close, self._close = self._close, None
         if close is not None:
             close()
@@ -743,12 +746,12 @@ def _xlsx_source(workbook: Workbook, mapping: Mapping[str, str], close: Callable
         )
     layout = SourceLayout("xlsx", None, None, header_line, headers, columns, notes)
     total: int | Callable[[], int]
-    if known_rows is not None and known_rows >= header_line:
+    if known_rows is not None and known_rows > header_line:  # "A1" alone, as some programs write it, is no count
         total = known_rows - header_line
     else:
 
         def total() -> int:
-            return sum(1 for number, cells in _sheet_rows(sheet) if number > header_line and any(c.strip() for c in cells))
+            return _filled_rows_after(sheet, header_line)
 
     data = ((number, cells) for number, cells in rows if any(cell.strip() for cell in cells))
     return ImportSource(layout, data, total, close)
@@ -756,7 +759,26 @@ def _xlsx_source(workbook: Workbook, mapping: Mapping[str, str], close: Callable
 
 def _sheet_rows(sheet: ReadOnlyWorksheet) -> Iterator[tuple[int, list[str]]]:
     for number, row in enumerate(sheet.iter_rows(min_row=1), start=1):
-        yield number, [cell_text(cell.value, getattr(cell, "number_format", None)) for cell in row]
+        yield number, [_cell(cell) for cell in row]
+
+
+def _cell(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if type(value) is str:
+        return value
+    # Its number format only for a number (looking it up is most of the time a cell takes).
+    return cell_text(value, cell.number_format if isinstance(value, int | float) else None)
+
+
+def _filled_rows_after(sheet: ReadOnlyWorksheet, header_line: int) -> int:
+    rows = sheet.iter_rows(min_row=1, values_only=True)
+    return sum(
+        1
+        for number, values in enumerate(rows, start=1)
+        if number > header_line and any(value is not None and (type(value) is not str or value.strip()) for value in values)
+    )
 
 
 # --------------------------------------------------------------------------
