@@ -30,6 +30,7 @@ T = TypeVar("T", int, float)
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
 EXIT_UNKNOWN_USER = 3
+EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 
 
 class CliError(Exception):
@@ -157,17 +158,38 @@ def _build_parser() -> argparse.ArgumentParser:
     unmerge.add_argument("merge_id", type=int, metavar="MERGE_ID")
 
     import_cmd = commands.add_parser(
-        "import", parents=[common], help=_("import customers from a CSV file (office, admin)"),
+        "import", parents=[common], help=_("import customers from a CSV or XLSX file (office, admin)"),
         description=_(
-            "Import customers from a UTF-8 CSV file with a header. Columns: name, internal_name, customer_number, "
-            "region, language, vat, email, phone, street, number, postal_code, city, country."
+            "Import customers from a CSV file (UTF-8 or Windows-1252; ',', ';' or tab) or an Excel workbook (.xlsx) "
+            "with a header. Headers are recognised in Dutch, French, German and English (Naam, Nom, Klantnummer, "
+            "Code postal, PLZ...), other columns are left out; the columns are: name, internal_name, "
+            "customer_number, region, language, vat, email, phone, notes, street, number, postal_code, city, "
+            "country. Rows are written in batches: a stopped import (Ctrl-C, or the machine going down) goes on "
+            "with --resume."
         ),
     )
-    import_cmd.add_argument("file", metavar="FILE.csv")
+    import_cmd.add_argument("file", metavar="FILE")
     import_cmd.add_argument(
         "--skip-duplicates", action="store_true", help=_("do not create rows that look like an existing customer")
     )
     import_cmd.add_argument("--report", metavar="REPORT.csv", help=_("write the outcome of each row to this CSV file"))
+    import_cmd.add_argument(
+        "--map", metavar="COLUMN=HEADER,...",
+        help=_("read these columns from these headers of the file, e.g. --map 'customer_number=Klant nr,city=Gemeente'; "
+               "COLUMN= leaves a column out"),
+    )  # fmt: skip
+    import_cmd.add_argument(
+        "--dry-run", action="store_true", help=_("check every row and write the report, without changing the database")
+    )
+    import_cmd.add_argument(
+        "--resume", nargs="?", type=int, const=0, default=None, metavar="IMPORT_ID",
+        help=_("go on with a stopped import of this file (the last one, or IMPORT_ID), creating nothing twice"),
+    )  # fmt: skip
+    import_cmd.add_argument(
+        "--again", action="store_true",
+        help=_("import the whole file again, although an earlier import of it stopped before the end"),
+    )
+    import_cmd.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
 
     export_cmd = commands.add_parser("export", parents=[common], help=_("export all customers with labels and counts"))
     export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv")
@@ -661,28 +683,92 @@ def _cmd_unmerge(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    import shlex
+    import signal
+    import threading
+
+    from custtui.progress import progress_bar
     from custtui.services import transfer
 
+    mapping = transfer.parse_mapping(args.map) if args.map else None
+    stop_asked = threading.Event()
+
+    def ask_to_stop(signum: int, frame: object) -> None:
+        if stop_asked.is_set():  # asked twice: at once (the current batch is rolled back)
+            raise KeyboardInterrupt
+        stop_asked.set()
+        print(_("Stopping after the current batch of rows (press Ctrl-C again to stop at once)."), file=sys.stderr)
+
+    report = transfer.ImportReport()
     with _signed_in(args) as signed_in:
         try:
-            report = transfer.import_customers(
-                signed_in.engine, signed_in.user, args.file, skip_duplicates=args.skip_duplicates
-            )
+            resume = _import_to_resume(signed_in.session, args, transfer)
+            signed_in.session.rollback()
+            previous = {number: signal.signal(number, ask_to_stop) for number in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                with progress_bar(_("Importing"), _("rows"), quiet=args.quiet) as advance:
+                    report = transfer.import_customers(
+                        signed_in.engine, signed_in.user, args.file, skip_duplicates=args.skip_duplicates,
+                        mapping=mapping, dry_run=args.dry_run, resume=resume, progress=advance,
+                        stop=stop_asked.is_set, report=report,
+                    )  # fmt: skip
+            except KeyboardInterrupt:
+                report.stopped = True
+            finally:
+                for number, handler in previous.items():
+                    signal.signal(number, handler)
         except FileNotFoundError as error:
             raise CliError(
                 _("No such file: {path}").format(path=terminal_safe(error.filename or args.file)), EXIT_REFUSED
             ) from error
+    for note in report.notes:
+        print(terminal_safe(note), file=sys.stderr)
     if args.report:
         transfer.write_report(report, args.report)
     for row in report.rows:
-        if row.status != "created" or row.duplicate_of is not None:  # a possible duplicate is shown too
+        if row.status != "created" or row.duplicate_of is not None or row.warning:  # a possible duplicate too
             print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)
     print(
         _("{created} created ({duplicates} likely duplicates), {skipped} skipped, {errors} errors.").format(
             created=report.created, duplicates=report.duplicates, skipped=report.skipped, errors=report.errors
         )
     )
+    if args.dry_run:
+        print(_("Dry run: nothing was written to the database."), file=sys.stderr)
+    elif report.stopped and report.import_id is not None:
+        done = format_number(report.done)
+        total = format_number(report.total) if report.total is not None else "?"
+        print(
+            _("Stopped after {done} of {total} rows (import {id}); the rows before are in the database. "
+              "Continue with: custtui import {file} --resume {id}").format(
+                done=done, total=total, id=report.import_id, file=terminal_safe(shlex.quote(args.file))
+            ),
+            file=sys.stderr,
+        )  # fmt: skip
+        return EXIT_INTERRUPTED
     return 0 if report.errors == 0 else EXIT_REFUSED
+
+
+def _import_to_resume(session: Any, args: argparse.Namespace, transfer: Any) -> int | None:
+    """The import --resume goes on with; refuses to start over a stopped import of the same file without --again."""
+    if args.dry_run or (args.resume is None and args.again):
+        return None
+    digest = transfer.file_digest(args.file)
+    unfinished = transfer.unfinished_imports(session, digest)
+    if args.resume:
+        return int(args.resume)
+    if args.resume == 0:
+        if not unfinished:
+            raise CliError(_("No stopped import of this file to resume."), EXIT_REFUSED)
+        return int(unfinished[0].id)
+    if unfinished:
+        last = unfinished[0]
+        raise CliError(
+            _("Import {id} of this file stopped after {n} rows. Add --resume to go on with it, "
+              "or --again to import the whole file once more.").format(id=last.id, n=format_number(last.rows_done)),
+            EXIT_REFUSED,
+        )  # fmt: skip
+    return None
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -334,3 +334,48 @@ class ValueAsTyped(SQLModel, table=True):
     row_id: int = Field(primary_key=True)
     original: str = Field(max_length=4000)
     normalised: str = Field(max_length=4000)
+
+
+class ImportRun(SQLModel, table=True):
+    """One import of a customer file (services.transfer), so that a stopped one can be resumed.
+
+    Each batch of rows is committed together with this record's progress
+    (`last_line`, the counts) and the outcome of its rows (ImportRowOutcome),
+    in one transaction: after a kill -9 the record says exactly which rows
+    are in, and `--resume` goes on after `last_line`. `file_digest` (SHA-256
+    of the file) tells a resumed import it reads the same file.
+    """
+
+    __tablename__: ClassVar[str] = "import_run"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = _timestamp()
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
+    user_login: str = Field(max_length=64)
+    file_name: str = Field(max_length=400)
+    file_digest: str = Field(default="", max_length=64, index=True)
+    options: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # skip_duplicates, mapping
+    status: str = Field(default="running", max_length=20)  # running | stopped | done
+    last_line: int = Field(default=0)  # the file's line of the last data row committed (0: none yet)
+    rows_done: int = Field(default=0)
+    created: int = Field(default=0)
+    duplicates: int = Field(default=0)
+    skipped: int = Field(default=0)
+    errors: int = Field(default=0)
+    warnings: int = Field(default=0)
+
+
+class ImportRowOutcome(SQLModel, table=True):
+    """What became of one data row of an import (its report line), kept for a resumed import's report."""
+
+    __tablename__: ClassVar[str] = "import_row"
+
+    import_id: int = Field(foreign_key="import_run.id", primary_key=True)
+    line: int = Field(primary_key=True)
+    status: str = Field(max_length=20)
+    customer_id: int | None = Field(default=None)  # plain ids: a customer may be merged or deleted later
+    duplicate_of: int | None = Field(default=None)
+    score: float | None = Field(default=None)
+    warning: bool = Field(default=False)
+    message: str = Field(default="", max_length=4000)

@@ -66,17 +66,19 @@ def test_a_phone_or_postal_code_it_cannot_read_is_kept_as_typed_with_a_warning(e
     assert (customer.phone, site.postal_code) == ("12 34", "999")
 
 
-def test_a_wrong_vat_number_email_or_country_still_refuses_the_row(engine: Engine, office: User) -> None:
+def test_a_wrong_vat_number_or_email_refuses_the_row_a_wrong_country_only_its_site(engine: Engine, office: User) -> None:
     report = transfer.import_customers(engine, office, _csv(
         "A,BE-VLG,BE0403170702,,,Kerkstraat,1,2000,Antwerpen,BE",
         "B,BE-VLG,,jan..p@example.be,,Kerkstraat,1,2000,Antwerpen,BE",
         "C,BE-VLG,,,,Kerkstraat,1,2000,Antwerpen,Belgistan",
     ))  # fmt: skip
-    assert [row.status for row in report.rows] == ["error"] * 3
+    assert [row.status for row in report.rows] == ["error", "error", "created"]
     assert "vat: This VAT number fails its check digits." in report.rows[0].message
     assert "email: Not an e-mail address" in report.rows[1].message
-    assert "country: Unknown country: Belgistan." in report.rows[2].message
-    assert _stored(engine) == {}
+    # The customer is not lost for an address nobody can place: imported without a site, with a warning.
+    assert report.rows[2].warning
+    assert "No site was created, the address is not usable: country: Unknown country: Belgistan." in report.rows[2].message
+    assert list(_stored(engine)) == ["C"] and _stored(engine)["C"][1] == []
 
 
 def test_an_exported_phone_with_an_extension_reads_back(session: Session, engine: Engine, admin: User) -> None:

@@ -13,10 +13,10 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from custtui.errors import PermissionDenied
-from custtui.models import Building, Customer, Location, User
+from custtui.models import Building, Customer, ImportRun, Location, User
 from custtui.services import labels, locations, marks, transfer
 from custtui.services.duplicates import DEFAULT_MIN_SCORE
-from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow
+from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow, importing
 
 VAT_A = "BE0403170701"  # valid check digits
 VAT_B = "BE0765432146"
@@ -153,12 +153,12 @@ def test_row_shape_problems_and_multiline_cells_keep_line_numbers(engine: Engine
     assert _customers(engine)["Multi"].notes == "first line\nsecond line"
 
 
-def test_unknown_column_refuses_the_whole_file(engine: Engine, office: User) -> None:
+def test_unknown_columns_are_left_out_and_named_in_the_notes(engine: Engine, office: User) -> None:
     source = _csv("Peeters,BE-VLG,x,y", header="name,region,colour,Shoe Size")
-    with pytest.raises(ImportFileError) as refused:
-        transfer.import_customers(engine, office, source)
-    assert refused.value.message.startswith("Unknown columns: colour, shoe size.")
-    assert _customers(engine) == {}
+    report = transfer.import_customers(engine, office, source)
+    assert _statuses(report) == [(2, "created")]
+    assert any("colour" in note and "Shoe Size" in note for note in report.notes), report.notes
+    assert sorted(_customers(engine)) == ["Peeters"]
 
 
 def test_file_without_name_column_or_with_a_column_twice_is_refused(engine: Engine, office: User) -> None:
@@ -168,11 +168,12 @@ def test_file_without_name_column_or_with_a_column_twice_is_refused(engine: Engi
         transfer.import_customers(engine, office, _csv("a,b", header="name,Name"))
 
 
-def test_file_that_is_not_utf8_is_refused_before_anything_is_written(engine: Engine, office: User) -> None:
-    source = io.BytesIO("name;region\nGood;BE-VLG\nCafé;BE-VLG\n".encode("cp1252"))
-    with pytest.raises(ImportFileError, match=r"not UTF-8 text \(line 3\)"):
-        transfer.import_customers(engine, office, source)
-    assert _customers(engine) == {}
+def test_file_that_is_not_utf8_is_read_as_windows_1252_and_said_so(engine: Engine, office: User) -> None:
+    source = io.BytesIO("name;region\nGood;BE-VLG\nCafé Liège;BE-VLG\n".encode("cp1252"))
+    report = transfer.import_customers(engine, office, source)
+    assert _statuses(report) == [(2, "created"), (3, "created")]
+    assert any("Windows-1252" in note for note in report.notes)
+    assert sorted(_customers(engine)) == ["Café Liège", "Good"]
 
 
 def test_unseekable_stream_stops_at_the_first_line_that_is_not_utf8(engine: Engine, office: User) -> None:
@@ -183,17 +184,19 @@ def test_unseekable_stream_stops_at_the_first_line_that_is_not_utf8(engine: Engi
     seen: list[tuple[int, int | None]] = []
     source = Pipe("name;region\nGood;BE-VLG\nCafé;BE-VLG\nLater;BE-VLG\n".encode("cp1252"))
     report = transfer.import_customers(engine, office, source, progress=lambda done, total: seen.append((done, total)))
-    assert _statuses(report) == [(2, "created"), (3, "error")]
+    assert [row.status for row in report.rows] == ["created", "error"]
     assert "The rest of the file was not imported." in report.rows[1].message
-    assert seen == [(1, None)]
+    assert "line 3" in report.rows[1].message
+    assert seen == [(2, None)]
     assert sorted(_customers(engine)) == ["Good"]
 
 
-def test_progress_counts_rows_against_the_total(engine: Engine, office: User) -> None:
+def test_progress_is_told_after_each_batch(engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
     seen: list[tuple[int, int | None]] = []
     source = _csv("A,,,BE-VLG", ",,,BE-VLG", "C,,,BE-VLG")
     transfer.import_customers(engine, office, source, progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert seen == [(2, 3), (3, 3)]
 
 
 def test_duplicate_of_an_existing_customer(engine: Engine, session: Session, office: User) -> None:
@@ -240,46 +243,134 @@ def test_duplicate_within_the_same_file(engine: Engine, office: User) -> None:
     assert "possibly a duplicate of customer" in possible.message and possible.message.endswith("to check.")
 
 
-@pytest.mark.parametrize("crash", [RuntimeError, KeyboardInterrupt])
-def test_crash_midway_never_leaves_half_a_row(
-    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, crash: type[BaseException]
+def _crash_on_line(monkeypatch: pytest.MonkeyPatch, line: int, crash: BaseException) -> None:
+    """Writing any batch that holds the row of `line` fails (the database refuses it, or Ctrl-C comes)."""
+    real_write = importing._Writer._write
+
+    def write(self: importing._Writer, entries: list[importing._Entry]) -> list[ImportRow]:
+        if any(entry.line == line and not isinstance(entry, ImportRow) for entry in entries):
+            raise crash
+        return real_write(self, entries)
+
+    monkeypatch.setattr(importing._Writer, "_write", write)
+
+
+def _five_customers() -> io.BytesIO:
+    return _csv(*(f"Customer {n},,,,,,,,Straat,{n},2000,Antwerpen,BE" for n in range(1, 6)))
+
+
+def test_a_row_the_database_refuses_is_reported_and_the_others_of_its_batch_are_written(
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_add_location = locations.add_location
-    calls = 0
-
-    def add_location_crashing_on_the_third_row(*args: object, **kwargs: object) -> Location:
-        nonlocal calls
-        calls += 1
-        if calls == 3:
-            raise crash("disk on fire")
-        return real_add_location(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(locations, "add_location", add_location_crashing_on_the_third_row)
-    source = _csv(*(f"Customer {n},,,,,,,,Straat,{n},2000,Antwerpen,BE" for n in range(1, 6)))
-
-    if crash is KeyboardInterrupt:
-        # Not the row's fault: the import stops; the rows before it stay, the current one goes whole.
-        with pytest.raises(KeyboardInterrupt):
-            transfer.import_customers(engine, office, source)
-        assert sorted(_customers(engine)) == ["Customer 1", "Customer 2"]
-    else:
-        report = transfer.import_customers(engine, office, source)
-        assert _statuses(report) == [(2, "created"), (3, "created"), (4, "error"), (5, "created"), (6, "created")]
-        assert report.rows[2].message == "Not imported: unexpected error (disk on fire)."
-        assert sorted(_customers(engine)) == ["Customer 1", "Customer 2", "Customer 4", "Customer 5"]
+    _crash_on_line(monkeypatch, 4, RuntimeError("disk on fire"))
+    report = transfer.import_customers(engine, office, _five_customers())
+    assert _statuses(report) == [(2, "created"), (3, "created"), (4, "error"), (5, "created"), (6, "created")]
+    assert report.rows[2].message == "Not imported: unexpected error (disk on fire)."
+    assert sorted(_customers(engine)) == ["Customer 1", "Customer 2", "Customer 4", "Customer 5"]
     assert _orphans(engine) == []
     for customer in _customers(engine).values():
         assert len(_locations(engine, customer.id)) == 1
 
 
-def test_cancel_from_progress_keeps_the_rows_done(engine: Engine, office: User) -> None:
+def test_an_interruption_rolls_its_batch_back_and_resume_creates_each_row_once(
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    path = tmp_path / "five.csv"
+    path.write_bytes(_five_customers().getvalue())
+    with monkeypatch.context() as crashing:
+        _crash_on_line(crashing, 4, KeyboardInterrupt())
+        partial = ImportReport()
+        with pytest.raises(KeyboardInterrupt):
+            transfer.import_customers(engine, office, path, report=partial)
+    # The batch of lines 2-3 is in; the one with line 4 went whole.
+    assert sorted(_customers(engine)) == ["Customer 1", "Customer 2"]
+    assert partial.import_id is not None and [row.line for row in partial.rows] == [2, 3]
+    with Session(engine) as session:
+        (stopped,) = transfer.unfinished_imports(session, transfer.file_digest(path))
+    assert (stopped.id, stopped.last_line, stopped.rows_done) == (partial.import_id, 3, 2)
+
+    resumed = transfer.import_customers(engine, office, path, resume=stopped.id)
+    assert resumed.import_id == stopped.id and not resumed.stopped
+    assert _statuses(resumed) == [(line, "created") for line in range(2, 7)]  # the whole file's report
+    assert sorted(_customers(engine)) == [f"Customer {n}" for n in range(1, 6)]
+    assert _orphans(engine) == []
+    with Session(engine) as session:
+        assert transfer.unfinished_imports(session) == []
+
+
+def test_stop_ends_at_a_batch_and_resume_goes_on_with_the_same_options(
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    path = tmp_path / "file.csv"
+    row = "Verwarming Janssens,,,,,,,,Molenstraat,8,3000,Leuven,BE"
+    path.write_bytes(_csv(row, "Other,,,,,,,,Veldstraat,1,9000,Gent,BE", row, "Last,,,,,,,,Kerkstraat,3,2000,Antwerpen,BE").getvalue())
+    batches = 0
+
+    def stop_after_one() -> bool:
+        nonlocal batches
+        batches += 1
+        return True
+
+    first = transfer.import_customers(engine, office, path, skip_duplicates=True, stop=stop_after_one)
+    assert first.stopped and [row.line for row in first.rows] == [2, 3]
+    assert first.import_id is not None
+    resumed = transfer.import_customers(engine, office, path, resume=first.import_id)  # skip_duplicates comes along
+    assert _statuses(resumed) == [(2, "created"), (3, "created"), (4, "skipped"), (5, "created")]
+    assert resumed.rows[2].duplicate_of == resumed.rows[0].customer_id
+    assert sorted(_customers(engine)) == ["Last", "Other", "Verwarming Janssens"]
+
+    with pytest.raises(ImportFileError, match="finished"):
+        transfer.import_customers(engine, office, path, resume=first.import_id)
+
+
+def test_resume_refuses_another_file(engine: Engine, office: User, tmp_path: Path) -> None:
+    path = tmp_path / "file.csv"
+    path.write_bytes(_five_customers().getvalue())
+    first = transfer.import_customers(engine, office, path, stop=lambda: True)
+    assert not first.stopped  # one batch: the end of the file came first
+    other = tmp_path / "other.csv"
+    other.write_bytes(_csv("Someone,,,BE-VLG").getvalue())
+    with Session(engine) as session:
+        run = session.get(ImportRun, first.import_id)
+        assert run is not None
+        run.status = "stopped"
+        session.commit()
+    with pytest.raises(ImportFileError, match="not the file of import"):
+        transfer.import_customers(engine, office, other, resume=first.import_id)
+
+
+def test_dry_run_writes_nothing_and_reports_what_would_happen(engine: Engine, office: User) -> None:
+    row = f"Verwarming Janssens,,,,,{VAT_B},,,Molenstraat,8,3000,Leuven,BE"
+    report = transfer.import_customers(engine, office, _csv(row, "Bad,,,,,BE0403170702,,,,,,,", row), dry_run=True)
+    assert _statuses(report) == [(2, "created"), (3, "error"), (4, "duplicate")]
+    assert report.rows[0].message == "Would be created."
+    assert report.rows[2].message.startswith("Would be created; likely duplicate of the row on line 2 (")
+    assert report.import_id is None and report.dry_run
+    assert _customers(engine) == {}
+    with Session(engine) as session:
+        assert session.exec(select(ImportRun)).all() == []
+
+
+def test_a_row_without_a_usable_address_imports_the_customer_without_a_site(engine: Engine, office: User) -> None:
+    report = transfer.import_customers(engine, office, _csv("Peeters,,,BE-VLG,,,,,,12,2000,,BE"))
+    (row,) = report.rows
+    assert row.status == "created" and row.warning and report.warnings == 1
+    assert "No site was created, the address is not usable:" in row.message
+    customer = _customers(engine)["Peeters"]
+    assert _locations(engine, customer.id) == []
+
+
+def test_cancel_from_progress_keeps_the_batches_done(engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+
     def cancel_after_two(done: int, total: int | None) -> None:
         if done == 2:
             raise InterruptedError("cancelled")
 
-    source = _csv(*(f"Customer {n},,,,,,,,Straat,{n},2000,Antwerpen,BE" for n in range(1, 5)))
     with pytest.raises(InterruptedError):
-        transfer.import_customers(engine, office, source, progress=cancel_after_two)
+        transfer.import_customers(engine, office, _five_customers(), progress=cancel_after_two)
     assert sorted(_customers(engine)) == ["Customer 1", "Customer 2"]
 
 

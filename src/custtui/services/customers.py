@@ -68,7 +68,7 @@ def validate(
     in `warnings` instead of refusing the customer.
     """
     errors: dict[str, str] = {}
-    raw = asdict(data)
+    raw = dict(vars(data))  # flat: asdict's deep copy costs more than the checks (an import validates 100,000)
     validation.check_text_fields(raw, errors, multiline={"notes"})
     unsafe = set(errors)  # control characters are never kept, as typed or not
     vat_number = validation.clean(data.vat_number)
@@ -99,7 +99,7 @@ def validate(
     if "vat_number" not in errors:
         validation.check_vat(cleaned.vat_number, errors)
     validation.keep_as_typed(errors, as_typed - unsafe, warnings)
-    validation.check_max_length(asdict(cleaned), _LIMITS, errors)
+    validation.check_max_length(vars(cleaned), _LIMITS, errors)
     if errors:
         raise ValidationError(errors)
     return cleaned

@@ -55,14 +55,13 @@ def validate_address(
     warnings: dict[str, str] | None = None,
 ) -> LocationInput:
     """Check a location before its customer exists (the new-customer form, the import)."""
-    placeholder = Customer(name="", region_code=data.region_code or fallback_region)
-    return _validate(session, data, placeholder, as_typed=as_typed, warnings=warnings)
+    return _validate(session, data, data.region_code or fallback_region, as_typed=as_typed, warnings=warnings)
 
 
 def _validate(
     session: Session,
     data: LocationInput,
-    customer: Customer,
+    customer_region: str,
     *,
     as_typed: Set[str] = frozenset(),
     warnings: dict[str, str] | None = None,
@@ -73,7 +72,7 @@ def _validate(
     message in `warnings` (the import keeps a site whose postal code is wrong).
     """
     errors: dict[str, str] = {}
-    validation.check_text_fields(asdict(data), errors, multiline={"notes"})
+    validation.check_text_fields(dict(vars(data)), errors, multiline={"notes"})
     unsafe = set(errors)  # control characters are never kept, as typed or not
     country = (data.country or "").strip() or "BE"
     if "country" not in errors:
@@ -90,7 +89,7 @@ def _validate(
         country=country,
         region_code=validation.clean(data.region_code)
         or region_for_postal_code(postal_code, country)
-        or customer.region_code,
+        or customer_region,
         contact_person=validation.clean(data.contact_person),
         phone=validation.clean(data.phone),
         notes=data.notes.strip() if data.notes and data.notes.strip() else None,
@@ -103,7 +102,7 @@ def _validate(
         phone_country = country if "country" not in errors else "BE"
         cleaned.phone = validation.check_phone(cleaned.phone, errors, country=phone_country) or cleaned.phone
     validation.keep_as_typed(errors, as_typed - unsafe, warnings)
-    validation.check_max_length(asdict(cleaned), _LIMITS, errors)
+    validation.check_max_length(vars(cleaned), _LIMITS, errors)
     if errors:
         raise ValidationError(errors)
     return cleaned
@@ -135,7 +134,7 @@ def add_location(
     """Add a location with its default building; `as_typed` and `warnings` as for validate_address()."""
     require(actor, Permission.EDIT)
     customer = _get_customer(session, customer_id)
-    cleaned = _validate(session, data, customer, as_typed=as_typed, warnings=warnings)
+    cleaned = _validate(session, data, customer.region_code, as_typed=as_typed, warnings=warnings)
     location = Location(customer_id=customer_id, **asdict(cleaned))
     session.add(location)
     session.flush()
@@ -150,7 +149,7 @@ def update_location(session: Session, actor: User, location_id: int, data: Locat
     require(actor, Permission.EDIT)
     location = get_location(session, location_id)
     customer = _get_customer(session, location.customer_id)
-    cleaned = _validate(session, data, customer)
+    cleaned = _validate(session, data, customer.region_code)
     before = audit.snapshot(location)
     for name, value in asdict(cleaned).items():
         setattr(location, name, value)

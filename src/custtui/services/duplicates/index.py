@@ -66,6 +66,7 @@ class DuplicateIndex:
         self._lock = threading.RLock()  # the state below; readers hold it while they look
         self._refresh_lock = threading.Lock()  # one refresh at a time: a compaction reads the delta without _lock
         self.parameters: MatchParameters = DEFAULT_PARAMETERS
+        self._weights_cache: tuple[MatchParameters, dict[str, list[float]]] | None = None
         self._reset(base if base is not None else BaseBuilder().finish())
 
     def _reset(self, base: Base) -> None:
@@ -217,13 +218,25 @@ class DuplicateIndex:
         if not ids:
             return
         records, _locations = load_records(session, ids)  # outside the lock: the database is slow
+        self.put(ids, records)
+
+    def put(self, customer_ids: Iterable[int], records: Iterable[Record], *, compact: bool = True) -> None:
+        """Take these customers out (created, changed, deleted) and these records in, without reading the database.
+
+        For a caller that knows what it wrote (the import: its customers as
+        stored, or as drafts under provisional ids until their batch is in);
+        refresh() reads them instead. Compacts as refresh() does, unless
+        `compact` is False (provisional ids, far above the real ones, must not
+        reach a base: its arrays are indexed by id).
+        """
+        ids = set(customer_ids)
         with self._refresh_lock:
             with self._lock:
                 for customer_id in ids:
                     self._remove(customer_id)
                 for record in records:
                     self._add(record)
-                if len(self._masked) + len(self._delta) <= max(DELTA_MIN, self._size // DELTA_SHARE):
+                if not compact or len(self._masked) + len(self._delta) <= max(DELTA_MIN, self._size // DELTA_SHARE):
                     return
                 base, alive, delta = self._base, self._alive, self._delta
                 vocabulary, name_changes = self._vocabulary, self._name_changes
@@ -244,23 +257,41 @@ class DuplicateIndex:
             hashed = key_hash(key)
             return self._key_count(hashed, *self._base.key_range(hashed)) or 1
 
+    def _weights(self) -> dict[str, list[float]]:
+        """The parameters' weights, computed once per parameters object (the index's are set once, at build)."""
+        cached = self._weights_cache
+        if cached is None or cached[0] is not self.parameters:
+            cached = self._weights_cache = (self.parameters, self.parameters.weights())
+        return cached[1]
+
     def scorer(self) -> Scorer:
         """A Scorer with this index's parameters and value counts."""
         return Scorer(self.parameters, self._count, len(self))
 
     def likely_duplicates(
-        self, draft: DraftCustomer, limit: int = 5, exclude_id: int | None = None, min_score: float = POSSIBLE
+        self,
+        draft: DraftCustomer,
+        limit: int = 5,
+        exclude_id: int | None = None,
+        min_score: float = POSSIBLE,
+        *,
+        name_candidates: int | None = None,
     ) -> list[Match]:
         """The existing customers most like `draft`, best first, at most `limit`.
 
         The name may be incomplete (the user is typing): its last word also
         matches longer words it starts. `exclude_id` is the customer being
-        edited. Matches below `min_score` are left out.
+        edited. Matches below `min_score` are left out. `name_candidates`:
+        how many customers sharing name words are scored, those sharing the
+        rarest first (default _CANDIDATES; the import, checking thousands of
+        rows a second, scores fewer).
         """
         record = draft_record(draft)
         keys = record_keys(record)
         with self._lock:
-            candidates = self._candidates(record, keys, expand_last=not draft.name.endswith(" "))
+            candidates = self._candidates(
+                record, keys, expand_last=not draft.name.endswith(" "), cap=name_candidates or self._CANDIDATES
+            )
             if exclude_id is not None:
                 candidates.discard(exclude_id)
             others = self._records(candidates)
@@ -280,7 +311,7 @@ class DuplicateIndex:
                         counts[key] = held + 1 - edited
             counts["s" + record.sorted_name] = self._name_count(record.sorted_name) + 1
             customers = self._size
-        scorer = Scorer(self.parameters, lambda key: counts.get(key) or self._count(key), customers)
+        scorer = Scorer(self.parameters, lambda key: counts.get(key) or self._count(key), customers, self._weights())
         min_logit = log_odds(min_score)
         matches = []
         for other in others:
@@ -292,7 +323,7 @@ class DuplicateIndex:
         matches.sort(key=lambda m: (-m.score, m.customer_id))
         return matches[:limit]
 
-    def _candidates(self, record: Record, keys: set[str], expand_last: bool) -> set[int]:
+    def _candidates(self, record: Record, keys: set[str], expand_last: bool, cap: int) -> set[int]:
         """Customers worth scoring against a draft (call under the lock)."""
         found: set[int] = set()
         base = self._base
@@ -328,8 +359,8 @@ class DuplicateIndex:
             ids, at = np.unique(np.concatenate(hit_ids), return_inverse=True)
             # bincount adds in input order, word by word: the very sums a dict of floats would hold.
             weights = np.bincount(at, weights=np.concatenate(hit_weights), minlength=len(ids))
-            if len(ids) > self._CANDIDATES:
-                ids = ids[np.argsort(-weights, kind="stable")[: self._CANDIDATES]]
+            if len(ids) > cap:
+                ids = ids[np.argsort(-weights, kind="stable")[:cap]]
             found.update(ids.tolist())
         return found
 

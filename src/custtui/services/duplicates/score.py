@@ -204,12 +204,15 @@ class Scorer:
     has this one (term frequency adjustment, as splink does).
     """
 
-    def __init__(self, parameters: MatchParameters, count: CountOf, customers: int) -> None:
+    def __init__(
+        self, parameters: MatchParameters, count: CountOf, customers: int, weights: dict[str, list[float]] | None = None
+    ) -> None:
+        """`weights`: parameters.weights(), when the caller keeps them (the live index scores a draft per call)."""
         self.parameters = parameters
         self.count = count
         self.customers = max(customers, 2)
         self.prior = log_odds(parameters.prior)
-        self.weights = parameters.weights()
+        self.weights = parameters.weights() if weights is None else weights
         joint = self.weights["name_address"]
         self.best_joint = max(0.0, *joint)  # the most name and address can add: a bound that skips hopeless pairs
         width = len(ADDRESS_LEVELS)

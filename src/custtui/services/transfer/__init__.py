@@ -1,36 +1,29 @@
-"""Import customers from CSV, export them to CSV or XLSX.
+"""Import customers from CSV or XLSX, export them to CSV or XLSX.
 
 Import
 ------
-`import_customers` reads a UTF-8 CSV file with a header line (a UTF-8 BOM is
-fine; the delimiter, `,`, `;` or a tab, is sniffed from the header: Belgian
-Excel writes `;`). The columns are `IMPORT_COLUMNS`, in any order and case;
-only `name` must be there. The extra columns of an export file (`id`,
-`labels`, `locations`, `installations`, `missions`) are accepted and ignored,
-so an export file imports as it is; `notes` is imported. Any other column
-refuses the whole file (`ImportFileError`) before anything is written, and so
-does a file that is not UTF-8 (when the file can be read twice: a path or a
-seekable stream; otherwise the import stops at the bad line and says so).
+`import_customers` reads a CSV file (UTF-8 with or without a BOM, or
+Windows-1252, said in the report's notes; `,`, `;` or a tab) or an Excel
+workbook (.xlsx, its first sheet) with a header (reading.py). Headers are
+recognised in nl, fr, de and en as people name them ("Naam", "N° client",
+"PLZ") and as the export writes them; `mapping` (the CLI's --map) says which
+header a column is read from. Other columns are left out, and the notes say
+which. Only `name` must be there.
 
-Each data row becomes a customer and, when the row has an address (street,
-number, postal code or city), its location (with its default building). The
-region may be left empty when the postal code (or the country) suggests one.
-Every row is reported (`ImportRow`, line numbers as in the file, the header
-being line 1): created, created but a likely duplicate of an existing
-customer (or of an earlier row), skipped as a duplicate (`skip_duplicates`),
-or an error with the translated validation messages, each naming its column.
+Each data row becomes a customer and, when the row has a usable address, its
+site (with its default building); a row whose address is not usable (a
+house number and postal code, no street or city) imports the customer
+without a site, with a warning. The region may be left empty when the postal
+code (or the country) suggests one. Every row is reported (`ImportRow`, line
+numbers as in the file, the header being line 1): created, created but a
+likely duplicate of an existing customer (or of an earlier row), skipped as
+a duplicate (`skip_duplicates`), or an error with the translated validation
+messages, each naming its column.
 
-Each row (the customer, its location and its building, their audit events)
-is written and committed in its own transaction: a row that fails, whatever
-the reason, is rolled back whole (never a customer without its location),
-reported as an error, and the import goes on with the next row. A row
-reported as created is committed. An interruption that is not the row's
-fault (Ctrl-C, a `progress` callback raising to cancel, the database going
-away) rolls the current row back and propagates; the rows before it stay.
-
-Duplicates are looked up in a `DuplicateIndex` built once before the first
-row and refreshed with each customer created, so a row that repeats an
-earlier row of the same file is found too.
+Rows are written in batches, each batch one transaction with the import's
+progress in the database (models.ImportRun): an import stopped anywhere, by
+stop(), Ctrl-C or kill -9, can be resumed (`resume=`) and creates nothing
+twice (importing.py).
 
 Export
 ------
@@ -50,8 +43,8 @@ with `=`, `+`, `-`, `@`, a tab or a carriage return would be read as a formula
 (CSV injection), so it gets a leading `'` (OWASP's advice; see
 `neutralise_cell`). XLSX cells are typed as strings and need no prefix.
 
-    reading.py    the file: encoding, delimiter, header, rows
-    importing.py  import_customers, its report
+    reading.py    the file: encoding, delimiter or workbook, header, mapping, rows
+    importing.py  import_customers in batches, resume, its report
     exporting.py  export_customers, cells safe in a spreadsheet
 """
 
@@ -64,18 +57,38 @@ from custtui.services.transfer.exporting import (
     neutralise_cell,
 )
 from custtui.services.transfer.importing import (
+    BATCH_ROWS,
     STATUS_CREATED,
     STATUS_DUPLICATE,
     STATUS_ERROR,
     STATUS_SKIPPED,
     ImportReport,
     ImportRow,
+    UnfinishedImport,
+    file_digest,
     import_customers,
+    unfinished_imports,
     write_report,
 )
-from custtui.services.transfer.reading import IGNORED_COLUMNS, IMPORT_COLUMNS, ImportFileError
+from custtui.services.transfer.reading import (
+    IGNORED_COLUMNS,
+    IMPORT_COLUMNS,
+    FilePreview,
+    ImportFileError,
+    SourceLayout,
+    parse_mapping,
+    preview_file,
+)
 
 __all__ = [
+    "BATCH_ROWS",
+    "FilePreview",
+    "SourceLayout",
+    "UnfinishedImport",
+    "file_digest",
+    "parse_mapping",
+    "preview_file",
+    "unfinished_imports",
     "EXPORT_COLUMNS",
     "EXPORT_PAGE_SIZE",
     "FORMULA_TRIGGERS",

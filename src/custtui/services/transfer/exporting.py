@@ -6,7 +6,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -177,18 +177,33 @@ def export_customers(
     format: str = "csv",
     *,
     excel: bool = False,
+    progress: Callable[[int, int | None], object] | None = None,
 ) -> int:
     """Write every customer to `out` (a path or a binary file) as "csv" or "xlsx"; returns the rows written.
 
     `excel` (CSV only): UTF-8 with a BOM and `;`, for Excel in Belgium and the
     Netherlands, instead of plain RFC 4180 (UTF-8, `,`). Every text cell of either
-    variant is neutralised against formulas (`neutralise_cell`)."""
+    variant is neutralised against formulas (`neutralise_cell`). `progress(done,
+    total)` is called every EXPORT_PAGE_SIZE rows and at the end."""
     require(actor, Permission.VIEW)
+    if format not in ("csv", "xlsx"):
+        raise ValueError(_("Unknown export format: {format} (csv or xlsx).").format(format=format))
+    rows = _export_rows(session)
+    if progress is not None:
+        rows = _reported(rows, progress, session.execute(select(func.count()).select_from(table_of(Customer))).scalar_one())
     if format == "csv":
-        return _export_csv(session, out, excel=excel)
-    if format == "xlsx":
-        return _export_xlsx(session, out)
-    raise ValueError(_("Unknown export format: {format} (csv or xlsx).").format(format=format))
+        return _export_csv(rows, out, excel=excel)
+    return _export_xlsx(rows, out)
+
+
+def _reported(rows: Iterator[list[Any]], progress: Callable[[int, int | None], object], total: int) -> Iterator[list[Any]]:
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if done % EXPORT_PAGE_SIZE == 0:
+            progress(done, total)
+    progress(done, total)
 
 
 def _csv_cell(value: Any, column: str) -> Any:
@@ -199,7 +214,7 @@ def _csv_cell(value: Any, column: str) -> Any:
     return value  # ids and counts stay numbers
 
 
-def _export_csv(session: Session, out: Any, *, excel: bool = False) -> int:
+def _export_csv(rows: Iterator[list[Any]], out: Any, *, excel: bool = False) -> int:
     written = 0
     with text_output(out) as text:
         if excel:
@@ -207,13 +222,13 @@ def _export_csv(session: Session, out: Any, *, excel: bool = False) -> int:
         writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n")
         # The header is EXPORT_COLUMNS, fixed names: no user data, nothing to neutralise.
         writer.writerow(EXPORT_COLUMNS)
-        for values in _export_rows(session):
+        for values in rows:
             writer.writerow([_csv_cell(value, column) for value, column in zip(values, EXPORT_COLUMNS, strict=True)])
             written += 1
     return written
 
 
-def _export_xlsx(session: Session, out: Any) -> int:
+def _export_xlsx(rows: Iterator[list[Any]], out: Any) -> int:
     from openpyxl import Workbook  # noqa: PLC0415 - openpyxl loads only for an xlsx export
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - openpyxl loads only for an xlsx export
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 - openpyxl loads only for an xlsx export
@@ -238,7 +253,7 @@ def _export_xlsx(session: Session, out: Any) -> int:
         return cell
 
     written = 0
-    for values in _export_rows(session):
+    for values in rows:
         sheet.append([cell_of(value) for value in values])
         written += 1
     if isinstance(out, str | os.PathLike):

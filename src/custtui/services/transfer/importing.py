@@ -1,41 +1,57 @@
-"""Importing customers: each row validated, checked for duplicates and created, with a report."""
+"""Importing customers: rows validated, checked for duplicates and written batch by batch, resumable, with a report.
+
+A batch (BATCH_ROWS data rows) is one transaction: its customers, their
+sites and default buildings, their audit events, the outcome of each of its
+rows (import_row) and the import's progress (import_run.last_line and the
+counts). So an import stopped anywhere (Ctrl-C, SIGTERM, kill -9, the
+machine going down) has either all of a batch or none of it, and the import
+record says which rows are in: `resume=` goes on after its last line and
+creates nothing twice.
+
+Rows are checked one by one before their batch is written: validation (the
+services' own rules: customers.validate, locations.validate_address) and the
+duplicate check against a DuplicateIndex built once and kept up to date with
+every row accepted, under a provisional id until its batch is in, so a row
+that repeats an earlier row of the same file is found too, in the same batch
+or not.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
+import hashlib
 import os
-from collections.abc import Callable
-from contextlib import ExitStack, suppress
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from typing import IO, TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import IO, Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table, insert, select, update
 from sqlmodel import Session
 
-from custtui.errors import DomainError, ValidationError
+from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _, ngettext
-from custtui.models import User
+from custtui.models import (
+    AuditEvent,
+    Building,
+    Customer,
+    ImportRowOutcome,
+    ImportRun,
+    Location,
+    User,
+    table_of,
+    utcnow,
+)
 from custtui.services import customers, duplicates, locations, marks, normalise
 from custtui.services.auth import Permission, require
+from custtui.services.building import Stop, never_stop
 from custtui.services.customers import CustomerInput
+from custtui.services.duplicates.records import Record, draft_record
 from custtui.services.locations import LocationInput
 from custtui.services.regions import region_for_postal_code
 from custtui.services.transfer.exporting import text_output
-from custtui.services.transfer.reading import (
-    IMPORT_COLUMNS,
-    ImportFileError,
-    Layout,
-    count_rows,
-    data_rows,
-    decoded_lines,
-    read_header,
-    text_lines,
-)
-
-if TYPE_CHECKING:
-    pass
-
+from custtui.services.transfer.reading import IMPORT_COLUMNS, ImportFileError, SourceLayout, open_source
 
 STATUS_CREATED = "created"
 STATUS_DUPLICATE = "duplicate"
@@ -50,11 +66,24 @@ REPORT_COLUMNS = ("line", "status", "customer_id", "duplicate_of", "score", "mes
 # a phone nobody can dial, a postal code of the wrong form. A wrong VAT number or e-mail address still refuses it.
 AS_TYPED = frozenset({"phone", "postal_code"})
 
+# Rows per transaction. Large enough that a commit (an fsync) costs little per row, small enough that a stop
+# is quick and an interrupted batch loses little work.
+BATCH_ROWS = 500
+# Accepted rows wait in the duplicate index under these ids until their batch is written: far above any
+# real id, below 2**31 (the index keeps ids in int32 arrays).
+_PROVISIONAL_START = 2_000_000_000
+# Customers sharing name words with a row that its duplicate check scores, those sharing the rarest words
+# first (the form's live warning scores 400).
+NAME_CANDIDATES = int(os.environ.get("CUSTTUI_IMPORT_CANDIDATES", "40"))
+
 Progress = Callable[[int, int | None], object]
 
+RUN_RUNNING = "running"
+RUN_STOPPED = "stopped"
+RUN_DONE = "done"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportRow:
     """What became of one data row of the file."""
 
@@ -64,6 +93,7 @@ class ImportRow:
     duplicate_of: int | None  # the existing customer it looks like ("duplicate", "skipped"; "created": possibly)
     score: float | None  # that match's score, 0..1
     message: str  # translated, for people
+    warning: bool = False  # created, but something was left out or kept as typed: to check
 
 
 @dataclass
@@ -75,6 +105,12 @@ class ImportReport:
     duplicates: int = 0
     skipped: int = 0
     errors: int = 0
+    warnings: int = 0
+    import_id: int | None = None  # the import record (None for a dry run)
+    stopped: bool = False  # stop() ended it before the end of the file: resume with import_id
+    dry_run: bool = False
+    total: int | None = None  # data rows in the file, when known
+    notes: list[str] = field(default_factory=list)  # about the file as a whole (its encoding, columns left out)
 
     def add(self, row: ImportRow) -> None:
         self.rows.append(row)
@@ -86,6 +122,12 @@ class ImportReport:
             self.skipped += 1
         elif row.status == STATUS_ERROR:
             self.errors += 1
+        if row.warning:
+            self.warnings += 1
+
+    @property
+    def done(self) -> int:
+        return len(self.rows)
 
     @property
     def summary(self) -> str:
@@ -101,12 +143,24 @@ class ImportReport:
         )
 
 
+@dataclass(frozen=True)
+class UnfinishedImport:
+    """An import that stopped before the end of its file."""
+
+    id: int
+    file_name: str
+    started_at: datetime
+    user_login: str
+    rows_done: int
+    last_line: int
+
+
 # --------------------------------------------------------------------------
-# One row.
+# One row: read, validated, checked for duplicates.
 # --------------------------------------------------------------------------
 
 
-def _row_values(layout: Layout, fields: list[str]) -> dict[str, str] | str:
+def _row_values(layout: SourceLayout, fields: list[str]) -> dict[str, str] | str:
     """Column -> value (stripped, but notes), or the translated reason the row cannot be read."""
     named = len(layout.columns)
     if any(cell.strip() for cell in fields[named:]):
@@ -181,42 +235,28 @@ def _marked(values: dict[str, str]) -> tuple[dict[str, str], bool] | dict[str, s
     return {**values, "name": name}, typed or given
 
 
-def _describe_errors(errors: dict[str, str]) -> str:
-    """'Not imported. vat: This Belgian VAT number fails its check digits. region: ...'"""
-    parts = [
+def _column_messages(errors: Mapping[str, str]) -> str:
+    return " ".join(
         _("{column}: {message}").format(column=_FIELD_COLUMNS.get(name, name), message=message)
         for name, message in errors.items()
-    ]
-    return _("Not imported. {reasons}").format(reasons=" ".join(parts))
-
-
-def _row_errors(session: Session, customer: CustomerInput, location: LocationInput | None) -> dict[str, str]:
-    """Every problem of the row, customer and location together (empty when it is fine)."""
-    errors: dict[str, str] = {}
-    region = customer.region_code or "BE-VLG"
-    try:
-        region = customers.validate(session, customer, as_typed=AS_TYPED).region_code
-    except ValidationError as error:
-        errors.update(error.errors)
-    if location is not None:
-        try:
-            locations.validate_address(session, location, fallback_region=region, as_typed=AS_TYPED)
-        except ValidationError as error:
-            for name, message in error.errors.items():
-                errors.setdefault(name, message)
-    return errors
-
-
-def _kept_as_typed(message: str, warnings: dict[str, str]) -> str:
-    """The row's message, and what was imported as typed and why."""
-    if not warnings:
-        return message
-    reasons = " ".join(
-        _("{column}: {message}").format(column=_FIELD_COLUMNS.get(name, name), message=text)
-        for name, text in warnings.items()
     )
-    kept = _("Imported as typed, please check: {reasons}").format(reasons=reasons)
-    return f"{message} {kept}"
+
+
+def _describe_errors(errors: Mapping[str, str]) -> str:
+    """'Not imported. vat: This Belgian VAT number fails its check digits. region: ...'"""
+    return _("Not imported. {reasons}").format(reasons=_column_messages(errors))
+
+
+def _with_warnings(message: str, kept: Mapping[str, str], no_site: Mapping[str, str]) -> str:
+    """The row's message, then what was imported as typed, and why no site was made."""
+    parts = [message]
+    if kept:
+        parts.append(_("Imported as typed, please check: {reasons}").format(reasons=_column_messages(kept)))
+    if no_site:
+        parts.append(
+            _("No site was created, the address is not usable: {reasons}").format(reasons=_column_messages(no_site))
+        )
+    return " ".join(parts)
 
 
 def _reasons_text(match: duplicates.Match) -> str:
@@ -231,26 +271,46 @@ def _error_row(line: int, message: str) -> ImportRow:
     return ImportRow(line, STATUS_ERROR, None, None, None, message)
 
 
-class _Importer:
-    """Imports rows one by one, each in its own transaction, against a duplicate index kept up to date."""
+@dataclass(slots=True)
+class _Accepted:
+    """A row that passed its checks, waiting for its batch to be written."""
 
-    def __init__(self, session: Session, actor: User, layout: Layout, skip_duplicates: bool) -> None:
+    line: int
+    provisional_id: int
+    customer: CustomerInput  # cleaned
+    location: LocationInput | None  # cleaned; None: no site
+    marked: bool
+    match: duplicates.Match | None  # customer_id may be provisional (an earlier row of this file)
+    kept: dict[str, str]  # values imported as typed, with why
+    no_site: dict[str, str]  # why the address was left out
+    record: Record | None  # as the duplicate index holds it (None: marked, in no index)
+
+
+@dataclass(frozen=True, slots=True)
+class _Skipped:
+    """A likely duplicate left out (skip_duplicates); its message waits for the ids of its batch."""
+
+    line: int
+    match: duplicates.Match
+
+
+_Entry = _Accepted | _Skipped | ImportRow  # a batch's rows in file order; an ImportRow: an error
+
+
+class _Checker:
+    """Reads, validates and checks one row at a time against the duplicate index."""
+
+    def __init__(self, session: Session, layout: SourceLayout, index: duplicates.DuplicateIndex, skip: bool) -> None:
         self.session = session
-        self.actor = actor
         self.layout = layout
-        self.skip_duplicates = skip_duplicates
-        self.index = duplicates.DuplicateIndex.build(session)
-        session.rollback()  # end the read transaction: no snapshot or lock held while importing
+        self.index = index
+        self.skip_duplicates = skip
+        self.next_provisional = _PROVISIONAL_START
+        self.provisional_lines: dict[int, int] = {}  # provisional id -> its line (shown in a dry run)
 
-    def row(self, line: int, fields: list[str] | csv.Error) -> ImportRow:
-        try:
-            return self._row(line, fields)
-        finally:
-            self.session.rollback()  # whatever happened, nothing of this row stays uncommitted
-
-    def _row(self, line: int, fields: list[str] | csv.Error) -> ImportRow:
-        if isinstance(fields, csv.Error):
-            return _error_row(line, _("Not imported: the line cannot be read as CSV ({reason}).").format(reason=fields))
+    def check(self, line: int, fields: list[str] | str) -> _Entry:
+        if isinstance(fields, str):  # the reader's reason the row cannot be read
+            return _error_row(line, fields)
         values = _row_values(self.layout, fields)
         if isinstance(values, str):
             return _error_row(line, _("Not imported. {reasons}").format(reasons=values))
@@ -259,109 +319,348 @@ class _Importer:
             return _error_row(line, _describe_errors(found))
         values, marked = found
         customer_input, location_input = _inputs(values)
-        # A marked record is no one's duplicate (services.marks).
-        match = None if marked else self._best_match(customer_input, location_input)
-        certain = match is not None and match.score >= duplicates.CERTAIN
-        if match is not None and certain and self.skip_duplicates:
-            errors = _row_errors(self.session, customer_input, location_input)
-            if errors:
-                return _error_row(line, _describe_errors(errors))
-            return ImportRow(
-                line, STATUS_SKIPPED, None, match.customer_id, match.score,
-                _("Skipped: likely duplicate of customer {id} ({score} %: {reasons}).").format(
-                    id=match.customer_id, score=_percent(match.score), reasons=_reasons_text(match)
-                ),
-            )  # fmt: skip
-        # The services validate; their ValidationError names the fields.
-        stage = "customer"
-        customer_id: int | None = None
-        warnings: dict[str, str] = {}
+        kept: dict[str, str] = {}
         try:
-            try:
-                customer = customers.create_customer(
-                    self.session, self.actor, customer_input, as_typed=AS_TYPED, warnings=warnings
-                )
-                customer_id = customer.id
-                assert customer_id is not None
-                if marked:
-                    marks.set_marked(self.session, self.actor, customer_id, True)
-                if location_input is not None:
-                    stage = "location"
-                    locations.add_location(
-                        self.session, self.actor, customer_id, location_input, as_typed=AS_TYPED, warnings=warnings
-                    )
-                stage = "index"
-                self.index.refresh(self.session, [customer_id])  # later rows of the file are compared with it
-                stage = "commit"
-                self.session.commit()  # the customer and its location, or nothing
-            except BaseException:
-                self.session.rollback()
-                if customer_id is not None and stage in ("index", "commit"):
-                    with suppress(Exception):  # the original error matters more
-                        self.index.refresh(self.session, [customer_id])  # it is gone again
-                raise
+            customer = customers.validate(self.session, customer_input, as_typed=AS_TYPED, warnings=kept)
         except ValidationError as error:
-            errors = error.errors
-            if stage == "customer":  # say what is wrong with the address too, in one go
-                errors = _row_errors(self.session, customer_input, location_input) or errors
-            return _error_row(line, _describe_errors(errors))
-        except DomainError as error:
-            return _error_row(line, _("Not imported: {reason}").format(reason=error.message))
-        except Exception as error:  # noqa: BLE001 - the row is rolled back whole and reported; the import goes on
-            reason = (str(error).splitlines() or [type(error).__name__])[0]
-            return _error_row(line, _("Not imported: unexpected error ({reason}).").format(reason=reason))
-        if match is None:
-            message = _("Created as customer {id}.").format(id=customer_id)
-            return ImportRow(line, STATUS_CREATED, customer_id, None, None, _kept_as_typed(message, warnings))
-        if not certain:  # a possible duplicate: created, never skipped, and named for the user to check
-            message = _(
-                "Created as customer {id}; possibly a duplicate of customer {other} ({score} %: {reasons}), to check."
-            ).format(id=customer_id, other=match.customer_id, score=_percent(match.score), reasons=_reasons_text(match))
-            return ImportRow(
-                line, STATUS_CREATED, customer_id, match.customer_id, match.score, _kept_as_typed(message, warnings)
-            )
-        message = _("Created as customer {id}; likely duplicate of customer {other} ({score} %: {reasons}).").format(
-            id=customer_id, other=match.customer_id, score=_percent(match.score), reasons=_reasons_text(match)
-        )
-        return ImportRow(
-            line, STATUS_DUPLICATE, customer_id, match.customer_id, match.score, _kept_as_typed(message, warnings)
-        )
+            return _error_row(line, _describe_errors(error.errors))
+        location: LocationInput | None = None
+        no_site: dict[str, str] = {}
+        if location_input is not None:
+            site_kept: dict[str, str] = {}
+            try:
+                location = locations.validate_address(
+                    self.session, location_input, fallback_region=customer.region_code, as_typed=AS_TYPED,
+                    warnings=site_kept,
+                )  # fmt: skip
+            except ValidationError as error:
+                no_site = dict(error.errors)
+            else:
+                for name, message in site_kept.items():
+                    kept.setdefault(name, message)
+        # A marked record is no one's duplicate (services.marks).
+        draft = self._draft(customer, location)
+        match = None if marked else self._best_match(draft)
+        if match is not None and match.score >= duplicates.CERTAIN and self.skip_duplicates:
+            return _Skipped(line, match)
+        provisional = self.next_provisional
+        self.next_provisional += 1
+        self.provisional_lines[provisional] = line
+        record = None
+        if not marked:  # later rows of the file are compared with it
+            record = replace(draft_record(draft), id=provisional)
+            self.index.put((), [record], compact=False)
+        return _Accepted(line, provisional, customer, location, marked, match, kept, no_site, record)
 
-    def _best_match(self, customer: CustomerInput, location: LocationInput | None) -> duplicates.Match | None:
-        draft = duplicates.DraftCustomer.from_input(
+    @staticmethod
+    def _draft(customer: CustomerInput, location: LocationInput | None) -> duplicates.DraftCustomer:
+        return duplicates.DraftCustomer.from_input(
             customer,
             street=location.street if location else "",
             number=location.number if location else "",
             postal_code=location.postal_code if location else "",
             city=location.city if location else "",
         )
+
+    def _best_match(self, draft: duplicates.DraftCustomer) -> duplicates.Match | None:
         # A trailing blank tells the index the name is complete, not a prefix still being typed.
-        draft = replace(draft, name=draft.name + " ")
-        matches = self.index.likely_duplicates(draft, limit=1, min_score=duplicates.POSSIBLE)
+        matches = self.index.likely_duplicates(
+            replace(draft, name=draft.name + " "), limit=1, min_score=duplicates.POSSIBLE, name_candidates=NAME_CANDIDATES
+        )
         return matches[0] if matches else None
+
+
+# --------------------------------------------------------------------------
+# A batch: written in one transaction with the import's progress.
+# --------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime | date) else value
+
+
+def _snapshot(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What audit.snapshot gives for the record these column values make."""
+    return {column.name: _json_value(values.get(column.name)) for column in table.columns}
+
+
+class _Writer:
+    """Writes batches: the rows' records, their outcomes and the import's progress, one transaction each."""
+
+    def __init__(self, session: Session, actor: User, run_id: int | None, dry_run: bool, checker: _Checker) -> None:
+        self.session = session
+        self.actor = actor
+        self.run_id = run_id
+        self.dry_run = dry_run
+        self.checker = checker
+        self.customer_table = table_of(Customer)
+        self.location_table = table_of(Location)
+        self.building_table = table_of(Building)
+        self.audit_table = table_of(AuditEvent)
+        self.outcome_table = table_of(ImportRowOutcome)
+        self.run_table = table_of(ImportRun)
+        self.building_name = locations.default_building_name()
+        self.real_ids: dict[int, int] = {}  # provisional -> real id, of the rows written so far
+
+    def write(self, entries: list[_Entry], report: ImportReport) -> None:
+        """Write these rows in one transaction; should that fail, row by row, reporting the rows that fail."""
+        try:
+            rows = self._write(entries)
+        except Exception:  # noqa: BLE001 - a row the database refuses: find it, write the others
+            self.session.rollback()
+            rows = []
+            for entry in entries:
+                try:
+                    rows += self._write([entry])
+                except Exception as error:  # noqa: BLE001 - the row is rolled back whole and reported
+                    self.session.rollback()
+                    self._forget([entry])
+                    reason = (str(error).splitlines() or [type(error).__name__])[0]
+                    failed = _error_row(entry.line, _("Not imported: unexpected error ({reason}).").format(reason=reason))
+                    rows += self._write([failed])
+        for row in rows:
+            report.add(row)
+
+    def _forget(self, entries: list[_Entry]) -> None:
+        """Take rows that were not written out of the duplicate index."""
+        ids = [entry.provisional_id for entry in entries if isinstance(entry, _Accepted)]
+        self.checker.index.put(ids, (), compact=False)
+
+    def _write(self, entries: list[_Entry]) -> list[ImportRow]:
+        connection = self.session.connection()
+        accepted = [entry for entry in entries if isinstance(entry, _Accepted)]
+        now = utcnow()
+        ids: dict[int, int] = {}
+        if accepted:
+            customer_rows = [
+                {
+                    **vars(entry.customer), "marked_error": entry.marked, "created_at": now, "updated_at": now,
+                    "version": 1,
+                }
+                for entry in accepted
+            ]  # fmt: skip
+            table = self.customer_table
+            new_ids = connection.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), customer_rows
+            ).scalars().all()
+            ids = {entry.provisional_id: new_id for entry, new_id in zip(accepted, new_ids, strict=True)}
+            events = [
+                {"at": now, "user_login": self.actor.login, "entity": customers.ENTITY, "entity_id": new_id,
+                 "action": "create", "before": None, "after": _snapshot(table, {**values, "id": new_id})}
+                for values, new_id in zip(customer_rows, new_ids, strict=True)
+            ]  # fmt: skip
+            sited = [entry for entry in accepted if entry.location is not None]
+            if sited:
+                location_rows = [
+                    {**vars(entry.location), "customer_id": ids[entry.provisional_id], "created_at": now,
+                     "updated_at": now}
+                    for entry in sited if entry.location is not None
+                ]  # fmt: skip
+                table = self.location_table
+                location_ids = connection.execute(
+                    insert(table).returning(table.c.id, sort_by_parameter_order=True), location_rows
+                ).scalars().all()
+                connection.execute(
+                    insert(self.building_table),
+                    [{"location_id": location_id, "name": self.building_name} for location_id in location_ids],
+                )
+                events += [
+                    {"at": now, "user_login": self.actor.login, "entity": locations.ENTITY, "entity_id": location_id,
+                     "action": "create", "before": None, "after": _snapshot(table, {**values, "id": location_id})}
+                    for values, location_id in zip(location_rows, location_ids, strict=True)
+                ]  # fmt: skip
+            connection.execute(insert(self.audit_table), events)
+        known = {**self.real_ids, **ids}
+        rows = [self._outcome(entry, known) for entry in entries]
+        if self.run_id is not None:
+            connection.execute(
+                insert(self.outcome_table),
+                [
+                    {"import_id": self.run_id, "line": row.line, "status": row.status, "customer_id": row.customer_id,
+                     "duplicate_of": row.duplicate_of, "score": row.score, "warning": row.warning,
+                     "message": row.message[:4000]}
+                    for row in rows
+                ],
+            )  # fmt: skip
+            counted = ImportReport()
+            for row in rows:
+                counted.add(row)
+            run = self.run_table.c
+            connection.execute(
+                update(self.run_table)
+                .where(run.id == self.run_id)
+                .values(
+                    last_line=max(row.line for row in rows),
+                    rows_done=run.rows_done + len(rows),
+                    created=run.created + counted.created,
+                    duplicates=run.duplicates + counted.duplicates,
+                    skipped=run.skipped + counted.skipped,
+                    errors=run.errors + counted.errors,
+                    warnings=run.warnings + counted.warnings,
+                )
+            )
+        if self.dry_run:
+            self.session.rollback()
+        else:
+            self.session.commit()
+            self.real_ids.update(ids)
+            # In the index, each written row's provisional record becomes the customer as stored.
+            index = self.checker.index
+            index.put(ids, (), compact=False)
+            index.put((), [replace(entry.record, id=ids[entry.provisional_id]) for entry in accepted if entry.record])
+        return rows
+
+    def _other(self, customer_id: int, known: Mapping[int, int]) -> tuple[int | None, int | None]:
+        """(the customer id, or the line of the row in this file) a match points at."""
+        if customer_id < _PROVISIONAL_START:
+            return customer_id, None
+        real = known.get(customer_id)
+        if real is not None and not self.dry_run:
+            return real, None
+        return None, self.checker.provisional_lines.get(customer_id)
+
+    def _outcome(self, entry: _Entry, known: Mapping[int, int]) -> ImportRow:
+        """The row's report line, now that the ids are known."""
+        if isinstance(entry, ImportRow):
+            return entry
+        if isinstance(entry, _Skipped):
+            other, line = self._other(entry.match.customer_id, known)
+            score, reasons = _percent(entry.match.score), _reasons_text(entry.match)
+            if other is not None:
+                message = _("Skipped: likely duplicate of customer {id} ({score} %: {reasons}).").format(
+                    id=other, score=score, reasons=reasons
+                )
+            else:
+                message = _("Skipped: likely duplicate of the row on line {line} ({score} %: {reasons}).").format(
+                    line=line, score=score, reasons=reasons
+                )
+            return ImportRow(entry.line, STATUS_SKIPPED, None, other, entry.match.score, message)
+        customer_id = None if self.dry_run else known[entry.provisional_id]
+        match = entry.match
+        warning = bool(entry.kept or entry.no_site)
+        if match is None:
+            if self.dry_run:
+                message = _("Would be created.")
+            else:
+                message = _("Created as customer {id}.").format(id=customer_id)
+            message = _with_warnings(message, entry.kept, entry.no_site)
+            return ImportRow(entry.line, STATUS_CREATED, customer_id, None, None, message, warning)
+        other, line = self._other(match.customer_id, known)
+        certain = match.score >= duplicates.CERTAIN
+        fields = {"id": customer_id, "other": other, "line": line, "score": _percent(match.score),
+                  "reasons": _reasons_text(match)}  # fmt: skip
+        message = self._duplicate_message(certain, other is not None).format(**fields)
+        status = STATUS_DUPLICATE if certain else STATUS_CREATED  # a possible duplicate: created, to check
+        message = _with_warnings(message, entry.kept, entry.no_site)
+        return ImportRow(entry.line, status, customer_id, other, match.score, message, warning)
+
+    def _duplicate_message(self, certain: bool, of_customer: bool) -> str:
+        if self.dry_run:
+            if certain:
+                if of_customer:
+                    return _("Would be created; likely duplicate of customer {other} ({score} %: {reasons}).")
+                return _("Would be created; likely duplicate of the row on line {line} ({score} %: {reasons}).")
+            if of_customer:
+                return _("Would be created; possibly a duplicate of customer {other} ({score} %: {reasons}), to check.")
+            return _(
+                "Would be created; possibly a duplicate of the row on line {line} ({score} %: {reasons}), to check."
+            )
+        if certain:
+            return _("Created as customer {id}; likely duplicate of customer {other} ({score} %: {reasons}).")
+        return _("Created as customer {id}; possibly a duplicate of customer {other} ({score} %: {reasons}), to check.")
+
+
+# --------------------------------------------------------------------------
+# The import.
+# --------------------------------------------------------------------------
 
 
 def _open_session(stack: ExitStack, source: Engine | Callable[[], Session]) -> Session:
     """A session of our own, from an Engine or a session factory (sessionmaker, lambda: Session(engine))."""
     if isinstance(source, Engine):
-        # One connection for the whole import: no pool check-out (and ping) per row.
+        # One connection for the whole import: no pool check-out (and ping) per batch.
         connection = stack.enter_context(source.connect())
         session = Session(bind=connection, expire_on_commit=False)
     elif isinstance(source, Session) or not callable(source):
-        # A caller's session would be committed row by row, its own pending changes with it.
+        # A caller's session would be committed batch by batch, its own pending changes with it.
         raise TypeError(f"expected an Engine or a session factory, not {type(source).__name__}")
     else:
         session = source()
-    # Closed first: after an interruption, that rolls the current row back; the committed rows stay.
+    # Closed first: after an interruption, that rolls the current batch back; the committed ones stay.
     stack.callback(session.close)
     return session
 
 
-def _seekable(stream: IO[Any]) -> bool:
+def file_digest(path_or_stream: str | os.PathLike[str] | IO[bytes] | IO[str]) -> str:
+    """SHA-256 of the file (a path or a seekable binary stream, read back to where it was), else ""."""
+    if isinstance(path_or_stream, str | os.PathLike):
+        with open(path_or_stream, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    stream = path_or_stream
     try:
-        return bool(stream.seekable())
+        if not stream.seekable() or isinstance(stream.read(0), str):
+            return ""
+        start = stream.tell()
+        digest = hashlib.sha256()
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)  # type: ignore[arg-type]
+        stream.seek(start)
     except (AttributeError, ValueError, OSError):
-        return False
+        return ""
+    return digest.hexdigest()
+
+
+def _file_name(path_or_stream: object) -> str:
+    if isinstance(path_or_stream, str | os.PathLike):
+        return os.path.abspath(os.fspath(path_or_stream))[-400:]
+    return str(getattr(path_or_stream, "name", ""))[-400:]
+
+
+def unfinished_imports(session: Session, digest: str | None = None) -> list[UnfinishedImport]:
+    """Imports that stopped before the end of their file, newest first; of one file when `digest` is given."""
+    query = select(ImportRun).where(ImportRun.status != RUN_DONE).order_by(ImportRun.id.desc())  # type: ignore[union-attr]
+    if digest:
+        query = query.where(ImportRun.file_digest == digest)
+    return [
+        UnfinishedImport(run.id or 0, run.file_name, run.started_at, run.user_login, run.rows_done, run.last_line)
+        for run in session.scalars(query).all()
+    ]
+
+
+def _earlier_rows(session: Session, run_id: int) -> list[ImportRow]:
+    outcome = table_of(ImportRowOutcome).c
+    query = (
+        select(outcome.line, outcome.status, outcome.customer_id, outcome.duplicate_of, outcome.score,
+               outcome.message, outcome.warning)
+        .where(outcome.import_id == run_id)
+        .order_by(outcome.line)
+    )  # fmt: skip
+    return [ImportRow(*row) for row in session.execute(query)]
+
+
+def _start_run(
+    session: Session, actor: User, path_or_stream: object, digest: str, options: dict[str, Any], resume: int | None
+) -> tuple[ImportRun, list[ImportRow]]:
+    """The import record (a new one, or the one resumed) and the rows it already did."""
+    if resume is None:
+        run = ImportRun(user_login=actor.login, file_name=_file_name(path_or_stream), file_digest=digest, options=options)
+        session.add(run)
+        session.commit()
+        return run, []
+    found = session.get(ImportRun, resume)
+    if found is None:
+        raise NotFound(_("Import {id} does not exist.").format(id=resume))
+    if found.status == RUN_DONE:
+        raise ImportFileError(_("Import {id} is finished; there is nothing to resume.").format(id=resume))
+    if found.file_digest and digest and found.file_digest != digest:
+        raise ImportFileError(
+            _("This is not the file of import {id}, or it changed since: a resumed import must read the same file.").format(
+                id=resume
+            )
+        )
+    found.status = RUN_RUNNING
+    session.commit()
+    return found, _earlier_rows(session, resume)
 
 
 def import_customers(
@@ -370,57 +669,120 @@ def import_customers(
     path_or_stream: str | os.PathLike[str] | IO[bytes] | IO[str],
     *,
     skip_duplicates: bool = False,
+    mapping: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    resume: int | None = None,
     progress: Progress | None = None,
+    stop: Stop = never_stop,
+    report: ImportReport | None = None,
 ) -> ImportReport:
-    """Import the customers of a CSV file; see the module docstring.
+    """Import the customers of a CSV or XLSX file; see the module docstring and reading.open_source.
 
     `session_factory_or_engine`: an Engine or a callable returning a new
-    Session; the import commits it row by row and closes it at the end.
-    `progress(done, total)` is called after each data row; `total` is the
-    number of data rows when the file could be read ahead (a path or a
-    seekable binary stream), else None. Raising from it cancels the import;
-    the rows done so far stay.
+    Session; the import commits it batch by batch and closes it at the end.
+    `mapping`: column -> the file's header it is read from (reading.py).
+    `dry_run`: everything is checked and written, then rolled back: the
+    report says what would happen. `resume`: the id of a stopped import of
+    the same file; it goes on after the last row that import wrote, with its
+    options (skip_duplicates, mapping), and the report holds every row.
+    `progress(done, total)` is called after each batch (data rows so far,
+    and the number of data rows when the file could be read ahead, else
+    None). `stop()` is asked after each batch: when it says so, the import
+    stops there (report.stopped; resume later with report.import_id).
+    Raising from `progress`, or an interruption (KeyboardInterrupt), rolls
+    the current batch back; the batches before stay, and it can be resumed.
+    `report`: an ImportReport to fill (and return), so that a caller
+    interrupted midway still holds the rows done.
 
     Raises PermissionDenied without the import permission, ImportFileError
     when the file as a whole cannot be imported (nothing is written then),
-    FileNotFoundError for a missing path.
+    FileNotFoundError for a missing path, NotFound for an unknown `resume`.
     """
     require(actor, Permission.IMPORT)
     require(actor, Permission.EDIT)
-    close_file = isinstance(path_or_stream, str | os.PathLike)
-    stream: IO[Any] = open(path_or_stream, "rb") if isinstance(path_or_stream, str | os.PathLike) else path_or_stream
-    try:
-        is_text = isinstance(stream, io.TextIOBase)
-        total: int | None = None
-        if not is_text and _seekable(stream):
-            total = count_rows(stream)  # refuses a bad file before anything is written
-        lines = text_lines(stream) if is_text else decoded_lines(stream)
-        report = ImportReport()
-        header = read_header(lines)
-        if header is None:
+    digest = file_digest(path_or_stream)
+    with ExitStack() as stack:
+        session = _open_session(stack, session_factory_or_engine)
+        if resume is not None:
+            run = session.get(ImportRun, resume)
+            if run is not None:  # a resumed import reads the file as it was read first
+                skip_duplicates = bool(run.options.get("skip_duplicates", skip_duplicates))
+                mapping = run.options.get("mapping") or mapping
+        source = stack.enter_context(open_source(path_or_stream, mapping))
+        if report is None:
+            report = ImportReport()
+        report.dry_run, report.total, report.notes = dry_run, source.total, list(source.layout.notes)
+        if not source.layout.columns:  # an empty file
             return report
-        layout, reader = header
-        with ExitStack() as stack:
-            session = _open_session(stack, session_factory_or_engine)
-            importer = _Importer(session, actor, layout, skip_duplicates)
-            rows = data_rows(reader, layout)
-            while True:
-                try:
-                    line, fields = next(rows)
-                except StopIteration:
-                    break
-                except ImportFileError as error:
-                    # A stream that could not be read ahead: stop at the bad line, keep what was imported.
-                    rest = _("The rest of the file was not imported.")
-                    report.add(_error_row(layout.header_line + reader.line_num, f"{error.message} {rest}"))
-                    break
-                report.add(importer.row(line, fields))
-                if progress is not None:
-                    progress(len(report.rows), total)
+        index = duplicates.DuplicateIndex.build(session)
+        session.rollback()  # end the read transaction: no snapshot or lock held while importing
+        checker = _Checker(session, source.layout, index, skip_duplicates)
+        run_id: int | None = None
+        after_line = 0
+        if not dry_run:
+            options = {"skip_duplicates": skip_duplicates, "mapping": dict(mapping or {})}
+            run, earlier = _start_run(session, actor, path_or_stream, digest, options, resume)
+            run_id, after_line = run.id, run.last_line
+            for row in earlier:
+                report.add(row)
+            report.import_id = run_id
+        writer = _Writer(session, actor, run_id, dry_run, checker)
+        rows = source.rows()
+        finished = _run_batches(rows, after_line, checker, writer, report, progress, stop, source.layout)
+        if run_id is not None:
+            status = RUN_DONE if finished else RUN_STOPPED
+            table = table_of(ImportRun)
+            session.execute(
+                update(table).where(table.c.id == run_id).values(status=status, finished_at=utcnow() if finished else None)
+            )
+            session.commit()
+        report.stopped = not finished
         return report
-    finally:
-        if close_file:
-            stream.close()
+
+
+def _run_batches(
+    rows: Iterator[tuple[int, list[str] | str]],
+    after_line: int,
+    checker: _Checker,
+    writer: _Writer,
+    report: ImportReport,
+    progress: Progress | None,
+    stop: Stop,
+    layout: SourceLayout,
+) -> bool:
+    """Check and write the rows batch by batch; False when stop() ended it before the end of the file."""
+    batch: list[_Entry] = []
+    ended = False
+    while not ended:
+        try:
+            line, fields = next(rows)
+        except StopIteration:
+            ended = True
+        except ImportFileError as error:
+            # A stream that could not be read ahead: stop at the bad line, keep what was imported.
+            rest = _("The rest of the file was not imported.")
+            batch.append(_error_row(_line_after(batch, report, layout), f"{error.message} {rest}"))
+            ended = True
+        else:
+            if line <= after_line:  # done before the import was resumed
+                continue
+            batch.append(checker.check(line, fields))
+        if batch and (ended or len(batch) >= BATCH_ROWS):
+            writer.write(batch, report)
+            batch = []
+            if progress is not None:
+                progress(report.done, report.total)
+            if not ended and stop():
+                return False
+    return True
+
+
+def _line_after(batch: list[_Entry], report: ImportReport, layout: SourceLayout) -> int:
+    if batch:
+        return batch[-1].line + 1
+    if report.rows:
+        return report.rows[-1].line + 1
+    return layout.header_line + 1
 
 
 def write_report(report: ImportReport, path: str | os.PathLike[str] | IO[bytes]) -> None:

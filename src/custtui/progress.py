@@ -1,0 +1,75 @@
+"""Progress of a long command on stderr: rows done, rate and time left (rich, which comes with Textual).
+
+Shown only when stderr is a terminal and the user did not ask for quiet: a
+pipe, a log file or cron get nothing but the command's own summary. The bar
+is transient (gone when the command ends), so what stays on the screen is
+the summary the command prints.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from custtui.i18n import _, format_number
+
+
+class ProgressSink(Protocol):
+    def __call__(self, done: int, total: int | None, stage: str | None = None) -> None: ...
+
+
+def _quiet_sink(done: int, total: int | None, stage: str | None = None) -> None:
+    return None
+
+
+def shows_progress(quiet: bool) -> bool:
+    """Whether a bar would be shown: stderr is a terminal, not --quiet, and TERM is not dumb."""
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return terminal and not quiet and os.environ.get("TERM") != "dumb"
+
+
+@contextmanager
+def progress_bar(description: str, unit: str, *, quiet: bool = False) -> Iterator[ProgressSink]:
+    """A callable `(done, total, stage=None)` that moves the bar; does nothing when no bar is shown.
+
+    `unit` is the translated plural noun of what is counted ("rows",
+    "customers"); `stage`, when given, replaces the description (a scan's
+    blocking, then its scoring).
+    """
+    if not shows_progress(quiet):
+        yield _quiet_sink
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class Counts(ProgressColumn):
+        """'41,500 / 100,000 rows · 3,120/s', numbers in the user's locale."""
+
+        def render(self, task: Task) -> Text:
+            done = format_number(int(task.completed))
+            speed = task.finished_speed or task.speed
+            rate = _("{rate}/s").format(rate=format_number(round(speed))) if speed else ""
+            if task.total is None:
+                counted = _("{done} {unit}").format(done=done, unit=unit)
+            else:
+                counted = _("{done} / {total} {unit}").format(done=done, total=format_number(int(task.total)), unit=unit)
+            return Text(f"{counted}  {rate}".rstrip())
+
+    console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), Counts(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+
+        def advance(done: int, total: int | None, stage: str | None = None) -> None:
+            if stage is not None:
+                bar.update(task, description=stage)
+            bar.update(task, completed=done, total=total)
+
+        yield advance
