@@ -45,9 +45,18 @@ def progress_bar(description: str, unit: str, *, quiet: bool = False) -> Iterato
     if not shows_progress(quiet):
         yield _quiet_sink
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskProgressColumn, TextColumn, TimeRemainingColumn
-    from rich.text import Text
+    # rich loads only when a bar is shown: a command in a pipe or cron starts without it.
+    from rich.console import Console  # noqa: PLC0415
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text  # noqa: PLC0415
 
     class Counts(ProgressColumn):
         """'41,500 / 100,000 rows · 3,120/s', numbers in the user's locale."""

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from custtui.errors import PermissionDenied
 from custtui.models import Building, Customer, ImportRun, Location, User
-from custtui.services import labels, locations, marks, transfer
+from custtui.services import labels, marks, transfer
 from custtui.services.duplicates import DEFAULT_MIN_SCORE
 from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow, importing
 
@@ -305,7 +305,8 @@ def test_stop_ends_at_a_batch_and_resume_goes_on_with_the_same_options(
     monkeypatch.setattr(importing, "BATCH_ROWS", 2)
     path = tmp_path / "file.csv"
     row = "Verwarming Janssens,,,,,,,,Molenstraat,8,3000,Leuven,BE"
-    path.write_bytes(_csv(row, "Other,,,,,,,,Veldstraat,1,9000,Gent,BE", row, "Last,,,,,,,,Kerkstraat,3,2000,Antwerpen,BE").getvalue())
+    other, last = "Other,,,,,,,,Veldstraat,1,9000,Gent,BE", "Last,,,,,,,,Kerkstraat,3,2000,Antwerpen,BE"
+    path.write_bytes(_csv(row, other, row, last).getvalue())
     batches = 0
 
     def stop_after_one() -> bool:

@@ -161,9 +161,13 @@ class Comparison:
 
 
 def compare(
-    x: Record, y: Record, partial: bool = False, identifiers: tuple[int | None, ...] | None = None
+    x: Record,
+    y: Record,
+    partial: bool = False,
+    identifiers: tuple[int | None, ...] | None = None,
+    addresses_compared: tuple[int | None, tuple[Address, Address] | None] | None = None,
 ) -> Comparison:
-    """Compare every field (`identifiers`: their levels, when known already)."""
+    """Compare every field (`identifiers`, `addresses_compared`: their levels, when known already)."""
     if identifiers is None:
         identifiers = _identifier_levels(x, y)
     similarity = _name_similarity(x.name, x.sorted_name, y.name, y.sorted_name, partial)
@@ -176,7 +180,7 @@ def compare(
             _name_similarity(x.alias, x.sorted_alias, y.name, y.sorted_name, partial),
         )
     name = name_level(similarity, alias) if x.name and y.name else None  # a draft without a name: no evidence
-    address, addresses = compare_addresses(x.addresses, y.addresses)
+    address, addresses = addresses_compared or compare_addresses(x.addresses, y.addresses)
     return Comparison((joint_level(name, address), *identifiers), name, address, similarity, alias, addresses)
 
 
@@ -219,6 +223,11 @@ class Scorer:
         # The name alone (no address on one side), and the most a name level can reach with any address.
         self.name_alone = [joint[n * width + width - 1] for n in range(len(NAME_LEVELS) - 1)]
         self.best_with_name = [max(joint[n * width : (n + 1) * width]) for n in range(len(NAME_LEVELS) - 1)]
+        # The most name and address can add once the address level is known (any name, or none).
+        self.best_with_address = [
+            max(joint[n * width + a] for n in range(len(NAME_LEVELS)) if n * width + a < len(joint))
+            for a in range(width)
+        ]
 
     def _frequency_penalty(self, part: str, key: str) -> float:
         """How much less an agreement on the value of `key` weighs than an agreement of `part` on average."""
@@ -235,14 +244,21 @@ class Scorer:
         """The pair's log-odds, comparison and reasons; None when it cannot reach `min_logit`."""
         weights = self.weights
         identifiers = _identifier_levels(x, y)
+        addresses_compared = None
         if min_logit is not None:
-            bound = self.prior + self.best_joint
+            bound = self.prior
             for field, level in zip(IDENTIFIERS, identifiers, strict=True):
                 if level is not None:
                     bound += weights[field][level]
-            if bound < min_logit:
+            if bound + self.best_joint < min_logit:
                 return None
-        comparison = compare(x, y, partial, identifiers)
+            # The addresses cost little to compare, the names much more: a pair whose addresses and
+            # identifiers leave it short whatever the names say is not compared further.
+            addresses_compared = compare_addresses(x.addresses, y.addresses)
+            address = addresses_compared[0]
+            if bound + self.best_with_address[len(ADDRESS_LEVELS) - 1 if address is None else address] < min_logit:
+                return None
+        comparison = compare(x, y, partial, identifiers, addresses_compared)
         total = self.prior
         reasons: list[Reason] = []
         joint = comparison.levels[0]

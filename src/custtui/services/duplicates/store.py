@@ -171,6 +171,13 @@ class Base:
         hashes = self.key_hashes
         return int(np.searchsorted(hashes, hashed, "left")), int(np.searchsorted(hashes, hashed, "right"))
 
+    def key_ranges(self, hashed: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """key_range of each of these keys, in two searches of the sorted hashes for them all."""
+        wanted = np.fromiter(hashed, dtype=np.int64, count=len(hashed))
+        starts = np.searchsorted(self.key_hashes, wanted, "left").tolist()
+        ends = np.searchsorted(self.key_hashes, wanted, "right").tolist()
+        return dict(zip(hashed, zip(starts, ends, strict=True), strict=True))
+
     def word_rank(self, word: str) -> int | None:
         rank = bisect_left(self.vocabulary, word)
         return rank if rank < len(self.vocabulary) and self.vocabulary[rank] == word else None

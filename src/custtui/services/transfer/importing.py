@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any
 
-from sqlalchemy import Engine, Table, insert, select, update
+from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlmodel import Session
 
 from custtui.errors import NotFound, ValidationError
@@ -74,7 +74,9 @@ BATCH_ROWS = 500
 _PROVISIONAL_START = 2_000_000_000
 # Customers sharing name words with a row that its duplicate check scores, those sharing the rarest words
 # first (the form's live warning scores 400).
-NAME_CANDIDATES = int(os.environ.get("CUSTTUI_IMPORT_CANDIDATES", "40"))
+NAME_CANDIDATES = int(os.environ.get("CUSTTUI_IMPORT_CANDIDATES", "12"))
+# Base records the duplicate index keeps decoded during an import (about 20 MB).
+DECODED_RECORDS = 20_000
 
 Progress = Callable[[int, int | None], object]
 
@@ -283,7 +285,7 @@ class _Accepted:
     match: duplicates.Match | None  # customer_id may be provisional (an earlier row of this file)
     kept: dict[str, str]  # values imported as typed, with why
     no_site: dict[str, str]  # why the address was left out
-    record: Record | None  # as the duplicate index holds it (None: marked, in no index)
+    indexed: bool  # in the duplicate index (a marked record is in none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,18 +341,16 @@ class _Checker:
                 for name, message in site_kept.items():
                     kept.setdefault(name, message)
         # A marked record is no one's duplicate (services.marks).
-        draft = self._draft(customer, location)
-        match = None if marked else self._best_match(draft)
+        record = draft_record(self._draft(customer, location))
+        match = None if marked else self._best_match(record)
         if match is not None and match.score >= duplicates.CERTAIN and self.skip_duplicates:
             return _Skipped(line, match)
         provisional = self.next_provisional
         self.next_provisional += 1
         self.provisional_lines[provisional] = line
-        record = None
         if not marked:  # later rows of the file are compared with it
-            record = replace(draft_record(draft), id=provisional)
-            self.index.put((), [record], compact=False)
-        return _Accepted(line, provisional, customer, location, marked, match, kept, no_site, record)
+            self.index.put((), [replace(record, id=provisional)], compact=False)
+        return _Accepted(line, provisional, customer, location, marked, match, kept, no_site, not marked)
 
     @staticmethod
     def _draft(customer: CustomerInput, location: LocationInput | None) -> duplicates.DraftCustomer:
@@ -362,10 +362,10 @@ class _Checker:
             city=location.city if location else "",
         )
 
-    def _best_match(self, draft: duplicates.DraftCustomer) -> duplicates.Match | None:
-        # A trailing blank tells the index the name is complete, not a prefix still being typed.
-        matches = self.index.likely_duplicates(
-            replace(draft, name=draft.name + " "), limit=1, min_score=duplicates.POSSIBLE, name_candidates=NAME_CANDIDATES
+    def _best_match(self, record: Record) -> duplicates.Match | None:
+        # The name is complete (expand_last=False), not a prefix still being typed.
+        matches = self.index.matches_of(
+            record, False, limit=1, min_score=duplicates.POSSIBLE, name_candidates=NAME_CANDIDATES
         )
         return matches[0] if matches else None
 
@@ -426,8 +426,30 @@ class _Writer:
         ids = [entry.provisional_id for entry in entries if isinstance(entry, _Accepted)]
         self.checker.index.put(ids, (), compact=False)
 
+    def _reserve_ids(self, connection: Connection, table: Table, count: int) -> list[int]:
+        """`count` new ids of `table`, for an insert without RETURNING (which SQLite runs row by row).
+
+        PostgreSQL hands them out from the table's sequence (safe beside other writers). SQLite has one
+        writer at a time: the batch holds the write lock (its first statement wrote), so the ids after
+        the highest ever given (sqlite_sequence: the tables never reuse ids) are ours.
+        """
+        if connection.dialect.name == "postgresql":
+            query = text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+            return list(connection.execute(query, {"table": table.name, "count": count}).scalars())
+        highest = connection.execute(
+            text(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = :table), 0), "
+                f"coalesce((SELECT max(id) FROM {table.name}), 0))"
+            ),
+            {"table": table.name},
+        ).scalar_one()
+        return list(range(highest + 1, highest + 1 + count))
+
     def _write(self, entries: list[_Entry]) -> list[ImportRow]:
         connection = self.session.connection()
+        if self.run_id is not None:  # first a write: on SQLite, the batch holds the write lock from here
+            run = self.run_table.c
+            connection.execute(update(self.run_table).where(run.id == self.run_id).values(status=RUN_RUNNING))
         accepted = [entry for entry in entries if isinstance(entry, _Accepted)]
         now = utcnow()
         ids: dict[int, int] = {}
@@ -440,13 +462,14 @@ class _Writer:
                 for entry in accepted
             ]  # fmt: skip
             table = self.customer_table
-            new_ids = connection.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), customer_rows
-            ).scalars().all()
+            new_ids = self._reserve_ids(connection, table, len(customer_rows))
+            for values, new_id in zip(customer_rows, new_ids, strict=True):
+                values["id"] = new_id
+            connection.execute(insert(table), customer_rows)
             ids = {entry.provisional_id: new_id for entry, new_id in zip(accepted, new_ids, strict=True)}
             events = [
                 {"at": now, "user_login": self.actor.login, "entity": customers.ENTITY, "entity_id": new_id,
-                 "action": "create", "before": None, "after": _snapshot(table, {**values, "id": new_id})}
+                 "action": "create", "before": None, "after": _snapshot(table, values)}
                 for values, new_id in zip(customer_rows, new_ids, strict=True)
             ]  # fmt: skip
             sited = [entry for entry in accepted if entry.location is not None]
@@ -457,16 +480,17 @@ class _Writer:
                     for entry in sited if entry.location is not None
                 ]  # fmt: skip
                 table = self.location_table
-                location_ids = connection.execute(
-                    insert(table).returning(table.c.id, sort_by_parameter_order=True), location_rows
-                ).scalars().all()
+                location_ids = self._reserve_ids(connection, table, len(location_rows))
+                for values, location_id in zip(location_rows, location_ids, strict=True):
+                    values["id"] = location_id
+                connection.execute(insert(table), location_rows)
                 connection.execute(
                     insert(self.building_table),
                     [{"location_id": location_id, "name": self.building_name} for location_id in location_ids],
                 )
                 events += [
                     {"at": now, "user_login": self.actor.login, "entity": locations.ENTITY, "entity_id": location_id,
-                     "action": "create", "before": None, "after": _snapshot(table, {**values, "id": location_id})}
+                     "action": "create", "before": None, "after": _snapshot(table, values)}
                     for values, location_id in zip(location_rows, location_ids, strict=True)
                 ]  # fmt: skip
             connection.execute(insert(self.audit_table), events)
@@ -505,9 +529,7 @@ class _Writer:
             self.session.commit()
             self.real_ids.update(ids)
             # In the index, each written row's provisional record becomes the customer as stored.
-            index = self.checker.index
-            index.put(ids, (), compact=False)
-            index.put((), [replace(entry.record, id=ids[entry.provisional_id]) for entry in accepted if entry.record])
+            self.checker.index.rename({entry.provisional_id: ids[entry.provisional_id] for entry in accepted if entry.indexed})
         return rows
 
     def _other(self, customer_id: int, known: Mapping[int, int]) -> tuple[int | None, int | None]:
@@ -618,12 +640,13 @@ def _file_name(path_or_stream: object) -> str:
 
 def unfinished_imports(session: Session, digest: str | None = None) -> list[UnfinishedImport]:
     """Imports that stopped before the end of their file, newest first; of one file when `digest` is given."""
-    query = select(ImportRun).where(ImportRun.status != RUN_DONE).order_by(ImportRun.id.desc())  # type: ignore[union-attr]
+    run = table_of(ImportRun).c
+    query = select(table_of(ImportRun)).where(run.status != RUN_DONE).order_by(run.id.desc())
     if digest:
-        query = query.where(ImportRun.file_digest == digest)
+        query = query.where(run.file_digest == digest)
     return [
-        UnfinishedImport(run.id or 0, run.file_name, run.started_at, run.user_login, run.rows_done, run.last_line)
-        for run in session.scalars(query).all()
+        UnfinishedImport(row.id, row.file_name, row.started_at, row.user_login, row.rows_done, row.last_line)
+        for row in session.execute(query).all()
     ]
 
 
@@ -715,6 +738,7 @@ def import_customers(
         if not source.layout.columns:  # an empty file
             return report
         index = duplicates.DuplicateIndex.build(session)
+        index.keep_decoded(DECODED_RECORDS)
         session.rollback()  # end the read transaction: no snapshot or lock held while importing
         checker = _Checker(session, source.layout, index, skip_duplicates)
         run_id: int | None = None
