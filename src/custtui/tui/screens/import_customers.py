@@ -26,6 +26,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.geometry import Offset
 from textual.widgets import (
     Button,
@@ -64,6 +65,8 @@ _CELL_WIDTH = 16
 
 def column_label(column: str) -> str:
     """An import column as the user reads it: "vat" -> "VAT" ("btw-nummer")."""
+    if column == "country":
+        return _("Country")  # a location's field, which the customer form does not show
     return field_titles().get(_FIELD_OF_COLUMN.get(column, column), column)
 
 
@@ -278,7 +281,10 @@ class ImportScreen(Screen[None]):
 
     @property
     def _showing_report(self) -> bool:
-        return self.query_one("#import-panes", ContentSwitcher).current == "import-report"
+        try:
+            return self.query_one("#import-panes", ContentSwitcher).current == "import-report"
+        except NoMatches:  # asked before the screen is composed
+            return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop":
@@ -370,6 +376,8 @@ class ImportScreen(Screen[None]):
             except OSError as error:
                 reason = safe(error.strerror or error)
                 answer = ("problem", _("The file {path} cannot be read: {reason}.").format(path=safe(path), reason=reason))
+            except Exception as error:  # noqa: BLE001 - said on the screen, which would otherwise wait for ever
+                answer = ("problem", _("The file cannot be read: {reason}").format(reason=safe(error)))
             self.from_thread(self._previewed, number, token, path, mapping, answer)
 
         self.run_worker(work, thread=True, group="preview", exit_on_error=False)
@@ -529,8 +537,10 @@ class ImportScreen(Screen[None]):
         self.query_one("#import-form").disabled = True
         self.query_one("#import-progress-row").display = True
         bar = self.query_one("#import-progress", ProgressBar)
-        bar.update(total=self._preview.total, progress=0)
-        self._done, self._total = 0, self._preview.total
+        # A resumed import goes on from the rows done before (its report holds them too).
+        self._done = len(self._report.rows) if resume is not None else 0
+        self._total = self._preview.total
+        bar.update(total=self._total, progress=self._done)
         self._show_progress_text()
         self.refresh_bindings()
 
@@ -555,6 +565,8 @@ class ImportScreen(Screen[None]):
             except OSError as error:
                 reason = safe(error.strerror or error)
                 answer = ("problem", _("The file {path} cannot be read: {reason}.").format(path=safe(path), reason=reason))
+            except Exception as error:  # noqa: BLE001 - said on the screen, which would otherwise wait for ever
+                answer = ("problem", _("The import failed: {reason}").format(reason=safe(error)))
             if not dry_run and (answer[0] != "report" or created):
                 # Whatever happened to this screen meanwhile, the lists show what was imported.
                 try:
@@ -655,7 +667,7 @@ class ImportScreen(Screen[None]):
         found = self._current_attention()
         detail = Text()
         if found is not None:
-            detail.append(_("Line {line}: ").format(line=format_number(found.row.line)), style="bold")
+            detail.append(_("Line {line}:").format(line=format_number(found.row.line)) + " ", style="bold")
             detail.append(safe(found.row.message))
         self.query_one("#import-row-detail", Static).update(detail)
 
