@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
-from tui_support import fill, running_app, wait_idle
+from tui_support import burst, fill, running_app, wait_idle
 
 from custtui.models import Customer
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
@@ -263,3 +263,23 @@ def test_the_tick_box_shows_its_state_without_colour() -> None:
     box = TickBox("x")
     assert box.BUTTON_INNER == " "
     assert TickBox("x", True).BUTTON_INNER == "X"
+
+
+async def test_escape_stops_the_import_at_its_next_batch_and_r_resumes_it(sqlite_engine: Engine, tmp_path: Path) -> None:
+    known = fill(sqlite_engine, role="office")
+    rows = "".join(f"Klant {i:04d};K{i:04d};9000\n" for i in range(600))  # two batches of the service's 500
+    path = write_csv(tmp_path, "Naam;Klantnr;Postcode\n" + rows)
+    async with running_app(sqlite_engine, known.admin) as (app, pilot):
+        screen = await open_import_screen(pilot, app)
+        await read_file(pilot, app, str(path))
+        # escape while it runs (its first batch takes far longer than a key): stop, not back.
+        await burst(pilot, app, "ctrl+s", "escape")  # as a terminal sends keys typed in a row
+        assert app.screen is screen and screen._showing_report
+        assert screen._report.stopped and screen._report.created == 500
+        assert "Stopped before the end of the file" in text_of(screen.query_one("#import-summary", Static))
+        assert screen.check_action("resume", ()) is True
+        await pilot.press("r")
+        await wait_idle(pilot, app)
+        assert not screen._report.stopped and screen._report.created == 600
+        assert screen.check_action("resume", ()) is False
+    assert len(customer_names(sqlite_engine)) == 5 + 600
