@@ -728,11 +728,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     for row in report.rows:
         if row.status != "created" or row.duplicate_of is not None or row.warning:  # a possible duplicate too
             print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)
-    print(
-        _("{created} created ({duplicates} likely duplicates), {skipped} skipped, {errors} errors.").format(
-            created=report.created, duplicates=report.duplicates, skipped=report.skipped, errors=report.errors
-        )
-    )
+    print(report.summary)
     if args.dry_run:
         print(_("Dry run: nothing was written to the database."), file=sys.stderr)
     elif report.stopped and report.import_id is not None:

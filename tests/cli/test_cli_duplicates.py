@@ -113,7 +113,7 @@ def test_export_then_import_into_an_empty_database(
     empty = f"sqlite:///{tmp_path / 'empty.db'}"
     report = tmp_path / "report.csv"
     assert main(["import", str(export), "--report", str(report), "--db", empty]) == 0
-    assert "3 created" in capsys.readouterr().out
+    assert "3 customers created (2 likely duplicates)" in capsys.readouterr().out
     statuses = [row["status"] for row in csv.DictReader(report.open(encoding="utf-8"))]
     assert len(statuses) == 3 and set(statuses) <= {"created", "duplicate"}
 

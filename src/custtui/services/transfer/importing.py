@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, Table, insert, select, text, update
 from sqlmodel import Session
 
 from custtui.errors import NotFound, ValidationError
-from custtui.i18n import _, ngettext
+from custtui.i18n import _, format_number, ngettext
 from custtui.models import (
     AuditEvent,
     Building,
@@ -45,7 +45,7 @@ from custtui.models import (
 )
 from custtui.services import customers, duplicates, locations, marks, normalise
 from custtui.services.auth import Permission, require
-from custtui.services.building import Stop, never_stop
+from custtui.services.building import Stop, never_stop, return_free_memory
 from custtui.services.customers import CustomerInput
 from custtui.services.duplicates.records import Record, draft_record
 from custtui.services.locations import LocationInput
@@ -75,6 +75,7 @@ _PROVISIONAL_START = 2_000_000_000
 # Customers sharing name words with a row that its duplicate check scores, those sharing the rarest words
 # first (the form's live warning scores 400).
 NAME_CANDIDATES = int(os.environ.get("CUSTTUI_IMPORT_CANDIDATES", "12"))
+TRIM_EVERY = 5000  # rows between two returns of freed memory to the system
 # Base records the duplicate index keeps decoded during an import (about 20 MB).
 DECODED_RECORDS = 20_000
 
@@ -134,14 +135,19 @@ class ImportReport:
     @property
     def summary(self) -> str:
         """One translated line: "3 customers created (1 likely duplicate), 0 skipped, 1 error."."""
-        created = ngettext("{n} customer created", "{n} customers created", self.created).format(n=self.created)
-        duplicates = ngettext("{n} likely duplicate", "{n} likely duplicates", self.duplicates).format(
-            n=self.duplicates
-        )
-        skipped = ngettext("{n} skipped", "{n} skipped", self.skipped).format(n=self.skipped)
-        errors = ngettext("{n} error", "{n} errors", self.errors).format(n=self.errors)
+        n = format_number
+        if self.dry_run:
+            created = ngettext("{n} customer would be created", "{n} customers would be created", self.created)
+        else:
+            created = ngettext("{n} customer created", "{n} customers created", self.created)
+        duplicates = ngettext("{n} likely duplicate", "{n} likely duplicates", self.duplicates)
+        skipped = ngettext("{n} skipped", "{n} skipped", self.skipped)
+        errors = ngettext("{n} error", "{n} errors", self.errors)
         return _("{created} ({duplicates}), {skipped}, {errors}.").format(
-            created=created, duplicates=duplicates, skipped=skipped, errors=errors
+            created=created.format(n=n(self.created)),
+            duplicates=duplicates.format(n=n(self.duplicates)),
+            skipped=skipped.format(n=n(self.skipped)),
+            errors=errors.format(n=n(self.errors)),
         )
 
 
@@ -400,10 +406,10 @@ class _Writer:
         self.outcome_table = table_of(ImportRowOutcome)
         self.run_table = table_of(ImportRun)
         self.building_name = locations.default_building_name()
-        self.real_ids: dict[int, int] = {}  # provisional -> real id, of the rows written so far
 
     def write(self, entries: list[_Entry], report: ImportReport) -> None:
         """Write these rows in one transaction; should that fail, row by row, reporting the rows that fail."""
+        self.batch_ids: dict[int, int] = {}  # provisional -> real id, of this batch's rows written
         try:
             rows = self._write(entries)
         except Exception:  # noqa: BLE001 - a row the database refuses: find it, write the others
@@ -420,6 +426,10 @@ class _Writer:
                     rows += self._write([failed])
         for row in rows:
             report.add(row)
+        if not self.dry_run:
+            for entry in entries:
+                if isinstance(entry, _Accepted):
+                    self.checker.provisional_lines.pop(entry.provisional_id, None)
 
     def _forget(self, entries: list[_Entry]) -> None:
         """Take rows that were not written out of the duplicate index."""
@@ -494,8 +504,8 @@ class _Writer:
                     for values, location_id in zip(location_rows, location_ids, strict=True)
                 ]  # fmt: skip
             connection.execute(insert(self.audit_table), events)
-        known = {**self.real_ids, **ids}
-        rows = [self._outcome(entry, known) for entry in entries]
+        # A match with a provisional id is a row of this batch: once written, the index knows the real id.
+        rows = [self._outcome(entry, {**self.batch_ids, **ids}) for entry in entries]
         if self.run_id is not None:
             connection.execute(
                 insert(self.outcome_table),
@@ -527,7 +537,7 @@ class _Writer:
             self.session.rollback()
         else:
             self.session.commit()
-            self.real_ids.update(ids)
+            self.batch_ids.update(ids)
             # In the index, each written row's provisional record becomes the customer as stored.
             self.checker.index.rename({entry.provisional_id: ids[entry.provisional_id] for entry in accepted if entry.indexed})
         return rows
@@ -794,6 +804,10 @@ def _run_batches(
         if batch and (ended or len(batch) >= BATCH_ROWS):
             writer.write(batch, report)
             batch = []
+            if len(report.rows) % TRIM_EVERY < BATCH_ROWS:
+                # glibc keeps what a batch freed; without this an import of 30,000 rows grew by 135 MB of
+                # resident memory while 23 MB was in use.
+                return_free_memory()
             if progress is not None:
                 progress(report.done, report.total)
             if not ended and stop():
