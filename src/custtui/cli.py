@@ -30,6 +30,7 @@ T = TypeVar("T", int, float)
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
 EXIT_UNKNOWN_USER = 3
+IMPORT_ROWS_SHOWN = 50  # rows to check printed by an import without --report; the rest are counted
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 
 
@@ -113,6 +114,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--truth", metavar="FILE", help=_("write which customers are duplicates of which, as JSON"))
     demo.add_argument("--open", action="store_true", help=_("open the app afterwards"))
+    demo.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
 
     migrate = commands.add_parser(
         "migrate", parents=[common], help=_("bring the database schema up to date"),
@@ -144,6 +146,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--retrain", action="store_true",
         help=_("estimate the scoring parameters again from the customers before the scan"),
     )
+    duplicates.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
 
     merge_cmd = commands.add_parser(
         "merge", parents=[common], help=_("merge customers into one (office, admin)"),
@@ -194,6 +197,7 @@ def _build_parser() -> argparse.ArgumentParser:
     export_cmd = commands.add_parser("export", parents=[common], help=_("export all customers with labels and counts"))
     export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     export_cmd.add_argument("--output", metavar="FILE", help=_("where to write (default: standard output, CSV only)"))
+    export_cmd.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
     from custtui.i18n import format_locale  # cheap; services.transfer (the rule itself) is imported by the command
 
     excel = export_cmd.add_mutually_exclusive_group()
@@ -456,6 +460,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     import json
 
     from custtui.demo import generate_demo
+    from custtui.progress import progress_bar
     from custtui.services.auth import Permission, require
     from custtui.services.customers import count_customers
 
@@ -463,7 +468,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         require(signed_in.user, Permission.IMPORT)
         existing = count_customers(signed_in.session)
         if not existing:
-            result = generate_demo(signed_in.engine, customers=args.customers, seed=args.seed)
+            with progress_bar(_("Adding demo customers"), _("customers"), quiet=args.quiet) as advance:
+                result = generate_demo(signed_in.engine, customers=args.customers, seed=args.seed, progress=advance)
     if existing:
         print(
             _("The database already has {n} customers; no demo data added.").format(n=existing),
@@ -553,6 +559,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
 def _cmd_duplicates(args: argparse.Namespace) -> int:
     import csv
 
+    from custtui.progress import progress_bar
     from custtui.services import customers
     from custtui.services.auth import Permission, require
     from custtui.services.duplicates import POSSIBLE, find_duplicates
@@ -562,7 +569,19 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
         session, user = signed_in.session, signed_in.user
         require(user, Permission.VIEW)
         min_score = POSSIBLE if args.min_score is None else args.min_score
-        clusters = find_duplicates(session, min_score=min_score, dismissed=dismissed_pairs(session), retrain=args.retrain)
+        stages = {
+            "load": _("reading"), "block": _("grouping"), "estimate": _("learning from your customers"),
+            "score": _("scoring"), "cluster": _("clustering"),
+        }  # fmt: skip
+        with progress_bar(_("Looking for duplicates"), "", quiet=args.quiet) as advance:
+
+            def progress(stage: str, done: int, total: int) -> None:
+                described = _("Looking for duplicates: {stage}").format(stage=stages.get(stage, stage))
+                advance(done, total, described)
+
+            clusters = find_duplicates(
+                session, min_score=min_score, dismissed=dismissed_pairs(session), retrain=args.retrain, progress=progress
+            )
         session.commit()  # parameters estimated on the way are kept
         ids = sorted({cid for cluster in clusters for cid in cluster.customer_ids})
         rows = customers.customer_rows(session, ids)
@@ -710,24 +729,38 @@ def _cmd_import(args: argparse.Namespace) -> int:
                     report = transfer.import_customers(
                         signed_in.engine, signed_in.user, args.file, skip_duplicates=args.skip_duplicates,
                         mapping=mapping, dry_run=args.dry_run, resume=resume, progress=advance,
-                        stop=stop_asked.is_set, report=report,
+                        stop=stop_asked.is_set, report=report, keep_created=False,
                     )  # fmt: skip
             except KeyboardInterrupt:
                 report.stopped = True
             finally:
                 for number, handler in previous.items():
                     signal.signal(number, handler)
+            if args.report:  # every row's outcome, from the database (the report kept the rows to check)
+                transfer.write_report(report, args.report, signed_in.engine)
         except FileNotFoundError as error:
             raise CliError(
                 _("No such file: {path}").format(path=terminal_safe(error.filename or args.file)), EXIT_REFUSED
             ) from error
     for note in report.notes:
         print(terminal_safe(note), file=sys.stderr)
-    if args.report:
-        transfer.write_report(report, args.report)
-    for row in report.rows:
-        if row.status != "created" or row.duplicate_of is not None or row.warning:  # a possible duplicate too
-            print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)
+    to_check = [row for row in report.rows if row.status != "created" or row.duplicate_of is not None or row.warning]
+    shown = [] if args.report else to_check[:IMPORT_ROWS_SHOWN]  # a report file holds them all
+    for row in shown:
+        print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)
+    if len(to_check) > len(shown):
+        more = len(to_check) - len(shown)
+        if args.report:
+            message = ngettext(
+                "{n} row to check is in the report {path}.", "{n} rows to check are in the report {path}.", more
+            )
+        else:
+            message = ngettext(
+                "{n} more row to check: write every row's outcome with --report FILE.",
+                "{n} more rows to check: write every row's outcome with --report FILE.",
+                more,
+            )
+        print(message.format(n=format_number(more), path=terminal_safe(args.report or "")), file=sys.stderr)
     print(report.summary)
     if args.dry_run:
         print(_("Dry run: nothing was written to the database."), file=sys.stderr)
@@ -768,6 +801,7 @@ def _import_to_resume(session: Any, args: argparse.Namespace, transfer: Any) -> 
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    from custtui.progress import progress_bar
     from custtui.services import transfer
 
     # --excel / --no-excel, else what the locale of dates and numbers calls for (nl_BE: Excel).
@@ -775,12 +809,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with _signed_in(args) as signed_in:
         session, user = signed_in.session, signed_in.user
         if args.output:
-            count = transfer.export_customers(session, user, args.output, format=args.format, excel=excel)
+            with progress_bar(_("Exporting"), _("customers"), quiet=args.quiet) as advance:
+                count = transfer.export_customers(
+                    session, user, args.output, format=args.format, excel=excel, progress=advance
+                )
             print(_("{n} customers written to {path}.").format(n=count, path=args.output), file=sys.stderr)
         else:
             if args.format == "xlsx":
                 raise CliError(_("An xlsx export needs --output FILE."), EXIT_REFUSED)
-            transfer.export_customers(session, user, sys.stdout.buffer, format="csv", excel=excel)
+            with progress_bar(_("Exporting"), _("customers"), quiet=args.quiet) as advance:
+                transfer.export_customers(session, user, sys.stdout.buffer, format="csv", excel=excel, progress=advance)
     return 0
 
 

@@ -525,3 +525,18 @@ def test_round_trip_keeps_every_field(engine: Engine, session: Session, admin: U
     report = transfer.import_customers(engine, admin, path)
     assert [row.status for row in report.rows] == ["created"] * 4, report.rows
     assert _snapshot(engine) == before
+
+
+def test_a_report_that_keeps_only_the_rows_to_check_writes_every_row_from_the_database(
+    engine: Engine, office: User, tmp_path: Path
+) -> None:
+    row = f"Verwarming Janssens,,,,,{VAT_B},,,Molenstraat,8,3000,Leuven,BE"
+    source = _csv(row, "Other,,,,,,,,Veldstraat,1,9000,Gent,BE", row, "Bad,,,,,BE0403170702,,,,,,,")
+    report = transfer.import_customers(engine, office, source, keep_created=False)
+    assert [row.line for row in report.rows] == [4, 5]  # the duplicate and the error; the created ones are counted
+    assert (report.done, report.created, report.duplicates, report.errors) == (4, 3, 1, 1)
+    path = tmp_path / "report.csv"
+    transfer.write_report(report, path, engine)
+    with path.open(encoding="utf-8", newline="") as handle:
+        written = [(int(r["line"]), r["status"]) for r in csv.DictReader(handle)]
+    assert written == [(2, "created"), (3, "created"), (4, "duplicate"), (5, "error")]

@@ -21,13 +21,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, Table, insert, select, text, update
+from sqlalchemy import Connection, Engine, Select, Table, insert, select, text, update
 from sqlmodel import Session
 
 from custtui.errors import NotFound, ValidationError
@@ -74,10 +74,10 @@ BATCH_ROWS = 500
 _PROVISIONAL_START = 2_000_000_000
 # Customers sharing name words with a row that its duplicate check scores, those sharing the rarest words
 # first (the form's live warning scores 400).
-NAME_CANDIDATES = int(os.environ.get("CUSTTUI_IMPORT_CANDIDATES", "12"))
+NAME_CANDIDATES = 12
 TRIM_EVERY = 5000  # rows between two returns of freed memory to the system
-# Base records the duplicate index keeps decoded during an import (about 20 MB).
-DECODED_RECORDS = 20_000
+# Base records the duplicate index keeps decoded during an import (about 12 MB).
+DECODED_RECORDS = 10_000
 
 Progress = Callable[[int, int | None], object]
 
@@ -99,6 +99,11 @@ class ImportRow:
     warning: bool = False  # created, but something was left out or kept as typed: to check
 
 
+def needs_checking(row: ImportRow) -> bool:
+    """Not simply created: an error, a skip, a likely or possible duplicate, or something to check."""
+    return row.status != STATUS_CREATED or row.duplicate_of is not None or row.warning
+
+
 @dataclass
 class ImportReport:
     """Every row's outcome. `created` counts every customer created, likely duplicates included."""
@@ -114,9 +119,15 @@ class ImportReport:
     dry_run: bool = False
     total: int | None = None  # data rows in the file, when known
     notes: list[str] = field(default_factory=list)  # about the file as a whole (its encoding, columns left out)
+    # False: `rows` holds only the rows to check (needs_checking); every row's outcome is in the database
+    # (import_row), which write_report reads. An import of 200,000 rows held 65 MB of report otherwise.
+    keep_created: bool = True
+    counted: int = 0  # rows done, kept in `rows` or not
 
     def add(self, row: ImportRow) -> None:
-        self.rows.append(row)
+        self.counted += 1
+        if self.keep_created or needs_checking(row):
+            self.rows.append(row)
         if row.status in (STATUS_CREATED, STATUS_DUPLICATE):
             self.created += 1
         if row.status == STATUS_DUPLICATE:
@@ -130,7 +141,7 @@ class ImportReport:
 
     @property
     def done(self) -> int:
-        return len(self.rows)
+        return self.counted
 
     @property
     def summary(self) -> str:
@@ -660,7 +671,7 @@ def unfinished_imports(session: Session, digest: str | None = None) -> list[Unfi
     ]
 
 
-def _earlier_rows(session: Session, run_id: int) -> list[ImportRow]:
+def _outcomes(run_id: int, only_to_check: bool = False) -> Select[Any]:
     outcome = table_of(ImportRowOutcome).c
     query = (
         select(outcome.line, outcome.status, outcome.customer_id, outcome.duplicate_of, outcome.score,
@@ -668,11 +679,28 @@ def _earlier_rows(session: Session, run_id: int) -> list[ImportRow]:
         .where(outcome.import_id == run_id)
         .order_by(outcome.line)
     )  # fmt: skip
-    return [ImportRow(*row) for row in session.execute(query)]
+    if only_to_check:
+        query = query.where(
+            (outcome.status != STATUS_CREATED) | outcome.duplicate_of.is_not(None) | outcome.warning.is_(True)
+        )
+    return query
+
+
+def _stored_rows(source: Engine, run_id: int) -> Iterator[ImportRow]:
+    """Every row's outcome of an import, from the database, a page at a time."""
+    with source.connect() as connection:
+        for row in connection.execution_options(yield_per=5000).execute(_outcomes(run_id)):
+            yield ImportRow(*row)
 
 
 def _start_run(
-    session: Session, actor: User, path_or_stream: object, digest: str, options: dict[str, Any], resume: int | None
+    session: Session,
+    actor: User,
+    path_or_stream: object,
+    digest: str,
+    options: dict[str, Any],
+    resume: int | None,
+    keep_created: bool,
 ) -> tuple[ImportRun, list[ImportRow]]:
     """The import record (a new one, or the one resumed) and the rows it already did."""
     if resume is None:
@@ -693,7 +721,7 @@ def _start_run(
         )
     found.status = RUN_RUNNING
     session.commit()
-    return found, _earlier_rows(session, resume)
+    return found, [ImportRow(*row) for row in session.execute(_outcomes(resume, only_to_check=not keep_created))]
 
 
 def import_customers(
@@ -708,6 +736,7 @@ def import_customers(
     progress: Progress | None = None,
     stop: Stop = never_stop,
     report: ImportReport | None = None,
+    keep_created: bool = True,
 ) -> ImportReport:
     """Import the customers of a CSV or XLSX file; see the module docstring and reading.open_source.
 
@@ -725,7 +754,9 @@ def import_customers(
     Raising from `progress`, or an interruption (KeyboardInterrupt), rolls
     the current batch back; the batches before stay, and it can be resumed.
     `report`: an ImportReport to fill (and return), so that a caller
-    interrupted midway still holds the rows done.
+    interrupted midway still holds the rows done. `keep_created=False`:
+    the report keeps only the rows to check in memory (ImportReport.
+    keep_created; a dry run keeps them all).
 
     Raises PermissionDenied without the import permission, ImportFileError
     when the file as a whole cannot be imported (nothing is written then),
@@ -745,6 +776,7 @@ def import_customers(
         if report is None:
             report = ImportReport()
         report.dry_run, report.total, report.notes = dry_run, source.total, list(source.layout.notes)
+        report.keep_created = keep_created or dry_run
         if not source.layout.columns:  # an empty file
             return report
         index = duplicates.DuplicateIndex.build(session)
@@ -755,10 +787,11 @@ def import_customers(
         after_line = 0
         if not dry_run:
             options = {"skip_duplicates": skip_duplicates, "mapping": dict(mapping or {})}
-            run, earlier = _start_run(session, actor, path_or_stream, digest, options, resume)
+            run, earlier = _start_run(session, actor, path_or_stream, digest, options, resume, report.keep_created)
             run_id, after_line = run.id, run.last_line
             for row in earlier:
                 report.add(row)
+            report.counted = run.rows_done
             report.import_id = run_id
         writer = _Writer(session, actor, run_id, dry_run, checker)
         rows = source.rows()
@@ -804,7 +837,7 @@ def _run_batches(
         if batch and (ended or len(batch) >= BATCH_ROWS):
             writer.write(batch, report)
             batch = []
-            if len(report.rows) % TRIM_EVERY < BATCH_ROWS:
+            if report.done % TRIM_EVERY < BATCH_ROWS:
                 # glibc keeps what a batch freed; without this an import of 30,000 rows grew by 135 MB of
                 # resident memory while 23 MB was in use.
                 return_free_memory()
@@ -823,12 +856,23 @@ def _line_after(batch: list[_Entry], report: ImportReport, layout: SourceLayout)
     return layout.header_line + 1
 
 
-def write_report(report: ImportReport, path: str | os.PathLike[str] | IO[bytes]) -> None:
-    """The report as CSV (UTF-8, `,`): line, status, customer_id, duplicate_of, score, message."""
+def write_report(
+    report: ImportReport, path: str | os.PathLike[str] | IO[bytes], source: Engine | None = None
+) -> None:
+    """The report as CSV (UTF-8, `,`): line, status, customer_id, duplicate_of, score, message.
+
+    A report that kept only the rows to check (keep_created=False) is
+    written from the database's record of the import: give `source`.
+    """
+    rows: Iterable[ImportRow] = report.rows
+    if not report.keep_created and report.import_id is not None:
+        if source is None:
+            raise ValueError("a report without its created rows is written from the database: give the engine")
+        rows = _stored_rows(source, report.import_id)
     with text_output(path) as out:
         writer = csv.writer(out)
         writer.writerow(REPORT_COLUMNS)
-        for row in report.rows:
+        for row in rows:
             writer.writerow(
                 [
                     row.line,

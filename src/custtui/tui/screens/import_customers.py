@@ -538,7 +538,7 @@ class ImportScreen(Screen[None]):
         self.query_one("#import-progress-row").display = True
         bar = self.query_one("#import-progress", ProgressBar)
         # A resumed import goes on from the rows done before (its report holds them too).
-        self._done = len(self._report.rows) if resume is not None else 0
+        self._done = self._report.done if resume is not None else 0
         self._total = self._preview.total
         bar.update(total=self._total, progress=self._done)
         self._show_progress_text()
@@ -553,7 +553,7 @@ class ImportScreen(Screen[None]):
             try:
                 result = transfer.import_customers(
                     engine, user, path, skip_duplicates=skip, mapping=mapping, dry_run=dry_run, resume=resume,
-                    progress=progress, stop=self._stop.is_set,
+                    progress=progress, stop=self._stop.is_set, keep_created=False,
                 )
                 answer, created = ("report", result), result.created
             except FileNotFoundError:
