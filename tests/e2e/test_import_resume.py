@@ -178,3 +178,37 @@ def test_postgres_import_killed_at_random_points_resumes_with_every_row_once(
             _kill_and_resume(url, path, rng, whole)
         except AssertionError as error:
             raise AssertionError(f"trial {trial}: {error}") from error
+
+
+@pytest.mark.parametrize("signal_number", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_sigterm_stops_at_a_batch_and_says_how_to_go_on(tmp_path: Path, signal_number: int) -> None:
+    path = _file(tmp_path)
+    url = f"sqlite:///{tmp_path / 'stopped.db'}"
+    code, output = _run(url, "migrate")
+    assert code == 0, output
+    process = _custtui(url, "import", str(path), "--report", str(tmp_path / "report.csv"))
+    deadline = time.monotonic() + 60
+    engine = create_engine(url)
+    try:
+        while time.monotonic() < deadline:  # the first batch is in: the import is under way
+            with engine.connect() as connection:
+                if connection.execute(text("SELECT count(*) FROM import_row")).scalar_one():
+                    break
+            time.sleep(0.02)
+    finally:
+        engine.dispose()
+    process.send_signal(signal_number)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Stopping after the current batch of rows" in err
+    assert "--resume 1" in err and "Stopped after" in err
+    stopped = _customers(url)
+    assert 0 < stopped < ROWS and stopped % 500 == 0  # whole batches
+    with (tmp_path / "report.csv").open(encoding="utf-8") as handle:
+        assert sum(1 for _line in handle) == stopped + 1  # the report so far: a line per row done, and the header
+    code, output = _run(url, "import", str(path))
+    assert code == 1 and "Add --resume" in output  # not the whole file again by mistake
+    code, output = _run(url, "import", str(path), "--resume", "--quiet")
+    assert code == 0, output
+    _check_each_row_once(url)
+
