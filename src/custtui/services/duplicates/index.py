@@ -10,10 +10,12 @@ delta into a new base, in memory, without reading the database.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import math
 import threading
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 import numpy as np
@@ -81,7 +83,10 @@ class DuplicateIndex:
         self._delta_keys: dict[int, set[int]] = {}  # key hash -> delta customers holding it
         self._delta_words: dict[str, set[int]] = {}  # word (name and alias) -> delta customers holding it
         self._name_changes: dict[int, int] = {}  # sorted name hash -> customers more (or fewer) than in the base
-        self._vocabulary: list[str] = list(base.vocabulary)  # every word held, sorted, for prefix look-ups
+        # Every word held, for prefix look-ups: the base's sorted words less those no longer held, and the
+        # words held since, in a small sorted list (inserting into the base's long one cost O(words) a row).
+        self._new_words: list[str] = []
+        self._gone_words: set[str] = set()
         self._size = len(base)
         self._decoded: dict[int, Record] = {}  # base records decoded, by id (keep_decoded)
 
@@ -183,12 +188,14 @@ class DuplicateIndex:
         if record.name:
             hashed = key_hash(record.sorted_name)
             self._name_changes[hashed] = self._name_changes.get(hashed, 0) + 1
-        vocabulary = self._vocabulary
         for word in record_words(record):
             self._delta_words.setdefault(word, set()).add(customer_id)
-            position = bisect_left(vocabulary, word)
-            if position == len(vocabulary) or vocabulary[position] != word:
-                vocabulary.insert(position, word)
+            if word in self._gone_words:
+                self._gone_words.discard(word)
+            elif self._base.word_rank(word) is None:
+                position = bisect_left(self._new_words, word)
+                if position == len(self._new_words) or self._new_words[position] != word:
+                    self._new_words.insert(position, word)
         self._size += 1
 
     def _remove(self, customer_id: int) -> None:
@@ -223,10 +230,26 @@ class DuplicateIndex:
             self._name_changes[hashed] = self._name_changes.get(hashed, 0) - 1
         for word in record_words(record):
             if not self._word_count(word):
-                position = bisect_left(self._vocabulary, word)
-                if position < len(self._vocabulary) and self._vocabulary[position] == word:
-                    del self._vocabulary[position]
+                position = bisect_left(self._new_words, word)
+                if position < len(self._new_words) and self._new_words[position] == word:
+                    del self._new_words[position]
+                else:
+                    self._gone_words.add(word)
         self._size -= 1
+
+    def _words_from(self, word: str, count: int) -> Iterator[str]:
+        """The words held now, in order, from `word` on, at most `count` of each list (call under the lock)."""
+        base = self._base.vocabulary
+        start = bisect_left(base, word)
+        gone = self._gone_words
+        held = (other for other in base[start : start + count] if other not in gone)
+        start = bisect_left(self._new_words, word)
+        return heapq.merge(held, self._new_words[start : start + count])
+
+    def _vocabulary_now(self) -> list[str]:
+        """Every word held, sorted (call under the lock)."""
+        gone = self._gone_words
+        return list(heapq.merge((word for word in self._base.vocabulary if word not in gone), self._new_words))
 
     def refresh(self, session: Session, customer_ids: Iterable[int]) -> None:
         """Reload these customers (created, edited, deleted, locations changed) from the database.
@@ -281,7 +304,7 @@ class DuplicateIndex:
                 if not compact or len(self._masked) + len(self._delta) <= max(DELTA_MIN, self._size // DELTA_SHARE):
                     return
                 base, alive, delta = self._base, self._alive, self._delta
-                vocabulary, name_changes = self._vocabulary, self._name_changes
+                vocabulary, name_changes = self._vocabulary_now(), self._name_changes
             # Nothing changes these meanwhile (other refreshes wait for _refresh_lock; readers only read).
             with gc_paused():
                 compacted = base.compacted(alive, delta, vocabulary, name_changes)
@@ -438,11 +461,9 @@ class DuplicateIndex:
 
     def _with_prefixed(self, word: str, holders: np.ndarray) -> np.ndarray:
         """`holders` and the holders of the vocabulary words `word` starts, while they stay few."""
-        vocabulary = self._vocabulary
-        start = bisect_left(vocabulary, word)
         parts = [holders]
         distinct, added = len(holders), 0  # distinct in parts[0]; at most `added` more in the others
-        for other in vocabulary[start : start + self._PREFIX_WORDS]:
+        for other in itertools.islice(self._words_from(word, self._PREFIX_WORDS), self._PREFIX_WORDS):
             if not other.startswith(word):
                 break
             if distinct + added > self._WORD_HOLDERS:
