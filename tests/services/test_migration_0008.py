@@ -73,7 +73,7 @@ def _values(engine: Engine) -> dict[str, list[Any]]:
 def test_upgrade_normalises_what_it_can_and_reports_the_rest(at_0007: Engine, caplog: pytest.LogCaptureFixture) -> None:
     before = _values(at_0007)
     with caplog.at_level(logging.WARNING, logger="alembic.runtime.migration"):
-        migrate(at_0007)
+        migrate(at_0007, "0008")
     assert current_revision(at_0007) == "0008"
     after = _values(at_0007)
     assert after["customer"] == [(row[0], *normalised) for row, normalised in CUSTOMERS]
