@@ -466,6 +466,21 @@ class _Writer:
         ).scalar_one()
         return list(range(highest + 1, highest + 1 + count))
 
+    def _insert(
+        self, connection: Connection, table: Table, entity: str, rows: list[dict[str, Any]], now: datetime
+    ) -> tuple[list[int], list[dict[str, Any]]]:
+        """Insert these rows under new ids; the ids, and their audit events ("create", as audit.record writes)."""
+        new_ids = self._reserve_ids(connection, table, len(rows))
+        for values, new_id in zip(rows, new_ids, strict=True):
+            values["id"] = new_id
+        connection.execute(insert(table), rows)
+        events = [
+            {"at": now, "user_login": self.actor.login, "entity": entity, "entity_id": new_id, "action": "create",
+             "before": None, "after": _snapshot(table, values)}
+            for values, new_id in zip(rows, new_ids, strict=True)
+        ]  # fmt: skip
+        return new_ids, events
+
     def _write(self, entries: list[_Entry]) -> list[ImportRow]:
         connection = self.session.connection()
         if self.run_id is not None:  # first a write: on SQLite, the batch holds the write lock from here
@@ -482,17 +497,8 @@ class _Writer:
                 }
                 for entry in accepted
             ]  # fmt: skip
-            table = self.customer_table
-            new_ids = self._reserve_ids(connection, table, len(customer_rows))
-            for values, new_id in zip(customer_rows, new_ids, strict=True):
-                values["id"] = new_id
-            connection.execute(insert(table), customer_rows)
+            new_ids, events = self._insert(connection, self.customer_table, customers.ENTITY, customer_rows, now)
             ids = {entry.provisional_id: new_id for entry, new_id in zip(accepted, new_ids, strict=True)}
-            events = [
-                {"at": now, "user_login": self.actor.login, "entity": customers.ENTITY, "entity_id": new_id,
-                 "action": "create", "before": None, "after": _snapshot(table, values)}
-                for values, new_id in zip(customer_rows, new_ids, strict=True)
-            ]  # fmt: skip
             sited = [entry for entry in accepted if entry.location is not None]
             if sited:
                 location_rows = [
@@ -500,20 +506,14 @@ class _Writer:
                      "updated_at": now}
                     for entry in sited if entry.location is not None
                 ]  # fmt: skip
-                table = self.location_table
-                location_ids = self._reserve_ids(connection, table, len(location_rows))
-                for values, location_id in zip(location_rows, location_ids, strict=True):
-                    values["id"] = location_id
-                connection.execute(insert(table), location_rows)
+                location_ids, location_events = self._insert(
+                    connection, self.location_table, locations.ENTITY, location_rows, now
+                )
+                events += location_events
                 connection.execute(
                     insert(self.building_table),
                     [{"location_id": location_id, "name": self.building_name} for location_id in location_ids],
                 )
-                events += [
-                    {"at": now, "user_login": self.actor.login, "entity": locations.ENTITY, "entity_id": location_id,
-                     "action": "create", "before": None, "after": _snapshot(table, values)}
-                    for values, location_id in zip(location_rows, location_ids, strict=True)
-                ]  # fmt: skip
             connection.execute(insert(self.audit_table), events)
         # A match with a provisional id is a row of this batch: once written, the index knows the real id.
         rows = [self._outcome(entry, {**self.batch_ids, **ids}) for entry in entries]
