@@ -96,13 +96,29 @@ def _customers(url: str) -> int:
         engine.dispose()
 
 
+def _wait_for_a_batch(url: str, process: subprocess.Popen[str]) -> None:
+    engine = create_engine(url)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            with engine.connect() as connection:
+                if connection.execute(text("SELECT count(*) FROM import_row")).scalar_one():
+                    return
+            time.sleep(0.01)
+    finally:
+        engine.dispose()
+
+
 def _kill_and_resume(url: str, path: Path, rng: random.Random, whole_import: float) -> int:
     """Start the import, SIGKILL it after a random delay, then finish it; the customers in at the kill."""
     code, output = _run(url, "migrate")
     assert code == 0, output
-    delay = rng.uniform(0.0, whole_import)
     process = _custtui(url, "import", str(path), "--quiet")
-    time.sleep(delay)
+    if rng.random() < 0.5:  # anywhere: opening the database, building the index, writing
+        time.sleep(rng.uniform(0.0, whole_import))
+    else:  # once rows are being written, whatever this machine's speed
+        _wait_for_a_batch(url, process)
+        time.sleep(rng.uniform(0.0, 0.3))
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
     in_at_kill = _customers(url)
@@ -187,16 +203,7 @@ def test_ctrl_c_or_sigterm_stops_at_a_batch_and_says_how_to_go_on(tmp_path: Path
     code, output = _run(url, "migrate")
     assert code == 0, output
     process = _custtui(url, "import", str(path), "--report", str(tmp_path / "report.csv"))
-    deadline = time.monotonic() + 60
-    engine = create_engine(url)
-    try:
-        while time.monotonic() < deadline:  # the first batch is in: the import is under way
-            with engine.connect() as connection:
-                if connection.execute(text("SELECT count(*) FROM import_row")).scalar_one():
-                    break
-            time.sleep(0.02)
-    finally:
-        engine.dispose()
+    _wait_for_a_batch(url, process)  # the import is under way
     process.send_signal(signal_number)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
