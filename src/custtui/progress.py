@@ -72,7 +72,11 @@ def progress_bar(description: str, unit: str, *, quiet: bool = False) -> Iterato
             return Text(f"{counted}  {rate}".rstrip())
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
-    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), Counts(), TimeRemainingColumn())
+    # At 80 columns, a 40-wide bar pushed the rate onto a second line: the bar takes what is left.
+    columns = (
+        TextColumn("{task.description}"), BarColumn(bar_width=None), TaskProgressColumn(), Counts(),
+        TimeRemainingColumn(),
+    )  # fmt: skip
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=None)
 
