@@ -69,12 +69,12 @@ def progress_bar(description: str, unit: str, *, quiet: bool = False) -> Iterato
                 counted = _("{done} {unit}").format(done=done, unit=unit)
             else:
                 counted = _("{done} / {total} {unit}").format(done=done, total=format_number(int(task.total)), unit=unit)
-            return Text(f"{counted}  {rate}".rstrip())
+            return Text(f"{counted}  {rate}".rstrip(), no_wrap=True)
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
-    # At 80 columns, a 40-wide bar pushed the rate onto a second line: the bar takes what is left.
+    # At 80 columns, rich's 40-wide bar pushed the rate onto a second line.
     columns = (
-        TextColumn("{task.description}"), BarColumn(bar_width=None), TaskProgressColumn(), Counts(),
+        TextColumn("{task.description}"), BarColumn(bar_width=20), TaskProgressColumn(), Counts(),
         TimeRemainingColumn(),
     )  # fmt: skip
     with Progress(*columns, console=console, transient=True) as bar:
