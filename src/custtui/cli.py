@@ -744,7 +744,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             ) from error
     for note in report.notes:
         print(terminal_safe(note), file=sys.stderr)
-    to_check = [row for row in report.rows if row.status != "created" or row.duplicate_of is not None or row.warning]
+    to_check = [row for row in report.rows if transfer.needs_checking(row)]
     shown = [] if args.report else to_check[:IMPORT_ROWS_SHOWN]  # a report file holds them all
     for row in shown:
         print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)

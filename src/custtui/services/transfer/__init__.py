@@ -67,6 +67,7 @@ from custtui.services.transfer.importing import (
     UnfinishedImport,
     file_digest,
     import_customers,
+    needs_checking,
     unfinished_imports,
     write_report,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "SourceLayout",
     "UnfinishedImport",
     "file_digest",
+    "needs_checking",
     "parse_mapping",
     "preview_file",
     "unfinished_imports",
