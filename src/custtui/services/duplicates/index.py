@@ -371,8 +371,7 @@ class DuplicateIndex:
         with self._lock:
             ranges = self._base.key_ranges(list({key_hash(key) for key in keys} | set(sounds.values())))
             candidates = self._candidates(
-                record, keys, words, sounds, ranges, expand_last, cap=name_candidates or self._CANDIDATES,
-                word_limit=self._WORD_HOLDERS,
+                record, keys, words, sounds, ranges, expand_last, cap=name_candidates or self._CANDIDATES
             )
             if exclude_id is not None:
                 candidates.discard(exclude_id)
@@ -414,7 +413,6 @@ class DuplicateIndex:
         ranges: dict[int, tuple[int, int]],
         expand_last: bool,
         cap: int,
-        word_limit: int,
     ) -> set[int]:
         """Customers worth scoring against a draft (call under the lock); `ranges`: the base's key ranges."""
         found: set[int] = set()
@@ -433,7 +431,7 @@ class DuplicateIndex:
         hit_weights: list[np.ndarray] = []
         last = record.name_words[-1] if record.name_words and expand_last else None
         for word in words:
-            if word != last and self._word_count(word) > word_limit:
+            if word != last and self._word_count(word) > self._WORD_HOLDERS:
                 continue  # its holders alone are too many (below): not worth fetching
             holders = self._word_holders(word)
             if word == last and len(word) >= 2:
@@ -441,12 +439,12 @@ class DuplicateIndex:
             sound = sounds[word]
             start, end = ranges[sound]
             held = self._key_count(sound, start, end)
-            if held and held <= word_limit:
+            if held and held <= self._WORD_HOLDERS:
                 alike = self._key_holders(sound, start, end)
                 # Most words sound like no other word: their sound's holders are the word's.
                 if len(alike) != len(holders) or not np.array_equal(alike, holders):
                     holders = np.union1d(holders, alike)
-            if not len(holders) or len(holders) > word_limit:
+            if not len(holders) or len(holders) > self._WORD_HOLDERS:
                 continue  # too common to tell anyone apart ("van", "garage" at a million customers)
             hit_ids.append(holders)
             hit_weights.append(np.full(len(holders), math.log(1 + self._size / len(holders))))
