@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from sqlmodel import Session, select
 
 from custtui.errors import PermissionDenied
 from custtui.models import Building, Customer, ImportRun, Location, User
-from custtui.services import labels, marks, transfer
+from custtui.services import audit, labels, marks, transfer
 from custtui.services.duplicates import DEFAULT_MIN_SCORE
 from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow, importing
 
@@ -540,3 +541,29 @@ def test_a_report_that_keeps_only_the_rows_to_check_writes_every_row_from_the_da
     with path.open(encoding="utf-8", newline="") as handle:
         written = [(int(r["line"]), r["status"]) for r in csv.DictReader(handle)]
     assert written == [(2, "created"), (3, "created"), (4, "duplicate"), (5, "error")]
+
+
+def _same_snapshot(written: dict[str, object] | None, expected: dict[str, object]) -> bool:
+    """Equal, timestamps as instants (SQLite reads them back without their UTC offset)."""
+    assert written is not None
+    written, expected = dict(written), dict(expected)
+    for key in ("created_at", "updated_at"):
+        moments = [datetime.fromisoformat(str(side.pop(key))).replace(tzinfo=None) for side in (written, expected)]
+        if moments[0] != moments[1]:
+            return False
+    return written == expected
+
+
+def test_an_imported_row_is_audited_as_a_customer_created_by_hand(engine: Engine, office: User) -> None:
+    report = transfer.import_customers(engine, office, _csv("Peeters,,C-7,BE-VLG,,,,,Kerkstraat,1,2000,Antwerpen,BE"))
+    customer_id = report.rows[0].customer_id
+    assert customer_id is not None
+    with Session(engine) as session:
+        customer = session.get(Customer, customer_id)
+        assert customer is not None
+        (event,) = audit.events_for(session, "customer", customer_id)
+        assert (event.action, event.user_login) == ("create", office.login)
+        assert _same_snapshot(event.after, audit.snapshot(customer))
+        (site,) = _locations(engine, customer_id)
+        (site_event,) = audit.events_for(session, "location", site.id)  # type: ignore[arg-type]
+        assert _same_snapshot(site_event.after, audit.snapshot(site))

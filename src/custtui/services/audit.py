@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Table
 from sqlmodel import Session, SQLModel, col, select
 
 from custtui.models import AuditEvent
@@ -19,6 +21,11 @@ def _json_value(value: Any) -> Any:
 def snapshot(record: SQLModel) -> dict[str, Any]:
     """A JSON-safe copy of a record's columns."""
     return {key: _json_value(value) for key, value in record.model_dump().items()}
+
+
+def snapshot_of_row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
+    """What snapshot() gives for the record these column values make (a bulk insert that builds no records)."""
+    return {column.name: _json_value(values.get(column.name)) for column in table.columns}
 
 
 def record(

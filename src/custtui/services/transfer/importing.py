@@ -24,7 +24,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import IO, Any
 
 from sqlalchemy import Connection, Engine, Select, Table, insert, select, text, update
@@ -43,7 +43,7 @@ from custtui.models import (
     table_of,
     utcnow,
 )
-from custtui.services import customers, duplicates, locations, marks, normalise
+from custtui.services import audit, customers, duplicates, locations, marks, normalise
 from custtui.services.auth import Permission, require
 from custtui.services.building import Stop, never_stop, return_free_memory
 from custtui.services.customers import CustomerInput
@@ -392,15 +392,6 @@ class _Checker:
 # --------------------------------------------------------------------------
 
 
-def _json_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, datetime | date) else value
-
-
-def _snapshot(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
-    """What audit.snapshot gives for the record these column values make."""
-    return {column.name: _json_value(values.get(column.name)) for column in table.columns}
-
-
 class _Writer:
     """Writes batches: the rows' records, their outcomes and the import's progress, one transaction each."""
 
@@ -476,7 +467,7 @@ class _Writer:
         connection.execute(insert(table), rows)
         events = [
             {"at": now, "user_login": self.actor.login, "entity": entity, "entity_id": new_id, "action": "create",
-             "before": None, "after": _snapshot(table, values)}
+             "before": None, "after": audit.snapshot_of_row(table, values)}
             for values, new_id in zip(rows, new_ids, strict=True)
         ]  # fmt: skip
         return new_ids, events
