@@ -562,17 +562,14 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
     from custtui.progress import progress_bar
     from custtui.services import customers
     from custtui.services.auth import Permission, require
-    from custtui.services.duplicates import POSSIBLE, find_duplicates
+    from custtui.services.duplicates import POSSIBLE, SCAN_STAGES, find_duplicates
     from custtui.services.merge import dismissed_pairs
 
     with _signed_in(args) as signed_in:
         session, user = signed_in.session, signed_in.user
         require(user, Permission.VIEW)
         min_score = POSSIBLE if args.min_score is None else args.min_score
-        stages = {
-            "load": _("reading"), "block": _("grouping"), "estimate": _("learning from your customers"),
-            "score": _("scoring"), "cluster": _("clustering"),
-        }  # fmt: skip
+        stages = {stage: _(label) for stage, label in SCAN_STAGES.items()}
         with progress_bar(_("Looking for duplicates"), "", quiet=args.quiet) as advance:
 
             def progress(stage: str, done: int, total: int) -> None:

@@ -105,7 +105,7 @@ from custtui.services.duplicates.results import (
     Reason,
     ScanStats,
 )
-from custtui.services.duplicates.scan import find_duplicates, score_pair
+from custtui.services.duplicates.scan import SCAN_STAGES, find_duplicates, score_pair
 from custtui.services.normalise import (
     fold,
     normalise_customer_number,
@@ -121,6 +121,7 @@ __all__ = [
     "CERTAIN",
     "DEFAULT_MIN_SCORE",
     "POSSIBLE",
+    "SCAN_STAGES",
     "Cluster",
     "DraftCustomer",
     "DuplicateIndex",

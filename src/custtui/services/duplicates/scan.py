@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from custtui.errors import NotFound
-from custtui.i18n import _
+from custtui.i18n import N_, _
 from custtui.models import Customer, table_of
 from custtui.services.building import gc_paused
 from custtui.services.duplicates.estimate import SAMPLE_PAIRS, estimate_parameters
@@ -220,6 +220,13 @@ def parameters_for(
     parameters = estimate_parameters(records, pairs, progress=progress, candidate_count=count)
     store_parameters(session, parameters)
     return parameters
+
+
+# What a scan is doing at each stage of its progress(stage, done, total), for people (translate with _()).
+SCAN_STAGES = {
+    "load": N_("reading"), "block": N_("grouping"), "estimate": N_("learning from your customers"),
+    "score": N_("scoring"), "cluster": N_("clustering"),
+}  # fmt: skip
 
 
 def find_duplicates(

@@ -18,7 +18,7 @@ from custtui.i18n import N_, _, format_number, ngettext, pgettext
 from custtui.services import customers, locations, merge
 from custtui.services.addresses import address_line
 from custtui.services.auth import Permission
-from custtui.services.duplicates import find_duplicates
+from custtui.services.duplicates import SCAN_STAGES, find_duplicates
 from custtui.services.merge import dismissed_pairs
 from custtui.services.normalise import customer_country
 from custtui.tui.base import Screen
@@ -76,10 +76,7 @@ class DuplicatesScreen(Screen[None]):
         self.query_one("#dup-status", Static).update(Text(_("Looking for duplicates…"), style="italic"))
         self._scan_number += 1
         scan_number = self._scan_number
-        stages = {
-            "load": _("reading"), "block": _("grouping"), "estimate": _("learning from your customers"),
-            "score": _("scoring"), "cluster": _("clustering"),
-        }
+        stages = {stage: _(label) for stage, label in SCAN_STAGES.items()}
 
         def progress(stage: str, done: int, total: int) -> None:
             if scan_number != self._scan_number:
