@@ -23,7 +23,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -34,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from custtui.errors import DomainError
 from custtui.i18n import _, ngettext
+from custtui.services.normalise import fold
 
 if TYPE_CHECKING:
     from openpyxl.workbook.workbook import Workbook
@@ -64,9 +64,8 @@ def header_key(text: str) -> str:
 
     A header of punctuation only ("#") is compared as written, less case and spaces.
     """
-    decomposed = unicodedata.normalize("NFKD", text.replace("\ufeff", ""))
-    letters = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-    key = "".join(char for char in letters if char.isalnum())
+    # The one fold of accents and case (services.normalise), then letters and digits only.
+    key = "".join(char for char in fold(text.replace("\ufeff", "")) if char.isalnum())
     return key or "".join(text.split()).casefold()
 
 
