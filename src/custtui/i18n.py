@@ -9,6 +9,7 @@ from __future__ import annotations
 import gettext
 import io
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
@@ -130,26 +131,57 @@ def pgettext(context: str, message: str) -> str:
 
 def format_locale(language: str | None = None) -> Locale:
     """CLDR formats: the user's own country when LANG names one (nl_NL), else Belgian."""
-    from babel import Locale  # noqa: PLC0415 - Babel loads when something is formatted, not at import
+    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 - Babel loads when something is formatted, not at import
 
     if language is None and _current_territory:
         try:
             return Locale.parse(f"{_current_language}_{_current_territory}")
-        except (ValueError, LookupError):
+        except (ValueError, LookupError, UnknownLocaleError):  # LANG=fr_NL: CLDR has no French of the Netherlands
             pass
     return Locale.parse(_FORMAT_LOCALES[language or _current_language])
 
 
+_NAMED_FORMATS = ("short", "medium", "long", "full")
+
+
+def four_digit_years(pattern: str) -> str:
+    """A CLDR date pattern with every two-digit year ("yy") made four digits ("yyyy"), quoted text untouched.
+
+    'd/MM/yy' (fr_BE short) -> 'd/MM/yyyy': the day and month stay in the locale's order.
+    """
+    parts = re.split(r"('(?:[^']|'')*')", pattern)  # quoted literals at odd positions
+    return "".join(part if index % 2 else re.sub(r"(?<!y)yy(?!y)", "yyyy", part) for index, part in enumerate(parts))
+
+
+def date_pattern(format: str = "medium", locale: Locale | None = None) -> str:
+    """The pattern format_date uses: the locale's own, always with a four-digit year."""
+    if format not in _NAMED_FORMATS:
+        return format
+    locale = locale or format_locale()
+    return four_digit_years(locale.date_formats[format].pattern)
+
+
+def datetime_pattern(format: str = "short", locale: Locale | None = None) -> str:
+    """The pattern format_datetime uses: the locale's date and time joined the locale's way, a four-digit year."""
+    if format not in _NAMED_FORMATS:
+        return format
+    locale = locale or format_locale()
+    joined = str(locale.datetime_formats[format])  # '{1}, {0}': date, then time
+    return joined.replace("{1}", date_pattern(format, locale)).replace("{0}", locale.time_formats[format].pattern)
+
+
 def format_date(value: date | None, format: str = "medium") -> str:
+    """A date in the user's locale; the named formats (short, medium...) always show the year in four digits."""
     if value is None:
         return ""
     from babel.dates import format_date as babel_format_date  # noqa: PLC0415 - dates are not on the first screen
 
-    return babel_format_date(value, format=format, locale=format_locale())
+    locale = format_locale()
+    return babel_format_date(value, format=date_pattern(format, locale), locale=locale)
 
 
 def format_datetime(value: datetime | None, format: str = "short") -> str:
-    """In the machine's local time; stored times are UTC (naive on SQLite)."""
+    """In the machine's local time; stored times are UTC (naive on SQLite). The year in four digits."""
     if value is None:
         return ""
     from babel.dates import format_datetime as babel_format_datetime  # noqa: PLC0415 - dates are not on the first screen
@@ -157,7 +189,8 @@ def format_datetime(value: datetime | None, format: str = "short") -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     value = value.astimezone()
-    return babel_format_datetime(value, format=format, locale=format_locale())
+    locale = format_locale()
+    return babel_format_datetime(value, format=datetime_pattern(format, locale), locale=locale)
 
 
 def format_relative(moment: datetime | None, now: datetime | None = None) -> str:
@@ -181,6 +214,30 @@ def format_number(value: float | int | None, pattern: str | None = None) -> str:
     from babel.numbers import format_decimal  # noqa: PLC0415 - Babel loads when something is formatted, not at import
 
     return format_decimal(value, format=pattern, locale=format_locale())
+
+
+def format_percent(fraction: float | None, pattern: str | None = None) -> str:
+    """A share in the user's locale: 0.85 -> '85 %' in fr and de, '85%' in nl and en."""
+    if fraction is None:
+        return ""
+    from babel.numbers import format_percent as babel_format_percent  # noqa: PLC0415 - Babel loads when something is formatted
+
+    return babel_format_percent(fraction, format=pattern, locale=format_locale())
+
+
+def format_seconds(seconds: float) -> str:
+    """A duration in seconds, one decimal, in the user's locale ("1,4" in fr/nl/de): put in a catalog's "{seconds} s"."""
+    return format_number(seconds, "0.0")
+
+
+def join_clauses(clauses: list[str]) -> str:
+    """Clauses joined as the language joins them with a semicolon ("a ; b" in French, with its narrow space)."""
+    if not clauses:
+        return ""
+    text = clauses[0]
+    for clause in clauses[1:]:
+        text = _("{first}; {second}").format(first=text, second=clause)
+    return text
 
 
 def language_name(code: str | None, in_language: str | None = None) -> str:
