@@ -281,7 +281,7 @@ def test_demo_labels_created_once_and_reused(engine: Engine) -> None:
         labels = session.exec(select(Label)).all()
         used = set(session.exec(select(CustomerLabel.label_id)).all())
     names = sorted(label.name.lower() for label in labels)
-    assert names == sorted({name.lower() for name, *_rest in DEMO_LABELS} | {"other"})
+    assert names == sorted({names_by_language["en"].lower() for names_by_language, *_rest in DEMO_LABELS} | {"other"})
     assert all(label.colour in LABEL_COLOURS for label in labels)
     assert vip_id in used
     # The second run continued the ids of the first.

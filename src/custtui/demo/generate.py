@@ -54,12 +54,14 @@ from custtui.demo.world import (
     CUSTOMER_NOTES,
     DEFAULT_TECHNICIANS,
     DEMO_LABELS,
+    DEMO_LANGUAGES,
     DUPLICATE_SHARE,
     DUPLICATE_VARIATIONS,
     FAMILY_WORD,
     FIRST_NAMES,
     FORM_VARIANTS,
     FUEL_BRANDS,
+    FUEL_WORDS,
     FUTURE_DAYS,
     HISTORY_DAYS,
     HOLIDAY_PLACES,
@@ -78,6 +80,7 @@ from custtui.demo.world import (
     NAME_LANGUAGE,
     NATURAL_GAS,
     NON_PROFIT_FORMS,
+    OLD_INSTALLATION_NOTE,
     OTHER_BELGIAN_AREA,
     PERSON_LOCATIONS,
     PLACE_NOUNS,
@@ -88,11 +91,13 @@ from custtui.demo.world import (
     SECOND_BUILDINGS,
     SHOPS,
     STREETS,
+    WARRANTY_NOTE,
     Area,
     DemoResult,
     Place,
     Weighted,
 )
+from custtui.i18n import get_language, normalise_language
 from custtui.models import (
     Building,
     Customer,
@@ -164,13 +169,14 @@ _ID_TABLES = ("customer", "location", "building", "installation", "mission", "la
 class _Generator:
     def __init__(
         self, rng: random.Random, next_ids: dict[str, int], label_ids: list[int], label_weights: list[int],
-        technicians: list[str],
+        technicians: list[str], language: str,
     ) -> None:
         self.rng = rng
+        self.language = language  # the demo's: the product's words written into data
         self.next = next_ids
         self.labels = Weighted(list(zip(label_ids, label_weights, strict=True)))
         self.technicians = technicians
-        self.main_building = default_building_name()
+        self.main_building = default_building_name(language)
         self.rows = _Rows()
         self.counts = dict.fromkeys(
             ("customer", "customer_label", "location", "building", "installation", "mission"), 0
@@ -345,7 +351,7 @@ class _Generator:
             self._emails_used.add(email)
         notes = None
         if rand() < 0.12:
-            notes = rng.choice(CUSTOMER_NOTES[customer_language or language])
+            notes = rng.choice(CUSTOMER_NOTES[customer_language or language])[self.language]
         created_days = rng.randint(30, 3650)
         row = {
             "id": customer_id,
@@ -383,7 +389,7 @@ class _Generator:
         rand = rng.random
         if count is None:
             count = (PERSON_LOCATIONS if is_person else COMPANY_LOCATIONS).pick(rng)
-        words = LOCATION_WORDS.get(language, LOCATION_WORDS["en"])
+        words = LOCATION_WORDS[self.language]
         result = []
         for index in range(count):
             if index == 0:
@@ -414,7 +420,9 @@ class _Generator:
                     groups = draw_phone_groups(rng, area.country, rng.choice(area.places).area, True)
                     draw_phone_style(rng, area.country)  # how it was typed: stored the same (kept: same seed, same data)
                     phone = stored_phone(groups, area.country)
-            notes = rng.choice(LOCATION_NOTES.get(language, LOCATION_NOTES["en"])) if rand() < 0.08 else None
+            notes = (
+                rng.choice(LOCATION_NOTES.get(language, LOCATION_NOTES["en"]))[self.language] if rand() < 0.08 else None
+            )
             created = self._moment(created_days if index == 0 else rng.randint(0, created_days))
             location_id = self._id("location")
             row = {
@@ -445,7 +453,7 @@ class _Generator:
                 self.rows.building.append({
                     "id": second,
                     "location_id": location_id,
-                    "name": rng.choice(SECOND_BUILDINGS.get(language, SECOND_BUILDINGS["en"])),
+                    "name": rng.choice(SECOND_BUILDINGS.get(language, SECOND_BUILDINGS["en"]))[self.language],
                     "notes": None,
                 })
             installations = self._installations(location_id, buildings)
@@ -485,7 +493,7 @@ class _Generator:
                 "brand": brand,
                 "model": model,
                 "serial_number": serial,
-                "fuel": fuel,
+                "fuel": FUEL_WORDS[fuel][self.language] if fuel in FUEL_WORDS else fuel,
                 "power_kw": power,
                 "installed_on": installed_on,
                 "notes": self._installation_note(installed_on) if rand() < 0.05 else None,
@@ -495,10 +503,10 @@ class _Generator:
 
     def _installation_note(self, installed_on: date | None) -> str:
         if installed_on is not None and installed_on.year < 2012:
-            return "Old installation, parts hard to find."
+            return OLD_INSTALLATION_NOTE[self.language]
         if installed_on is not None and installed_on.year >= 2023:
-            return f"Under warranty until {installed_on.year + 5}."
-        return self.rng.choice(INSTALLATION_NOTES)
+            return WARRANTY_NOTE[self.language].format(year=installed_on.year + 5)
+        return self.rng.choice(INSTALLATION_NOTES)[self.language]
 
     def _missions(
         self, customer_id: int, locations: list[tuple[dict[str, Any], list[tuple[int, str]]]],
@@ -532,7 +540,8 @@ class _Generator:
                 report_language = None
             notes = None
             if rand() < 0.3:
-                notes = rng.choice(MISSION_NOTES[kind].get(report_language or language, MISSION_NOTES[kind]["fr"]))
+                pool = MISSION_NOTES[kind].get(report_language or language, MISSION_NOTES[kind]["fr"])
+                notes = rng.choice(pool)[self.language]
             mission_id = self._id("mission")
             # Entered 1 to 30 days before the day it is planned for, not before the customer, not after today.
             entered_days_ago = min(max(days_ago + rng.randint(1, 30), 0), created_days)
@@ -678,13 +687,14 @@ def _next_ids(connection: Connection) -> dict[str, int]:
     return result
 
 
-def _demo_labels(connection: Connection, next_ids: dict[str, int]) -> list[int]:
-    """Ids of the demo labels, creating those that do not exist yet (by name, any case)."""
+def _demo_labels(connection: Connection, next_ids: dict[str, int], language: str) -> list[int]:
+    """Ids of the demo labels named in `language`, creating those that do not exist yet (by name, any case)."""
     table = table_of(Label)
     existing = {name.lower(): label_id for label_id, name in connection.execute(select(table.c.id, table.c.name))}
     ids = []
     new_rows = []
-    for name, colour, kind, _weight in DEMO_LABELS:
+    for names, colour, kind, _weight in DEMO_LABELS:
+        name = names[language]
         label_id = existing.get(name.lower())
         if label_id is None:
             label_id = next_ids["label"]
@@ -735,14 +745,25 @@ def generate_demo(
     seed: int = 1,
     technicians: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    language: str | None = None,
 ) -> DemoResult:
     """Add `customers` demo customers (about 5 % of them duplicates) to a migrated database.
 
     Everything is added in one transaction: on error, nothing is. `progress`
     is called with (customers done, customers) after each batch.
+
+    `language` (nl, fr, de or en; None: the current UI language) is the one
+    the product's own words are written in: label names, building and site
+    names, notes, fuels. Customers' names, streets and cities are in their
+    region's language whatever it is, and the same seed gives the same
+    customers in every language.
     """
     if customers < 0:
         raise ValueError("customers must be 0 or more")
+    chosen = normalise_language(language) if language is not None else get_language()
+    if chosen not in DEMO_LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(DEMO_LANGUAGES)}, not {language!r}")
     started = time.perf_counter()
     rng = random.Random(seed)
     technicians = list(DEFAULT_TECHNICIANS if technicians is None else technicians)
@@ -754,8 +775,10 @@ def generate_demo(
     duplicates: dict[int, int] = {}
     with engine.begin() as connection:
         next_ids = _next_ids(connection)
-        label_ids = _demo_labels(connection, next_ids)
-        generator = _Generator(rng, next_ids, label_ids, [weight for *_rest, weight in DEMO_LABELS], technicians)
+        label_ids = _demo_labels(connection, next_ids, chosen)
+        generator = _Generator(
+            rng, next_ids, label_ids, [weight for *_rest, weight in DEMO_LABELS], technicians, chosen
+        )
         done = 0
         while done < customers:
             batch_end = min(done + CHUNK, customers)

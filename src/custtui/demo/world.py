@@ -35,18 +35,36 @@ DEFAULT_TECHNICIANS = [
     "Wim Goossens",
 ]
 
+# The words the demo writes into data that are the product's (or the office's)
+# own: label names, building and site names, notes, fuels. They come in the
+# demo's language (generate_demo(language=...)); names, streets and cities
+# of customers stay in their region's language, as real data would.
+DEMO_LANGUAGES = ("nl", "fr", "de", "en")
+Words = dict[str, str]  # language -> the words in it, for each of DEMO_LANGUAGES
+
+
+def words(nl: str, fr: str, de: str, en: str) -> Words:
+    return {"nl": nl, "fr": fr, "de": de, "en": en}
+
+
 # name, colour (one of labels.LABEL_COLOURS), kind, how often it is put on a customer
-DEMO_LABELS: tuple[tuple[str, str, str, int], ...] = (
-    ("VIP", "yellow", LabelKind.ATTENTION.value, 3),
-    ("Contract", "green", LabelKind.STATUS.value, 6),
-    ("Bad payer", "red", LabelKind.ATTENTION.value, 3),
-    ("Key at neighbour", "cyan", LabelKind.TRAIT.value, 4),
-    ("Dog on site", "magenta", LabelKind.ATTENTION.value, 4),
-    ("Maintenance contract", "green", LabelKind.STATUS.value, 10),
-    ("New customer", "blue", LabelKind.STATUS.value, 5),
-    ("Prospect", "grey", LabelKind.STATUS.value, 3),
-    ("Social housing", "white", LabelKind.TRAIT.value, 2),
-    ("Asbestos", "red", LabelKind.ATTENTION.value, 1),
+DEMO_LABELS: tuple[tuple[Words, str, str, int], ...] = (
+    (words("VIP", "VIP", "VIP", "VIP"), "yellow", LabelKind.ATTENTION.value, 3),
+    (words("Contract", "Contrat", "Vertrag", "Contract"), "green", LabelKind.STATUS.value, 6),
+    (words("Slechte betaler", "Mauvais payeur", "Schlechter Zahler", "Bad payer"), "red", LabelKind.ATTENTION.value, 3),
+    (
+        words("Sleutel bij de buren", "Clé chez le voisin", "Schlüssel beim Nachbarn", "Key at neighbour"),
+        "cyan", LabelKind.TRAIT.value, 4,
+    ),
+    (words("Hond ter plaatse", "Chien sur place", "Hund vor Ort", "Dog on site"), "magenta", LabelKind.ATTENTION.value, 4),
+    (
+        words("Onderhoudscontract", "Contrat d'entretien", "Wartungsvertrag", "Maintenance contract"),
+        "green", LabelKind.STATUS.value, 10,
+    ),
+    (words("Nieuwe klant", "Nouveau client", "Neukunde", "New customer"), "blue", LabelKind.STATUS.value, 5),
+    (words("Prospect", "Prospect", "Interessent", "Prospect"), "grey", LabelKind.STATUS.value, 3),
+    (words("Sociale woning", "Logement social", "Sozialwohnung", "Social housing"), "white", LabelKind.TRAIT.value, 2),
+    (words("Asbest", "Amiante", "Asbest", "Asbestos"), "red", LabelKind.ATTENTION.value, 1),
 )
 
 
@@ -449,6 +467,13 @@ STREETS = {
 }
 BOX_WORD = {"nl": " bus ", "fr": " bte ", "de": "/"}
 
+# --------------------------------------------------------------------------
+# The product's own words (site words, second buildings, notes), in the
+# demo's language. The lists by the customer's language are kept, with their
+# lengths, so that a seed draws the same random numbers (and so the same
+# customers) in every demo language; only the words differ.
+# --------------------------------------------------------------------------
+
 LOCATION_WORDS = {
     # home, head office, warehouse, shop, workshop, holiday home, rental
     "nl": ["Thuis", "Maatschappelijke zetel", "Magazijn", "Winkel", "Atelier", "Vakantiewoning", "Huurwoning"],
@@ -456,56 +481,186 @@ LOCATION_WORDS = {
     "de": ["Wohnhaus", "Firmensitz", "Lager", "Geschäft", "Werkstatt", "Ferienhaus", "Mietwohnung"],
     "en": ["Home", "Head office", "Warehouse", "Shop", "Workshop", "Holiday home", "Rental flat"],
 }
+
+_GARAGE = words("Garage", "Garage", "Garage", "Garage")
+_ANNEX = words("Bijgebouw", "Annexe", "Nebengebäude", "Annex")
+_BLOCK_B = words("Blok B", "Bloc B", "Block B", "Block B")
+_WORKSHOP = words("Atelier", "Atelier", "Werkstatt", "Workshop")
 SECOND_BUILDINGS = {
-    "nl": ["Garage", "Bijgebouw", "Magazijn", "Blok B", "Poolhouse", "Stal"],
-    "fr": ["Garage", "Annexe", "Bloc B", "Hangar", "Atelier"],
-    "de": ["Garage", "Nebengebäude", "Werkstatt", "Halle 2"],
-    "en": ["Garage", "Annex", "Block B", "Workshop"],
+    "nl": [
+        _GARAGE, _ANNEX, words("Magazijn", "Entrepôt", "Lager", "Warehouse"), _BLOCK_B,
+        words("Poolhouse", "Pool house", "Poolhaus", "Pool house"), words("Stal", "Écurie", "Stall", "Stable"),
+    ],
+    "fr": [_GARAGE, _ANNEX, _BLOCK_B, words("Loods", "Hangar", "Halle", "Shed"), _WORKSHOP],
+    "de": [_GARAGE, _ANNEX, _WORKSHOP, words("Loods 2", "Hangar 2", "Halle 2", "Shed 2")],
+    "en": [_GARAGE, _ANNEX, _BLOCK_B, _WORKSHOP],
 }
+
+_MORNINGS = words(
+    "Enkel 's voormiddags bereikbaar.", "Joignable uniquement le matin.", "Nur vormittags erreichbar.",
+    "Can only be reached in the morning.",
+)
+_PAYS_LATE = words(
+    "Betaalt laat: vooraf factureren.", "Paie en retard\u00a0: facturer d'avance.", "Zahlt spät: im Voraus berechnen.",
+    "Pays late: invoice in advance.",
+)
+_INVOICES_BY_EMAIL = words("Facturen per e-mail.", "Factures par e-mail.", "Rechnungen per E-Mail.", "Invoices by e-mail.")
+_KEY_AT_NEIGHBOUR = words(
+    "Sleutel bij de buurman.", "Clé chez le voisin.", "Schlüssel beim Nachbarn.", "Key with the neighbour."
+)
+_DOG = words("Opgelet, hond.", "Attention chien.", "Vorsicht, Hund!", "Beware of the dog.")
+_CALL_FIRST = words("Bellen voor aankomst.", "Appeler avant de passer.", "Vor dem Besuch anrufen.", "Call before coming.")
 CUSTOMER_NOTES = {
     "nl": [
-        "Sleutel bij de buren (nr. 14).", "Enkel 's voormiddags bereikbaar.", "Betaalt laat: vooraf factureren.",
-        "Bellen voor aankomst.", "Parkeren op de oprit.", "Contactpersoon: de zoon.", "Facturen per e-mail.",
+        words(
+            "Sleutel bij de buren (nr. 14).", "Clé chez les voisins (n° 14).", "Schlüssel bei den Nachbarn (Nr. 14).",
+            "Key with the neighbours (no. 14).",
+        ),
+        _MORNINGS, _PAYS_LATE, _CALL_FIRST,
+        words("Parkeren op de oprit.", "Se garer dans l'allée.", "In der Einfahrt parken.", "Park in the driveway."),
+        words(
+            "Contactpersoon: de zoon.", "Personne de contact\u00a0: le fils.", "Ansprechpartner: der Sohn.",
+            "Contact person: the son.",
+        ),
+        _INVOICES_BY_EMAIL,
     ],
     "fr": [
-        "Clé chez le voisin.", "Joignable uniquement le matin.", "Attention chien.",
-        "Code portail 4512.", "Prévenir une heure avant.", "Factures par e-mail.",
-        "Paie en retard : facturer d'avance.",
+        _KEY_AT_NEIGHBOUR, _MORNINGS, _DOG,
+        words("Code van de poort: 4512.", "Code portail 4512.", "Torcode 4512.", "Gate code 4512."),
+        words(
+            "Een uur vooraf verwittigen.", "Prévenir une heure avant.", "Eine Stunde vorher Bescheid geben.",
+            "Give an hour's notice.",
+        ),
+        _INVOICES_BY_EMAIL, _PAYS_LATE,
     ],
-    "de": ["Schlüssel beim Nachbarn.", "Nur vormittags erreichbar.", "Vorsicht, Hund!", "Rechnung per E-Mail."],
-    "en": ["Call before coming.", "Invoices by e-mail only.", "Speaks English only."],
+    "de": [_KEY_AT_NEIGHBOUR, _MORNINGS, _DOG, _INVOICES_BY_EMAIL],
+    "en": [
+        _CALL_FIRST,
+        words(
+            "Facturen enkel per e-mail.", "Factures uniquement par e-mail.", "Rechnungen nur per E-Mail.",
+            "Invoices by e-mail only.",
+        ),
+        words("Spreekt enkel Engels.", "Ne parle qu'anglais.", "Spricht nur Englisch.", "Speaks English only."),
+    ],
 }
+
+_BOILER_IN_CELLAR = words("Ketel in de kelder.", "Chaudière à la cave.", "Heizung im Keller.", "Boiler in the cellar.")
+_BACK_DOOR = words(
+    "Toegang via de achterdeur.", "Accès par la porte arrière.", "Zugang über die Hintertür.",
+    "Access through the back door.",
+)
 LOCATION_NOTES = {
-    "nl": ["Ketel in de kelder.", "Toegang via de achterdeur.", "Ketel op zolder, ladder nodig.", "Parking achteraan."],
-    "fr": ["Chaudière à la cave.", "Accès par l'arrière.", "Chaufferie au sous-sol, clé à l'accueil."],
-    "de": ["Heizung im Keller.", "Zugang über den Hof."],
-    "en": ["Boiler in the cellar.", "Access through the back door."],
+    "nl": [
+        _BOILER_IN_CELLAR, _BACK_DOOR,
+        words(
+            "Ketel op zolder, ladder nodig.", "Chaudière au grenier, prévoir une échelle.",
+            "Heizkessel auf dem Dachboden, Leiter nötig.", "Boiler in the attic, ladder needed.",
+        ),
+        words("Parking achteraan.", "Parking à l'arrière.", "Parkplatz hinten.", "Parking at the back."),
+    ],
+    "fr": [
+        _BOILER_IN_CELLAR,
+        words("Toegang langs achteren.", "Accès par l'arrière.", "Zugang von hinten.", "Access from the back."),
+        words(
+            "Stookplaats in de kelder, sleutel aan het onthaal.", "Chaufferie au sous-sol, clé à l'accueil.",
+            "Heizraum im Untergeschoss, Schlüssel am Empfang.", "Boiler room in the basement, key at reception.",
+        ),
+    ],
+    "de": [
+        _BOILER_IN_CELLAR,
+        words("Toegang via de binnenkoer.", "Accès par la cour.", "Zugang über den Hof.", "Access through the yard."),
+    ],
+    "en": [_BOILER_IN_CELLAR, _BACK_DOOR],
 }
+
+_YEARLY = words("Jaarlijks onderhoud ketel.", "Entretien annuel chaudière.", "Jährliche Wartung.", "Yearly boiler service.")
+_FLUE_GAS = words(
+    "Onderhoud + rookgasanalyse.", "Entretien + analyse de combustion.", "Wartung mit Abgasmessung.",
+    "Service with flue gas analysis.",
+)
+_FILTERS = words("Filters vervangen.", "Remplacement des filtres.", "Filter ersetzt.", "Filters replaced.")
+_NO_HOT_WATER = words(
+    "Storing: geen warm water.", "Panne\u00a0: pas d'eau chaude.", "Störung: kein Warmwasser.", "Fault: no hot water."
+)
+_HEAT_PUMP_FITTED = words(
+    "Plaatsing nieuwe warmtepomp.", "Installation pompe à chaleur.", "Einbau einer Wärmepumpe.", "New heat pump fitted."
+)
+_OIL_BOILER_REPLACED = words(
+    "Vervanging oude stookolieketel.", "Remplacement chaudière mazout.", "Austausch des alten Ölkessels.",
+    "Old fuel oil boiler replaced.",
+)
 MISSION_NOTES = {
     "maintenance": {
-        "nl": ["Jaarlijks onderhoud ketel.", "Onderhoud + rookgasanalyse.", "Filters vervangen."],
-        "fr": ["Entretien annuel chaudière.", "Entretien + analyse de combustion.", "Remplacement des filtres."],
-        "de": ["Jährliche Wartung.", "Wartung mit Abgasmessung."],
+        "nl": [_YEARLY, _FLUE_GAS, _FILTERS],
+        "fr": [_YEARLY, _FLUE_GAS, _FILTERS],
+        "de": [_YEARLY, _FLUE_GAS],
     },
     "repair": {
-        "nl": ["Storing: geen warm water.", "Ketel valt in storing (F28).", "Lek aan de circulatiepomp."],
-        "fr": ["Panne : pas de chauffage.", "Fuite circuit frigorifique.", "Code erreur F75, pompe bloquée."],
-        "de": ["Störung: kein Warmwasser.", "Brenner startet nicht."],
+        "nl": [
+            _NO_HOT_WATER,
+            words(
+                "Ketel valt in storing (F28).", "Chaudière en défaut (F28).", "Heizkessel auf Störung (F28).",
+                "Boiler locks out (F28).",
+            ),
+            words(
+                "Lek aan de circulatiepomp.", "Fuite au circulateur.", "Leck an der Umwälzpumpe.",
+                "Leak at the circulation pump.",
+            ),
+        ],
+        "fr": [
+            words("Panne: geen verwarming.", "Panne\u00a0: pas de chauffage.", "Störung: keine Heizung.", "Fault: no heating."),
+            words(
+                "Lek in het koelcircuit.", "Fuite circuit frigorifique.", "Leck im Kältekreis.",
+                "Leak in the refrigerant circuit.",
+            ),
+            words(
+                "Foutcode F75, pomp geblokkeerd.", "Code erreur F75, pompe bloquée.", "Fehlercode F75, Pumpe blockiert.",
+                "Error code F75, pump blocked.",
+            ),
+        ],
+        "de": [
+            _NO_HOT_WATER,
+            words("Brander start niet.", "Le brûleur ne démarre pas.", "Brenner startet nicht.", "Burner does not start."),
+        ],
     },
     "installation": {
-        "nl": ["Plaatsing nieuwe warmtepomp.", "Vervanging oude stookolieketel."],
-        "fr": ["Installation pompe à chaleur.", "Remplacement chaudière mazout."],
-        "de": ["Einbau einer Wärmepumpe."],
+        "nl": [_HEAT_PUMP_FITTED, _OIL_BOILER_REPLACED],
+        "fr": [_HEAT_PUMP_FITTED, _OIL_BOILER_REPLACED],
+        "de": [_HEAT_PUMP_FITTED],
     },
     "inspection": {
-        "nl": ["Verwarmingsaudit.", "Keuring gasinstallatie."],
-        "fr": ["Diagnostic PEB.", "Contrôle périodique."],
-        "de": ["Abgasmessung.", "Inspektion."],
+        "nl": [
+            words("Verwarmingsaudit.", "Audit de chauffage.", "Heizungsaudit.", "Heating audit."),
+            words(
+                "Keuring gasinstallatie.", "Contrôle de l'installation gaz.", "Prüfung der Gasanlage.",
+                "Gas installation inspection.",
+            ),
+        ],
+        "fr": [
+            words("EPB-diagnose.", "Diagnostic PEB.", "PEB-Diagnose.", "EPB diagnostic."),
+            words("Periodieke controle.", "Contrôle périodique.", "Regelmäßige Kontrolle.", "Periodic check."),
+        ],
+        "de": [
+            words("Rookgasmeting.", "Mesure des fumées.", "Abgasmessung.", "Flue gas measurement."),
+            words("Inspectie.", "Inspection.", "Inspektion.", "Inspection."),
+        ],
     },
 }
 INSTALLATION_NOTES = [
-    "Filter replaced yearly.", "Access through the garage.", "Pressure drops: check the expansion vessel.",
+    words("Filter jaarlijks vervangen.", "Filtre remplacé chaque année.", "Filter jährlich ersetzt.", "Filter replaced yearly."),
+    words("Toegang via de garage.", "Accès par le garage.", "Zugang über die Garage.", "Access through the garage."),
+    words(
+        "Druk zakt: expansievat nakijken.", "La pression baisse\u00a0: vérifier le vase d'expansion.",
+        "Druck fällt ab: Ausdehnungsgefäß prüfen.", "Pressure drops: check the expansion vessel.",
+    ),
 ]
+OLD_INSTALLATION_NOTE = words(
+    "Oude installatie, onderdelen moeilijk te vinden.", "Installation ancienne, pièces difficiles à trouver.",
+    "Alte Anlage, Ersatzteile schwer zu finden.", "Old installation, parts hard to find.",
+)
+WARRANTY_NOTE = words(
+    "Onder garantie tot {year}.", "Sous garantie jusqu'en {year}.", "Garantie bis {year}.", "Under warranty until {year}."
+)
 
 PROVIDERS = {
     "BE": [
@@ -529,6 +684,14 @@ COUNTRY_CALLING = {"BE": "32", "NL": "31", "LU": "352", "FR": "33", "DE": "49"}
 # --------------------------------------------------------------------------
 
 NATURAL_GAS, _FUEL_OIL, _PELLETS, PROPANE, _ELECTRIC = "natural gas", "fuel oil", "pellets", "propane", "electric"
+# The fuel as written into the installation, in the demo's language (refrigerants are names: R32 in every language).
+FUEL_WORDS: dict[str, Words] = {
+    NATURAL_GAS: words("aardgas", "gaz naturel", "Erdgas", "natural gas"),
+    _FUEL_OIL: words("stookolie", "mazout", "Heizöl", "fuel oil"),
+    _PELLETS: words("pellets", "pellets", "Pellets", "pellets"),
+    PROPANE: words("propaan", "propane", "Propan", "propane"),
+    _ELECTRIC: words("elektrisch", "électrique", "elektrisch", "electric"),
+}
 _BOILER_POWER = [18.0, 20.0, 24.0, 25.0, 28.0, 30.0, 32.0, 35.0]
 _HEAT_PUMP_POWER = [4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 14.0, 16.0]
 _AC_POWER = [2.5, 3.5, 4.2, 5.0, 6.0, 7.1]
@@ -610,8 +773,8 @@ CATALOG: dict[str, list[tuple[str, str, list[str], list[float] | None, str, int]
     InstallationKind.OTHER.value: [
         ("Honeywell", "Evohome", [], None, "HW", 2012),
         ("Google", "Nest Learning Thermostat", [], None, "NE", 2015),
-        ("Roth", "KWT fuel oil tank 1500 l", [], None, "RO", 2005),
-        ("Henco", "Underfloor heating manifold", [], None, "HE", 2008),
+        ("Roth", "KWT 1500 l", [], None, "RO", 2005),
+        ("Henco", "VS 8", [], None, "HE", 2008),
     ],
 }
 INSTALLATION_KINDS = Weighted(

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, ValidationError
-from custtui.i18n import _
+from custtui.i18n import DEFAULT_LANGUAGE, _, _load, normalise_language
 from custtui.models import Building, Customer, Location, User, stored_id, utcnow
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
@@ -17,8 +17,22 @@ from custtui.services.regions import region_codes, region_for_postal_code
 ENTITY = "location"
 
 
-def default_building_name() -> str:
-    return _("Main building")
+def default_building_name(language: str | None = None) -> str:
+    """The name the product gives a location's first building, in `language` (None: the UI language).
+
+    The name is data: it stays in the language it was written in. Callers
+    pass the customer's document language when it has one
+    (building_name_for), so that the name reads right on the documents the
+    customer gets; else it is the UI language of whoever adds the location.
+    """
+    if language is None:
+        return _("Main building")
+    return _load(normalise_language(language) or DEFAULT_LANGUAGE).gettext("Main building")
+
+
+def building_name_for(customer: Customer) -> str:
+    """The default building's name for one of `customer`'s locations: its document language, else the UI's."""
+    return default_building_name(customer.language or None)
 
 
 @dataclass
@@ -138,7 +152,7 @@ def add_location(
     location = Location(customer_id=customer_id, **asdict(cleaned))
     session.add(location)
     session.flush()
-    building = Building(location_id=stored_id(location), name=default_building_name())
+    building = Building(location_id=stored_id(location), name=building_name_for(customer))
     session.add(building)
     session.flush()
     audit.record(session, actor.login, ENTITY, location.id, "create", None, audit.snapshot(location))
@@ -173,7 +187,13 @@ def default_building(session: Session, location_id: int) -> Building:
         select(Building).where(Building.location_id == location_id).order_by(col(Building.id))
     ).first()
     if building is None:
-        building = Building(location_id=location_id, name=default_building_name())
+        customer = session.exec(
+            select(Customer).join(Location, col(Location.customer_id) == col(Customer.id)).where(
+                Location.id == location_id
+            )
+        ).first()
+        name = building_name_for(customer) if customer is not None else default_building_name()
+        building = Building(location_id=location_id, name=name)
         session.add(building)
         session.flush()
     return building
