@@ -12,6 +12,7 @@ from babel.messages.pofile import read_po
 from rich.cells import cell_len
 
 from custtui.safetext import terminal_safe_lines
+from custtui.services import validation
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
@@ -193,6 +194,9 @@ def test_safetext_leaves_catalog_strings_alone(language: str) -> None:
     for message in _catalog(language):
         for text in _strings(message):
             assert terminal_safe_lines(text) == text.replace("\r\n", "\n"), text
+            # Words the product writes into data (default names, marks) pass the same checks as typed data.
+            assert not validation.has_control_characters(text, multiline=True), text
+            assert not validation.has_direction_controls(text), text
 
 
 def test_no_break_spaces_are_one_cell_wide() -> None:
