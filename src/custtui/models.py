@@ -81,28 +81,68 @@ class MissionStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-# Display names, marked for translation; translate with _() when shown.
+class InContext(str):
+    """A message marked with its pgettext context ("mission kind" + "installation").
+
+    It reads as the English message wherever it is shown untranslated; the
+    screens translate it with its context (custtui.tui.text.translated), so
+    that one English word with two meanings gets two translations.
+    """
+
+    context: str
+
+    def __new__(cls, context: str, message: str) -> InContext:
+        marked = super().__new__(cls, message)
+        marked.context = context
+        return marked
+
+
+def NP_(context: str, message: str) -> InContext:
+    """Mark `message` for extraction with its context (pybabel keyword NP_:1c,2), translated when shown."""
+    return InContext(context, message)
+
+
+# Display names, marked for translation; ROLE_NAMES translate with _(), the
+# others (marked with their context) with custtui.tui.text.translated().
 ROLE_NAMES = {Role.TECHNICIAN: N_("technician"), Role.OFFICE: N_("office"), Role.ADMIN: N_("admin")}
+# An installation's kind: the record's kind (a boiler), never a mission's ("installation").
 INSTALLATION_KIND_NAMES = {
-    InstallationKind.BOILER: N_("boiler"),
-    InstallationKind.HEAT_PUMP: N_("heat pump"),
-    InstallationKind.AIR_CONDITIONING: N_("air conditioning"),
-    InstallationKind.VENTILATION: N_("ventilation"),
-    InstallationKind.WATER_HEATER: N_("water heater"),
-    InstallationKind.SOLAR_THERMAL: N_("solar thermal"),
-    InstallationKind.OTHER: N_("other"),
+    InstallationKind.BOILER: NP_("installation kind", "boiler"),
+    InstallationKind.HEAT_PUMP: NP_("installation kind", "heat pump"),
+    InstallationKind.AIR_CONDITIONING: NP_("installation kind", "air conditioning"),
+    InstallationKind.VENTILATION: NP_("installation kind", "ventilation"),
+    InstallationKind.WATER_HEATER: NP_("installation kind", "water heater"),
+    InstallationKind.SOLAR_THERMAL: NP_("installation kind", "solar thermal"),
+    InstallationKind.OTHER: NP_("installation kind", "other"),
 }
+# The same kinds in a narrow column (the installations list): at most 16 cells in every language.
+INSTALLATION_KIND_SHORT_NAMES = {
+    InstallationKind.BOILER: NP_("installation kind, short", "boiler"),
+    InstallationKind.HEAT_PUMP: NP_("installation kind, short", "heat pump"),
+    InstallationKind.AIR_CONDITIONING: NP_("installation kind, short", "air conditioning"),
+    InstallationKind.VENTILATION: NP_("installation kind, short", "ventilation"),
+    InstallationKind.WATER_HEATER: NP_("installation kind, short", "water heater"),
+    InstallationKind.SOLAR_THERMAL: NP_("installation kind, short", "solar thermal"),
+    InstallationKind.OTHER: NP_("installation kind, short", "other"),
+}
+# A mission's kind: "installation" is the work of installing (de "Montage"), not the record (de "Anlage").
 MISSION_KIND_NAMES = {
-    MissionKind.MAINTENANCE: N_("maintenance"),
-    MissionKind.REPAIR: N_("repair"),
-    MissionKind.INSTALLATION: N_("installation"),
-    MissionKind.INSPECTION: N_("inspection"),
+    MissionKind.MAINTENANCE: NP_("mission kind", "maintenance"),
+    MissionKind.REPAIR: NP_("mission kind", "repair"),
+    MissionKind.INSTALLATION: NP_("mission kind", "installation"),
+    MissionKind.INSPECTION: NP_("mission kind", "inspection"),
 }
+# A mission's status: the words agree with "mission" (fr "planifiée", "annulée").
 MISSION_STATUS_NAMES = {
-    MissionStatus.PLANNED: N_("planned"),
-    MissionStatus.IN_PROGRESS: N_("in progress"),
-    MissionStatus.DONE: N_("done"),
-    MissionStatus.CANCELLED: N_("cancelled"),
+    MissionStatus.PLANNED: NP_("mission status", "planned"),
+    MissionStatus.IN_PROGRESS: NP_("mission status", "in progress"),
+    MissionStatus.DONE: NP_("mission status", "done"),
+    MissionStatus.CANCELLED: NP_("mission status", "cancelled"),
+}
+LABEL_KIND_NAMES = {
+    LabelKind.STATUS: NP_("label kind", "status"),
+    LabelKind.TRAIT: NP_("label kind", "trait"),
+    LabelKind.ATTENTION: NP_("label kind", "attention"),
 }
 
 

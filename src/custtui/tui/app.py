@@ -35,6 +35,7 @@ from custtui.tui.text import safe
 from custtui.tui.typeahead import KeyQueue, read_escape_then_key_as_two_keys
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ConfirmDialog
+from custtui.tui.widgets.stock import CommandPaletteInOurWords
 from custtui.watch import watcher_for
 
 if TYPE_CHECKING:
@@ -284,11 +285,14 @@ class CusttuiApp(App[None]):
 
     def action_command_palette(self) -> None:
         if not CommandPalette.is_open(self):  # type: ignore[arg-type]  # Textual asks for App[object]; App is invariant
-            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+            self.push_screen(CommandPaletteInOurWords(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_change_theme(self) -> None:
+        self.push_screen(CommandPaletteInOurWords(providers=[ThemeProvider], placeholder=_("Search for themes…")))
 
-        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…")))
+    def action_help_quit(self) -> None:
+        """ctrl+c outside a text field: say how to quit (Textual's own says it in English, for its quit key)."""
+        self.notify(_("Press q or ctrl+q to quit custtui."), title=_("Quit?"))
 
     def _theme_chosen(self, theme: Any) -> None:
         if theme.name != self.user.theme:

@@ -23,6 +23,8 @@ from custtui.errors import DomainError
 from custtui.i18n import _, get_language
 from custtui.tui.faults import report
 from custtui.tui.messages import Destination, Navigate
+from custtui.tui.text import translated
+from custtui.tui.widgets.stock import STOCK_DESCRIPTIONS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -46,12 +48,18 @@ LOADING_DELAY_S = 0.2
 
 
 def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:
-    """The same bindings with their descriptions in the UI language."""
+    """The same bindings with their descriptions in the UI language.
+
+    Ours carry an id (and maybe a context: models.NP_); Textual's own widgets'
+    descriptions that reach a footer are translated through STOCK_DESCRIPTIONS.
+    """
     result = {}
     for key, active in bindings.items():
         binding = active.binding
-        if binding.description and binding.id:  # ours carry an id; Textual's own stay as they are
-            binding = replace(binding, description=_(binding.description))
+        if binding.description and binding.id:
+            binding = replace(binding, description=translated(binding.description))
+        elif binding.description in STOCK_DESCRIPTIONS:
+            binding = replace(binding, description=_(STOCK_DESCRIPTIONS[binding.description]))
         result[key] = active._replace(binding=binding)
     return result
 

@@ -15,6 +15,7 @@ from custtui.services.customers import delete_refusal_reason
 from custtui.services.marks import shown_name
 from custtui.tui.base import Screen
 from custtui.tui.messages import Destination
+from custtui.tui.text import assemble, safe
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 
@@ -140,8 +141,7 @@ class CustomerScreen(Screen[Any]):
     def _ask_to_delete(self, customer_id: int, customer: Customer, counts: LinkedCounts) -> None:
         reason = delete_refusal_reason(counts)
         if reason:
-            body = Text(_("Customer: "))
-            body.append(shown_name(customer))  # plain text, never markup
+            body = assemble(_("Customer: {name}"), name=shown_name(customer))  # the name as plain text, never markup
             body.append("\n\n" + reason)
 
             def after_refusal(choice: str | None) -> None:
@@ -158,9 +158,7 @@ class CustomerScreen(Screen[Any]):
                 after_refusal,
             )
             return
-        body = Text(_("Delete the customer "))
-        body.append(shown_name(customer), style="bold")
-        body.append("?")
+        body = assemble(_("Delete the customer {name}?"), name=Text(safe(shown_name(customer)), style="bold"))
         if counts.locations:
             body.append(
                 "\n"

@@ -8,16 +8,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from custtui.errors import DomainError
-from custtui.i18n import N_
+from custtui.i18n import N_, _
 from custtui.services import customers
 from custtui.services.marks import shown_name
 from custtui.tui.base import Screen
 from custtui.tui.faults import customer_not_read
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.text import safe
+from custtui.tui.text import assemble, safe
+from custtui.tui.widgets.stock import Header
 
 
 def fitted(table: DataTable[Any], *cells: object) -> list[Text]:
@@ -106,8 +107,7 @@ class CustomerSubScreen(Screen[None]):
     def _show(self, found: tuple[str, Any]) -> None:
         name, data = found
         self._loaded = True
-        title = Text.assemble((self.title_text() + " · ", "bold"))
-        title.append(safe(name))
+        title = assemble(_("{list} · {customer}"), list=Text(self.title_text(), style="bold"), customer=name)
         self.query_one("#sub-title", Static).update(title)
         self.sub_title = safe(name)
         count = self.fill_rows(data)

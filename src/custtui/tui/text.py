@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from rich.text import Text
 
-from custtui.i18n import _, format_date, format_datetime, language_name
+from custtui.i18n import _, format_date, format_datetime, format_locale, format_number, language_name, pgettext
 from custtui.models import (
     INSTALLATION_KIND_NAMES,
+    INSTALLATION_KIND_SHORT_NAMES,
     MISSION_KIND_NAMES,
     MISSION_STATUS_NAMES,
     InstallationKind,
@@ -20,6 +23,39 @@ from custtui.models import (
 from custtui.safetext import terminal_safe, terminal_safe_lines
 from custtui.services import normalise
 from custtui.services.marks import mark_word
+
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def translated(message: str) -> str:
+    """A marked message in the UI language: with its context when it was marked with one (models.NP_)."""
+    context = getattr(message, "context", None)
+    return pgettext(context, str(message)) if context else _(message)
+
+
+def assemble(template: str, style: str = "", **values: object) -> Text:
+    """A translated sentence as Rich Text, its {placeholders} filled with `values`.
+
+    The sentence is one catalog entry, punctuation and quote marks included
+    ("Delete the customer {name}?"); a value given as Text keeps its style
+    (a bold name), any other value is shown literally (safe), never as markup.
+    """
+    text = Text(style=style)
+    position = 0
+    for match in _PLACEHOLDER.finditer(template):
+        text.append(template[position : match.start()])
+        value = values[match.group(1)]
+        text.append_text(value if isinstance(value, Text) else Text(safe(value)))
+        position = match.end()
+    text.append(template[position:])
+    return text
+
+
+def percent(share: float) -> str:
+    """A share (0.93) as the UI language writes a percentage: "93%", "93 %" (fr, de: no-break space)."""
+    from babel.numbers import format_percent  # noqa: PLC0415 - Babel loads when something is formatted, not at import
+
+    return format_percent(share, locale=format_locale())
 
 
 def safe(value: object | None) -> str:
@@ -80,16 +116,28 @@ def label_text(name: str, colour: str, *, no_color: bool = False) -> Text:
     return Text(safe(name), style="" if no_color else colour)
 
 
-def _named(names: dict[Any, str], kind: type[Enum], value: str) -> str:
+def _named(names: Mapping[Any, str], kind: type[Enum], value: str) -> str:
     try:
-        return _(names[kind(value)])
+        return translated(names[kind(value)])
     except (ValueError, KeyError):
         return value  # a value of a newer version, or of none: shown as stored
 
 
-def kind_name(kind: str) -> str:
-    """An installation's kind as the user reads it: "heat_pump" -> "heat pump" ("warmtepomp")."""
-    return _named(INSTALLATION_KIND_NAMES, InstallationKind, kind)
+def kind_name(kind: str, *, short: bool = False) -> str:
+    """An installation's kind as the user reads it: "heat_pump" -> "heat pump" ("warmtepomp").
+
+    `short`: the form written for a narrow column (at most 16 cells in every language).
+    """
+    return _named(INSTALLATION_KIND_SHORT_NAMES if short else INSTALLATION_KIND_NAMES, InstallationKind, kind)
+
+
+def mission_kind_name(kind: str) -> str:
+    """A mission's kind: "installation" the work (de "Montage"), not the record."""
+    return _named(MISSION_KIND_NAMES, MissionKind, kind)
+
+
+def mission_status_name(status: str) -> str:
+    return _named(MISSION_STATUS_NAMES, MissionStatus, status)
 
 
 _LANGUAGE_FIELDS = frozenset({"language", "report_language"})
@@ -112,9 +160,9 @@ def stored_value(entity: str, field: str, value: Any) -> str:
             if entity == "installation":
                 return kind_name(value)
             if entity == "mission":
-                return _named(MISSION_KIND_NAMES, MissionKind, value)
+                return mission_kind_name(value)
         if field == "status" and entity == "mission":
-            return _named(MISSION_STATUS_NAMES, MissionStatus, value)
+            return mission_status_name(value)
         if field in _LANGUAGE_FIELDS:
             return language_name(value)
         if field in _NORMALISED_FIELDS:
@@ -126,6 +174,8 @@ def stored_value(entity: str, field: str, value: Any) -> str:
                 return format_datetime(datetime.fromisoformat(value))
         except ValueError:
             pass
+    if isinstance(value, float):
+        return format_number(value)  # "2,5" kW in fr, nl and de; never Python's "2.5"
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     return str(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from custtui.errors import DomainError
 from custtui.i18n import N_, _
@@ -24,6 +24,7 @@ from custtui.tui.widgets.customer_panels import (
     RegionPanel,
     TitlePanel,
 )
+from custtui.tui.widgets.stock import Header
 
 
 class CustomerDetailScreen(CustomerScreen):

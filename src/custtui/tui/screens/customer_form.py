@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, TypedDict
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -14,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -30,8 +31,9 @@ from custtui.tui.base import ModalScreen
 from custtui.tui.faults import load_in_thread, report
 from custtui.tui.fields import field_titles
 from custtui.tui.messages import CustomersChanged, Destination, Navigate
-from custtui.tui.text import customer_line, plain, safe, safe_lines, shown_value
+from custtui.tui.text import customer_line, percent, plain, safe, safe_lines, shown_value
 from custtui.tui.widgets.dialogs import ConfirmDialog, EditScreen
+from custtui.tui.widgets.stock import Header
 
 # Wait this long after the last keystroke before looking for duplicates.
 DUPLICATE_DEBOUNCE_S = 0.25
@@ -380,8 +382,10 @@ class CustomerFormScreen(EditScreen):
             panel.add_option(Option(Text(_("None found."), style="italic"), id="none", disabled=True))
             self.query_one("#duplicates-hint", Static).display = False
             return
-        for match, row in found:
-            prompt = Text.assemble((f"{round(match.score * 100):>3} % ", "bold"))
+        scores = [percent(match.score) for match, _row in found]
+        score_width = max(cell_len(score) for score in scores)  # "93%", "93 %": right-aligned in every language
+        for (match, row), score in zip(found, scores, strict=True):
+            prompt = Text.assemble((score.rjust(score_width) + " ", "bold"))
             prompt.append_text(customer_line(row.shown_name, row.customer_number, row.postal_code, row.city))
             reasons = ", ".join(reason.text for reason in match.reasons)
             prompt.append("\n    " + reasons, style="italic")

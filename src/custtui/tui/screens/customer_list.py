@@ -12,12 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Offset
-from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
 from textual.widgets.select import NoSelection
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
-from custtui.i18n import N_, _, format_number, ngettext
+from custtui.i18n import N_, _, format_number, ngettext, pgettext
 from custtui.services import customers, labels, marks, regions
 from custtui.services.auth import Permission
 from custtui.services.marks import MarkedRow
@@ -29,6 +29,7 @@ from custtui.tui.text import shown_value
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, TableViewState, list_columns
 from custtui.tui.widgets.search_box import SearchBox
+from custtui.tui.widgets.stock import Header
 from custtui.tui.widgets.tick_list import TickList
 
 if TYPE_CHECKING:
@@ -46,16 +47,17 @@ FETCH_PAUSE_S = 1.0
 
 def match_field_title(field: str) -> str:
     """How a search hit's field is named in the Match column."""
+    context = "search hit: the field that matched"
     titles = {
-        "name": _("name"),
-        "internal_name": _("alias"),
-        "customer_number": _("number"),
-        "street": _("street"),
-        "city": _("city"),
-        "address": _("address"),
-        "vat_number": _("VAT"),
-        "phone": _("phone"),
-        "email": _("e-mail"),
+        "name": pgettext(context, "name"),
+        "internal_name": pgettext(context, "internal name"),  # as every screen names it, never "alias"
+        "customer_number": pgettext(context, "customer number"),
+        "street": pgettext(context, "street"),
+        "city": pgettext(context, "city"),
+        "address": pgettext(context, "address"),
+        "vat_number": pgettext(context, "VAT"),
+        "phone": pgettext(context, "phone"),
+        "email": pgettext(context, "e-mail"),
     }
     return titles.get(field, field)
 
@@ -95,7 +97,7 @@ class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
             )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Clear"), id="filter-clear", compact=True)
-                yield Button(_("Apply"), id="filter-apply", variant="primary", compact=True)
+                yield Button(pgettext("filter", "Apply"), id="filter-apply", variant="primary", compact=True)
             yield Static(_("enter: open the choices · tab: next · escape: cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -197,7 +199,7 @@ class CustomerListScreen(CustomerScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SearchBox(
-            placeholder=_("/ search: name, alias, number, address, VAT, phone, e-mail"),
+            placeholder=_("/ search: name, internal name, number, address, VAT, phone, e-mail"),
             id="search",
             compact=True,
         )

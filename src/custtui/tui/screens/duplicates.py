@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from custtui.errors import DomainError, user_message
@@ -24,14 +25,42 @@ from custtui.services.normalise import customer_country
 from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.messages import CustomersChanged, Destination
-from custtui.tui.text import customer_line, plain, shown_value
+from custtui.tui.text import assemble, customer_line, percent, plain, shown_value
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+from custtui.tui.widgets.stock import Header
 
 _POSSIBLE_HEADING = "possible"  # the option heading the clusters to check
 
 
 class _ScanReplaced(Exception):
     """A newer scan replaced this one."""
+
+
+def comparison_titles() -> dict[str, str]:
+    """The rows of the side-by-side comparison, titled as the form and the detail title the fields."""
+    return {
+        "name": _("Name"),
+        "internal_name": _("Internal name"),
+        "customer_number": pgettext("customer number", "Number"),
+        "vat_number": _("VAT"),
+        "phone": _("Phone"),
+        "email": _("E-mail"),
+        "address": _("Address"),
+        "linked": _("Linked"),
+    }
+
+
+def linked_counts(installations: int, missions: int) -> str:
+    """ "3 installations · 12 missions": what is linked to a record, each count with its plural."""
+    return _("{installations} · {missions}").format(
+        installations=ngettext("{n} installation", "{n} installations", installations).format(n=format_number(installations)),
+        missions=ngettext("{n} mission", "{n} missions", missions).format(n=format_number(missions)),
+    )
+
+
+def pair_title(pair: Any) -> str:
+    """Two records that look alike and how much: "#12 ~ #40  93%"."""
+    return _("#{a} ~ #{b}  {score}").format(a=pair.a, b=pair.b, score=percent(pair.score))
 
 
 class DuplicatesScreen(Screen[None]):
@@ -81,8 +110,11 @@ class DuplicatesScreen(Screen[None]):
         def progress(stage: str, done: int, total: int) -> None:
             if scan_number != self._scan_number:
                 raise _ScanReplaced  # ends the older scan's thread; its answer is dropped anyway
-            share = f" {done * 100 // total} %" if total else ""
-            status = _("Looking for duplicates: {stage}{share}").format(stage=stages.get(stage, stage), share=share)
+            name = stages.get(stage, stage)
+            if total:
+                status = _("Looking for duplicates: {stage} {share}").format(stage=name, share=percent(done / total))
+            else:
+                status = _("Looking for duplicates: {stage}").format(stage=name)
             self.from_thread(self._show_status, status)
 
         def scan(session: Any) -> tuple[list[Any], dict[int, Any]]:
@@ -106,16 +138,19 @@ class DuplicatesScreen(Screen[None]):
         listing = self.query_one("#dup-clusters", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
+        scores = [percent(cluster.score) for cluster in self.clusters]
+        score_width = max((cell_len(score) for score in scores), default=0)
         for index, cluster in enumerate(self.clusters):
             if cluster.confidence == "possible" and (index == 0 or self.clusters[index - 1].confidence != "possible"):
                 heading = Text(_("Possible duplicates — check"), style="bold italic")
                 listing.add_option(Option(heading, id=_POSSIBLE_HEADING, disabled=True))
             names = [rows[cid].name for cid in cluster.customer_ids]
             first = rows[cluster.customer_ids[0]]
-            prompt = Text.assemble((f"{round(cluster.score * 100):>3} %  ", "bold"))
+            prompt = Text.assemble((scores[index].rjust(score_width) + "  ", "bold"))
             prompt.append_text(customer_line(first.name, first.customer_number, first.postal_code, first.city))
             if len(names) > 1:
-                prompt.append("  " + _("+ {n} more").format(n=len(names) - 1), style="italic")
+                others = len(names) - 1
+                prompt.append("  " + ngettext("+ {n} more", "+ {n} more", others).format(n=format_number(others)), style="italic")
             listing.add_option(Option(prompt, id=str(index)))
         status = self.query_one("#dup-status", Static)
         if not self.clusters:
@@ -125,15 +160,13 @@ class DuplicatesScreen(Screen[None]):
         else:
             certain = sum(1 for cluster in self.clusters if cluster.confidence == "certain")
             possible = len(self.clusters) - certain
-            status.update(
-                Text(
-                    ngettext(
-                        "{n} group of probable duplicates, {possible} to check",
-                        "{n} groups of probable duplicates, {possible} to check",
-                        certain,
-                    ).format(n=format_number(certain), possible=format_number(possible))
-                )
+            probable = ngettext(
+                "{n} group of probable duplicates", "{n} groups of probable duplicates", certain
+            ).format(n=format_number(certain))
+            to_check = ngettext("{n} possible group to check", "{n} possible groups to check", possible).format(
+                n=format_number(possible)
             )
+            status.update(Text(_("{probable}, {to_check}").format(probable=probable, to_check=to_check)))
             listing.highlighted = min(highlighted or 0, listing.option_count - 1)
             if listing.highlighted_option is not None and listing.highlighted_option.disabled:
                 listing.action_cursor_down()
@@ -170,40 +203,42 @@ class DuplicatesScreen(Screen[None]):
         )
 
     def _show_comparison(self, cluster: Any, records: dict[int, Any], sites: dict[int, Any]) -> None:
+        titles = comparison_titles()
         table = Table(expand=True, show_edge=False, pad_edge=False, box=None, padding=(0, 1))
-        table.add_column("", style="bold", no_wrap=True, width=8)
+        # The titles' column as wide as its longest title in the UI language: none is cut ("Gekoppe…").
+        table.add_column("", style="bold", no_wrap=True, width=max(cell_len(title) for title in titles.values()))
         for cid in cluster.customer_ids:
             table.add_column(Text(f"#{cid}", style="bold"), overflow="fold", ratio=1)
         rows = self._rows
 
         def line(title: str, values: list[Text]) -> None:
-            table.add_row(title, *values)
+            table.add_row(titles[title], *values)
 
-        line(_("Name"), [plain(records[c].name, style="bold") for c in cluster.customer_ids])
-        line(_("Alias"), [plain(records[c].internal_name) for c in cluster.customer_ids])
-        line(pgettext("customer number", "Number"), [plain(records[c].customer_number) for c in cluster.customer_ids])
-        line(_("VAT"), [Text(shown_value("vat_number", records[c].vat_number)) for c in cluster.customer_ids])
+        line("name", [plain(records[c].name, style="bold") for c in cluster.customer_ids])
+        line("internal_name", [plain(records[c].internal_name) for c in cluster.customer_ids])
+        line("customer_number", [plain(records[c].customer_number) for c in cluster.customer_ids])
+        line("vat_number", [Text(shown_value("vat_number", records[c].vat_number)) for c in cluster.customer_ids])
         line(
-            _("Phone"),
+            "phone",
             [
                 Text(shown_value("phone", records[c].phone, customer_country(records[c].region_code)))
                 for c in cluster.customer_ids
             ],
         )
-        line(_("E-mail"), [plain(records[c].email) for c in cluster.customer_ids])
-        line(_("Address"), [plain("\n".join(address_line(s) for s in sites[c][:2])) for c in cluster.customer_ids])
-        line(
-            _("Linked"),
-            [
-                Text(_("{i} inst. {m} jobs").format(i=rows[c].installations, m=rows[c].missions))
-                for c in cluster.customer_ids
-            ],
-        )
+        line("email", [plain(records[c].email) for c in cluster.customer_ids])
+        line("address", [plain("\n".join(address_line(s) for s in sites[c][:2])) for c in cluster.customer_ids])
+        line("linked", [Text(linked_counts(rows[c].installations, rows[c].missions)) for c in cluster.customer_ids])
         self.query_one("#dup-members", Static).update(table)
         reasons = Text()
         for pair in cluster.pairs:
-            reasons.append(f"#{pair.a} ~ #{pair.b}  {round(pair.score * 100)} %: ", style="bold")
-            reasons.append(", ".join(reason.with_weight for reason in pair.reasons) + "\n")
+            reasons.append_text(
+                assemble(
+                    _("{pair}: {reasons}"),
+                    pair=Text(pair_title(pair), style="bold"),
+                    reasons=", ".join(reason.with_weight for reason in pair.reasons),
+                )
+            )
+            reasons.append("\n")
         self.query_one("#dup-reasons", Static).update(reasons)
 
     # --- actions -------------------------------------------------------
@@ -229,9 +264,7 @@ class DuplicatesScreen(Screen[None]):
             pair = cluster.pairs[0]
             dismiss(f"{pair.a}-{pair.b}")
             return
-        items = [
-            MenuItem(f"{pair.a}-{pair.b}", f"#{pair.a} ~ #{pair.b}  {round(pair.score * 100)} %") for pair in cluster.pairs
-        ]
+        items = [MenuItem(f"{pair.a}-{pair.b}", pair_title(pair)) for pair in cluster.pairs]
         self.app.push_screen(ContextMenu(items, self.query_one("#dup-compare").region.offset), dismiss)
 
     def _pair_dismissed(self, _nothing: None) -> None:

@@ -11,16 +11,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from custtui.i18n import N_, _, format_datetime, format_locale, ngettext, pgettext
+from custtui.i18n import N_, _, format_datetime, format_locale, format_number, ngettext, pgettext
+from custtui.models import NP_
 from custtui.services import history
 from custtui.services.history import FieldChange, HistoryEntry
 from custtui.services.marks import marked_name
 from custtui.tui.base import Screen
 from custtui.tui.fields import record_field_titles
 from custtui.tui.messages import CustomersChanged
-from custtui.tui.text import plain, safe, stored_value
+from custtui.tui.text import assemble, plain, safe, stored_value, translated
+from custtui.tui.widgets.stock import Header
 
 VALUE_WIDTH = 60  # long notes are cut here; the record itself has them in full
 
@@ -36,27 +38,32 @@ def _value(entry: HistoryEntry, field: str, value: Any) -> Text:
     shown = safe(stored_value(entry.entity, field, value))
     if len(shown) > VALUE_WIDTH:
         shown = shown[: VALUE_WIDTH - 1] + "…"
-    return Text("“" + shown + "”")
+    # Each language its own quote marks: fr « … », de „…“, nl ‘…’.
+    return assemble(_("“{value}”"), value=shown)
 
 
 def change_line(entry: HistoryEntry, change: FieldChange) -> Text:
-    line = Text("    ")
-    line.append(_field_title(entry, change.field) + ": ", style="bold")
+    field = Text(_field_title(entry, change.field), style="bold")
     if entry.action == "create":
-        line.append_text(_value(entry, change.field, change.after))
+        line = assemble(_("{field}: {value}"), field=field, value=_value(entry, change.field, change.after))
     elif entry.action == "delete":
-        line.append_text(_value(entry, change.field, change.before))
+        line = assemble(_("{field}: {value}"), field=field, value=_value(entry, change.field, change.before))
     else:
-        line.append_text(_value(entry, change.field, change.before))
-        line.append(" → ")
-        line.append_text(_value(entry, change.field, change.after))
-    return line
+        line = assemble(
+            _("{field}: {before} → {after}"),
+            field=field,
+            before=_value(entry, change.field, change.before),
+            after=_value(entry, change.field, change.after),
+        )
+    return Text("    ") + line
 
 
 def detail_lines(entry: HistoryEntry) -> list[Text]:
     """What a merge did, or which merge an undo reverted."""
     details = entry.details
     if entry.action == "merge" and details:
+        installations_moved = int(details.get("installations_moved", 0))
+        missions_moved = int(details.get("missions_moved", 0))
         return [
             Text(
                 "    "
@@ -68,18 +75,28 @@ def detail_lines(entry: HistoryEntry) -> list[Text]:
             ),
             Text(
                 "    "
-                + ngettext(
-                    "{count} installation moved", "{count} installations moved", int(details.get("installations_moved", 0))
-                ).format(count=details.get("installations_moved", 0))
-                + ", "
-                + ngettext("{count} mission moved", "{count} missions moved", int(details.get("missions_moved", 0))).format(
-                    count=details.get("missions_moved", 0)
+                + _("{installations_moved}, {missions_moved}").format(
+                    installations_moved=ngettext(
+                        "{count} installation moved", "{count} installations moved", installations_moved
+                    ).format(count=format_number(installations_moved)),
+                    missions_moved=ngettext("{count} mission moved", "{count} missions moved", missions_moved).format(
+                        count=format_number(missions_moved)
+                    ),
                 )
             ),
         ]
     if entry.action == "unmerge" and details:
         return [Text("    " + _("merge {id} undone").format(id=details.get("merge_id", "?")))]
     return []
+
+
+def record_text(entry: HistoryEntry) -> Text:
+    """The record an entry is about: "Location Depot Gent" (de "Anlage Viessmann")."""
+    return assemble(
+        pgettext("history: the kind of record, then its name", "{record_kind} {name}"),
+        record_kind=entry.entity_name,
+        name=marked_name(entry.record_name, entry.record_marked),
+    )
 
 
 def entry_heading(entry: HistoryEntry, with_record: bool = True) -> Text:
@@ -89,11 +106,30 @@ def entry_heading(entry: HistoryEntry, with_record: bool = True) -> Text:
     heading.append(safe(entry.user_login), style="bold")
     heading.append("  ")
     if with_record:
-        heading.append(entry.entity_name + " ")
-        heading.append(safe(marked_name(entry.record_name, entry.record_marked)))
-        heading.append(": ")
-    heading.append(entry.action_name)
+        heading.append_text(assemble(_("{record}: {action}"), record=record_text(entry), action=entry.action_name))
+    else:
+        heading.append(entry.action_name)
     return heading
+
+
+# The audit log's Action column is narrow: short forms of the actions, at most
+# ACTION_WIDTH cells in every language (the details below the table say it in full).
+ACTION_WIDTH = 20
+SHORT_ACTION_NAMES = {
+    "create": NP_("audit log action, short", "created"),
+    "update": NP_("audit log action, short", "changed"),
+    "delete": NP_("audit log action, short", "deleted"),
+    "label": NP_("audit log action, short", "labels changed"),
+    "move": NP_("audit log action, short", "moved"),
+    "merge": NP_("audit log action, short", "merged"),
+    "unmerge": NP_("audit log action, short", "merge undone"),
+    "delete_merged": NP_("audit log action, short", "emptied deleted"),
+}
+
+
+def short_action_name(entry: HistoryEntry) -> str:
+    short = SHORT_ACTION_NAMES.get(entry.action)
+    return translated(short) if short is not None else entry.action_name
 
 
 def entries_text(entries: list[HistoryEntry], customer_id: int) -> Text:
@@ -136,8 +172,7 @@ class CustomerHistoryScreen(Screen[None]):
 
     def _show(self, found: history.CustomerHistory) -> None:
         name, entries = marked_name(found.name, found.marked), found.entries
-        title = Text.assemble((_("History") + " · ", "bold"))
-        title.append(safe(name))
+        title = assemble(_("{list} · {customer}"), list=Text(_("History"), style="bold"), customer=name)
         self.query_one("#sub-title", Static).update(title)
         self.sub_title = safe(name)
         body = entries_text(entries, self.customer_id) if entries else Text(_("No changes recorded yet."), style="italic")
@@ -165,6 +200,16 @@ def parse_day(value: str) -> date | None:
         return parse_date(value, locale=format_locale())
     except (ValueError, IndexError):
         raise ValueError(value) from None
+
+
+def audit_columns() -> list[tuple[str, str, int]]:
+    """The audit log's columns (title, key, width): 77 cells with their padding, within 80."""
+    return [
+        (_("When"), "when", 17),
+        (_("User"), "user", 10),
+        (_("Record"), "record", 22),
+        (_("Action"), "action", ACTION_WIDTH),
+    ]
 
 
 class AuditLogScreen(Screen[None]):
@@ -198,10 +243,8 @@ class AuditLogScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-table", DataTable)
-        table.add_column(_("When"), key="when", width=17)
-        table.add_column(_("User"), key="user", width=10)
-        table.add_column(_("Record"), key="record", width=20)
-        table.add_column(_("Action"), key="action", width=24)
+        for title, key, width in audit_columns():
+            table.add_column(title, key=key, width=width)
         table.focus()
         user = self.custtui.user
         self.fetch(lambda session: history.audit_logins(session, user), self._show_logins, group="logins")
@@ -242,12 +285,13 @@ class AuditLogScreen(Screen[None]):
         table = self.query_one("#audit-table", DataTable)
         table.clear()
         for entry in found:
-            record = Text(entry.entity_name + " ")
-            record.append(safe(marked_name(entry.record_name, entry.record_marked)))
-            table.add_row(format_datetime(entry.at), plain(entry.user_login), record, entry.action_name, key=str(entry.event_id))
+            table.add_row(
+                format_datetime(entry.at), plain(entry.user_login), record_text(entry), short_action_name(entry),
+                key=str(entry.event_id),
+            )
         self._show_details()
         count = len(found)
-        self.sub_title = ngettext("{count} change", "{count} changes", count).format(count=count)
+        self.sub_title = ngettext("{count} change", "{count} changes", count).format(count=format_number(count))
 
     def _current(self) -> HistoryEntry | None:
         table = self.query_one("#audit-table", DataTable)

@@ -34,7 +34,6 @@ from textual.widgets import (
     ContentSwitcher,
     DataTable,
     Footer,
-    Header,
     Input,
     Label,
     OptionList,
@@ -51,8 +50,9 @@ from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.fields import field_titles
 from custtui.tui.messages import Destination
-from custtui.tui.text import plain, safe
+from custtui.tui.text import assemble, percent, plain, safe
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
+from custtui.tui.widgets.stock import Header
 
 PREVIEW_ROWS = 5
 _NOT_IMPORTED = "-"  # the picker's item for "not imported" (no column is called that)
@@ -587,7 +587,9 @@ class ImportScreen(Screen[None]):
     def _show_progress_text(self) -> None:
         done, total = self._done, self._total
         if total is not None:
-            text = _("{done} of {total} rows").format(done=format_number(done), total=format_number(total))
+            text = ngettext("{done} of {total} row", "{done} of {total} rows", total).format(
+                done=format_number(done), total=format_number(total)
+            )
         else:
             text = ngettext("{n} row", "{n} rows", done).format(n=format_number(done))
         if self._stop.is_set():
@@ -636,7 +638,7 @@ class ImportScreen(Screen[None]):
             if row.duplicate_of is not None:
                 like = f"#{row.duplicate_of}"
                 if row.score is not None:
-                    like += f" {round(row.score * 100)} %"
+                    like = _("#{id} {score}").format(id=row.duplicate_of, score=percent(row.score))
             table.add_row(
                 Text(format_number(row.line)),
                 Text(names[found.kind], style="bold" if found.kind == "error" else ""),
@@ -667,8 +669,13 @@ class ImportScreen(Screen[None]):
         found = self._current_attention()
         detail = Text()
         if found is not None:
-            detail.append(_("Line {line}:").format(line=format_number(found.row.line)) + " ", style="bold")
-            detail.append(safe(found.row.message))
+            detail.append_text(
+                assemble(
+                    _("Line {line}: {message}"),
+                    line=Text(format_number(found.row.line), style="bold"),
+                    message=found.row.message,
+                )
+            )
         self.query_one("#import-row-detail", Static).update(detail)
 
     @on(DataTable.RowHighlighted, "#import-attention")

@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.widgets.select import NoSelection
 from textual.worker import get_current_worker
@@ -19,8 +19,9 @@ from custtui.services import installations, locations, marks
 from custtui.services.addresses import address_line
 from custtui.tui.base import ModalScreen
 from custtui.tui.sublist_screen import CustomerSubScreen
-from custtui.tui.text import customer_line, kind_name, safe
+from custtui.tui.text import assemble, customer_line, kind_name, plain, safe
 from custtui.tui.widgets.search_box import SearchBox
+from custtui.tui.widgets.stock import Header
 
 GROUP_PREFIX = "group-"
 
@@ -49,7 +50,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="move-dialog", classes="dialog"):
-            yield Static(Text(_("Move ") + self.description), classes="dialog-title")
+            yield Static(assemble(_("Move {installation}"), installation=self.description), classes="dialog-title")
             yield Label(_("Customer (type to search)"))
             yield SearchBox(id="move-search", compact=True, placeholder=_("this customer"))
             yield OptionList(id="move-customers")
@@ -131,8 +132,8 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         listing = self.query_one("#move-locations", OptionList)
         listing.clear_options()
         for site in sites:
-            prompt = Text(safe(site.name) + ": " if site.name else "")
-            prompt.append(safe(address_line(site)))
+            address = address_line(site)
+            prompt = assemble(_("{site}: {address}"), site=site.name, address=address) if site.name else plain(address)
             listing.add_option(Option(prompt, id=str(site.id)))
         if sites:
             listing.highlighted = 0
@@ -187,6 +188,11 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+def installation_titles() -> tuple[str, ...]:
+    """The titles of an installation line's columns (InstallationsScreen.WIDTHS)."""
+    return pgettext("installation", "Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed")
+
+
 class InstallationsScreen(CustomerSubScreen):
     """Grouped under a heading per location and building (headings are not selectable)."""
 
@@ -194,14 +200,14 @@ class InstallationsScreen(CustomerSubScreen):
         Binding("v", "move", N_("Move…"), id="installations.move"),
     ]
     # Column widths of an installation line: kind, brand, model, serial, kW, installed.
-    WIDTHS = (12, 11, 13, 14, 5, 10)
+    # The kind's column fits its short forms in every language (models.INSTALLATION_KIND_SHORT_NAMES).
+    KIND_WIDTH = 16
+    WIDTHS = (KIND_WIDTH, 11, 12, 12, 5, 10)
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="sub-title")
-        header = self._line(
-            pgettext("installation", "Kind"), _("Brand"), _("Model"), _("Serial"), _("kW"), _("Installed"), header=True
-        )
+        header = self._line(*installation_titles(), header=True)
         yield Static(header, id="inst-header")
         yield OptionList(id="inst-list")
         yield Static(id="sub-empty")
@@ -250,13 +256,18 @@ class InstallationsScreen(CustomerSubScreen):
             if (location.id, building.id) != group:
                 group = (location.id, building.id)
                 heading = Text.assemble(("▸ ", "bold"))
-                heading.append(safe(location.name or address_line(location)), style="bold")
-                heading.append(" / " + safe(building.name), style="italic")
+                heading.append_text(
+                    assemble(
+                        _("{location} / {building}"),
+                        location=plain(location.name or address_line(location), style="bold"),
+                        building=plain(building.name, style="italic"),
+                    )
+                )
                 listing.add_option(Option(heading, id=f"{GROUP_PREFIX}{location.id}-{building.id}", disabled=True))
             listing.add_option(
                 Option(
                     self._line(
-                        kind_name(installation.kind),
+                        kind_name(installation.kind, short=True),
                         installation.brand,
                         installation.model,
                         installation.serial_number,

@@ -10,19 +10,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
-from custtui.i18n import N_, _, ngettext, pgettext
-from custtui.models import LabelKind, stored_id
+from custtui.i18n import N_, _, format_number, ngettext, pgettext
+from custtui.models import LABEL_KIND_NAMES, LabelKind, stored_id
 from custtui.services import customers, labels
 from custtui.services.labels import LABEL_COLOURS
 from custtui.services.marks import shown_name
 from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.faults import report
-from custtui.tui.text import label_text, safe
+from custtui.tui.text import assemble, label_text, safe, translated
 from custtui.tui.widgets.dialogs import ConfirmDialog
+from custtui.tui.widgets.stock import Header
 from custtui.tui.widgets.tick_list import TickList
 
 
@@ -40,7 +41,17 @@ def colour_names() -> dict[str, str]:
 
 
 def kind_names() -> dict[str, str]:
-    return {LabelKind.STATUS: _("status"), LabelKind.TRAIT: _("trait"), LabelKind.ATTENTION: _("attention")}
+    return {kind: translated(name) for kind, name in LABEL_KIND_NAMES.items()}
+
+
+def label_columns() -> list[tuple[str, str, int]]:
+    """The label manager's columns (title, key, width); the colour and kind columns fit every language's words."""
+    return [
+        (_("Name"), "name", 30),
+        (_("Colour"), "colour", 10),
+        (pgettext("label", "Kind"), "kind", 10),
+        (_("Customers"), "count", 9),
+    ]
 
 
 class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
@@ -186,8 +197,7 @@ class LabelPickerScreen(ModalScreen[None]):
         )
 
     def _show(self, name: str, every: list[Any], mine: set[int | None], highlight: int | None) -> None:
-        title = Text(_("Labels of "))
-        title.append(safe(name), style="bold")
+        title = assemble(_("Labels of {customer}"), customer=Text(safe(name), style="bold"))
         self.query_one("#label-picker-title", Static).update(title)
         selection = self.query_one(SelectionList)
         with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
@@ -265,10 +275,8 @@ class LabelManagerScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = _("Labels")
         table = self.query_one(DataTable)
-        table.add_column(_("Name"), key="name", width=30)
-        table.add_column(_("Colour"), key="colour", width=10)
-        table.add_column(pgettext("label", "Kind"), key="kind", width=10)
-        table.add_column(_("Customers"), key="count", width=9)
+        for title, key, width in label_columns():
+            table.add_column(title, key=key, width=width)
         self.reload()
         table.focus()
 
@@ -290,7 +298,7 @@ class LabelManagerScreen(Screen[None]):
                 label_text(label.name, label.colour, no_color=self.app.no_color),
                 colours.get(label.colour, label.colour),
                 kinds.get(label.kind, label.kind),
-                Text(str(count), justify="right"),
+                Text(format_number(count), justify="right"),
                 key=str(label.id),
             )
         if table.row_count:
@@ -345,13 +353,12 @@ class LabelManagerScreen(Screen[None]):
 
     def _ask_to_delete(self, label: Any, count: int) -> None:
         label_id = int(label.id)
-        body = Text(_("Delete the label "))
-        body.append(safe(label.name), style="bold")
-        body.append("?\n")
+        body = assemble(_("Delete the label {name}?"), name=Text(safe(label.name), style="bold"))
+        body.append("\n")
         body.append(
             ngettext(
                 "{n} customer carries it; it is taken off.", "{n} customers carry it; it is taken off them all.", count
-            ).format(n=count)
+            ).format(n=format_number(count))
         )
 
         def confirmed(choice: str | None) -> None:

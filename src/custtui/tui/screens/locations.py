@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
 from custtui.errors import DomainError, ValidationError, user_message
 from custtui.i18n import N_, _, pgettext
@@ -22,6 +22,7 @@ from custtui.tui.faults import report
 from custtui.tui.sublist_screen import CustomerSubScreen, fitted
 from custtui.tui.text import plain, safe, shown_value
 from custtui.tui.widgets.dialogs import EditScreen
+from custtui.tui.widgets.stock import Header
 
 LOCATION_FIELDS = (
     "name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes",
@@ -41,6 +42,11 @@ def location_titles() -> dict[str, str]:
         "phone": _("Phone"),
         "notes": _("Notes"),
     }
+
+
+def location_columns() -> list[tuple[str, str, int]]:
+    """The locations table's columns (title, key, width): 74 cells with their padding, within 80."""
+    return [(_("Name"), "name", 14), (_("Address"), "address", 32), (_("Region"), "region", 6), (_("Contact"), "contact", 14)]
 
 
 class _FormState(TypedDict):
@@ -246,10 +252,8 @@ class LocationsScreen(CustomerSubScreen):
         return _("Locations")
 
     def setup_columns(self, table: DataTable[Any]) -> None:
-        table.add_column(_("Name"), key="name", width=14)
-        table.add_column(_("Address"), key="address", width=32)
-        table.add_column(_("Region"), key="region", width=6)
-        table.add_column(_("Contact"), key="contact", width=14)
+        for title, key, width in location_columns():
+            table.add_column(title, key=key, width=width)
 
     def read(self, session: Any) -> list[Any]:
         return locations.locations_of(session, self.customer_id)

@@ -15,19 +15,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, Input, OptionList, SelectionList, Static
+from textual.widgets import Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
-from custtui.i18n import N_, _, format_datetime, format_number, format_relative, ngettext
-from custtui.models import stored_id
+from custtui.i18n import N_, _, format_datetime, format_number, format_relative, ngettext, pgettext
+from custtui.models import NP_, stored_id
 from custtui.services import installations, marks, merge, missions
 from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.fields import field_titles
-from custtui.tui.text import customer_line, plain, safe, shown_value
+from custtui.tui.text import assemble, customer_line, percent, plain, safe, shown_value
 from custtui.tui.widgets.dialogs import ConfirmDialog
 from custtui.tui.widgets.search_box import SearchBox
+from custtui.tui.widgets.stock import Header
 from custtui.tui.widgets.tick_list import TickList
 
 STEPS = ("keep", "fields", "locations", "moves", "preview", "done")
@@ -58,11 +59,13 @@ def step_hints() -> dict[str, str]:
 class MergeWizardScreen(Screen[None]):
     BINDINGS = [
         Binding("n", "next", N_("Next"), id="wizard.next"),
-        Binding("b", "back", N_("Back"), id="wizard.back"),
-        Binding("a", "apply", N_("Apply"), id="wizard.apply"),
+        Binding("b", "back", NP_("merge wizard: the step before", "Back"), id="wizard.back"),
+        Binding("a", "apply", NP_("merge: carry it out", "Apply"), id="wizard.apply"),
         Binding("d", "delete_emptied", N_("Delete emptied"), id="wizard.delete"),
         Binding("u", "undo", N_("Undo"), id="wizard.undo"),
+        # Escape leaves: "Cancel" before the merge, "Close" once it is done (as the hint says).
         Binding("escape", "cancel", N_("Cancel"), id="wizard.cancel"),
+        Binding("escape", "close", N_("Close"), id="wizard.close"),
     ]
 
     def __init__(self, customer_ids: list[int]) -> None:
@@ -117,6 +120,8 @@ class MergeWizardScreen(Screen[None]):
             "apply": self.step == "preview",
             "delete_emptied": self.step == "done" and not self.deleted,
             "undo": self.step == "done",
+            "cancel": self.step != "done",
+            "close": self.step == "done",
         }
         if action in allowed:
             return True if allowed[action] else False
@@ -157,9 +162,11 @@ class MergeWizardScreen(Screen[None]):
             prompt.append(
                 " · ".join(
                     (
-                        ngettext("{n} location", "{n} locations", locations_n).format(n=locations_n),
-                        ngettext("{n} installation", "{n} installations", installations_n).format(n=installations_n),
-                        ngettext("{n} mission", "{n} missions", missions_n).format(n=missions_n),
+                        ngettext("{n} location", "{n} locations", locations_n).format(n=format_number(locations_n)),
+                        ngettext("{n} installation", "{n} installations", installations_n).format(
+                            n=format_number(installations_n)
+                        ),
+                        ngettext("{n} mission", "{n} missions", missions_n).format(n=format_number(missions_n)),
                     )
                 ),
                 style="italic",
@@ -186,7 +193,7 @@ class MergeWizardScreen(Screen[None]):
                 Text(
                     ngettext(
                         "{n} label is added to the kept record.", "{n} labels are added to the kept record.", labels_added
-                    ).format(n=labels_added)
+                    ).format(n=format_number(labels_added))
                 )
             )
 
@@ -201,7 +208,7 @@ class MergeWizardScreen(Screen[None]):
                 chosen = match.target_id == target_id
                 prompt = Text.assemble((("● " if chosen else "○ ") + "→ ", "bold"))
                 prompt.append(safe(address))
-                prompt.append(f"  {round(score)} %", style="dim")
+                prompt.append("  " + percent(score / 100), style="dim")  # the plan scores addresses out of 100
                 listing.add_option(Option(prompt, id=f"loc:{match.location_id}:{target_id}"))
             new = Text.assemble((("● " if match.target_id is None else "○ ") + "→ ", "bold"))
             new.append(_("add to the kept record as a new location"), style="italic")
@@ -216,19 +223,19 @@ class MergeWizardScreen(Screen[None]):
         table = Table(expand=True, box=None, show_edge=False, padding=(0, 1))
         table.add_column(_("From"), ratio=1, overflow="fold")
         table.add_column(_("To"), ratio=1, overflow="fold")
-        table.add_column(_("Inst."), justify="right", width=5)
-        table.add_column(_("Jobs"), justify="right", width=5)
+        # Titled as the list's columns (the same counts, the same words).
+        table.add_column(pgettext("column: installations", "Inst"), justify="right", width=5)
+        table.add_column(pgettext("column: missions", "Jobs"), justify="right", width=5)
         addresses = {tid: addr for m in self.plan.locations for tid, addr, _s in m.candidates}
         for match in self.plan.locations:
             target = safe(addresses.get(match.target_id, "")) if match.target_id is not None else _("(new location)")
             table.add_row(
                 plain(match.address),
                 Text(target),
-                str(inst.get(match.location_id, 0)) if inst is not None else "?",
-                str(jobs.get(match.location_id, 0)) if jobs is not None else "?",
+                format_number(inst.get(match.location_id, 0)) if inst is not None else "?",
+                format_number(jobs.get(match.location_id, 0)) if jobs is not None else "?",
             )
-        keep = Text(_("Everything moves to: "))
-        keep.append(self._kept_name(), style="bold")
+        keep = assemble(_("Everything moves to: {name}"), name=Text(self._kept_name(), style="bold"))
         info.update(_GroupRenderable(keep, table))
 
     def _count_moves(self) -> None:
@@ -254,34 +261,32 @@ class MergeWizardScreen(Screen[None]):
 
     def _render_preview(self, listing: OptionList, info: Static) -> None:
         preview = self.plan.preview()
-        table = Table.grid(padding=(0, 2))
-        table.add_column(justify="right", style="bold")
-        table.add_column()
-        # The count stands in its own column, right-aligned; the words after it agree with it.
         p = preview
-        rows = [
-            (p.locations_added, ngettext(
-                "location added to the kept record", "locations added to the kept record", p.locations_added)),
-            (p.locations_mapped, ngettext(
-                "location matched to a kept location", "locations matched to a kept location", p.locations_mapped)),
-            (p.installations_moved, ngettext("installation moved", "installations moved", p.installations_moved)),
-            (p.missions_moved, ngettext("mission moved", "missions moved", p.missions_moved)),
-            (p.fields_changed, ngettext(
-                "field changed on the kept record", "fields changed on the kept record", p.fields_changed)),
-            (p.labels_added, ngettext("label added", "labels added", p.labels_added)),
-            (p.records_marked, ngettext(
-                "record marked ERROR, left empty", "records marked ERROR, left empty", p.records_marked)),
+        lines = [
+            ngettext(
+                "{n} location added to the kept record", "{n} locations added to the kept record", p.locations_added
+            ).format(n=format_number(p.locations_added)),
+            ngettext(
+                "{n} location matched to a kept location", "{n} locations matched to a kept location", p.locations_mapped
+            ).format(n=format_number(p.locations_mapped)),
+            ngettext("{n} installation moved", "{n} installations moved", p.installations_moved).format(
+                n=format_number(p.installations_moved)
+            ),
+            ngettext("{n} mission moved", "{n} missions moved", p.missions_moved).format(n=format_number(p.missions_moved)),
+            ngettext(
+                "{n} field changed on the kept record", "{n} fields changed on the kept record", p.fields_changed
+            ).format(n=format_number(p.fields_changed)),
+            ngettext("{n} label added", "{n} labels added", p.labels_added).format(n=format_number(p.labels_added)),
+            ngettext(
+                "{n} record marked ERROR, left empty", "{n} records marked ERROR, left empty", p.records_marked
+            ).format(n=format_number(p.records_marked)),
         ]
-        for count, what in rows:
-            table.add_row(format_number(count), what)
-        head = Text(_("Keep: "))
-        head.append(self._kept_name(), style="bold")
-        self.query_one("#wizard-info", Static).update(_GroupRenderable(head, table))
+        head = assemble(_("Keep: {name}"), name=Text(self._kept_name(), style="bold"))
+        self.query_one("#wizard-info", Static).update(_GroupRenderable(head, Text("\n".join(lines))))
 
     def _render_done(self, listing: OptionList, info: Static) -> None:
-        text = Text(_("Merged into "))
-        text.append(self._kept_name(), style="bold")
-        text.append(".\n")
+        text = assemble(_("Merged into {name}."), name=Text(self._kept_name(), style="bold"))
+        text.append("\n")
         if self.deleted:
             text.append(_("The emptied records were deleted. Undo still restores them."))
         else:
@@ -365,7 +370,9 @@ class MergeWizardScreen(Screen[None]):
         self.app.push_screen(
             ConfirmDialog(
                 _("Delete the emptied records"),
-                ngettext("Delete the {n} record marked ERROR?", "Delete the {n} records marked ERROR?", count).format(n=count),
+                ngettext("Delete the {n} record marked ERROR?", "Delete the {n} records marked ERROR?", count).format(
+                    n=format_number(count)
+                ),
                 _("Delete"),
                 danger=True,
             ),
@@ -374,7 +381,7 @@ class MergeWizardScreen(Screen[None]):
 
     def _emptied_deleted(self, deleted: list[int]) -> None:
         self.deleted = True
-        self.notify(ngettext("{n} record deleted.", "{n} records deleted.", len(deleted)).format(n=len(deleted)))
+        self.notify(ngettext("{n} record deleted.", "{n} records deleted.", len(deleted)).format(n=format_number(len(deleted))))
         self.custtui.customers_changed(list(deleted))
         self.render_step()
 
@@ -390,6 +397,9 @@ class MergeWizardScreen(Screen[None]):
         self.dismiss()
 
     def action_cancel(self) -> None:
+        self.dismiss()
+
+    def action_close(self) -> None:
         self.dismiss()
 
 
@@ -423,7 +433,9 @@ class MergePickerScreen(ModalScreen[list[int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="merge-pick", classes="dialog"):
-            yield Static(Text(_("Merge with ")) + plain(self.customer_name, style="bold"), classes="dialog-title")
+            yield Static(
+                assemble(_("Merge with {name}"), name=plain(self.customer_name, style="bold")), classes="dialog-title"
+            )
             yield SearchBox(
                 id="merge-search", compact=True, placeholder=_("type to find the other records"), select_on_focus=False
             )
@@ -513,13 +525,22 @@ class MergesScreen(Screen[None]):
         listing = self.query_one(OptionList)
         listing.clear_options()
         for item in done:
-            prompt = Text(
-                f"#{item.id}  {format_datetime(item.at)} ({format_relative(item.at)})  {safe(item.user_login)}\n",
+            prompt = assemble(
+                _("#{id}  {when} ({ago})  {user}"),
                 style="dim" if item.undone else "",
+                id=item.id,
+                when=format_datetime(item.at),
+                ago=format_relative(item.at),
+                user=item.user_login,
             )
-            prompt.append("  " + _("kept") + " ", style="italic")
-            prompt.append(safe(item.shown_name(item.keep_id)), style="bold")
-            prompt.append("  ←  " + ", ".join(safe(item.shown_name(cid)) for cid in item.other_ids))
+            prompt.append("\n  ")
+            prompt.append_text(
+                assemble(
+                    _("kept {kept}  ←  {others}"),
+                    kept=Text(safe(item.shown_name(item.keep_id)), style="bold"),
+                    others=", ".join(safe(item.shown_name(cid)) for cid in item.other_ids),
+                )
+            )
             if item.undone:
                 prompt.append("  " + _("(undone)"), style="italic")
             listing.add_option(Option(prompt, id=str(item.id), disabled=item.undone))

@@ -8,13 +8,29 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from custtui.i18n import _, format_date, pgettext
-from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
 from custtui.services import customers, missions
 from custtui.services.addresses import address_line
 from custtui.tui.sublist_screen import CustomerSubScreen, fitted
-from custtui.tui.text import plain
+from custtui.tui.text import mission_kind_name, mission_status_name, plain
 
 _STATUS_STYLES = {"planned": "bold", "in_progress": "bold yellow", "done": "", "cancelled": "dim strike"}
+
+
+# The status and kind columns fit the longest status and kind of every language (tests/tui/test_tui_language.py).
+STATUS_WIDTH = 11
+KIND_WIDTH = 12
+
+
+def mission_columns() -> list[tuple[str, str, int]]:
+    """The missions table's columns (title, key, width): 77 cells with their padding, within 80."""
+    return [
+        (_("Date"), "date", 10),
+        (_("Status"), "status", STATUS_WIDTH),
+        (pgettext("mission", "Kind"), "kind", KIND_WIDTH),
+        (_("Technician"), "technician", 15),
+        (pgettext("column: report language", "Rep."), "report", 4),
+        (_("Location"), "location", 13),
+    ]
 
 
 class MissionsScreen(CustomerSubScreen):
@@ -22,12 +38,8 @@ class MissionsScreen(CustomerSubScreen):
         return _("Missions")
 
     def setup_columns(self, table: DataTable[Any]) -> None:
-        table.add_column(_("Date"), key="date", width=10)
-        table.add_column(_("Status"), key="status", width=11)
-        table.add_column(pgettext("mission", "Kind"), key="kind", width=12)
-        table.add_column(_("Technician"), key="technician", width=15)
-        table.add_column(pgettext("column: report language", "Rep."), key="report", width=4)
-        table.add_column(_("Location"), key="location", width=13)
+        for title, key, width in mission_columns():
+            table.add_column(title, key=key, width=width)
 
     def read(self, session: Any) -> tuple[list[Any], str | None]:
         rows = missions.missions_of_customer(session, self.customer_id)
@@ -44,8 +56,8 @@ class MissionsScreen(CustomerSubScreen):
                 *fitted(
                     table,
                     format_date(mission.planned_on, "short"),
-                    Text(_(MISSION_STATUS_NAMES[MissionStatus(mission.status)]), style=_STATUS_STYLES.get(mission.status, "")),
-                    _(MISSION_KIND_NAMES[MissionKind(mission.kind)]),
+                    Text(mission_status_name(mission.status), style=_STATUS_STYLES.get(mission.status, "")),
+                    mission_kind_name(mission.kind),
                     plain(mission.technician),
                     report,
                     plain(location.name or address_line(location)),

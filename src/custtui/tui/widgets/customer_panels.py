@@ -7,19 +7,29 @@ tui.text (plain/safe), never as markup.
 
 from __future__ import annotations
 
-from rich.console import RenderableType
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
 from custtui.i18n import _, format_date, format_relative, language_name, ngettext
-from custtui.models import MISSION_KIND_NAMES, MISSION_STATUS_NAMES, MissionKind, MissionStatus
+from custtui.models import MissionKind, MissionStatus
 from custtui.services import customers, normalise, regions
 from custtui.services.addresses import address_line
 from custtui.services.customer_detail import CustomerDetail
 from custtui.services.marks import shown_name
-from custtui.tui.text import label_text, multiline, plain, safe, shown_value
+from custtui.tui.text import (
+    assemble,
+    label_text,
+    mission_kind_name,
+    mission_status_name,
+    multiline,
+    plain,
+    safe,
+    shown_value,
+)
 
 
 def document_language(customer_language: str | None, technician_language: str | None) -> str:
@@ -48,12 +58,12 @@ class TitlePanel(DetailPanel):
 
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         customer = detail.customer
-        title = plain(shown_name(customer), style="bold")
-        if customer.internal_name:
-            title.append("  (")
-            title.append(safe(customer.internal_name), style="italic")
-            title.append(")")
-        return title
+        name = plain(shown_name(customer), style="bold")
+        if not customer.internal_name:
+            return name
+        return assemble(
+            _("{name}  ({internal_name})"), name=name, internal_name=plain(customer.internal_name, style="italic")
+        )
 
 
 class FieldsPanel(DetailPanel):
@@ -103,12 +113,16 @@ class RegionPanel(DetailPanel):
 
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         customer, region = detail.customer, detail.region
-        text = Text()
-        text.append(_("Region") + ": ", style="bold")
-        text.append(f"{regions.display_name(region) if region else customer.region_code} ({customer.region_code})")
-        if region is not None and region.regulation_note:
-            text.append("\n" + regions.regulation_note(region), style="italic")
-        return text
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        shown = _("{region} ({code})").format(
+            region=regions.display_name(region) if region else customer.region_code, code=customer.region_code
+        )
+        grid.add_row(_("Region"), Text(shown))
+        if region is None or not region.regulation_note:
+            return grid
+        return Group(grid, Text(regions.regulation_note(region), style="italic"))
 
 
 class LocationsPanel(DetailPanel):
@@ -122,9 +136,8 @@ class LocationsPanel(DetailPanel):
             text.append(_("No locations yet (press o to add one)."), style="italic")
         for site in detail.locations:
             text.append("\n• ")
-            if site.name:
-                text.append(safe(site.name) + ": ")
-            text.append(safe(address_line(site)))
+            address = address_line(site)
+            text.append_text(assemble(_("{site}: {address}"), site=site.name, address=address) if site.name else plain(address))
             text.append(f"  [{site.region_code}]", style="dim")
         return text
 
@@ -135,13 +148,20 @@ class MissionsPanel(DetailPanel):
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         text = Text()
         text.append(_("Last missions"), style="bold")
+        # The columns as wide as the longest kind and status in the UI language.
+        kind_width = max(cell_len(mission_kind_name(kind)) for kind in MissionKind)
+        status_width = max(cell_len(mission_status_name(status)) for status in MissionStatus)
         if not detail.last_missions:
             text.append("\n")
             text.append(_("No missions."), style="italic")
         for mission, _location in detail.last_missions:
-            text.append(f"\n{format_date(mission.planned_on, 'short'):<10} ")
-            text.append(f"{_(MISSION_KIND_NAMES[MissionKind(mission.kind)]):<13} ")
-            text.append(f"{_(MISSION_STATUS_NAMES[MissionStatus(mission.status)]):<12} ")
+            text.append("\n")
+            for cell, width in (
+                (format_date(mission.planned_on, "short"), 10),
+                (mission_kind_name(mission.kind), kind_width),
+                (mission_status_name(mission.status), status_width),
+            ):
+                text.append(cell + " " * (width - cell_len(cell) + 1))
             text.append(safe(mission.technician))
         return text
 
@@ -152,6 +172,7 @@ class NotesPanel(DetailPanel):
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         text = Text()
         if detail.customer.notes:
-            text.append(_("Notes") + "\n", style="bold")
+            text.append(_("Notes"), style="bold")
+            text.append("\n")
             text.append_text(multiline(detail.customer.notes))
         return text

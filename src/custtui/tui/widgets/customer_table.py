@@ -29,11 +29,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from custtui.i18n import N_, _, format_date, pgettext
+from custtui.i18n import N_, _, format_date, format_number, pgettext
 from custtui.services.customers import DEFAULT_LIST_COLUMNS, LIST_COLUMNS
 from custtui.services.marks import MarkedRow
 from custtui.services.normalise import customer_country
-from custtui.tui.text import label_text, safe, shown_value
+from custtui.tui.text import assemble, label_text, safe, shown_value
 
 # Rows fetched around the viewport on each miss, and the cache bound.
 FETCH_MARGIN = 60
@@ -406,7 +406,7 @@ class CustomerTable(ScrollView, can_focus=True):
         values = {
             "name": Text(safe(row.shown_name)),  # with the ERROR mark, in the viewer's language
             "internal_name": (
-                Text.assemble((f"{match.field_title}: ", "italic"), safe(match.text))
+                assemble(_("{field}: {text}"), field=Text(match.field_title, style="italic"), text=match.text)
                 if match
                 else Text(safe(row.internal_name))
             ),
@@ -416,8 +416,8 @@ class CustomerTable(ScrollView, can_focus=True):
             "region_code": Text(row.region_code),
             "language": Text(row.language or ""),
             "labels": labels,
-            "installations": Text(str(row.installations)),
-            "missions": Text(str(row.missions)),
+            "installations": Text(format_number(row.installations)),
+            "missions": Text(format_number(row.missions)),
             "phone": Text(shown_value("phone", row.phone, customer_country(row.region_code))),
             "email": Text(safe(row.email)),
             "vat_number": Text(shown_value("vat_number", row.vat_number)),
