@@ -16,7 +16,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from custtui.errors import DomainError
-from custtui.i18n import LANGUAGES, N_, _, choose_language, format_number, ngettext, set_language
+from custtui.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    choose_language,
+    format_number,
+    format_seconds,
+    get_language,
+    ngettext,
+    set_language,
+)
 from custtui.safetext import json_for_terminal, terminal_safe
 
 if TYPE_CHECKING:
@@ -42,7 +52,9 @@ class CliError(Exception):
 
 # argparse's own words ("usage:", "options", its errors), marked so that the
 # catalogs carry them; argparse looks them up through the gettext functions
-# of its module, which _speak_argparse() points at ours.
+# of its module, which _speak_argparse() points at ours. Its headings get
+# their colon from "{heading}:" (_Formatter), its invalid choices and values
+# their wording from _Parser, without Python's quote marks.
 ARGPARSE_MESSAGES = (
     N_("usage: "),
     N_("positional arguments"),
@@ -52,16 +64,55 @@ ARGPARSE_MESSAGES = (
     N_("%(prog)s: error: %(message)s\n"),
     N_("the following arguments are required: %s"),
     N_("unrecognized arguments: %s"),
-    N_("invalid choice: %(value)r (choose from %(choices)s)"),
     N_("argument %(argument_name)s: %(message)s"),
     N_("expected one argument"),
-    N_("invalid %(type)s value: %(value)r"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
 )
 
 
 def _speak_argparse() -> None:
     argparse._ = lambda message: _(message)  # type: ignore[attr-defined]
     argparse.ngettext = lambda singular, plural, n: ngettext(singular, plural, n)  # type: ignore[attr-defined]
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with each section heading written by the catalog ("options :" in French)."""
+
+    class _Section(argparse.HelpFormatter._Section):
+        def format_help(self) -> str:
+            heading = self.heading
+            if heading is None or heading is argparse.SUPPRESS:
+                return super().format_help()
+            self.heading = None  # argparse would write "%s:" itself
+            try:
+                text = super().format_help()
+            finally:
+                self.heading = heading
+            if not text:
+                return text
+            indent = " " * self.formatter._current_indent
+            return f"{text[:1]}{indent}{_('{heading}:').format(heading=heading)}\n{text[1:]}"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in the catalog's words: its subcommands' parsers are _Parsers too (add_subparsers)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if action.choices is not None and value not in action.choices:
+            raise argparse.ArgumentError(
+                action,
+                _("invalid choice: {value} (choose from {choices})").format(
+                    value=terminal_safe(str(value)), choices=", ".join(map(str, action.choices))
+                ),
+            )
 
 
 class _VersionAction(argparse.Action):
@@ -80,7 +131,7 @@ class _VersionAction(argparse.Action):
 def _build_parser() -> argparse.ArgumentParser:
     # Options shared by every subcommand, so `custtui demo --db URL` and
     # `custtui --db URL demo` both work.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="URL",
@@ -94,7 +145,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help=_("user interface language (default: your user setting, else $LANG)"),
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="custtui",
         description=_("Customer management for heating, cooling and ventilation companies."),
         parents=[common],
@@ -110,10 +161,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--customers", type=_positive_int, default=2000, metavar="N", help=_("how many customers (default 2000)"))
     demo.add_argument(
-        "--seed", type=int, default=1, metavar="S", help=_("random seed; the same seed gives the same data (default 1)")
+        "--seed", type=_whole_number, default=1, metavar="S", help=_("random seed; the same seed gives the same data (default 1)")
     )
     demo.add_argument("--truth", metavar="FILE", help=_("write which customers are duplicates of which, as JSON"))
     demo.add_argument("--open", action="store_true", help=_("open the app afterwards"))
+    demo.add_argument(
+        "--language", choices=LANGUAGES, default=None,
+        help=_("the language of the demo data: labels, building names, notes (default: the interface language)"),
+    )  # fmt: skip
     demo.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
 
     migrate = commands.add_parser(
@@ -152,13 +207,13 @@ def _build_parser() -> argparse.ArgumentParser:
         "merge", parents=[common], help=_("merge customers into one (office, admin)"),
         description=_("Merge OTHER_ID... into KEEP_ID with the wizard's default choices."),
     )
-    merge_cmd.add_argument("keep_id", type=int, metavar="KEEP_ID")
-    merge_cmd.add_argument("other_ids", type=int, nargs="+", metavar="OTHER_ID")
+    merge_cmd.add_argument("keep_id", type=_whole_number, metavar="KEEP_ID")
+    merge_cmd.add_argument("other_ids", type=_whole_number, nargs="+", metavar="OTHER_ID")
     merge_cmd.add_argument("--yes", action="store_true", help=_("apply without asking"))
 
     commands.add_parser("merges", parents=[common], help=_("list past merges"))
     unmerge = commands.add_parser("unmerge", parents=[common], help=_("undo a merge"))
-    unmerge.add_argument("merge_id", type=int, metavar="MERGE_ID")
+    unmerge.add_argument("merge_id", type=_whole_number, metavar="MERGE_ID")
 
     import_cmd = commands.add_parser(
         "import", parents=[common], help=_("import customers from a CSV or XLSX file (office, admin)"),
@@ -185,7 +240,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help=_("check every row and write the report, without changing the database")
     )
     import_cmd.add_argument(
-        "--resume", nargs="?", type=int, const=0, default=None, metavar="IMPORT_ID",
+        "--resume", nargs="?", type=_whole_number, const=0, default=None, metavar="IMPORT_ID",
         help=_("go on with a stopped import of this file (the last one, or IMPORT_ID), creating nothing twice"),
     )  # fmt: skip
     import_cmd.add_argument(
@@ -278,12 +333,16 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _number_from(convert: Callable[[str], T], low: T, high: T | None, message: str) -> Callable[[str], T]:
+def _number_from(convert: Callable[[str], T], low: T | None, high: T | None, message: str | None = None) -> Callable[[str], T]:
     """An argparse type: `convert` the value, refused with `message` outside low..high."""
+    not_a_number = N_("must be a whole number") if convert is int else N_("must be a number")
 
     def parse(value: str) -> T:
-        number = convert(value)
-        if number < low or (high is not None and number > high):
+        try:
+            number = convert(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(_(not_a_number)) from None
+        if message and ((low is not None and number < low) or (high is not None and number > high)):
             raise argparse.ArgumentTypeError(_(message))
         return number
 
@@ -293,6 +352,7 @@ def _number_from(convert: Callable[[str], T], low: T, high: T | None, message: s
 _score = _number_from(float, 0.0, 1.0, N_("must be between 0 and 1"))
 _positive_int = _number_from(int, 1, None, N_("must be at least 1"))
 _port = _number_from(int, 1, 65535, N_("must be a port number from 1 to 65535"))
+_whole_number = _number_from(int, None, None)
 
 
 def _public_url(value: str) -> str:
@@ -460,41 +520,57 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     import json
 
     from custtui.demo import generate_demo
+    from custtui.progress import count_customers as counted_customers
     from custtui.progress import progress_bar
     from custtui.services.auth import Permission, require
     from custtui.services.customers import count_customers
 
     with _signed_in(args) as signed_in:
+        _apply_language(args, signed_in.user)
         require(signed_in.user, Permission.IMPORT)
         existing = count_customers(signed_in.session)
         if not existing:
-            with progress_bar(_("Adding demo customers"), _("customers"), quiet=args.quiet) as advance:
-                result = generate_demo(signed_in.engine, customers=args.customers, seed=args.seed, progress=advance)
+            # The data's words (labels, buildings, notes) in --language, else in the interface's.
+            language = args.language or get_language()
+            with progress_bar(_("Adding demo customers"), counted_customers, quiet=args.quiet) as advance:
+                result = generate_demo(
+                    signed_in.engine, customers=args.customers, seed=args.seed, progress=advance, language=language
+                )
     if existing:
         print(
-            _("The database already has {n} customers; no demo data added.").format(n=existing),
+            ngettext(
+                "The database already has {n} customer; no demo data added.",
+                "The database already has {n} customers; no demo data added.",
+                existing,
+            ).format(n=format_number(existing)),
             file=sys.stderr,
         )
     else:
-        print(
-            _(
-                "Added {customers} customers, {locations} locations, {installations} installations, "
-                "{missions} missions and {duplicates} deliberate duplicates in {seconds:.1f} s."
-            ).format(
-                customers=result.customers,
-                locations=result.locations,
-                installations=result.installations,
-                missions=result.missions,
-                duplicates=len(result.duplicates),
-                seconds=result.seconds,
-            )
-        )
+        print(_demo_summary(result))
         if args.truth:
             with open(args.truth, "w", encoding="utf-8") as handle:
                 json.dump({"duplicates": {str(k): v for k, v in result.duplicates.items()}}, handle, indent=1)
     if args.open:
         return _cmd_run(args)
     return 0
+
+
+def _counted(message: str, n: int) -> str:
+    """An ngettext(...) entry chosen for `n`, with `n` put in the user's locale ("1.234 klanten")."""
+    return message.format(n=format_number(n))
+
+
+def _demo_summary(result: Any) -> str:
+    customers, locations, installations = result.customers, result.locations, result.installations
+    missions, duplicates = result.missions, len(result.duplicates)
+    return _("Added {customers}, {locations}, {installations}, {missions} and {duplicates} in {seconds} s.").format(
+        customers=_counted(ngettext("{n} customer", "{n} customers", customers), customers),
+        locations=_counted(ngettext("{n} location", "{n} locations", locations), locations),
+        installations=_counted(ngettext("{n} installation", "{n} installations", installations), installations),
+        missions=_counted(ngettext("{n} mission", "{n} missions", missions), missions),
+        duplicates=_counted(ngettext("{n} deliberate duplicate", "{n} deliberate duplicates", duplicates), duplicates),
+        seconds=format_seconds(result.seconds),
+    )
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
@@ -559,7 +635,7 @@ def _cmd_users(args: argparse.Namespace) -> int:
 def _cmd_duplicates(args: argparse.Namespace) -> int:
     import csv
 
-    from custtui.progress import progress_bar
+    from custtui.progress import count_steps, progress_bar
     from custtui.services import customers
     from custtui.services.auth import Permission, require
     from custtui.services.duplicates import POSSIBLE, SCAN_STAGES, find_duplicates
@@ -570,7 +646,7 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
         require(user, Permission.VIEW)
         min_score = POSSIBLE if args.min_score is None else args.min_score
         stages = {stage: _(label) for stage, label in SCAN_STAGES.items()}
-        with progress_bar(_("Looking for duplicates"), "", quiet=args.quiet) as advance:
+        with progress_bar(_("Looking for duplicates"), count_steps, quiet=args.quiet) as advance:
 
             def progress(stage: str, done: int, total: int) -> None:
                 described = _("Looking for duplicates: {stage}").format(stage=stages.get(stage, stage))
@@ -628,12 +704,18 @@ def _cmd_duplicates(args: argparse.Namespace) -> int:
                 print(f"  #{cid:<8} {terminal_safe(rows[cid].name)}  {terminal_safe(rows[cid].customer_number)}")
             for pair in cluster.pairs:
                 reasons = ", ".join(terminal_safe(reason.with_weight) for reason in pair.reasons)
-                print(f"    #{pair.a} ~ #{pair.b} {format_number(pair.score, '0.00')}: {reasons}")
+                print(
+                    "    "
+                    + _("#{a} ~ #{b} {score}: {reasons}").format(
+                        a=pair.a, b=pair.b, score=format_number(pair.score, "0.00"), reasons=reasons
+                    )
+                )
         certain = sum(1 for cluster in clusters if cluster.confidence == "certain")
         possible = len(clusters) - certain
-        print(ngettext("{n} cluster of duplicates.", "{n} clusters of duplicates.", certain).format(n=certain), file=sys.stderr)
-        print(ngettext("{n} possible duplicate to check.", "{n} possible duplicates to check.", possible).format(n=possible),
-              file=sys.stderr)
+        clusters_found = ngettext("{n} cluster of duplicates.", "{n} clusters of duplicates.", certain)
+        print(_counted(clusters_found, certain), file=sys.stderr)
+        to_check = ngettext("{n} possible duplicate to check.", "{n} possible duplicates to check.", possible)
+        print(_counted(to_check, possible), file=sys.stderr)
     return 0
 
 
@@ -644,19 +726,20 @@ def _cmd_merge(args: argparse.Namespace) -> int:
         session, user = signed_in.session, signed_in.user
         plan = merge.plan_merge(session, user, [args.keep_id, *args.other_ids], keep_id=args.keep_id)
         preview = plan.preview()
+        moved, missions = preview.installations_moved, preview.missions_moved
+        added, mapped = preview.locations_added, preview.locations_mapped
+        fields, labels = preview.fields_changed, preview.labels_added
+        changes = [
+            _counted(ngettext("{n} installation moves", "{n} installations move", moved), moved),
+            _counted(ngettext("{n} mission moves", "{n} missions move", missions), missions),
+            _counted(ngettext("{n} location added", "{n} locations added", added), added),
+            _counted(ngettext("{n} location matched", "{n} locations matched", mapped), mapped),
+            _counted(ngettext("{n} field changed", "{n} fields changed", fields), fields),
+            _counted(ngettext("{n} label added", "{n} labels added", labels), labels),
+        ]
         print(
-            _(
-                "Keep #{keep} {name}: {installations} installations and {missions} missions move, "
-                "{added} locations added, {mapped} matched, {fields} fields changed, {labels} labels added."
-            ).format(
-                keep=plan.keep_id,
-                name=terminal_safe(plan.shown_name(plan.keep_id)),
-                installations=preview.installations_moved,
-                missions=preview.missions_moved,
-                added=preview.locations_added,
-                mapped=preview.locations_mapped,
-                fields=preview.fields_changed,
-                labels=preview.labels_added,
+            _("Keep #{keep} {name}: {changes}.").format(
+                keep=plan.keep_id, name=terminal_safe(plan.shown_name(plan.keep_id)), changes=", ".join(changes)
             )
         )
         if not args.yes:
@@ -678,12 +761,13 @@ def _cmd_merges(args: argparse.Namespace) -> int:
 
     with _signed_in(args) as signed_in:
         for item in merge.list_merges(signed_in.session):
-            undone = _(" (undone)") if item.undone else ""
             others = ", ".join(f"#{cid} {terminal_safe(item.shown_name(cid))}" for cid in item.other_ids)
-            print(
-                f"{item.id:>5}  {format_datetime(item.at)}  {terminal_safe(item.user_login):<10} "
-                f"#{item.keep_id} {terminal_safe(item.shown_name(item.keep_id))} <- {others}{undone}"
+            merged = _("#{keep} {name} <- {others}").format(
+                keep=item.keep_id, name=terminal_safe(item.shown_name(item.keep_id)), others=others
             )
+            if item.undone:
+                merged = _("{merge} (undone)").format(merge=merged)
+            print(f"{item.id:>5}  {format_datetime(item.at)}  {terminal_safe(item.user_login):<10} {merged}")
     return 0
 
 
@@ -703,7 +787,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from custtui.progress import progress_bar
+    from custtui.progress import count_rows, progress_bar
     from custtui.services import transfer
 
     mapping = transfer.parse_mapping(args.map) if args.map else None
@@ -722,7 +806,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             signed_in.session.rollback()
             previous = {number: signal.signal(number, ask_to_stop) for number in (signal.SIGINT, signal.SIGTERM)}
             try:
-                with progress_bar(_("Importing"), _("rows"), quiet=args.quiet) as advance:
+                with progress_bar(_("Importing"), count_rows, quiet=args.quiet) as advance:
                     report = transfer.import_customers(
                         signed_in.engine, signed_in.user, args.file, skip_duplicates=args.skip_duplicates,
                         mapping=mapping, dry_run=args.dry_run, resume=resume, progress=advance,
@@ -744,7 +828,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     to_check = [row for row in report.rows if transfer.needs_checking(row)]
     shown = [] if args.report else to_check[:IMPORT_ROWS_SHOWN]  # a report file holds them all
     for row in shown:
-        print(f"{row.line:>6}  {row.status:<10} {terminal_safe(row.message)}", file=sys.stderr)
+        print(f"{row.line:>6}  {transfer.status_name(row.status):<12} {terminal_safe(row.message)}", file=sys.stderr)
     if len(to_check) > len(shown):
         more = len(to_check) - len(shown)
         if args.report:
@@ -762,15 +846,27 @@ def _cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(_("Dry run: nothing was written to the database."), file=sys.stderr)
     elif report.stopped and report.import_id is not None:
-        done = format_number(report.done)
-        total = format_number(report.total) if report.total is not None else "?"
+        file = terminal_safe(shlex.quote(args.file))
+        if report.total is None:
+            stopped = ngettext(
+                "Stopped after {done} row (import {id}); that row is in the database. "
+                "Continue with: custtui import {file} --resume {id}",
+                "Stopped after {done} rows (import {id}); the rows before are in the database. "
+                "Continue with: custtui import {file} --resume {id}",
+                report.done,
+            )
+        else:
+            stopped = ngettext(
+                "Stopped after {done} of {total} row (import {id}); the rows before are in the database. "
+                "Continue with: custtui import {file} --resume {id}",
+                "Stopped after {done} of {total} rows (import {id}); the rows before are in the database. "
+                "Continue with: custtui import {file} --resume {id}",
+                report.total,
+            )
         print(
-            _("Stopped after {done} of {total} rows (import {id}); the rows before are in the database. "
-              "Continue with: custtui import {file} --resume {id}").format(
-                done=done, total=total, id=report.import_id, file=terminal_safe(shlex.quote(args.file))
-            ),
+            stopped.format(done=format_number(report.done), total=format_number(report.total), id=report.import_id, file=file),
             file=sys.stderr,
-        )  # fmt: skip
+        )
         return EXIT_INTERRUPTED
     return 0 if report.errors == 0 else EXIT_REFUSED
 
@@ -790,15 +886,20 @@ def _import_to_resume(session: Any, args: argparse.Namespace, transfer: Any) -> 
     if unfinished:
         last = unfinished[0]
         raise CliError(
-            _("Import {id} of this file stopped after {n} rows. Add --resume to go on with it, "
-              "or --again to import the whole file once more.").format(id=last.id, n=format_number(last.rows_done)),
+            ngettext(
+                "Import {id} of this file stopped after {n} row. Add --resume to go on with it, "
+                "or --again to import the whole file once more.",
+                "Import {id} of this file stopped after {n} rows. Add --resume to go on with it, "
+                "or --again to import the whole file once more.",
+                last.rows_done,
+            ).format(id=last.id, n=format_number(last.rows_done)),
             EXIT_REFUSED,
-        )  # fmt: skip
+        )
     return None
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from custtui.progress import progress_bar
+    from custtui.progress import count_customers, progress_bar
     from custtui.services import transfer
 
     # --excel / --no-excel, else what the locale of dates and numbers calls for (nl_BE: Excel).
@@ -806,15 +907,18 @@ def _cmd_export(args: argparse.Namespace) -> int:
     with _signed_in(args) as signed_in:
         session, user = signed_in.session, signed_in.user
         if args.output:
-            with progress_bar(_("Exporting"), _("customers"), quiet=args.quiet) as advance:
-                count = transfer.export_customers(
-                    session, user, args.output, format=args.format, excel=excel, progress=advance
-                )
-            print(_("{n} customers written to {path}.").format(n=count, path=args.output), file=sys.stderr)
+            with progress_bar(_("Exporting"), count_customers, quiet=args.quiet) as advance:
+                count = transfer.export_customers(session, user, args.output, format=args.format, excel=excel, progress=advance)
+            print(
+                ngettext("{n} customer written to {path}.", "{n} customers written to {path}.", count).format(
+                    n=format_number(count), path=terminal_safe(args.output)
+                ),
+                file=sys.stderr,
+            )
         else:
             if args.format == "xlsx":
                 raise CliError(_("An xlsx export needs --output FILE."), EXIT_REFUSED)
-            with progress_bar(_("Exporting"), _("customers"), quiet=args.quiet) as advance:
+            with progress_bar(_("Exporting"), count_customers, quiet=args.quiet) as advance:
                 transfer.export_customers(session, user, sys.stdout.buffer, format="csv", excel=excel, progress=advance)
     return 0
 
@@ -903,10 +1007,15 @@ def _cmd_backup(args: argparse.Namespace) -> int:
         raise database_problem(error, url=url) from error
     print(
         ngettext(
-            "Backed up {customers} customer to {path} ({megabytes:.1f} MB, integrity check ok) in {seconds:.1f} s.",
-            "Backed up {customers} customers to {path} ({megabytes:.1f} MB, integrity check ok) in {seconds:.1f} s.",
+            "Backed up {customers} customer to {path} ({megabytes} MB, integrity check ok) in {seconds} s.",
+            "Backed up {customers} customers to {path} ({megabytes} MB, integrity check ok) in {seconds} s.",
             result.customers,
-        ).format(customers=result.customers, path=result.path, megabytes=result.size / 1_000_000, seconds=result.seconds)
+        ).format(
+            customers=format_number(result.customers),
+            path=terminal_safe(result.path),
+            megabytes=format_number(result.size / 1_000_000, "0.0"),
+            seconds=format_seconds(result.seconds),
+        )
     )
     return 0
 
@@ -925,7 +1034,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
             "Restored {customers} customer from {backup} into {path}.",
             "Restored {customers} customers from {backup} into {path}.",
             result.customers,
-        ).format(customers=result.customers, backup=terminal_safe(args.file), path=terminal_safe(result.path))
+        ).format(customers=format_number(result.customers), backup=terminal_safe(args.file), path=terminal_safe(result.path))
     )
     return 0
 

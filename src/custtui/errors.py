@@ -77,7 +77,9 @@ class ValidationError(DomainError):
 
     def __init__(self, errors: dict[str, str]) -> None:
         self.errors = dict(errors)
-        super().__init__("\n".join(f"{name}: {message}" for name, message in self.errors.items()))
+        super().__init__(
+            "\n".join(_("{column}: {message}").format(column=name, message=message) for name, message in self.errors.items())
+        )
 
 
 class ConflictError(DomainError):

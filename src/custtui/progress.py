@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from custtui.i18n import _, format_number
+from custtui.i18n import _, format_number, format_percent, ngettext
+
+# What a bar counts, as one sentence per count: (done, total or None) -> "41,500 / 100,000 rows".
+Counter = Callable[[int, int | None], str]
 
 
 class ProgressSink(Protocol):
@@ -34,13 +37,36 @@ def shows_progress(quiet: bool) -> bool:
     return terminal and not quiet and os.environ.get("TERM") != "dumb"
 
 
+def count_rows(done: int, total: int | None) -> str:
+    if total is None:
+        return ngettext("{done} row", "{done} rows", done).format(done=format_number(done))
+    return ngettext("{done} / {total} row", "{done} / {total} rows", total).format(
+        done=format_number(done), total=format_number(total)
+    )
+
+
+def count_customers(done: int, total: int | None) -> str:
+    if total is None:
+        return ngettext("{done} customer", "{done} customers", done).format(done=format_number(done))
+    return ngettext("{done} / {total} customer", "{done} / {total} customers", total).format(
+        done=format_number(done), total=format_number(total)
+    )
+
+
+def count_steps(done: int, total: int | None) -> str:
+    """Bare numbers, for a bar whose stage says what is counted."""
+    if total is None:
+        return format_number(done)
+    return _("{done} / {total}").format(done=format_number(done), total=format_number(total))
+
+
 @contextmanager
-def progress_bar(description: str, unit: str, *, quiet: bool = False) -> Iterator[ProgressSink]:
+def progress_bar(description: str, counter: Counter, *, quiet: bool = False) -> Iterator[ProgressSink]:
     """A callable `(done, total, stage=None)` that moves the bar; does nothing when no bar is shown.
 
-    `unit` is the translated plural noun of what is counted ("rows",
-    "customers"); `stage`, when given, replaces the description (a scan's
-    blocking, then its scoring).
+    `counter` writes the count, what is counted and all ("41,500 / 100,000
+    rows": count_rows, count_customers, count_steps); `stage`, when given,
+    replaces the description (a scan's blocking, then its scoring).
     """
     if not shows_progress(quiet):
         yield _quiet_sink
@@ -52,7 +78,6 @@ def progress_bar(description: str, unit: str, *, quiet: bool = False) -> Iterato
         Progress,
         ProgressColumn,
         Task,
-        TaskProgressColumn,
         TextColumn,
         TimeRemainingColumn,
     )
@@ -62,20 +87,24 @@ def progress_bar(description: str, unit: str, *, quiet: bool = False) -> Iterato
         """'41,500 / 100,000 rows · 3,120/s', numbers in the user's locale."""
 
         def render(self, task: Task) -> Text:
-            done = format_number(int(task.completed))
             speed = task.finished_speed or task.speed
-            rate = _("{rate}/s").format(rate=format_number(round(speed))) if speed else ""
+            counted = counter(int(task.completed), None if task.total is None else int(task.total))
+            if speed:
+                counted = _("{counted} · {rate}/s").format(counted=counted, rate=format_number(round(speed)))
+            return Text(counted, no_wrap=True)
+
+    class Percent(ProgressColumn):
+        """'42 %' in French and German, '42%' in Dutch and English."""
+
+        def render(self, task: Task) -> Text:
             if task.total is None:
-                counted = _("{done} {unit}").format(done=done, unit=unit)
-            else:
-                counted = _("{done} / {total} {unit}").format(done=done, total=format_number(int(task.total)), unit=unit)
-            return Text(f"{counted}  {rate}".rstrip(), no_wrap=True)
+                return Text("")
+            return Text(format_percent(task.percentage / 100), style="progress.percentage", justify="right")
 
     console = Console(stderr=True, no_color="NO_COLOR" in os.environ)
     # At 80 columns, rich's 40-wide bar pushed the rate onto a second line.
     columns = (
-        TextColumn("{task.description}"), BarColumn(bar_width=20), TaskProgressColumn(), Counts(),
-        TimeRemainingColumn(),
+        TextColumn("{task.description}"), BarColumn(bar_width=20), Percent(), Counts(), TimeRemainingColumn(),
     )  # fmt: skip
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(description, total=None)

@@ -141,8 +141,87 @@ def test_help_speaks_the_chosen_language(monkeypatch: pytest.MonkeyPatch, capsys
     with pytest.raises(SystemExit):
         main(["users", "--help"])
     out = capsys.readouterr().out
-    assert out.startswith("utilisation : custtui users")
+    assert out.startswith("utilisation\u00a0: custtui users")
     assert "ajouter un utilisateur" in out
+    # argparse's headings get their colon from the catalog ("options :" in French), not from argparse.
+    from custtui.i18n import _
+
+    for heading in ("positional arguments", "options"):
+        assert f"\n{_('{heading}:').format(heading=_(heading))}\n" in out
+
+
+def test_argparse_errors_speak_the_language_without_pythons_quotes(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CUSTTUI_LANG", "fr")
+    with pytest.raises(SystemExit) as caught:
+        main(["users", "add", "someone", "--role", "boss"])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("utilisation\u00a0: custtui users add")
+    assert "boss (" in err and "'boss'" not in err and "'admin'" not in err
+    with pytest.raises(SystemExit):
+        main(["demo", "--customers", "many"])
+    err = capsys.readouterr().err
+    assert "parse" not in err and "'many'" not in err
+    from custtui.i18n import _
+
+    assert _("must be a whole number") in err
+
+
+def test_every_message_argparse_can_show_is_in_the_catalogs() -> None:
+    """argparse's own words, looked up through our catalogs, are marked in cli.ARGPARSE_MESSAGES."""
+    import argparse
+    import ast
+
+    from custtui.cli import ARGPARSE_MESSAGES
+
+    tree = ast.parse(Path(argparse.__file__).read_text(encoding="utf-8"))
+    used = {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+        and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
+    }  # fmt: skip
+    # Mistakes of the program that wrote the parser, not of the user typing a command; and words our
+    # _Parser says itself (invalid choices) or never shows (types of its own, no subcommand titles).
+    not_for_users = {
+        ".__call__() not defined", "conflicting subparser: %s", "conflicting subparser alias: %s",
+        "cannot merge actions - two groups are named %r", "'required' is an invalid argument for positionals",
+        "dest= is required for options like %r", "invalid conflict_resolution value: %r",
+        "mutually exclusive arguments must be optional", "cannot have multiple subparser arguments", "subcommands",
+        "%r is not callable", "invalid %(type)s value: %(value)r", "invalid choice: %(value)r (choose from %(choices)s)",
+        "unknown parser %(parser_name)r (choices: %(choices)s)", 'argument "-" with mode %r',
+        "can't open '%(filename)s': %(error)s", "unexpected option string: %s", "one of the arguments %s is required",
+        "invalid option string %(option)r: must start with a character %(prefix_chars)r",
+    }  # fmt: skip
+    assert "usage: " in used
+    missing = used - set(ARGPARSE_MESSAGES) - not_for_users
+    assert not missing
+
+
+def test_demo_data_language_defaults_to_the_interface_language(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from types import SimpleNamespace
+
+    import custtui.demo
+
+    asked: list[str | None] = []
+
+    def generate_demo(engine: object, **options: object) -> SimpleNamespace:
+        asked.append(options.get("language"))  # type: ignore[arg-type]
+        return SimpleNamespace(customers=1, locations=2, installations=3, missions=4, duplicates={}, seconds=0.25)
+
+    monkeypatch.setattr(custtui.demo, "generate_demo", generate_demo)
+    assert main(["demo", "--db", db_url, "--quiet", "--language", "de"]) == 0
+    assert capsys.readouterr().out.strip() == (
+        "Added 1 customer, 2 locations, 3 installations, 4 missions and 0 deliberate duplicates in 0.2 s."
+    )
+    monkeypatch.setenv("CUSTTUI_LANG", "fr")
+    assert main(["demo", "--db", f"{db_url}-2", "--quiet"]) == 0
+    assert asked == ["de", "fr"]
+    assert "0,2" in capsys.readouterr().out  # the seconds in French
 
 
 def test_postgres_without_its_driver_says_which_extra_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -108,7 +108,7 @@ def test_reason_texts_follow_the_language() -> None:
     reason = Reason("vat", VAT_A)
     assert reason.text == "same VAT"
     assert Reason("name", 94).text == "name 94 %"
-    assert Reason("alias", 100).text == "alias matches name (100 %)"
+    assert Reason("alias", 100).text == "alias matches name (100%)"
     set_language("nl")
     try:
         assert isinstance(reason.text, str) and reason.text

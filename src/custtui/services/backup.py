@@ -33,7 +33,7 @@ from sqlalchemy.engine import URL, make_url
 
 from custtui.db import parse_url, sqlite_file
 from custtui.errors import DomainError
-from custtui.i18n import _
+from custtui.i18n import _, join_clauses
 
 DEFAULT_PAGES_PER_STEP = 1024  # 4 MB with SQLite's default 4 KB pages
 DEFAULT_PAUSE_SECONDS = 0.005
@@ -225,7 +225,7 @@ def backup_database(
                 if problems != ["ok"]:
                     raise BackupFailed(
                         _("The copy failed its integrity check, so {path} was not written: {problems}").format(
-                            path=target, problems="; ".join(problems[:3])
+                            path=target, problems=join_clauses(problems[:3])
                         )
                     )
                 try:
@@ -403,7 +403,7 @@ def restore_database(url: str, backup: str | os.PathLike[str]) -> RestoreResult:
             if problems != ["ok"]:
                 raise BackupFailed(
                     _("The backup {path} failed its integrity check; nothing was restored: {problems}").format(
-                        path=source, problems="; ".join(problems[:3])
+                        path=source, problems=join_clauses(problems[:3])
                     )
                 )
             try:

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
-from custtui.i18n import DEFAULT_LANGUAGE, _, get_language, ngettext
+from custtui.i18n import DEFAULT_LANGUAGE, _, format_number, get_language, ngettext
 from custtui.models import Building, Customer, CustomerLabel, Installation, Label, Location, Mission, User, stored_id, utcnow
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
@@ -251,9 +251,9 @@ def delete_refusal_reason(counts: LinkedCounts) -> str | None:
     if counts.installations == 0 and counts.missions == 0:
         return None
     parts = [
-        ngettext("{n} location", "{n} locations", counts.locations).format(n=counts.locations),
-        ngettext("{n} installation", "{n} installations", counts.installations).format(n=counts.installations),
-        ngettext("{n} mission", "{n} missions", counts.missions).format(n=counts.missions),
+        ngettext("{n} location", "{n} locations", counts.locations).format(n=format_number(counts.locations)),
+        ngettext("{n} installation", "{n} installations", counts.installations).format(n=format_number(counts.installations)),
+        ngettext("{n} mission", "{n} missions", counts.missions).format(n=format_number(counts.missions)),
     ]
     return _(
         "This customer cannot be deleted: {links} are linked to it. "

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from custtui.i18n import _, format_number
+from custtui.i18n import _, format_number, format_percent
+
+
+def _percent(value: str | int | None) -> str:
+    """A similarity kept in whole percent (90), shown in the user's locale: '90 %' in French and German."""
+    try:
+        return format_percent(int(value or 0) / 100)
+    except (TypeError, ValueError):
+        return str(value)
+
 
 # A pair at or above CERTAIN is a duplicate (the default list); between
 # POSSIBLE and CERTAIN it is shown apart, to check. Both are probabilities
@@ -54,9 +63,9 @@ class Reason:
         if code == "number":
             return _("same customer number")
         if code == "name":
-            return _("name {percent} %").format(percent=value)
+            return _("name {percent}").format(percent=_percent(value))
         if code == "alias":
-            return _("alias matches name ({percent} %)").format(percent=value)
+            return _("alias matches name ({percent})").format(percent=_percent(value))
         return code
 
     @property

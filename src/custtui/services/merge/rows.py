@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Date, DateTime, Table, or_, select, update
 from sqlmodel import Session, col
 
+from custtui.i18n import _
 from custtui.models import (
     Building,
     Customer,
@@ -191,7 +192,7 @@ def chunks(ids: list[int], size: int | None = None) -> Iterable[list[int]]:
 
 
 def name_list(names: dict[int, str], ids: Iterable[int]) -> str:
-    return ", ".join(f"{names.get(cid, '?')} (#{cid})" for cid in ids)
+    return ", ".join(_("{name} (#{id})").format(name=names.get(cid, "?"), id=cid) for cid in ids)
 
 
 def expire_loaded(session: Session) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, delete, insert, select, update
 from sqlmodel import Session, col
 
 from custtui.errors import DeleteRefused, NotFound
-from custtui.i18n import _, ngettext
+from custtui.i18n import _, format_number, join_clauses, ngettext
 from custtui.models import Building, CustomerLabel, MergeRecord, User, stored_id, utcnow
 from custtui.services import audit, customers
 from custtui.services.auth import Permission, require
@@ -100,7 +100,8 @@ def delete_merged(session: Session, actor: User, merge_id: int) -> list[int]:
         reason = customers.delete_refusal_reason(customers.linked_counts(session, cid))
         if reason:
             counts = customers.linked_counts(session, cid)
-            raise DeleteRefused(f"{marked_name(names.get(cid, ''), True)} (#{cid}): {reason}", counts)
+            customer = _("{name} (#{id})").format(name=marked_name(names.get(cid, ""), True), id=cid)
+            raise DeleteRefused(_("{customer}: {reason}").format(customer=customer, reason=reason), counts)
     now = utcnow().isoformat()
     for cid in pending:
         location_rows = rows_json(session, LOCATIONS, LOCATIONS.c.customer_id == cid)
@@ -132,16 +133,16 @@ def delete_merged(session: Session, actor: User, merge_id: int) -> list[int]:
 def _listed(problems: list[str]) -> str:
     shown = problems[:_LISTED]
     more = len(problems) - len(shown)
-    text = "; ".join(shown)
+    text = join_clauses(shown)
     if more:
-        text += " " + ngettext("and {n} more", "and {n} more", more).format(n=more)
+        text = ngettext("{problems} and {n} more", "{problems} and {n} more", more).format(problems=text, n=format_number(more))
     return text
 
 
 def _mismatches(
-    session: Session, table: Table, columns: tuple[str, str], groups: list[list[Any]], entity: str
+    session: Session, table: Table, columns: tuple[str, str], groups: list[list[Any]], deleted: str, moved: str
 ) -> list[str]:
-    """Rows of `groups` ([a0, b0, a1, b1, ids]) that are no longer at (a1, b1)."""
+    """Rows of `groups` ([a0, b0, a1, b1, ids]) that are no longer at (a1, b1); `deleted` and `moved` say so ({id})."""
     problems = []
     connection = session.connection()
     first, second = (table.c[name] for name in columns)
@@ -153,9 +154,9 @@ def _mismatches(
             }
             for row_id in chunk:
                 if row_id not in here:
-                    problems.append(_("{entity} {id} was deleted").format(entity=entity, id=row_id))
+                    problems.append(deleted.format(id=row_id))
                 elif here[row_id] != (a1, b1):
-                    problems.append(_("{entity} {id} was moved").format(entity=entity, id=row_id))
+                    problems.append(moved.format(id=row_id))
     return problems
 
 
@@ -190,7 +191,7 @@ class _Undo:
         )
 
     def who(self, cid: int) -> str:
-        return f"{marked_name(self.names.get(cid, '?'), cid in self.marked)} (#{cid})"
+        return _("{name} (#{id})").format(name=marked_name(self.names.get(cid, "?"), cid in self.marked), id=cid)
 
     def changed_meanwhile(self) -> UndoRefused:
         return UndoRefused(_("Merge {id} cannot be undone: records changed meanwhile.").format(id=self.merge_id))
@@ -263,11 +264,15 @@ def _deleted_record_problems(session: Session, undo: _Undo) -> list[str]:
     for cid, data in undo.deleted.items():
         if cid in taken_ids:
             problems.append(_("the id of deleted customer {name} is used again").format(name=undo.who(cid)))
-        for table, key, entity in ((LOCATIONS, "locations", _("location")), (BUILDINGS, "buildings", _("building"))):
+        used_again = (
+            (LOCATIONS, "locations", _("the id of deleted location {id} is used again")),
+            (BUILDINGS, "buildings", _("the id of deleted building {id} is used again")),
+        )
+        for table, key, message in used_again:
             taken = [row["id"] for row in data[key]]
             if taken:
                 for row in connection.execute(select(table.c.id).where(table.c.id.in_(taken))):
-                    problems.append(_("the id of deleted {entity} {id} is used again").format(entity=entity, id=row.id))
+                    problems.append(message.format(id=row.id))
     wanted_labels = {int(lid) for data in undo.deleted.values() for lid in data["labels"]}
     if wanted_labels:
         existing = set(connection.execute(select(LABELS.c.id).where(LABELS.c.id.in_(wanted_labels))).scalars())
@@ -297,18 +302,20 @@ def _location_problems(session: Session, undo: _Undo) -> list[str]:
             for name, table in (("installations", INSTALLATIONS), ("missions", MISSIONS), ("buildings", BUILDINGS))
         }
         if now_there != lists:
-            problems.append(
-                _("location {id} has other installations, missions or buildings since the merge").format(id=lid)
-            )
+            problems.append(_("location {id} has other installations, missions or buildings since the merge").format(id=lid))
     return problems
 
 
 def _moved_row_problems(session: Session, undo: _Undo) -> list[str]:
     """Moved installations and missions must be where the merge put them, and nothing new in its buildings."""
     problems = _mismatches(
-        session, INSTALLATIONS, ("location_id", "building_id"), undo.data["installations"], _("installation")
-    )
-    problems += _mismatches(session, MISSIONS, ("customer_id", "location_id"), undo.data["missions"], _("mission"))
+        session, INSTALLATIONS, ("location_id", "building_id"), undo.data["installations"],
+        _("installation {id} was deleted"), _("installation {id} was moved"),
+    )  # fmt: skip
+    problems += _mismatches(
+        session, MISSIONS, ("customer_id", "location_id"), undo.data["missions"],
+        _("mission {id} was deleted"), _("mission {id} was moved"),
+    )  # fmt: skip
     if undo.created:
         ours = {iid for group in undo.data["installations"] for iid in group[4]}
         statement = select(INSTALLATIONS.c.id).where(INSTALLATIONS.c.building_id.in_(undo.created))

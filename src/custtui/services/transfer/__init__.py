@@ -68,6 +68,7 @@ from custtui.services.transfer.importing import (
     file_digest,
     import_customers,
     needs_checking,
+    status_name,
     unfinished_imports,
     write_report,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "UnfinishedImport",
     "file_digest",
     "needs_checking",
+    "status_name",
     "parse_mapping",
     "preview_file",
     "unfinished_imports",

@@ -31,7 +31,7 @@ from sqlalchemy import Connection, Engine, Select, Table, insert, select, text, 
 from sqlmodel import Session
 
 from custtui.errors import NotFound, ValidationError
-from custtui.i18n import _, format_number, ngettext
+from custtui.i18n import _, format_number, format_percent, ngettext, pgettext
 from custtui.models import (
     AuditEvent,
     Building,
@@ -97,6 +97,17 @@ class ImportRow:
     score: float | None  # that match's score, 0..1
     message: str  # translated, for people
     warning: bool = False  # created, but something was left out or kept as typed: to check
+
+
+def status_name(status: str) -> str:
+    """A row's outcome for people, in the UI language; the report file keeps the codes (created, error...)."""
+    names = {
+        STATUS_CREATED: pgettext("import row", "created"),
+        STATUS_DUPLICATE: pgettext("import row", "duplicate"),
+        STATUS_SKIPPED: pgettext("import row", "skipped"),
+        STATUS_ERROR: pgettext("import row", "error"),
+    }
+    return names.get(status, status)
 
 
 def needs_checking(row: ImportRow) -> bool:
@@ -282,8 +293,9 @@ def _reasons_text(match: duplicates.Match) -> str:
     return ", ".join(reason.text for reason in match.reasons)
 
 
-def _percent(score: float) -> int:
-    return round(score * 100)
+def _percent(score: float) -> str:
+    """'85 %' in French and German, '85%' in Dutch and English."""
+    return format_percent(round(score, 2))
 
 
 def _error_row(line: int, message: str) -> ImportRow:
@@ -561,11 +573,11 @@ class _Writer:
             other, line = self._other(entry.match.customer_id, known)
             score, reasons = _percent(entry.match.score), _reasons_text(entry.match)
             if other is not None:
-                message = _("Skipped: likely duplicate of customer {id} ({score} %: {reasons}).").format(
+                message = _("Skipped: likely duplicate of customer {id} ({score}: {reasons}).").format(
                     id=other, score=score, reasons=reasons
                 )
             else:
-                message = _("Skipped: likely duplicate of the row on line {line} ({score} %: {reasons}).").format(
+                message = _("Skipped: likely duplicate of the row on line {line} ({score}: {reasons}).").format(
                     line=line, score=score, reasons=reasons
                 )
             return ImportRow(entry.line, STATUS_SKIPPED, None, other, entry.match.score, message)
@@ -592,16 +604,14 @@ class _Writer:
         if self.dry_run:
             if certain:
                 if of_customer:
-                    return _("Would be created; likely duplicate of customer {other} ({score} %: {reasons}).")
-                return _("Would be created; likely duplicate of the row on line {line} ({score} %: {reasons}).")
+                    return _("Would be created; likely duplicate of customer {other} ({score}: {reasons}).")
+                return _("Would be created; likely duplicate of the row on line {line} ({score}: {reasons}).")
             if of_customer:
-                return _("Would be created; possibly a duplicate of customer {other} ({score} %: {reasons}), to check.")
-            return _(
-                "Would be created; possibly a duplicate of the row on line {line} ({score} %: {reasons}), to check."
-            )
+                return _("Would be created; possibly a duplicate of customer {other} ({score}: {reasons}), to check.")
+            return _("Would be created; possibly a duplicate of the row on line {line} ({score}: {reasons}), to check.")
         if certain:
-            return _("Created as customer {id}; likely duplicate of customer {other} ({score} %: {reasons}).")
-        return _("Created as customer {id}; possibly a duplicate of customer {other} ({score} %: {reasons}), to check.")
+            return _("Created as customer {id}; likely duplicate of customer {other} ({score}: {reasons}).")
+        return _("Created as customer {id}; possibly a duplicate of customer {other} ({score}: {reasons}), to check.")
 
 
 # --------------------------------------------------------------------------
