@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Offset
 
-from custtui.i18n import N_, _, ngettext
+from custtui.i18n import N_, _, format_number, ngettext
 from custtui.services import customers
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
@@ -166,7 +166,7 @@ class CustomerScreen(Screen[Any]):
                     "Its {n} location without installations is deleted too.",
                     "Its {n} locations without installations are deleted too.",
                     counts.locations,
-                ).format(n=counts.locations)
+                ).format(n=format_number(counts.locations))
             )
         body.append("\n" + _("This cannot be undone."))
         version = customer.version

@@ -47,17 +47,17 @@ FETCH_PAUSE_S = 1.0
 
 def match_field_title(field: str) -> str:
     """How a search hit's field is named in the Match column."""
-    context = "search hit: the field that matched"
+    # The field that matched, lowercase, before what matched: "internal name: Chauffage Dubois".
     titles = {
-        "name": pgettext(context, "name"),
-        "internal_name": pgettext(context, "internal name"),  # as every screen names it, never "alias"
-        "customer_number": pgettext(context, "customer number"),
-        "street": pgettext(context, "street"),
-        "city": pgettext(context, "city"),
-        "address": pgettext(context, "address"),
-        "vat_number": pgettext(context, "VAT"),
-        "phone": pgettext(context, "phone"),
-        "email": pgettext(context, "e-mail"),
+        "name": pgettext("search hit: the field that matched", "name"),
+        "internal_name": pgettext("search hit: the field that matched", "internal name"),  # never "alias"
+        "customer_number": pgettext("search hit: the field that matched", "customer number"),
+        "street": pgettext("search hit: the field that matched", "street"),
+        "city": pgettext("search hit: the field that matched", "city"),
+        "address": pgettext("search hit: the field that matched", "address"),
+        "vat_number": pgettext("search hit: the field that matched", "VAT"),
+        "phone": pgettext("search hit: the field that matched", "phone"),
+        "email": pgettext("search hit: the field that matched", "e-mail"),
     }
     return titles.get(field, field)
 

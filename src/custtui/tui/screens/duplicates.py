@@ -51,7 +51,7 @@ def comparison_titles() -> dict[str, str]:
 
 
 def linked_counts(installations: int, missions: int) -> str:
-    """ "3 installations · 12 missions": what is linked to a record, each count with its plural."""
+    """What is linked to a record, each count with its plural: "3 installations · 12 missions"."""
     return _("{installations} · {missions}").format(
         installations=ngettext("{n} installation", "{n} installations", installations).format(n=format_number(installations)),
         missions=ngettext("{n} mission", "{n} missions", missions).format(n=format_number(missions)),

@@ -122,8 +122,8 @@ SHORT_ACTION_NAMES = {
     "label": NP_("audit log action, short", "labels changed"),
     "move": NP_("audit log action, short", "moved"),
     "merge": NP_("audit log action, short", "merged"),
-    "unmerge": NP_("audit log action, short", "merge undone"),
-    "delete_merged": NP_("audit log action, short", "emptied deleted"),
+    "unmerge": NP_("audit log action, short", "unmerged"),
+    "delete_merged": NP_("audit log action, short", "duplicates deleted"),  # the records merged away
 }
 
 
@@ -203,11 +203,11 @@ def parse_day(value: str) -> date | None:
 
 
 def audit_columns() -> list[tuple[str, str, int]]:
-    """The audit log's columns (title, key, width): 77 cells with their padding, within 80."""
+    """The audit log's columns (title, key, width): 77 cells with their padding, within 80 with the scroll bar."""
     return [
         (_("When"), "when", 17),
-        (_("User"), "user", 10),
-        (_("Record"), "record", 22),
+        (_("User"), "user", 11),  # fr "Utilisateur"
+        (_("Record"), "record", 21),
         (_("Action"), "action", ACTION_WIDTH),
     ]
 

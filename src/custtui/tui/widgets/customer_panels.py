@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from custtui.i18n import _, format_date, format_relative, language_name, ngettext
+from custtui.i18n import _, format_date, format_number, format_relative, language_name, ngettext
 from custtui.models import MissionKind, MissionStatus
 from custtui.services import customers, normalise, regions
 from custtui.services.addresses import address_line
@@ -82,9 +82,11 @@ class FieldsPanel(DetailPanel):
             labels.append_text(label_text(label.name, label.colour, no_color=self.app.no_color))
         linked = " · ".join(
             (
-                ngettext("{n} location", "{n} locations", counts.locations).format(n=counts.locations),
-                ngettext("{n} installation", "{n} installations", counts.installations).format(n=counts.installations),
-                ngettext("{n} mission", "{n} missions", counts.missions).format(n=counts.missions),
+                ngettext("{n} location", "{n} locations", counts.locations).format(n=format_number(counts.locations)),
+                ngettext("{n} installation", "{n} installations", counts.installations).format(
+                    n=format_number(counts.installations)
+                ),
+                ngettext("{n} mission", "{n} missions", counts.missions).format(n=format_number(counts.missions)),
             )
         )
         record = _("created {created} · changed {changed}").format(
