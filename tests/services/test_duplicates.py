@@ -107,11 +107,13 @@ def test_normalise_fields() -> None:
 def test_reason_texts_follow_the_language() -> None:
     reason = Reason("vat", VAT_A)
     assert reason.text == "same VAT"
-    assert Reason("name", 94).text == "name 94 %"
+    assert Reason("name", 94).text == "name 94%"
     assert Reason("alias", 100).text == "alias matches name (100%)"
     set_language("nl")
     try:
         assert isinstance(reason.text, str) and reason.text
+        set_language("fr")  # percent the French way, with its no-break space
+        assert "94\u00a0%" in Reason("name", 94).text
     finally:
         set_language("en")
 
@@ -130,7 +132,7 @@ def test_typo_in_name_clusters(session: Session, admin: User) -> None:
     assert set(pair.codes) == {"name", "address"}
     name = next(r for r in pair.reasons if r.code == "name")
     assert 90 <= name.value < 100  # type: ignore[operator]
-    assert name.text == f"name {name.value} %"
+    assert name.text == f"name {name.value}%"
 
 
 def test_swapped_words_cluster(session: Session, admin: User) -> None:
@@ -267,7 +269,7 @@ def test_reasons_carry_codes_and_values(session: Session, admin: User) -> None:
         "vat": "same VAT",
         "email": "same e-mail",
         "phone": "same phone",
-        "name": "name 100 %",
+        "name": "name 100%",
         "address": "same street and number",
         "number": "same customer number",
     }

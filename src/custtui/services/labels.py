@@ -6,8 +6,8 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, ValidationError
-from custtui.i18n import _
-from custtui.models import Customer, CustomerLabel, Label, LabelKind, User
+from custtui.i18n import _, pgettext
+from custtui.models import LABEL_KIND_NAMES, Customer, CustomerLabel, Label, LabelKind, User
 from custtui.services import audit, validation
 from custtui.services.auth import Permission, require
 
@@ -40,7 +40,8 @@ def _validate(session: Session, name: str, colour: str, kind: str, label_id: int
     if colour not in LABEL_COLOURS:
         errors["colour"] = _("Colour must be one of: {colours}.").format(colours=", ".join(LABEL_COLOURS))
     if kind not in _KINDS:
-        errors["kind"] = _("Kind must be one of: status, trait, attention.")
+        kinds = ", ".join(pgettext(name.context, name) for name in LABEL_KIND_NAMES.values())
+        errors["kind"] = _("Kind must be one of: {kinds}.").format(kinds=kinds)
     if errors:
         raise ValidationError(errors)
     return name
