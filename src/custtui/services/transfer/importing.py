@@ -828,8 +828,8 @@ def _run_batches(
             ended = True
         except ImportFileError as error:
             # A stream that could not be read ahead: stop at the bad line, keep what was imported.
-            rest = _("The rest of the file was not imported.")
-            batch.append(_error_row(_line_after(batch, report, layout), f"{error.message} {rest}"))
+            message = _("{problem} The rest of the file was not imported.").format(problem=error.message)
+            batch.append(_error_row(_line_after(batch, report, layout), message))
             ended = True
         else:
             if line <= after_line:  # done before the import was resumed
