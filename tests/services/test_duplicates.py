@@ -108,7 +108,7 @@ def test_reason_texts_follow_the_language() -> None:
     reason = Reason("vat", VAT_A)
     assert reason.text == "same VAT"
     assert Reason("name", 94).text == "name 94%"
-    assert Reason("alias", 100).text == "alias matches name (100%)"
+    assert Reason("alias", 100).text == "internal name matches name (100%)"
     set_language("nl")
     try:
         assert isinstance(reason.text, str) and reason.text
@@ -150,7 +150,7 @@ def test_alias_used_as_name_clusters(session: Session, admin: User) -> None:
     assert cluster is not None
     assert "alias" in cluster.pairs[0].codes
     assert "name" not in cluster.pairs[0].codes
-    assert cluster.pairs[0].reasons[0].text.startswith("alias matches name")
+    assert cluster.pairs[0].reasons[0].text.startswith("internal name matches name")
 
 
 def test_dropped_legal_form_still_clusters(session: Session, admin: User) -> None:

@@ -65,7 +65,7 @@ class Reason:
         if code == "name":
             return _("name {percent}").format(percent=_percent(value))
         if code == "alias":
-            return _("alias matches name ({percent})").format(percent=_percent(value))
+            return _("internal name matches name ({percent})").format(percent=_percent(value))
         return code
 
     @property
