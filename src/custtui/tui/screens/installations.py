@@ -133,7 +133,7 @@ class MoveInstallationScreen(ModalScreen[int | None]):
         listing.clear_options()
         for site in sites:
             address = address_line(site)
-            prompt = assemble(_("{site}: {address}"), site=site.name, address=address) if site.name else plain(address)
+            prompt = assemble(_("{location}: {address}"), location=site.name, address=address) if site.name else plain(address)
             listing.add_option(Option(prompt, id=str(site.id)))
         if sites:
             listing.highlighted = 0

@@ -139,7 +139,10 @@ class LocationsPanel(DetailPanel):
         for site in detail.locations:
             text.append("\n• ")
             address = address_line(site)
-            text.append_text(assemble(_("{site}: {address}"), site=site.name, address=address) if site.name else plain(address))
+            if site.name:
+                text.append_text(assemble(_("{location}: {address}"), location=site.name, address=address))
+            else:
+                text.append_text(plain(address))
             text.append(f"  [{site.region_code}]", style="dim")
         return text
 
