@@ -191,7 +191,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "duplicates", parents=[common], help=_("print the clusters of probable duplicates"),
         description=_("Find probable duplicate customers. Scores are between 0 and 1."),
     )
-    duplicates.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    duplicates.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table",
+        help=_("a table to read, or JSON or CSV for other programs (default: table)"),
+    )  # fmt: skip
     duplicates.add_argument(
         "--min-score", type=_score, default=None, metavar="S",
         # duplicates.POSSIBLE, written out: importing duplicate detection here would slow every command's start
@@ -207,13 +210,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "merge", parents=[common], help=_("merge customers into one (office, admin)"),
         description=_("Merge OTHER_ID... into KEEP_ID with the wizard's default choices."),
     )
-    merge_cmd.add_argument("keep_id", type=_whole_number, metavar="KEEP_ID")
-    merge_cmd.add_argument("other_ids", type=_whole_number, nargs="+", metavar="OTHER_ID")
+    merge_cmd.add_argument(
+        "keep_id", type=_whole_number, metavar="KEEP_ID", help=_("the customer to keep: its # in the app, such as 37")
+    )
+    merge_cmd.add_argument(
+        "other_ids", type=_whole_number, nargs="+", metavar="OTHER_ID",
+        help=_("the customers merged into it, by their # in the app"),
+    )  # fmt: skip
     merge_cmd.add_argument("--yes", action="store_true", help=_("apply without asking"))
 
     commands.add_parser("merges", parents=[common], help=_("list past merges"))
     unmerge = commands.add_parser("unmerge", parents=[common], help=_("undo a merge"))
-    unmerge.add_argument("merge_id", type=_whole_number, metavar="MERGE_ID")
+    unmerge.add_argument(
+        "merge_id", type=_whole_number, metavar="MERGE_ID", help=_("the merge to undo, as custtui merges lists it")
+    )
 
     import_cmd = commands.add_parser(
         "import", parents=[common], help=_("import customers from a CSV or XLSX file (office, admin)"),
@@ -226,7 +236,7 @@ def _build_parser() -> argparse.ArgumentParser:
             "with --resume."
         ),
     )
-    import_cmd.add_argument("file", metavar="FILE")
+    import_cmd.add_argument("file", metavar="FILE", help=_("the CSV or XLSX file to import"))
     import_cmd.add_argument(
         "--skip-duplicates", action="store_true", help=_("do not create rows that look like an existing customer")
     )
@@ -250,7 +260,7 @@ def _build_parser() -> argparse.ArgumentParser:
     import_cmd.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
 
     export_cmd = commands.add_parser("export", parents=[common], help=_("export all customers with labels and counts"))
-    export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=_("the file format (default: csv)"))
     export_cmd.add_argument("--output", metavar="FILE", help=_("where to write (default: standard output, CSV only)"))
     export_cmd.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
     from custtui.i18n import format_locale  # cheap; services.transfer (the rule itself) is imported by the command
@@ -325,11 +335,13 @@ def _build_parser() -> argparse.ArgumentParser:
     user_commands.add_parser("list", parents=[common], help=_("list users and their roles"))
     add = user_commands.add_parser("add", parents=[common], help=_("add a user"))
     add.add_argument("login", help=_("the user's OS / SSH login"))
-    add.add_argument("--role", choices=("technician", "office", "admin"), default="technician")
+    add.add_argument(
+        "--role", choices=("technician", "office", "admin"), default="technician", help=_("role (default: technician)")
+    )
     add.add_argument("--name", default="", help=_("display name"))
     add.add_argument("--language", choices=LANGUAGES, default=None, help=_("preferred language"))
     remove = user_commands.add_parser("remove", parents=[common], help=_("remove a user"))
-    remove.add_argument("login")
+    remove.add_argument("login", help=_("the user's OS / SSH login"))
     return parser
 
 
