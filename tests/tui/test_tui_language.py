@@ -192,7 +192,7 @@ async def test_textual_own_words_reach_the_user_in_their_language(sqlite_engine:
     from textual.command import CommandList
 
     from custtui.i18n import _, set_language
-    from custtui.tui.widgets.stock import STOCK_DESCRIPTIONS
+    from custtui.tui.base import STOCK_DESCRIPTIONS
 
     known = fill(sqlite_engine)
     set_language(language)

@@ -20,11 +20,10 @@ from textual.widgets import Input, TextArea
 from textual.worker import Worker
 
 from custtui.errors import DomainError
-from custtui.i18n import _, get_language
+from custtui.i18n import N_, _, get_language
 from custtui.tui.faults import report
 from custtui.tui.messages import Destination, Navigate
 from custtui.tui.text import translated
-from custtui.tui.widgets.stock import STOCK_DESCRIPTIONS
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -45,6 +44,16 @@ else:
 # A read shows its loading state only when it takes longer than this: a fast
 # local database never flashes an indicator.
 LOADING_DELAY_S = 0.2
+
+
+# Textual's own English key descriptions (as its widgets declare them) that reach
+# our footers, help and palette -> ours, from our catalog.
+STOCK_DESCRIPTIONS = {
+    "Dismiss menu": N_("Close the list"),  # a Select's open list
+    "Exit the command palette": N_("Close"),
+    "Open link": N_("Open the link"),
+    "Show menu": N_("Open the list"),
+}
 
 
 def localised(bindings: dict[str, ActiveBinding]) -> dict[str, ActiveBinding]:

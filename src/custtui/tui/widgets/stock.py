@@ -17,15 +17,7 @@ from textual.widgets import Header as TextualHeader
 from textual.widgets._header import HeaderClock, HeaderClockSpace, HeaderIcon, HeaderTitle
 from textual.widgets.option_list import Option
 
-from custtui.i18n import N_, _
-
-# Textual's English key descriptions (as its widgets declare them) -> ours.
-STOCK_DESCRIPTIONS = {
-    "Dismiss menu": N_("Close the list"),  # a Select's open list
-    "Exit the command palette": N_("Close"),
-    "Open link": N_("Open the link"),
-    "Show menu": N_("Open the list"),
-}
+from custtui.i18n import _
 
 
 class CommandPaletteInOurWords(CommandPalette):
