@@ -151,7 +151,7 @@ def _build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action=_VersionAction, help=_("show program's version number and exit"))
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
     commands.add_parser("run", parents=[common], help=_("open the app (the default)"))
 
@@ -331,7 +331,7 @@ def _build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", metavar="FILE", help=_("the backup file made by custtui backup"))
 
     users = commands.add_parser("users", parents=[common], help=_("list, add and remove users (admins)"))
-    user_commands = users.add_subparsers(dest="users_command", metavar="ACTION", required=True)
+    user_commands = users.add_subparsers(dest="users_command", metavar=_("ACTION"), required=True)
     user_commands.add_parser("list", parents=[common], help=_("list users and their roles"))
     add = user_commands.add_parser("add", parents=[common], help=_("add a user"))
     add.add_argument("login", help=_("the user's OS / SSH login"))
