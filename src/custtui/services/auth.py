@@ -37,17 +37,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
 }
 
-_PERMISSION_DESCRIPTIONS = {
-    Permission.VIEW: N_("view customers"),
-    Permission.EDIT: N_("add or edit records"),
-    Permission.LABEL: N_("label customers"),
-    Permission.DELETE: N_("delete records"),
-    Permission.MERGE: N_("merge customers"),
-    Permission.IMPORT: N_("import customers"),
-    Permission.MANAGE_USERS: N_("manage users"),
-    Permission.MANAGE_LABELS: N_("manage labels"),
-    Permission.MANAGE_REGIONS: N_("manage regions"),
-    Permission.AUDIT: N_("read the audit log"),
+# What a refusal says, one whole sentence per permission ({role}: the user's role).
+_REFUSALS = {
+    Permission.VIEW: N_("Your role ({role}) may not view customers."),
+    Permission.EDIT: N_("Your role ({role}) may not add or edit records."),
+    Permission.LABEL: N_("Your role ({role}) may not label customers."),
+    Permission.DELETE: N_("Your role ({role}) may not delete records."),
+    Permission.MERGE: N_("Your role ({role}) may not merge customers."),
+    Permission.IMPORT: N_("Your role ({role}) may not import customers."),
+    Permission.MANAGE_USERS: N_("Your role ({role}) may not manage users."),
+    Permission.MANAGE_LABELS: N_("Your role ({role}) may not manage labels."),
+    Permission.MANAGE_REGIONS: N_("Your role ({role}) may not manage regions."),
+    Permission.AUDIT: N_("Your role ({role}) may not read the audit log."),
 }
 
 _LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.-]{0,63}", re.IGNORECASE)  # whole string: fullmatch
@@ -60,12 +61,7 @@ def can(user: User, permission: Permission) -> bool:
 def require(user: User, permission: Permission) -> None:
     """Refuse with PermissionDenied unless the user's role grants `permission`."""
     if not can(user, permission):
-        raise PermissionDenied(
-            _("Your role ({role}) may not {action}.").format(
-                role=_(ROLE_NAMES.get(Role(user.role), user.role)),
-                action=_(_PERMISSION_DESCRIPTIONS[permission]),
-            )
-        )
+        raise PermissionDenied(_(_REFUSALS[permission]).format(role=_(ROLE_NAMES.get(Role(user.role), user.role))))
 
 
 def os_login() -> str:
