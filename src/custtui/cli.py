@@ -336,8 +336,9 @@ def _build_parser() -> argparse.ArgumentParser:
     add = user_commands.add_parser("add", parents=[common], help=_("add a user"))
     add.add_argument("login", help=_("the user's OS / SSH login"))
     add.add_argument(
-        "--role", choices=("technician", "office", "admin"), default="technician", help=_("role (default: technician)")
-    )
+        "--role", choices=("technician", "office", "admin"), default="technician",
+        help=_("role (default: {default})").format(default="technician"),
+    )  # fmt: skip
     add.add_argument("--name", default="", help=_("display name"))
     add.add_argument("--language", choices=LANGUAGES, default=None, help=_("preferred language"))
     remove = user_commands.add_parser("remove", parents=[common], help=_("remove a user"))
