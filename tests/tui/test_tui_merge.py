@@ -148,3 +148,34 @@ async def test_possible_duplicates_are_listed_apart_under_a_heading_the_cursor_s
         assert "name 97 % (+" in reasons
         await pilot.press("up")
         assert screen.current() is screen.clusters[0]
+
+
+async def test_the_wizard_footer_and_hint_name_escape_alike(sqlite_engine: Engine) -> None:
+    """Before the merge escape cancels, once it is done escape closes: the footer says what the hint says."""
+    from textual.widgets import Static
+
+    from custtui.i18n import _
+
+    office, _ids = fill_duplicates(sqlite_engine)
+    async with running_app(sqlite_engine, office) as (app, pilot):
+        await pilot.press("D")
+        await wait_idle(pilot, app)
+        await pilot.press("g")
+        await wait_idle(pilot, app)
+        wizard = app.screen
+        assert isinstance(wizard, MergeWizardScreen)
+
+        def footer() -> set[str]:
+            return {active.binding.description for active in wizard.active_bindings.values() if active.binding.show}
+
+        def hint() -> str:
+            return str(wizard.query_one("#wizard-hint", Static).render())
+
+        assert _("Cancel") in footer() and "escape: cancel" in hint()
+        await pilot.press("n", "n", "n", "n", "a")
+        await wait_idle(pilot, app)
+        assert wizard.step == "done"
+        assert _("Close") in footer() and _("Cancel") not in footer() and "escape: close" in hint()
+        await pilot.press("escape")
+        await wait_idle(pilot, app)
+        assert isinstance(app.screen, DuplicatesScreen)
