@@ -88,6 +88,8 @@ def test_merge_merges_and_unmerge_round_trip(db: tuple[str, list[int]], capsys: 
     assert main(["merge", str(keep), str(typo), str(alias), "--yes", "--db", url]) == 0
     out = capsys.readouterr().out
     assert "custtui unmerge 1" in out
+    # Each count its own plural: "1 location matched", not "1 matched" after "locations added".
+    assert f"Keep #{keep} " in out and "2 installations move, 1 mission moves, 1 location added, 1 location matched" in out
     engine = make_engine(url)
     with Session(engine) as session:
         kept_sites = set(session.exec(select(Location.id).where(Location.customer_id == keep)))
@@ -96,6 +98,9 @@ def test_merge_merges_and_unmerge_round_trip(db: tuple[str, list[int]], capsys: 
     assert main(["merges", "--db", url]) == 0
     assert "Bakkerij Peeters bv" in capsys.readouterr().out
     assert main(["unmerge", "1", "--db", url]) == 0
+    capsys.readouterr()
+    assert main(["merges", "--db", url]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("(undone)")
     with Session(engine) as session:
         assert session.get(Customer, typo).name == "Bakkerij Peters"  # type: ignore[union-attr]
     assert main(["unmerge", "1", "--db", url]) == 1  # twice: refused with a message
