@@ -6,6 +6,8 @@ implementation that reduces the difference mod 97 once more would take 00 and re
 
 from __future__ import annotations
 
+import unicodedata
+
 import phonenumbers
 import pytest
 from helpers import make_customer
@@ -13,6 +15,7 @@ from sqlmodel import Session
 
 from custtui.errors import ValidationError
 from custtui.models import User
+from custtui.safetext import BIDI_CONTROLS, LINE_SEPARATORS
 from custtui.services import validation
 from custtui.services.normalise import compact_vat
 
@@ -138,3 +141,18 @@ def test_an_example_number_a_digit_short_is_refused(region: str, kind: str, numb
     errors: dict[str, str] = {}
     validation.check_phone(short, errors, country=region)
     assert set(errors) == {"phone"}, short
+
+
+def test_control_and_direction_checks_match_unicode_categories_for_every_code_point() -> None:
+    # The checks are character classes for speed; Unicode's categories are what they stand for.
+    wrong = []
+    for code_point in range(0x110000):
+        char = chr(code_point)
+        control = unicodedata.category(char) in ("Cc", "Cs")
+        if validation.has_control_characters(f"a{char}b") != control:
+            wrong.append((code_point, "single line"))
+        if validation.has_control_characters(f"a{char}b", multiline=True) != (control and char not in "\n\t"):
+            wrong.append((code_point, "multi-line"))
+        if validation.has_direction_controls(char) != (char in BIDI_CONTROLS or char in LINE_SEPARATORS):
+            wrong.append((code_point, "direction"))
+    assert wrong == []

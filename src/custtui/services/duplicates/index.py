@@ -64,6 +64,10 @@ class DuplicateIndex:
     _CANDIDATES = 400  # name candidates scored per draft, best token overlap first (ties: lower id first)
     _PREFIX_WORDS = 200  # vocabulary words a word being typed may expand to
     _WORD_HOLDERS = 5000  # a name word held by more customers does not select candidates
+    # ... nor one held by this many times more customers than are scored: when it is all a candidate
+    # shares with the draft, the few scored would be its lowest ids, and fetching its holders would cost
+    # every look-up more as the customers grow (the import's 12 candidates: words of up to 600).
+    _HOLDERS_PER_CANDIDATE = 50
 
     def __init__(self, base: Base | None = None) -> None:
         self._lock = threading.RLock()  # the state below; readers hold it while they look
@@ -416,7 +420,10 @@ class DuplicateIndex:
     ) -> set[int]:
         """Customers worth scoring against a draft (call under the lock); `ranges`: the base's key ranges."""
         found: set[int] = set()
-        # Identifiers and the address: every holder (but not of a value half the customers share).
+        # Customers ranked by the rarity of what they share with the draft: its address's and its
+        # name's blocks and name words (below). Those sharing an identifier are all scored.
+        hit_ids: list[np.ndarray] = []
+        hit_weights: list[np.ndarray] = []
         for key in keys:
             kind = key[0]
             if kind == "n":
@@ -424,14 +431,20 @@ class DuplicateIndex:
             hashed = key_hash(key)
             start, end = ranges[hashed]
             held = self._key_count(hashed, start, end)
-            if held and (kind in "vef" or held <= BLOCKS[kind][1]):
-                found.update(self._key_holders(hashed, start, end).tolist())
-        # Name words: rank customers by the rarity of the words they share with the draft.
-        hit_ids: list[np.ndarray] = []
-        hit_weights: list[np.ndarray] = []
+            if not held or (kind not in "vef" and held > BLOCKS[kind][1]):
+                continue  # a value half the customers share tells no one apart
+            holders = self._key_holders(hashed, start, end)
+            if kind in IDENTIFIER_KEYS:
+                found.update(holders.tolist())
+            else:
+                # An address block grows with the customers (every number 12 in one postal code):
+                # ranked, not all scored, its holders cost the same at any size.
+                hit_ids.append(holders)
+                hit_weights.append(np.full(len(holders), math.log(1 + self._size / len(holders))))
         last = record.name_words[-1] if record.name_words and expand_last else None
+        word_limit = min(self._WORD_HOLDERS, self._HOLDERS_PER_CANDIDATE * cap)
         for word in words:
-            if word != last and self._word_count(word) > self._WORD_HOLDERS:
+            if word != last and self._word_count(word) > word_limit:
                 continue  # its holders alone are too many (below): not worth fetching
             holders = self._word_holders(word)
             if word == last and len(word) >= 2:
@@ -439,12 +452,12 @@ class DuplicateIndex:
             sound = sounds[word]
             start, end = ranges[sound]
             held = self._key_count(sound, start, end)
-            if held and held <= self._WORD_HOLDERS:
+            if held and held <= word_limit:
                 alike = self._key_holders(sound, start, end)
                 # Most words sound like no other word: their sound's holders are the word's.
                 if len(alike) != len(holders) or not np.array_equal(alike, holders):
                     holders = np.union1d(holders, alike)
-            if not len(holders) or len(holders) > self._WORD_HOLDERS:
+            if not len(holders) or len(holders) > word_limit:
                 continue  # too common to tell anyone apart ("van", "garage" at a million customers)
             hit_ids.append(holders)
             hit_weights.append(np.full(len(holders), math.log(1 + self._size / len(holders))))
