@@ -57,7 +57,7 @@ async def test_list_then_detail(sqlite_engine: Engine) -> None:
         assert "French (technician's default)" in fields
         assert "1 location · 2 installations · 2 missions" in fields
         region = text_of(app.screen.query_one("#detail-region", Static))
-        assert "Flanders (BE-VLG)" in region and "certified technician" in region
+        assert "Flanders (BE-VLG)" in region and "erkend technicus" in region  # the regulation note's legal title
         missions = text_of(app.screen.query_one("#detail-missions", Static))
         assert missions.index("05/03/2026") < missions.index("20/01/2025")
         await pilot.press("escape")

@@ -405,8 +405,14 @@ class CustomerTable(ScrollView, can_focus=True):
             labels.append_text(label_text(tag.name, tag.colour, no_color=self.app.no_color))
         values = {
             "name": Text(safe(row.shown_name)),  # with the ERROR mark, in the viewer's language
+            # What matched first, then in which field: a narrow column cuts the field's name, not the text
+            # ("Chauffage Dubois (interner Name)" shows "Chauffage Dub…", never "interner Nam…").
             "internal_name": (
-                assemble(_("{field}: {text}"), field=Text(match.field_title, style="italic"), text=match.text)
+                assemble(
+                    pgettext("search hit: what matched, then in which field", "{text} ({field})"),
+                    text=match.text,
+                    field=Text(match.field_title, style="italic"),
+                )
                 if match
                 else Text(safe(row.internal_name))
             ),
