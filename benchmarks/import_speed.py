@@ -107,16 +107,27 @@ def timed_import(url: str, path: Path, report: Path) -> dict[str, float | str]:
     )  # fmt: skip
     assert process.stdout is not None
     peak_kb = [0]
+    child_peaks_kb: dict[int, int] = {}  # the duplicate check's second process (services.transfer.matching)
+
+    def high_water_kb(pid: int) -> int:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status_file:
+            for line in status_file:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return 0
 
     def watch_peak() -> None:
         # VmHWM: the peak of the process's own memory since exec. ru_maxrss is no good here: a child
         # counts the pages it shared with this process (which holds the generated file) before exec.
         while process.returncode is None:
             try:
-                with open(f"/proc/{process.pid}/status", encoding="ascii") as status_file:
-                    for line in status_file:
-                        if line.startswith("VmHWM:"):
-                            peak_kb[0] = max(peak_kb[0], int(line.split()[1]))
+                peak_kb[0] = max(peak_kb[0], high_water_kb(process.pid))
+                with open(f"/proc/{process.pid}/task/{process.pid}/children", encoding="ascii") as children:
+                    for child in children.read().split():
+                        try:
+                            child_peaks_kb[int(child)] = max(child_peaks_kb.get(int(child), 0), high_water_kb(int(child)))
+                        except OSError:
+                            pass
             except OSError:
                 return
             time.sleep(0.1)
@@ -133,6 +144,7 @@ def timed_import(url: str, path: Path, report: Path) -> dict[str, float | str]:
         "seconds": seconds,
         "cpu": usage.ru_utime + usage.ru_stime,
         "maxrss_mb": peak_kb[0] / 1024,
+        "child_maxrss_mb": sum(child_peaks_kb.values()) / 1024,
         "summary": out.strip().splitlines()[-1],
     }
 
@@ -238,7 +250,7 @@ def main() -> int:
                 rate = size / measured["seconds"]
                 print(
                     f"{kind:<10} {size:>7} rows: {rate:6.0f} rows/s ({measured['seconds']:.1f} s wall, "
-                    f"{measured['cpu']:.1f} s CPU, peak {measured['maxrss_mb']:.0f} MB)  "
+                    f"{measured['cpu']:.1f} s CPU, peak {measured['maxrss_mb']:.0f} MB + check {measured['child_maxrss_mb']:.0f} MB)  "
                     f"floor {size / floor_seconds:6.0f} rows/s ({floor_seconds:.2f} s), "
                     f"ratio {measured['seconds'] / floor_seconds:.0f}x",
                     flush=True,

@@ -1,3 +1,5 @@
 from custtui.cli import command
 
-command()
+# Guarded: a process that multiprocessing spawns imports this module again (as __mp_main__).
+if __name__ == "__main__":
+    command()

@@ -244,6 +244,62 @@ def test_duplicate_within_the_same_file(engine: Engine, office: User) -> None:
     assert "possibly a duplicate of customer" in possible.message and possible.message.endswith("to check.")
 
 
+def _customer_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text("SELECT count(*) FROM customer")).scalar_one())
+
+
+def _repeats_across_batches() -> io.BytesIO:
+    """Rows whose duplicates come one, two and three batches of two rows later (BATCH_ROWS patched to 2)."""
+    return _csv(
+        f"Verwarming Janssens,,,,,{VAT_B},info@janssens-verwarming.be,,Molenstraat,8,3000,Leuven,BE",  # 2
+        "Bakkerij Peeters,,,,,,bakkerij@peeters.be,,Kerkstraat,12,2000,Antwerpen,BE",  # 3
+        f"Verwarming Janssens NV,,,,,{VAT_B},,,Molenstraat,8,3000,Leuven,BE",  # 4: of line 2, the batch before
+        "Totally Different,,,,,,,,Stationsstraat,99,8000,Brugge,BE",  # 5
+        "Garage Wouters,,,,,,garage@wouters.be,,Brugstraat,3,9000,Gent,BE",  # 6
+        "Bakkerij Peeters BV,,,,,,bakkerij@peeters.be,,Kerkstraat,12,2000,Antwerpen,BE",  # 7: of line 3
+        "Garage Wouters,,,,,,garage@wouters.be,,Brugstraat,3,9000,Gent,BE",  # 8: of line 6 (batches 2-3, 4-5...)
+        "Someone Else,,,,,,,,Veldstraat,1,9000,Gent,BE",  # 9
+    )
+
+
+@pytest.mark.parametrize("second_process", [False, True], ids=["in this process", "in a second process"])
+def test_rows_are_compared_with_every_row_before_them_whichever_batch(
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, second_process: bool
+) -> None:
+    # The check of a batch runs while the batch before is written: a row may resemble one not yet written.
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importing, "SECOND_PROCESS_ROWS", 0 if second_process else 10**9)
+    report = transfer.import_customers(engine, office, _repeats_across_batches())
+    by_line = {row.line: row for row in report.rows}
+    assert _statuses(report) == [(2, "created"), (3, "created"), (4, "duplicate"), (5, "created"), (6, "created"),
+                                 (7, "duplicate"), (8, "duplicate"), (9, "created")]  # fmt: skip
+    for line, original in ((4, 2), (7, 3), (8, 6)):
+        assert by_line[line].duplicate_of == by_line[original].customer_id is not None
+        assert f"likely duplicate of customer {by_line[original].customer_id}" in by_line[line].message
+    assert _customer_count(engine) == 8
+
+    dry = transfer.import_customers(engine, office, _repeats_across_batches(), dry_run=True)
+    assert [row.status for row in dry.rows] == ["duplicate"] * 8  # each row is in the database now
+    assert _customer_count(engine) == 8
+
+
+@pytest.mark.parametrize("second_process", [False, True], ids=["in this process", "in a second process"])
+def test_a_row_like_one_the_database_refused_in_the_batch_before_is_created(
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, second_process: bool
+) -> None:
+    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importing, "SECOND_PROCESS_ROWS", 0 if second_process else 10**9)
+    _crash_on_line(monkeypatch, 2, RuntimeError("disk on fire"))
+    report = transfer.import_customers(engine, office, _repeats_across_batches())
+    by_line = {row.line: row for row in report.rows}
+    # Line 4 was checked (against line 2, not yet written) while line 2's batch was written: it resembles a
+    # row that is not in the database, so it is created and named as no one's duplicate.
+    assert (by_line[2].status, by_line[4].status, by_line[4].duplicate_of) == ("error", "created", None)
+    assert by_line[7].duplicate_of == by_line[3].customer_id is not None
+    assert _customer_count(engine) == 7
+
+
 def _crash_on_line(monkeypatch: pytest.MonkeyPatch, line: int, crash: BaseException) -> None:
     """Writing any batch that holds the row of `line` fails (the database refuses it, or Ctrl-C comes)."""
     real_write = importing._Writer._write

@@ -93,6 +93,7 @@ class DuplicateIndex:
         self._gone_words: set[str] = set()
         self._size = len(base)
         self._decoded: dict[int, Record] = {}  # base records decoded, by id (keep_decoded)
+        self._provisional: set[int] = set()  # delta customers under ids no base may hold (put(provisional=True))
 
     @classmethod
     def build(cls, session: Session, stop: Stop = never_stop) -> DuplicateIndex:
@@ -113,6 +114,23 @@ class DuplicateIndex:
 
     def __len__(self) -> int:
         return self._size
+
+    def snapshot(self) -> tuple[Base, MatchParameters]:
+        """Its customers as one base, with its parameters: what from_snapshot needs to make it again in another
+        process (the import's matcher). Both pickle: flat arrays and one text, no Record per customer."""
+        with self._refresh_lock:
+            with self._lock:
+                assert not self._provisional, "provisional records have no ids a base can hold"
+                base = self._base
+                if self._delta or self._masked:
+                    base = base.compacted(self._alive, self._delta, self._vocabulary_now(), self._name_changes)
+            return base, self.parameters
+
+    @classmethod
+    def from_snapshot(cls, base: Base, parameters: MatchParameters) -> DuplicateIndex:
+        index = cls(base)
+        index.parameters = parameters
+        return index
 
     # -- counts and holders (call under the lock) --------------------------
 
@@ -277,6 +295,7 @@ class DuplicateIndex:
         with self._refresh_lock:
             with self._lock:
                 for old, new in new_ids.items():
+                    self._provisional.discard(old)
                     record, hashes = self._delta.pop(old)
                     self._delta[new] = (replace(record, id=new), hashes)
                     for hashed in hashes:
@@ -289,24 +308,33 @@ class DuplicateIndex:
                         holders.add(new)
         self.put((), ())  # compacts when the delta has grown enough
 
-    def put(self, customer_ids: Iterable[int], records: Iterable[Record], *, compact: bool = True) -> None:
+    def put(self, customer_ids: Iterable[int], records: Iterable[Record], *, provisional: bool = False) -> None:
         """Take these customers out (created, changed, deleted) and these records in, without reading the database.
 
         For a caller that knows what it wrote (the import: its customers as
         stored, or as drafts under provisional ids until their batch is in);
-        refresh() reads them instead. Compacts as refresh() does, unless
-        `compact` is False (provisional ids, far above the real ones, must not
-        reach a base: its arrays are indexed by id).
+        refresh() reads them instead. Compacts as refresh() does.
+        `provisional`: the records' ids are no customer's (far above the
+        real ones: a base's arrays are indexed by id); they stay in the delta
+        through compactions until rename() gives them their ids.
         """
         ids = set(customer_ids)
         with self._refresh_lock:
             with self._lock:
                 for customer_id in ids:
                     self._remove(customer_id)
+                    self._provisional.discard(customer_id)
                 for record in records:
                     self._add(record)
-                if not compact or len(self._masked) + len(self._delta) <= max(DELTA_MIN, self._size // DELTA_SHARE):
+                    if provisional:
+                        self._provisional.add(record.id)
+                if len(self._masked) + len(self._delta) <= max(DELTA_MIN, self._size // DELTA_SHARE):
                     return
+                # Out while the base is made, back in after (a reader meanwhile misses them: only the import
+                # puts provisional records, and it reads in the thread that puts).
+                waiting = [self._delta[customer_id][0] for customer_id in self._provisional]
+                for record in waiting:
+                    self._remove(record.id)
                 base, alive, delta = self._base, self._alive, self._delta
                 vocabulary, name_changes = self._vocabulary_now(), self._name_changes
             # Nothing changes these meanwhile (other refreshes wait for _refresh_lock; readers only read).
@@ -316,6 +344,9 @@ class DuplicateIndex:
                 size = self._size
                 self._reset(compacted)
                 assert self._size == size, "a compaction keeps every customer"
+                for record in waiting:
+                    self._add(record)
+                self._provisional = {record.id for record in waiting}
 
     # -- look-ups --------------------------------------------------------
 

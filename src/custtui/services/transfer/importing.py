@@ -13,7 +13,9 @@ services' own rules: customers.validate, locations.validate_address) and the
 duplicate check against a DuplicateIndex built once and kept up to date with
 every row accepted, under a provisional id until its batch is in, so a row
 that repeats an earlier row of the same file is found too, in the same batch
-or not.
+or not. The duplicate check of a batch runs while the next one is validated
+and the one before is written, in a second process on a machine with a
+second core (matching.py).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
 
@@ -51,6 +53,7 @@ from custtui.services.duplicates.records import Record, draft_record
 from custtui.services.locations import LocationInput
 from custtui.services.regions import region_for_postal_code
 from custtui.services.transfer.exporting import text_output
+from custtui.services.transfer.matching import Checked, Draft, Matcher, start_matcher
 from custtui.services.transfer.reading import IMPORT_COLUMNS, ImportFileError, SourceLayout, open_source
 
 STATUS_CREATED = "created"
@@ -72,12 +75,9 @@ BATCH_ROWS = 500
 # Accepted rows wait in the duplicate index under these ids until their batch is written: far above any
 # real id, below 2**31 (the index keeps ids in int32 arrays).
 _PROVISIONAL_START = 2_000_000_000
-# Customers sharing name words with a row that its duplicate check scores, those sharing the rarest words
-# first (the form's live warning scores 400).
-NAME_CANDIDATES = 12
 TRIM_EVERY = 5000  # rows between two returns of freed memory to the system
-# Base records the duplicate index keeps decoded during an import (about 12 MB).
-DECODED_RECORDS = 10_000
+# A file of fewer rows is checked in this process: a second one would start (~0.5 s) for little overlap.
+SECOND_PROCESS_ROWS = 2 * BATCH_ROWS
 
 Progress = Callable[[int, int | None], object]
 
@@ -311,10 +311,12 @@ class _Accepted:
     customer: CustomerInput  # cleaned
     location: LocationInput | None  # cleaned; None: no site
     marked: bool
-    match: duplicates.Match | None  # customer_id may be provisional (an earlier row of this file)
+    record: Record | None  # for the duplicate check, until it is sent
     kept: dict[str, str]  # values imported as typed, with why
     no_site: dict[str, str]  # why the address was left out
     indexed: bool  # in the duplicate index (a marked record is in none)
+    # From the duplicate check; customer_id may be provisional (an earlier row of this file).
+    match: duplicates.Match | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,13 +331,11 @@ _Entry = _Accepted | _Skipped | ImportRow  # a batch's rows in file order; an Im
 
 
 class _Checker:
-    """Reads, validates and checks one row at a time against the duplicate index."""
+    """Reads and validates one row at a time, for the duplicate check of its batch (matching.py)."""
 
-    def __init__(self, session: Session, layout: SourceLayout, index: duplicates.DuplicateIndex, skip: bool) -> None:
+    def __init__(self, session: Session, layout: SourceLayout) -> None:
         self.session = session
         self.layout = layout
-        self.index = index
-        self.skip_duplicates = skip
         self.next_provisional = _PROVISIONAL_START
         self.provisional_lines: dict[int, int] = {}  # provisional id -> its line (shown in a dry run)
 
@@ -369,17 +369,35 @@ class _Checker:
             else:
                 for name, message in site_kept.items():
                     kept.setdefault(name, message)
-        # A marked record is no one's duplicate (services.marks).
         record = draft_record(self._draft(customer, location))
-        match = None if marked else self._best_match(record)
-        if match is not None and match.score >= duplicates.CERTAIN and self.skip_duplicates:
-            return _Skipped(line, match)
         provisional = self.next_provisional
         self.next_provisional += 1
         self.provisional_lines[provisional] = line
-        if not marked:  # later rows of the file are compared with it
-            self.index.put((), [replace(record, id=provisional)], compact=False)
-        return _Accepted(line, provisional, customer, location, marked, match, kept, no_site, not marked)
+        return _Accepted(line, provisional, customer, location, marked, record, kept, no_site, not marked)
+
+    def drafts(self, batch: list[_Entry]) -> list[Draft]:
+        """The batch's accepted rows, for the duplicate check (their records are dropped here)."""
+        drafts = []
+        for entry in batch:
+            if isinstance(entry, _Accepted) and entry.record is not None:
+                drafts.append(Draft(entry.provisional_id, entry.record, entry.marked))
+                entry.record = None
+        return drafts
+
+    def checked(self, batch: list[_Entry], answers: list[Checked]) -> list[_Entry]:
+        """The batch with its duplicate check's answers: each accepted row's match, the likely duplicates skipped."""
+        answer = iter(answers)
+        entries: list[_Entry] = []
+        for entry in batch:
+            if isinstance(entry, _Accepted):
+                check = next(answer)
+                if check.skipped and check.match is not None:
+                    self.provisional_lines.pop(entry.provisional_id, None)
+                    entries.append(_Skipped(entry.line, check.match))
+                    continue
+                entry.match = check.match
+            entries.append(entry)
+        return entries
 
     @staticmethod
     def _draft(customer: CustomerInput, location: LocationInput | None) -> duplicates.DraftCustomer:
@@ -391,13 +409,6 @@ class _Checker:
             city=location.city if location else "",
         )
 
-    def _best_match(self, record: Record) -> duplicates.Match | None:
-        # The name is complete (expand_last=False), not a prefix still being typed.
-        matches = self.index.matches_of(
-            record, False, limit=1, min_score=duplicates.POSSIBLE, name_candidates=NAME_CANDIDATES
-        )
-        return matches[0] if matches else None
-
 
 # --------------------------------------------------------------------------
 # A batch: written in one transaction with the import's progress.
@@ -407,23 +418,29 @@ class _Checker:
 class _Writer:
     """Writes batches: the rows' records, their outcomes and the import's progress, one transaction each."""
 
-    def __init__(self, session: Session, actor: User, run_id: int | None, dry_run: bool, checker: _Checker) -> None:
+    def __init__(
+        self, session: Session, actor: User, run_id: int | None, dry_run: bool, checker: _Checker, matcher: Matcher
+    ) -> None:
         self.session = session
         self.actor = actor
         self.run_id = run_id
         self.dry_run = dry_run
         self.checker = checker
+        self.matcher = matcher
+        self.batch_ids: dict[int, int] = {}  # provisional -> real id, of the rows of the batch being written
+        # ... and of the batch before: the batch being written was checked while that one was written.
+        self.earlier_ids: dict[int, int] = {}
+        self.earlier_rows: list[int] = []  # the batch before's provisional ids
         self.customer_table = table_of(Customer)
         self.location_table = table_of(Location)
         self.building_table = table_of(Building)
         self.audit_table = table_of(AuditEvent)
         self.outcome_table = table_of(ImportRowOutcome)
         self.run_table = table_of(ImportRun)
-        self.building_name = locations.default_building_name()
 
     def write(self, entries: list[_Entry], report: ImportReport) -> None:
         """Write these rows in one transaction; should that fail, row by row, reporting the rows that fail."""
-        self.batch_ids: dict[int, int] = {}  # provisional -> real id, of this batch's rows written
+        self.earlier_ids, self.batch_ids = self.batch_ids, {}
         try:
             rows = self._write(entries)
         except Exception:  # noqa: BLE001 - a row the database refuses: find it, write the others
@@ -440,15 +457,16 @@ class _Writer:
                     rows += self._write([failed])
         for row in rows:
             report.add(row)
-        if not self.dry_run:
-            for entry in entries:
-                if isinstance(entry, _Accepted):
-                    self.checker.provisional_lines.pop(entry.provisional_id, None)
+        if not self.dry_run:  # a row's line is kept while the next batch, checked meanwhile, may name it
+            for provisional_id in self.earlier_rows:
+                self.checker.provisional_lines.pop(provisional_id, None)
+            self.earlier_rows = [entry.provisional_id for entry in entries if isinstance(entry, _Accepted)]
 
     def _forget(self, entries: list[_Entry]) -> None:
         """Take rows that were not written out of the duplicate index."""
-        ids = [entry.provisional_id for entry in entries if isinstance(entry, _Accepted)]
-        self.checker.index.put(ids, (), compact=False)
+        ids = [entry.provisional_id for entry in entries if isinstance(entry, _Accepted) and entry.indexed]
+        if ids:
+            self.matcher.forget(ids)
 
     def _reserve_ids(self, connection: Connection, table: Table, count: int) -> list[int]:
         """`count` new ids of `table`, for an insert without RETURNING (which SQLite runs row by row).
@@ -513,13 +531,17 @@ class _Writer:
                     connection, self.location_table, locations.ENTITY, location_rows, now
                 )
                 events += location_events
+                # Named in the customer's document language, as a site added by hand (locations.building_name_for).
                 connection.execute(
                     insert(self.building_table),
-                    [{"location_id": location_id, "name": self.building_name} for location_id in location_ids],
+                    [
+                        {"location_id": location_id, "name": locations.default_building_name(entry.customer.language)}
+                        for entry, location_id in zip(sited, location_ids, strict=True)
+                    ],
                 )
             connection.execute(insert(self.audit_table), events)
         # A match with a provisional id is a row of this batch: once written, the index knows the real id.
-        rows = [self._outcome(entry, {**self.batch_ids, **ids}) for entry in entries]
+        rows = [self._outcome(entry, {**self.earlier_ids, **self.batch_ids, **ids}) for entry in entries]
         if self.run_id is not None:
             connection.execute(
                 insert(self.outcome_table),
@@ -553,7 +575,9 @@ class _Writer:
             self.session.commit()
             self.batch_ids.update(ids)
             # In the index, each written row's provisional record becomes the customer as stored.
-            self.checker.index.rename({entry.provisional_id: ids[entry.provisional_id] for entry in accepted if entry.indexed})
+            renamed = {entry.provisional_id: ids[entry.provisional_id] for entry in accepted if entry.indexed}
+            if renamed:
+                self.matcher.rename(renamed)
         return rows
 
     def _other(self, customer_id: int, known: Mapping[int, int]) -> tuple[int | None, int | None]:
@@ -583,6 +607,8 @@ class _Writer:
             return ImportRow(entry.line, STATUS_SKIPPED, None, other, entry.match.score, message)
         customer_id = None if self.dry_run else known[entry.provisional_id]
         match = entry.match
+        if match is not None and not self.dry_run and self._other(match.customer_id, known)[0] is None:
+            match = None  # like a row of the batch before that was not written after all (a database error)
         warning = bool(entry.kept or entry.no_site)
         if match is None:
             if self.dry_run:
@@ -781,9 +807,8 @@ def import_customers(
         if not source.layout.columns:  # an empty file
             return report
         index = duplicates.DuplicateIndex.build(session)
-        index.keep_decoded(DECODED_RECORDS)
         session.rollback()  # end the read transaction: no snapshot or lock held while importing
-        checker = _Checker(session, source.layout, index, skip_duplicates)
+        checker = _Checker(session, source.layout)
         run_id: int | None = None
         after_line = 0
         if not dry_run:
@@ -794,9 +819,15 @@ def import_customers(
                 report.add(row)
             report.counted = run.rows_done
             report.import_id = run_id
-        writer = _Writer(session, actor, run_id, dry_run, checker)
+        rows_left = None if source.total is None else source.total - report.counted
+        matcher = start_matcher(
+            index, skip_duplicates, second_process=rows_left is None or rows_left >= SECOND_PROCESS_ROWS
+        )
+        del index  # a second process holds it now
+        stack.callback(matcher.close)
+        writer = _Writer(session, actor, run_id, dry_run, checker, matcher)
         rows = source.rows()
-        finished = _run_batches(rows, after_line, checker, writer, report, progress, stop, source.layout)
+        finished = _run_batches(rows, after_line, checker, matcher, writer, report, progress, stop, source.layout)
         if run_id is not None:
             status = RUN_DONE if finished else RUN_STOPPED
             table = table_of(ImportRun)
@@ -812,14 +843,23 @@ def _run_batches(
     rows: Iterator[tuple[int, list[str] | str]],
     after_line: int,
     checker: _Checker,
+    matcher: Matcher,
     writer: _Writer,
     report: ImportReport,
     progress: Progress | None,
     stop: Stop,
     layout: SourceLayout,
 ) -> bool:
-    """Check and write the rows batch by batch; False when stop() ended it before the end of the file."""
+    """Check and write the rows batch by batch; False when stop() ended it before the end of the file.
+
+    Once a batch is read it goes to the duplicate check, and the batch
+    before, checked meanwhile, is written: the check of a batch runs while
+    it is written and the next is read and validated. Its rows are compared
+    with every row before them in the file (those of the batch before still
+    under their provisional ids).
+    """
     batch: list[_Entry] = []
+    checking: list[_Entry] | None = None  # the batch whose duplicate check is running
     ended = False
     while not ended:
         try:
@@ -829,24 +869,40 @@ def _run_batches(
         except ImportFileError as error:
             # A stream that could not be read ahead: stop at the bad line, keep what was imported.
             message = _("{problem} The rest of the file was not imported.").format(problem=error.message)
-            batch.append(_error_row(_line_after(batch, report, layout), message))
+            batch.append(_error_row(_line_after(batch or checking or [], report, layout), message))
             ended = True
         else:
             if line <= after_line:  # done before the import was resumed
                 continue
             batch.append(checker.check(line, fields))
         if batch and (ended or len(batch) >= BATCH_ROWS):
-            writer.write(batch, report)
-            batch = []
-            if report.done % TRIM_EVERY < BATCH_ROWS:
-                # glibc keeps what a batch freed; without this an import of 30,000 rows grew by 135 MB of
-                # resident memory while 23 MB was in use.
-                return_free_memory()
-            if progress is not None:
-                progress(report.done, report.total)
-            if not ended and stop():
-                return False
+            matcher.submit(checker.drafts(batch))
+            if checking is not None and not _write_checked(checking, checker, matcher, writer, report, progress, stop):
+                return False  # the batch being checked is dropped: a resume reads it again
+            checking, batch = batch, []
+    if checking is not None:
+        _write_checked(checking, checker, matcher, writer, report, progress, never_stop)
     return True
+
+
+def _write_checked(
+    batch: list[_Entry],
+    checker: _Checker,
+    matcher: Matcher,
+    writer: _Writer,
+    report: ImportReport,
+    progress: Progress | None,
+    stop: Stop,
+) -> bool:
+    """Write a batch once its duplicate check is in; False when stop() says to stop after it."""
+    writer.write(checker.checked(batch, matcher.result()), report)
+    if report.done % TRIM_EVERY < BATCH_ROWS:
+        # glibc keeps what a batch freed; without this an import of 30,000 rows grew by 135 MB of
+        # resident memory while 23 MB was in use.
+        return_free_memory()
+    if progress is not None:
+        progress(report.done, report.total)
+    return not stop()
 
 
 def _line_after(batch: list[_Entry], report: ImportReport, layout: SourceLayout) -> int:

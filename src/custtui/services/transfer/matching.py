@@ -1,0 +1,243 @@
+"""The import's duplicate check: each accepted row against the customers and the earlier rows of the file.
+
+Rows are checked in file order, a batch at a time, against one
+DuplicateIndex that takes in every row checked (under its provisional id,
+renamed once its batch is written), so a row that repeats an earlier row of
+the file is found too.
+
+On a machine with a second core the index lives in a second process
+(ProcessMatcher): it checks one batch while the importing process validates
+the next and writes the one before, and it holds the index's memory instead
+of the importing process. Elsewhere, and for files of a batch or two,
+InlineMatcher does the same in the importing process. Both answer batches
+in the order they were given.
+
+The second process is spawned (not forked): the importing process may run
+threads (the TUI, a progress bar) and holds database connections, which a
+forked child must never touch. It receives the index as a snapshot (flat
+arrays, see DuplicateIndex.snapshot), ignores Ctrl-C and SIGTERM (the
+importing process stops at a batch and closes it) and ends when its pipe
+closes, also when the importing process was killed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import threading
+import traceback
+from collections import deque
+from collections.abc import Sequence
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from multiprocessing.connection import Connection
+from typing import Any, Protocol
+
+from custtui.services import duplicates
+from custtui.services.building import return_free_memory
+from custtui.services.duplicates.records import Record
+
+# Customers sharing name words with a row that its check scores, those sharing the rarest words first (the
+# form's live warning scores 400).
+NAME_CANDIDATES = 12
+# Base records the index keeps decoded during an import (about 12 MB).
+DECODED_RECORDS = 10_000
+TRIM_EVERY = 5000  # rows checked between two returns of freed memory to the system
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An accepted row to check: its record, the provisional id it waits under, whether it is marked ERROR."""
+
+    provisional_id: int
+    record: Record
+    marked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A row's check: the customer (or earlier row) it most resembles, and whether it was skipped for it."""
+
+    match: duplicates.Match | None
+    skipped: bool
+
+
+def check_drafts(index: duplicates.DuplicateIndex, drafts: Sequence[Draft], skip_duplicates: bool) -> list[Checked]:
+    """Check these rows in order, each one taken into the index for the next (unless skipped or marked)."""
+    checked = []
+    for draft in drafts:
+        if draft.marked:  # a marked record is no one's duplicate (services.marks), and in no index
+            checked.append(Checked(None, False))
+            continue
+        # The name is complete (expand_last=False), not a prefix still being typed.
+        matches = index.matches_of(
+            draft.record, False, limit=1, min_score=duplicates.POSSIBLE, name_candidates=NAME_CANDIDATES
+        )
+        match = matches[0] if matches else None
+        skipped = match is not None and skip_duplicates and match.score >= duplicates.CERTAIN
+        if not skipped:
+            index.put((), [replace(draft.record, id=draft.provisional_id)], provisional=True)
+        checked.append(Checked(match, skipped))
+    return checked
+
+
+class Matcher(Protocol):
+    def submit(self, drafts: list[Draft]) -> None:
+        """Check a batch; its answer comes from result(), after those of the batches before."""
+
+    def result(self) -> list[Checked]:
+        """The answer for the oldest batch submitted and not yet answered."""
+
+    def rename(self, new_ids: dict[int, int]) -> None:
+        """Rows written: their provisional ids become their customer ids (DuplicateIndex.rename)."""
+
+    def forget(self, provisional_ids: list[int]) -> None:
+        """Rows not written after all: out of the index."""
+
+    def close(self) -> None:
+        """Done, or stopped: batches still being checked are dropped."""
+
+
+class InlineMatcher:
+    """The check in this process."""
+
+    def __init__(self, index: duplicates.DuplicateIndex, skip_duplicates: bool) -> None:
+        self.index = index
+        self.skip_duplicates = skip_duplicates
+        self._answers: deque[list[Checked]] = deque()
+
+    def submit(self, drafts: list[Draft]) -> None:
+        self._answers.append(check_drafts(self.index, drafts, self.skip_duplicates))
+
+    def result(self) -> list[Checked]:
+        return self._answers.popleft()
+
+    def rename(self, new_ids: dict[int, int]) -> None:
+        self.index.rename(new_ids)
+
+    def forget(self, provisional_ids: list[int]) -> None:
+        self.index.put(provisional_ids, ())
+
+    def close(self) -> None:
+        self._answers.clear()
+
+
+class MatcherFailed(RuntimeError):
+    """The second process failed or ended; the message holds its traceback, when it could send one."""
+
+
+class ProcessMatcher:
+    """The check in a second process (see the module docstring)."""
+
+    def __init__(self, index: duplicates.DuplicateIndex, skip_duplicates: bool) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(
+            target=_serve, args=(theirs, skip_duplicates), name="custtui-import-check", daemon=True
+        )
+        self._process.start()
+        theirs.close()
+        # The snapshot goes while this process reads on; the child takes it once started (imports: ~0.5 s).
+        snapshot = index.snapshot()
+        self._sending: threading.Thread | None = threading.Thread(
+            target=self._send_quietly, args=(snapshot,), name="custtui-import-snapshot", daemon=True
+        )
+        self._sending.start()
+
+    def _send_quietly(self, message: Any) -> None:
+        with suppress(OSError):  # the child is gone: result() says so
+            self._connection.send(message)
+
+    def _send(self, message: Any) -> None:
+        if self._sending is not None:
+            self._sending.join()
+            self._sending = None
+        try:
+            self._connection.send(message)
+        except OSError as error:
+            raise self._failure(error) from error
+
+    def submit(self, drafts: list[Draft]) -> None:
+        self._send(("check", drafts))
+
+    def result(self) -> list[Checked]:
+        try:
+            kind, payload = self._connection.recv()
+        except (EOFError, OSError) as error:
+            raise self._failure(error) from error
+        if kind == "failed":
+            raise MatcherFailed(payload)
+        answer: list[Checked] = payload
+        return answer
+
+    def _failure(self, error: BaseException) -> MatcherFailed:
+        """Why the second process is gone: its traceback when it sent one before it ended."""
+        with suppress(EOFError, OSError):
+            while self._connection.poll(1):
+                kind, payload = self._connection.recv()
+                if kind == "failed":
+                    return MatcherFailed(payload)
+        self._process.join(timeout=1)
+        return MatcherFailed(f"the duplicate check's process ended (exit code {self._process.exitcode}, {error})")
+
+    def rename(self, new_ids: dict[int, int]) -> None:
+        self._send(("rename", new_ids))
+
+    def forget(self, provisional_ids: list[int]) -> None:
+        self._send(("forget", provisional_ids))
+
+    def close(self) -> None:
+        if self._sending is not None:
+            self._sending.join(timeout=5)
+        with suppress(OSError):
+            self._connection.send(("close", None))
+        self._connection.close()
+        self._process.join(timeout=5)
+        if self._process.is_alive():  # still checking a dropped batch: it ignores SIGTERM
+            self._process.kill()
+            self._process.join()
+
+
+def _serve(connection: Connection, skip_duplicates: bool) -> None:
+    """The second process: checks batches until told to close or its pipe closes."""
+    # The importing process stops at a batch boundary on Ctrl-C / SIGTERM (sent to the whole process group
+    # from a terminal) and then closes this one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        try:
+            base, parameters = connection.recv()
+        except EOFError:
+            return
+        index = duplicates.DuplicateIndex.from_snapshot(base, parameters)
+        del base
+        index.keep_decoded(DECODED_RECORDS)
+        checked = 0
+        while True:
+            try:
+                kind, payload = connection.recv()
+            except EOFError:  # the importing process ended or was killed
+                return
+            if kind == "check":
+                connection.send(("checked", check_drafts(index, payload, skip_duplicates)))
+                checked += len(payload)
+                if checked >= TRIM_EVERY:
+                    checked = 0
+                    return_free_memory()
+            elif kind == "rename":
+                index.rename(payload)
+            elif kind == "forget":
+                index.put(payload, ())
+            else:
+                return
+    except BaseException:  # noqa: BLE001 - told to the importing process, which raises it
+        with suppress(OSError):
+            connection.send(("failed", traceback.format_exc()))
+
+
+def start_matcher(index: duplicates.DuplicateIndex, skip_duplicates: bool, *, second_process: bool) -> Matcher:
+    """A ProcessMatcher when asked and the machine has a second core, else an InlineMatcher."""
+    index.keep_decoded(DECODED_RECORDS)
+    if second_process and (multiprocessing.cpu_count() or 1) > 1:
+        return ProcessMatcher(index, skip_duplicates)
+    return InlineMatcher(index, skip_duplicates)
