@@ -109,6 +109,33 @@ def _wait_for_a_batch(url: str, process: subprocess.Popen[str]) -> None:
         engine.dispose()
 
 
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (the duplicate check's second process, services.transfer.matching)."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
+            return [int(child) for child in children.read().split()]
+    except OSError:
+        return []
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except OSError:
+        return False
+
+
+def _wait_until_ended(pids: list[int], seconds: float = 30) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while (left := [pid for pid in pids if _running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+SECOND_PROCESSES_SEEN = [0]  # trials in which the import had started its second process when killed
+
+
 def _kill_and_resume(url: str, path: Path, rng: random.Random, whole_import: float) -> int:
     """Start the import, SIGKILL it after a random delay, then finish it; the customers in at the kill."""
     code, output = _run(url, "migrate")
@@ -119,8 +146,12 @@ def _kill_and_resume(url: str, path: Path, rng: random.Random, whole_import: flo
     else:  # once rows are being written, whatever this machine's speed
         _wait_for_a_batch(url, process)
         time.sleep(rng.uniform(0.0, 0.3))
+    children = _children(process.pid)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=60)
+    # Its second process sees its pipe close and ends: nothing is left running after a kill -9.
+    SECOND_PROCESSES_SEEN[0] += bool(children)
+    assert _wait_until_ended(children) == []
     in_at_kill = _customers(url)
     code, output = _run(url, "import", str(path), "--resume", "--quiet")
     if code != 0 and "No stopped import of this file" in output:
@@ -153,6 +184,7 @@ def test_sqlite_import_killed_at_random_points_resumes_with_every_row_once(tmp_p
     whole = _time_whole_import(f"sqlite:///{tmp_path / 'timing.db'}", path)
     rng = random.Random(15)
     midway = 0
+    SECOND_PROCESSES_SEEN[0] = 0
     for trial in range(SQLITE_TRIALS):
         url = f"sqlite:///{tmp_path / f'trial{trial}.db'}"
         try:
@@ -160,6 +192,8 @@ def test_sqlite_import_killed_at_random_points_resumes_with_every_row_once(tmp_p
         except AssertionError as error:
             raise AssertionError(f"trial {trial}: {error}") from error
     assert midway >= SQLITE_TRIALS // 4, f"only {midway} kills came while rows were being written"
+    if (os.cpu_count() or 1) > 1:  # where the duplicate check has its own process
+        assert SECOND_PROCESSES_SEEN[0] >= SQLITE_TRIALS // 4, "the kills missed the duplicate check's process"
 
 
 @pytest.fixture

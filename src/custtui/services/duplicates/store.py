@@ -76,20 +76,18 @@ def decode_record(customer_id: int, text: str) -> Record:
     else:
         addresses = tuple(_new_address(*parts[i : i + _ADDRESS_PARTS]) for i in range(_FIELDS, len(parts), _ADDRESS_PARTS))
     record: Record = object.__new__(Record)
-    set_id, set_name, set_alias, set_words, set_alias_words, set_sorted, set_sorted_alias, *set_rest = _RECORD_SLOTS
-    set_number, set_vat, set_email, set_phone, set_addresses = set_rest
-    set_id(record, customer_id)
-    set_name(record, name)
-    set_alias(record, alias)
-    set_words(record, name_words)
-    set_alias_words(record, alias_words)
-    set_sorted(record, name if len(name_words) < 2 else " ".join(sorted(name_words)))
-    set_sorted_alias(record, alias if len(alias_words) < 2 else " ".join(sorted(alias_words)))
-    set_number(record, parts[2])
-    set_vat(record, parts[3])
-    set_email(record, parts[4])
-    set_phone(record, parts[5])
-    set_addresses(record, addresses)
+    _SET_ID(record, customer_id)
+    _SET_NAME(record, name)
+    _SET_ALIAS(record, alias)
+    _SET_NAME_WORDS(record, name_words)
+    _SET_ALIAS_WORDS(record, alias_words)
+    _SET_SORTED_NAME(record, name if len(name_words) < 2 else " ".join(sorted(name_words)))
+    _SET_SORTED_ALIAS(record, alias if len(alias_words) < 2 else " ".join(sorted(alias_words)))
+    _SET_NUMBER(record, parts[2])
+    _SET_VAT(record, parts[3])
+    _SET_EMAIL(record, parts[4])
+    _SET_PHONE(record, parts[5])
+    _SET_ADDRESSES(record, addresses)
     return record
 
 
@@ -102,6 +100,8 @@ if Address.__slots__ != ("postal", "street", "number", "city", "house", "country
     raise ImportError("store.py's record layout no longer matches Record and Address")  # pragma: no cover
 _ADDRESS_SLOTS = tuple(getattr(Address, name).__set__ for name in Address.__slots__)
 _RECORD_SLOTS = tuple(getattr(Record, name).__set__ for name in Record.__slots__)
+(_SET_ID, _SET_NAME, _SET_ALIAS, _SET_NAME_WORDS, _SET_ALIAS_WORDS, _SET_SORTED_NAME, _SET_SORTED_ALIAS, _SET_NUMBER,
+ _SET_VAT, _SET_EMAIL, _SET_PHONE, _SET_ADDRESSES) = _RECORD_SLOTS  # fmt: skip
 
 
 def _new_address(postal: str, street: str, number: str, city: str, house: str, label: str) -> Address:

@@ -12,18 +12,23 @@ of the importing process. Elsewhere, and for files of a batch or two,
 InlineMatcher does the same in the importing process. Both answer batches
 in the order they were given.
 
-The second process is spawned (not forked): the importing process may run
-threads (the TUI, a progress bar) and holds database connections, which a
-forked child must never touch. It receives the index as a snapshot (flat
-arrays, see DuplicateIndex.snapshot), ignores Ctrl-C and SIGTERM (the
+The second process is a new interpreter (not a fork: the importing process
+may run threads, the TUI's or a progress bar's, and holds database
+connections, which a forked child must never touch; and not multiprocessing's
+spawn, which would run again the __main__ of a script that imports without a
+__main__ guard). It receives the index as a snapshot (flat arrays, see
+DuplicateIndex.snapshot) over a pipe, ignores Ctrl-C and SIGTERM (the
 importing process stops at a batch and closes it) and ends when its pipe
 closes, also when the importing process was killed.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import json
+import os
 import signal
+import subprocess
+import sys
 import threading
 import traceback
 from collections import deque
@@ -130,15 +135,23 @@ class ProcessMatcher:
     """The check in a second process (see the module docstring)."""
 
     def __init__(self, index: duplicates.DuplicateIndex, skip_duplicates: bool) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._connection, theirs = context.Pipe()
-        self._process = context.Process(
-            target=_serve, args=(theirs, skip_duplicates), name="custtui-import-check", daemon=True
-        )
-        self._process.start()
-        theirs.close()
+        theirs_in, ours_out = os.pipe()
+        ours_in, theirs_out = os.pipe()
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _SECOND_PROCESS, json.dumps(sys.path), str(theirs_in), str(theirs_out)],
+                pass_fds=(theirs_in, theirs_out), stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+        except BaseException:
+            for handle in (theirs_in, ours_out, ours_in, theirs_out):
+                os.close(handle)
+            raise
+        os.close(theirs_in)
+        os.close(theirs_out)
+        self._outgoing = Connection(ours_out, readable=False)
+        self._incoming = Connection(ours_in, writable=False)
         # The snapshot goes while this process reads on; the child takes it once started (imports: ~0.5 s).
-        snapshot = index.snapshot()
+        snapshot = (index.snapshot(), skip_duplicates)
         self._sending: threading.Thread | None = threading.Thread(
             target=self._send_quietly, args=(snapshot,), name="custtui-import-snapshot", daemon=True
         )
@@ -146,14 +159,14 @@ class ProcessMatcher:
 
     def _send_quietly(self, message: Any) -> None:
         with suppress(OSError):  # the child is gone: result() says so
-            self._connection.send(message)
+            self._outgoing.send(message)
 
     def _send(self, message: Any) -> None:
         if self._sending is not None:
             self._sending.join()
             self._sending = None
         try:
-            self._connection.send(message)
+            self._outgoing.send(message)
         except OSError as error:
             raise self._failure(error) from error
 
@@ -162,7 +175,7 @@ class ProcessMatcher:
 
     def result(self) -> list[Checked]:
         try:
-            kind, payload = self._connection.recv()
+            kind, payload = self._incoming.recv()
         except (EOFError, OSError) as error:
             raise self._failure(error) from error
         if kind == "failed":
@@ -173,12 +186,13 @@ class ProcessMatcher:
     def _failure(self, error: BaseException) -> MatcherFailed:
         """Why the second process is gone: its traceback when it sent one before it ended."""
         with suppress(EOFError, OSError):
-            while self._connection.poll(1):
-                kind, payload = self._connection.recv()
+            while self._incoming.poll(1):
+                kind, payload = self._incoming.recv()
                 if kind == "failed":
                     return MatcherFailed(payload)
-        self._process.join(timeout=1)
-        return MatcherFailed(f"the duplicate check's process ended (exit code {self._process.exitcode}, {error})")
+        with suppress(subprocess.TimeoutExpired):
+            self._process.wait(timeout=1)
+        return MatcherFailed(f"the duplicate check's process ended (exit code {self._process.returncode}, {error})")
 
     def rename(self, new_ids: dict[int, int]) -> None:
         self._send(("rename", new_ids))
@@ -190,23 +204,34 @@ class ProcessMatcher:
         if self._sending is not None:
             self._sending.join(timeout=5)
         with suppress(OSError):
-            self._connection.send(("close", None))
-        self._connection.close()
-        self._process.join(timeout=5)
-        if self._process.is_alive():  # still checking a dropped batch: it ignores SIGTERM
+            self._outgoing.send(("close", None))
+        self._outgoing.close()
+        self._incoming.close()  # a batch it is still checking is dropped: its answer meets a closed pipe
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:  # it ignores SIGTERM
             self._process.kill()
-            self._process.join()
+            self._process.wait()
 
 
-def _serve(connection: Connection, skip_duplicates: bool) -> None:
+# The second process's program: the importing process's import path, then serve() on the pipes it was given.
+_SECOND_PROCESS = (
+    "import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
+    "from custtui.services.transfer.matching import serve; serve(int(sys.argv[2]), int(sys.argv[3]))"
+)
+
+
+def serve(incoming_handle: int, outgoing_handle: int) -> None:
     """The second process: checks batches until told to close or its pipe closes."""
     # The importing process stops at a batch boundary on Ctrl-C / SIGTERM (sent to the whole process group
     # from a terminal) and then closes this one.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    incoming = Connection(incoming_handle, writable=False)
+    outgoing = Connection(outgoing_handle, readable=False)
     try:
         try:
-            base, parameters = connection.recv()
+            (base, parameters), skip_duplicates = incoming.recv()
         except EOFError:
             return
         index = duplicates.DuplicateIndex.from_snapshot(base, parameters)
@@ -215,11 +240,11 @@ def _serve(connection: Connection, skip_duplicates: bool) -> None:
         checked = 0
         while True:
             try:
-                kind, payload = connection.recv()
+                kind, payload = incoming.recv()
             except EOFError:  # the importing process ended or was killed
                 return
             if kind == "check":
-                connection.send(("checked", check_drafts(index, payload, skip_duplicates)))
+                outgoing.send(("checked", check_drafts(index, payload, skip_duplicates)))
                 checked += len(payload)
                 if checked >= TRIM_EVERY:
                     checked = 0
@@ -232,12 +257,12 @@ def _serve(connection: Connection, skip_duplicates: bool) -> None:
                 return
     except BaseException:  # noqa: BLE001 - told to the importing process, which raises it
         with suppress(OSError):
-            connection.send(("failed", traceback.format_exc()))
+            outgoing.send(("failed", traceback.format_exc()))
 
 
 def start_matcher(index: duplicates.DuplicateIndex, skip_duplicates: bool, *, second_process: bool) -> Matcher:
     """A ProcessMatcher when asked and the machine has a second core, else an InlineMatcher."""
     index.keep_decoded(DECODED_RECORDS)
-    if second_process and (multiprocessing.cpu_count() or 1) > 1:
+    if second_process and os.name == "posix" and (os.cpu_count() or 1) > 1:  # pass_fds: POSIX only
         return ProcessMatcher(index, skip_duplicates)
     return InlineMatcher(index, skip_duplicates)
