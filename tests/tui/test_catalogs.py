@@ -44,7 +44,7 @@ def test_template_is_current() -> None:
     with (LOCALES / "custtui.pot").open("rb") as handle:
         template = {_key(m.id, m.context) for m in read_po(handle) if m.id}
     missing = _code_messages() - template
-    assert not missing, f"run pybabel extract (see README): {sorted(missing)[:10]}"
+    assert not missing, f"run pybabel extract (see README): {sorted(missing, key=str)[:10]}"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -52,7 +52,7 @@ def test_catalog_is_complete_and_safe(language: str) -> None:
     catalog = _catalog(language)
     code = _code_messages()
     ids = {_key(m.id, m.context) for m in catalog if m.id}
-    assert code <= ids, f"run pybabel update: {sorted(code - ids)[:10]}"
+    assert code <= ids, f"run pybabel update: {sorted(code - ids, key=str)[:10]}"
     problems = []
     for message in catalog:
         if not message.id:
