@@ -817,7 +817,10 @@ def import_customers(
             run_id, after_line = run.id, run.last_line
             for row in earlier:
                 report.add(row)
-            report.counted = run.rows_done
+            # The counts of the rows done before, as the import's record holds them: `earlier` may be only
+            # the rows to check among them (keep_created=False).
+            report.counted, report.created, report.duplicates = run.rows_done, run.created, run.duplicates
+            report.skipped, report.errors, report.warnings = run.skipped, run.errors, run.warnings
             report.import_id = run_id
         rows_left = None if source.total is None else source.total - report.counted
         matcher = start_matcher(
