@@ -30,10 +30,10 @@ def test_screen(stop: str, sqlite_engine: Engine, snap_compare: Any) -> None:
     _compare(stop, sqlite_engine, snap_compare)
 
 
-@pytest.mark.parametrize("language", ["fr", "nl"])
+@pytest.mark.parametrize("language", ["fr", "nl", "de"])
 @pytest.mark.parametrize("stop", list(STOPS))
 def test_screen_translated(stop: str, language: str, sqlite_engine: Engine, snap_compare: Any) -> None:
-    """The same screens in French and Dutch: every word translated, nothing cut off."""
+    """The same screens in French, Dutch and German: every word translated, nothing cut off."""
     set_language(language)
     _compare(stop, sqlite_engine, snap_compare)
 
