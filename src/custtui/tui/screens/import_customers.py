@@ -206,9 +206,11 @@ class ImportScreen(Screen[None]):
                     yield OptionList(id="import-mapping")
                     yield Static(_("First rows"), classes="import-title")
                     yield DataTable(id="import-rows", cursor_type="none", show_cursor=False)
+                    # One option a line: side by side they did not fit 80 columns in German or Dutch.
                     with Horizontal(id="import-options"):
-                        yield TickBox(_("Skip likely duplicates"), id="import-skip", compact=True)
-                        yield TickBox(_("Dry run (nothing is saved)"), id="import-dry-run", compact=True)
+                        with Vertical(id="import-ticks"):
+                            yield TickBox(_("Skip likely duplicates"), id="import-skip", compact=True)
+                            yield TickBox(_("Dry run (nothing is saved)"), id="import-dry-run", compact=True)
                         yield Button(_("Import"), id="import-start", compact=True, variant="primary")
                 with Horizontal(id="import-progress-row"):
                     yield ProgressBar(id="import-progress", show_eta=False)
