@@ -43,7 +43,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from custtui.errors import DomainError, user_message
-from custtui.i18n import N_, _, format_number, ngettext
+from custtui.i18n import N_, _, format_number, format_percent, ngettext
 from custtui.services import transfer
 from custtui.services.auth import Permission
 from custtui.tui.base import Screen
@@ -213,7 +213,8 @@ class ImportScreen(Screen[None]):
                             yield TickBox(_("Dry run (nothing is saved)"), id="import-dry-run", compact=True)
                         yield Button(_("Import"), id="import-start", compact=True, variant="primary")
                 with Horizontal(id="import-progress-row"):
-                    yield ProgressBar(id="import-progress", show_eta=False)
+                    # The share is in the text beside it, in the user's locale (Textual's is "50%" in every language).
+                    yield ProgressBar(id="import-progress", show_eta=False, show_percentage=False)
                     yield Static(id="import-progress-text")
             with Vertical(id="import-report"):
                 yield Static(id="import-summary")
@@ -589,9 +590,10 @@ class ImportScreen(Screen[None]):
     def _show_progress_text(self) -> None:
         done, total = self._done, self._total
         if total is not None:
-            text = ngettext("{done} of {total} row", "{done} of {total} rows", total).format(
-                done=format_number(done), total=format_number(total)
-            )
+            text = ngettext("{percent} · {done} of {total} row", "{percent} · {done} of {total} rows", total).format(
+                percent=format_percent(done / total if total else 1.0), done=format_number(done),
+                total=format_number(total),
+            )  # fmt: skip
         else:
             text = ngettext("{n} row", "{n} rows", done).format(n=format_number(done))
         if self._stop.is_set():
