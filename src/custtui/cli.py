@@ -95,7 +95,9 @@ class _Formatter(argparse.HelpFormatter):
             if not text:
                 return text
             indent = " " * self.formatter._current_indent
-            return f"{text[:1]}{indent}{_('{heading}:').format(heading=heading)}\n{text[1:]}"
+            # Not inside the f-string: pybabel (on Python 3.11) does not see a call there.
+            title = _("{heading}:").format(heading=heading)
+            return f"{text[:1]}{indent}{title}\n{text[1:]}"
 
 
 class _Parser(argparse.ArgumentParser):
