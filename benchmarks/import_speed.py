@@ -250,7 +250,8 @@ def main() -> int:
                 rate = size / measured["seconds"]
                 print(
                     f"{kind:<10} {size:>7} rows: {rate:6.0f} rows/s ({measured['seconds']:.1f} s wall, "
-                    f"{measured['cpu']:.1f} s CPU, peak {measured['maxrss_mb']:.0f} MB + check {measured['child_maxrss_mb']:.0f} MB)  "
+                    f"{measured['cpu']:.1f} s CPU, peak {measured['maxrss_mb']:.0f} MB "
+                    f"+ check {measured['child_maxrss_mb']:.0f} MB)  "
                     f"floor {size / floor_seconds:6.0f} rows/s ({floor_seconds:.2f} s), "
                     f"ratio {measured['seconds'] / floor_seconds:.0f}x",
                     flush=True,
