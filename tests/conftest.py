@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -99,6 +99,23 @@ def sqlite_engine(tmp_path: Path, sqlite_template: Path) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{path}")
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def fresh_sqlite(tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[str], Engine]]:
+    """Make as many fresh migrated SQLite databases as a test needs."""
+    engines: list[Engine] = []
+
+    def make(name: str) -> Engine:
+        path = tmp_path / f"{name}.db"
+        shutil.copy(sqlite_template, path)
+        engine = make_engine(f"sqlite:///{path}")
+        engines.append(engine)
+        return engine
+
+    yield make
+    for engine in engines:
+        engine.dispose()
 
 
 @pytest.fixture

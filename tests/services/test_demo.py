@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from custtui.db import make_engine
 from custtui.demo import DEMO_LABELS, REFERENCE_DATE, DemoResult, generate_demo
 from custtui.models import (
     AuditEvent,
@@ -48,23 +45,6 @@ def _rows(engine: Engine, model: type) -> list[tuple]:
     table = model.__table__  # type: ignore[attr-defined]
     with engine.connect() as connection:
         return [tuple(row) for row in connection.execute(sa_select(table).order_by(*table.primary_key.columns))]
-
-
-@pytest.fixture
-def fresh_sqlite(tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[str], Engine]]:
-    """Make as many fresh migrated SQLite databases as a test needs."""
-    engines: list[Engine] = []
-
-    def make(name: str) -> Engine:
-        path = tmp_path / f"{name}.db"
-        shutil.copy(sqlite_template, path)
-        engine = make_engine(f"sqlite:///{path}")
-        engines.append(engine)
-        return engine
-
-    yield make
-    for engine in engines:
-        engine.dispose()
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import string
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from helpers import make_customer, make_location
@@ -13,7 +11,6 @@ from sqlalchemy import Engine
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
-from custtui.db import make_engine
 from custtui.demo import DEMO_LABELS, generate_demo, world
 from custtui.i18n import set_language
 from custtui.models import Building, Customer, Installation, Label, Location, Mission, User
@@ -21,22 +18,6 @@ from custtui.services import locations
 
 LANGUAGES = ("nl", "fr", "de", "en")
 MAIN_BUILDING = {"nl": "Hoofdgebouw", "fr": "Bâtiment principal", "de": "Hauptgebäude", "en": "Main building"}
-
-
-@pytest.fixture
-def fresh_sqlite(tmp_path: Path, sqlite_template: Path) -> Iterator[Callable[[str], Engine]]:
-    engines: list[Engine] = []
-
-    def make(name: str) -> Engine:
-        path = tmp_path / f"{name}.db"
-        shutil.copy(sqlite_template, path)
-        engine = make_engine(f"sqlite:///{path}")
-        engines.append(engine)
-        return engine
-
-    yield make
-    for engine in engines:
-        engine.dispose()
 
 
 def _all(engine: Engine, *columns: object) -> list[tuple]:
