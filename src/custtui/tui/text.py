@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.text import Text
 
-from custtui.i18n import _, format_date, format_datetime, format_number, format_percent, language_name, pgettext
+from custtui.i18n import _, format_date, format_datetime, format_number, language_name, pgettext
 from custtui.models import (
     INSTALLATION_KIND_NAMES,
     INSTALLATION_KIND_SHORT_NAMES,
@@ -49,11 +49,6 @@ def assemble(template: str, style: str = "", **values: object) -> Text:
         position = match.end()
     text.append(template[position:])
     return text
-
-
-def percent(share: float) -> str:
-    """A share (0.93) as the UI language writes a percentage: "93%", "93 %" (fr, de: no-break space)."""
-    return format_percent(share)
 
 
 def safe(value: object | None) -> str:

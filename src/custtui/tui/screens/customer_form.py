@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from custtui.errors import ConflictError, DomainError, NotFound, ValidationError, user_message
-from custtui.i18n import LANGUAGES, N_, _, format_datetime, language_name
+from custtui.i18n import LANGUAGES, N_, _, format_datetime, format_percent, language_name
 from custtui.models import stored_id
 from custtui.services import customers, locations, marks, normalise, regions
 from custtui.services.changes import last_change
@@ -31,7 +31,7 @@ from custtui.tui.base import ModalScreen
 from custtui.tui.faults import load_in_thread, report
 from custtui.tui.fields import field_titles
 from custtui.tui.messages import CustomersChanged, Destination, Navigate
-from custtui.tui.text import customer_line, percent, plain, safe, safe_lines, shown_value
+from custtui.tui.text import customer_line, plain, safe, safe_lines, shown_value
 from custtui.tui.widgets.dialogs import ConfirmDialog, EditScreen
 from custtui.tui.widgets.stock import Header
 
@@ -382,7 +382,7 @@ class CustomerFormScreen(EditScreen):
             panel.add_option(Option(Text(_("None found."), style="italic"), id="none", disabled=True))
             self.query_one("#duplicates-hint", Static).display = False
             return
-        scores = [percent(match.score) for match, _row in found]
+        scores = [format_percent(match.score) for match, _row in found]
         score_width = max(cell_len(score) for score in scores)  # "93%", "93 %": right-aligned in every language
         for (match, row), score in zip(found, scores, strict=True):
             prompt = Text.assemble((score.rjust(score_width) + " ", "bold"))

@@ -15,7 +15,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from custtui.errors import DomainError, user_message
-from custtui.i18n import N_, _, format_number, ngettext, pgettext
+from custtui.i18n import N_, _, format_number, format_percent, ngettext, pgettext
 from custtui.services import customers, locations, merge
 from custtui.services.addresses import address_line
 from custtui.services.auth import Permission
@@ -25,7 +25,7 @@ from custtui.services.normalise import customer_country
 from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.messages import CustomersChanged, Destination
-from custtui.tui.text import assemble, customer_line, percent, plain, shown_value
+from custtui.tui.text import assemble, customer_line, plain, shown_value
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.stock import Header
 
@@ -60,7 +60,7 @@ def linked_counts(installations: int, missions: int) -> str:
 
 def pair_title(pair: Any) -> str:
     """Two records that look alike and how much: "#12 ~ #40  93%"."""
-    return _("#{a} ~ #{b}  {score}").format(a=pair.a, b=pair.b, score=percent(pair.score))
+    return _("#{a} ~ #{b}  {score}").format(a=pair.a, b=pair.b, score=format_percent(pair.score))
 
 
 class DuplicatesScreen(Screen[None]):
@@ -112,7 +112,7 @@ class DuplicatesScreen(Screen[None]):
                 raise _ScanReplaced  # ends the older scan's thread; its answer is dropped anyway
             name = stages.get(stage, stage)
             if total:
-                status = _("Looking for duplicates: {stage} {share}").format(stage=name, share=percent(done / total))
+                status = _("Looking for duplicates: {stage} {share}").format(stage=name, share=format_percent(done / total))
             else:
                 status = _("Looking for duplicates: {stage}").format(stage=name)
             self.from_thread(self._show_status, status)
@@ -138,7 +138,7 @@ class DuplicatesScreen(Screen[None]):
         listing = self.query_one("#dup-clusters", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
-        scores = [percent(cluster.score) for cluster in self.clusters]
+        scores = [format_percent(cluster.score) for cluster in self.clusters]
         score_width = max((cell_len(score) for score in scores), default=0)
         for index, cluster in enumerate(self.clusters):
             if cluster.confidence == "possible" and (index == 0 or self.clusters[index - 1].confidence != "possible"):

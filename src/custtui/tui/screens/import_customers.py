@@ -50,7 +50,7 @@ from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.fields import field_titles
 from custtui.tui.messages import Destination
-from custtui.tui.text import assemble, percent, plain, safe
+from custtui.tui.text import assemble, plain, safe
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.stock import Header
 
@@ -642,7 +642,7 @@ class ImportScreen(Screen[None]):
             if row.duplicate_of is not None:
                 like = f"#{row.duplicate_of}"
                 if row.score is not None:
-                    like = _("#{id} {score}").format(id=row.duplicate_of, score=percent(row.score))
+                    like = _("#{id} {score}").format(id=row.duplicate_of, score=format_percent(row.score))
             table.add_row(
                 Text(format_number(row.line)),
                 Text(names[found.kind], style="bold" if found.kind == "error" else ""),

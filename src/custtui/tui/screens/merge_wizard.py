@@ -20,12 +20,12 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
-from custtui.i18n import N_, _, format_datetime, format_number, format_relative, ngettext, pgettext
+from custtui.i18n import N_, _, format_datetime, format_number, format_percent, format_relative, ngettext, pgettext
 from custtui.models import NP_, stored_id
 from custtui.services import installations, marks, merge, missions
 from custtui.tui.base import ModalScreen, Screen
 from custtui.tui.fields import field_titles
-from custtui.tui.text import assemble, customer_line, percent, plain, safe, shown_value
+from custtui.tui.text import assemble, customer_line, plain, safe, shown_value
 from custtui.tui.widgets.dialogs import ConfirmDialog
 from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.widgets.stock import Header
@@ -208,7 +208,7 @@ class MergeWizardScreen(Screen[None]):
                 chosen = match.target_id == target_id
                 prompt = Text.assemble((("● " if chosen else "○ ") + "→ ", "bold"))
                 prompt.append(safe(address))
-                prompt.append("  " + percent(score / 100), style="dim")  # the plan scores addresses out of 100
+                prompt.append("  " + format_percent(score / 100), style="dim")  # the plan scores addresses out of 100
                 listing.add_option(Option(prompt, id=f"loc:{match.location_id}:{target_id}"))
             new = Text.assemble((("● " if match.target_id is None else "○ ") + "→ ", "bold"))
             new.append(_("add to the kept record as a new location"), style="italic")
