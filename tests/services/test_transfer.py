@@ -383,6 +383,25 @@ def test_stop_ends_at_a_batch_and_resume_goes_on_with_the_same_options(
         transfer.import_customers(engine, office, path, resume=first.import_id)
 
 
+@pytest.mark.timeout(300)
+def test_a_file_of_look_alikes_larger_than_a_pipe_holds_goes_through_the_second_process(
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each batch and each batch's answer (a match with its reasons for every row) is far more than the
+    # 64 KB a pipe holds: the two processes must never both wait to write.
+    monkeypatch.setattr(importing, "BATCH_ROWS", 200)
+    monkeypatch.setattr(importing, "SECOND_PROCESS_ROWS", 0)
+    mailbox = "facturatie.en.administratie." * 6
+    rows = [
+        f"Verwarming Janssens {n % 3},,,,,{VAT_B},{mailbox}{n % 3}@janssens-verwarming.be,+32 16 22 33 4{n % 3},"
+        f"Onze-Lieve-Vrouw-van-Vaakstraat-Ter-Heide,8{n % 3},3000,Leuven,BE"
+        for n in range(600)
+    ]
+    report = transfer.import_customers(engine, office, _csv(*rows))
+    assert (report.created, report.duplicates) == (600, 599)  # the same VAT number and street: all one customer
+    assert all(row.duplicate_of is not None for row in report.rows[1:])
+
+
 def test_a_resumed_import_that_keeps_only_the_rows_to_check_counts_every_row_done_before(
     engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

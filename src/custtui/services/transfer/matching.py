@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import subprocess
 import sys
@@ -150,12 +151,26 @@ class ProcessMatcher:
         os.close(theirs_out)
         self._outgoing = Connection(ours_out, readable=False)
         self._incoming = Connection(ours_in, writable=False)
+        # Its answers are read as they come, into a queue: were they left in the pipe, the second process
+        # would block writing an answer larger than the pipe holds while this one blocks writing the next
+        # batch to it (a deadlock, with a file of look-alikes).
+        self._answers: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._reading = threading.Thread(target=self._read, name="custtui-import-answers", daemon=True)
+        self._reading.start()
         # The snapshot goes while this process reads on; the child takes it once started (imports: ~0.5 s).
         snapshot = (index.snapshot(), skip_duplicates)
         self._sending: threading.Thread | None = threading.Thread(
             target=self._send_quietly, args=(snapshot,), name="custtui-import-snapshot", daemon=True
         )
         self._sending.start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                self._answers.put(self._incoming.recv())
+            except (EOFError, OSError) as error:  # it ended (or close() closed the pipe)
+                self._answers.put(("ended", str(error) or type(error).__name__))
+                return
 
     def _send_quietly(self, message: Any) -> None:
         with suppress(OSError):  # the child is gone: result() says so
@@ -174,22 +189,22 @@ class ProcessMatcher:
         self._send(("check", drafts))
 
     def result(self) -> list[Checked]:
-        try:
-            kind, payload = self._incoming.recv()
-        except (EOFError, OSError) as error:
-            raise self._failure(error) from error
-        if kind == "failed":
-            raise MatcherFailed(payload)
+        kind, payload = self._answers.get()
+        if kind != "checked":
+            self._answers.put((kind, payload))  # for a later call: it stays gone
+            raise self._failure(payload)
         answer: list[Checked] = payload
         return answer
 
-    def _failure(self, error: BaseException) -> MatcherFailed:
+    def _failure(self, error: object) -> MatcherFailed:
         """Why the second process is gone: its traceback when it sent one before it ended."""
-        with suppress(EOFError, OSError):
-            while self._incoming.poll(1):
-                kind, payload = self._incoming.recv()
+        with suppress(queue.Empty):
+            while True:
+                kind, payload = self._answers.get(timeout=1)
                 if kind == "failed":
                     return MatcherFailed(payload)
+                if kind == "ended":
+                    break
         with suppress(subprocess.TimeoutExpired):
             self._process.wait(timeout=1)
         return MatcherFailed(f"the duplicate check's process ended (exit code {self._process.returncode}, {error})")
@@ -205,13 +220,14 @@ class ProcessMatcher:
             self._sending.join(timeout=5)
         with suppress(OSError):
             self._outgoing.send(("close", None))
-        self._outgoing.close()
-        self._incoming.close()  # a batch it is still checking is dropped: its answer meets a closed pipe
+        self._outgoing.close()  # it ends on reading the close, or the end of the pipe
         try:
             self._process.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # it ignores SIGTERM
+        except subprocess.TimeoutExpired:  # still checking a dropped batch; it ignores SIGTERM
             self._process.kill()
             self._process.wait()
+        self._reading.join(timeout=5)  # the end of its pipe ends the reader
+        self._incoming.close()
 
 
 # The second process's program: the importing process's import path, then serve() on the pipes it was given.
