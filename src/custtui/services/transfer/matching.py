@@ -109,6 +109,7 @@ class InlineMatcher:
 
     def __init__(self, index: duplicates.DuplicateIndex, skip_duplicates: bool) -> None:
         self.index = index
+        index.keep_decoded(DECODED_RECORDS)  # as serve() does in the second process
         self.skip_duplicates = skip_duplicates
         self._answers: deque[list[Checked]] = deque()
 
@@ -278,7 +279,6 @@ def serve(incoming_handle: int, outgoing_handle: int) -> None:
 
 def start_matcher(index: duplicates.DuplicateIndex, skip_duplicates: bool, *, second_process: bool) -> Matcher:
     """A ProcessMatcher when asked and the machine has a second core, else an InlineMatcher."""
-    index.keep_decoded(DECODED_RECORDS)
     if second_process and os.name == "posix" and (os.cpu_count() or 1) > 1:  # pass_fds: POSIX only
         return ProcessMatcher(index, skip_duplicates)
     return InlineMatcher(index, skip_duplicates)
