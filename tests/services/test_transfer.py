@@ -263,13 +263,16 @@ def _repeats_across_batches() -> io.BytesIO:
     )
 
 
-@pytest.mark.parametrize("second_process", [False, True], ids=["in this process", "in a second process"])
-def test_rows_are_compared_with_every_row_before_them_whichever_batch(
-    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, second_process: bool
-) -> None:
-    # The check of a batch runs while the batch before is written: a row may resemble one not yet written.
+@pytest.fixture(params=[False, True], ids=["in this process", "in a second process"])
+def batches_of_two(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of two rows, their duplicate check in this process or in a second one."""
     monkeypatch.setattr(importing, "BATCH_ROWS", 2)
-    monkeypatch.setattr(importing, "SECOND_PROCESS_ROWS", 0 if second_process else 10**9)
+    monkeypatch.setattr(importing, "SECOND_PROCESS_ROWS", 0 if request.param else 10**9)
+
+
+@pytest.mark.usefixtures("batches_of_two")
+def test_rows_are_compared_with_every_row_before_them_whichever_batch(engine: Engine, office: User) -> None:
+    # The check of a batch runs while the batch before is written: a row may resemble one not yet written.
     report = transfer.import_customers(engine, office, _repeats_across_batches())
     by_line = {row.line: row for row in report.rows}
     assert _statuses(report) == [(2, "created"), (3, "created"), (4, "duplicate"), (5, "created"), (6, "created"),
@@ -284,12 +287,10 @@ def test_rows_are_compared_with_every_row_before_them_whichever_batch(
     assert _customer_count(engine) == 8
 
 
-@pytest.mark.parametrize("second_process", [False, True], ids=["in this process", "in a second process"])
+@pytest.mark.usefixtures("batches_of_two")
 def test_a_row_like_one_the_database_refused_in_the_batch_before_is_created(
-    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch, second_process: bool
+    engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "BATCH_ROWS", 2)
-    monkeypatch.setattr(importing, "SECOND_PROCESS_ROWS", 0 if second_process else 10**9)
     _crash_on_line(monkeypatch, 2, RuntimeError("disk on fire"))
     report = transfer.import_customers(engine, office, _repeats_across_batches())
     by_line = {row.line: row for row in report.rows}
