@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer, Table, false, inspect
+from sqlalchemy import JSON, CheckConstraint, Column, DateTime, Index, Integer, Table, UniqueConstraint, false, inspect
 from sqlmodel import Field, SQLModel
 
 from custtui.i18n import N_
@@ -72,6 +72,14 @@ class MissionKind(StrEnum):
     REPAIR = "repair"
     INSTALLATION = "installation"
     INSPECTION = "inspection"
+
+
+class ContactRole(StrEnum):
+    OWNER = "owner"
+    TENANT = "tenant"
+    PROPERTY_MANAGER = "property_manager"
+    ACCOUNTING = "accounting"
+    OTHER = "other"
 
 
 class MissionStatus(StrEnum):
@@ -138,6 +146,13 @@ MISSION_STATUS_NAMES = {
     MissionStatus.IN_PROGRESS: NP_("mission status", "in progress"),
     MissionStatus.DONE: NP_("mission status", "done"),
     MissionStatus.CANCELLED: NP_("mission status", "cancelled"),
+}
+CONTACT_ROLE_NAMES = {
+    ContactRole.OWNER: NP_("contact role", "owner"),
+    ContactRole.TENANT: NP_("contact role", "tenant"),
+    ContactRole.PROPERTY_MANAGER: NP_("contact role", "property manager"),
+    ContactRole.ACCOUNTING: NP_("contact role", "accounting"),
+    ContactRole.OTHER: NP_("contact role", "other"),
 }
 LABEL_KIND_NAMES = {
     LabelKind.STATUS: NP_("label kind", "status"),
@@ -241,6 +256,71 @@ class Location(SQLModel, table=True):
     notes: str | None = Field(default=None, max_length=4000)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+
+
+class Contact(SQLModel, table=True):
+    """A person to reach at a customer (owner, tenant, property manager, accounts), optionally at one of its sites.
+
+    The customer's own phone and e-mail stay its main ones; these are the
+    people behind them. `mobile` beside `phone`, as a technician calls the one
+    and the office the other.
+    """
+
+    __table_args__ = NEVER_REUSE_IDS
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id", index=True)
+    location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    name: str = Field(max_length=200)
+    role: str = Field(default=ContactRole.OTHER.value, max_length=20)
+    phone: str | None = Field(default=None, max_length=40)
+    mobile: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+    language: str | None = Field(default=None, max_length=2)
+    notes: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class JournalNote(SQLModel, table=True):
+    """One dated entry of a customer's notes journal (a call, a remark), by one user, optionally about one site.
+
+    Migration 0010 made each customer's and site's former notes field its
+    first entry, dated with the record's last change.
+    """
+
+    __tablename__: ClassVar[str] = "journal_note"
+    __table_args__ = (Index("ix_journal_note_customer_at", "customer_id", "at"), NEVER_REUSE_IDS)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    at: datetime = _timestamp()
+    user_login: str = Field(max_length=64)
+    text: str = Field(max_length=4000)
+    edited_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True), nullable=True)
+
+
+class SavedFilter(SQLModel, table=True):
+    """A user's named filter of the customer list; `spec` is services.filters' CustomerFilter as plain data."""
+
+    __tablename__: ClassVar[str] = "saved_filter"
+    __table_args__ = (UniqueConstraint("user_login", "name", name="uq_saved_filter_user_name"), NEVER_REUSE_IDS)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_login: str = Field(max_length=64, index=True)
+    name: str = Field(max_length=60)
+    spec: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    created_at: datetime = _timestamp()
+
+
+class RecentCustomer(SQLModel, table=True):
+    """A customer a user opened, and when: the list's "recent customers". Plain ids, as deleting must not depend on it."""
+
+    __tablename__: ClassVar[str] = "recent_customer"
+
+    user_login: str = Field(primary_key=True, max_length=64)
+    customer_id: int = Field(primary_key=True)
+    at: datetime = _timestamp(index=True)
 
 
 class Building(SQLModel, table=True):

@@ -7,14 +7,28 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import SQLColumnExpression, func
+from sqlalchemy import SQLColumnExpression, delete, func
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, col, select
 
 from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, NotFound, ValidationError
 from custtui.i18n import DEFAULT_LANGUAGE, _, format_number, get_language, ngettext
-from custtui.models import Building, Customer, CustomerLabel, Installation, Label, Location, Mission, User, stored_id, utcnow
+from custtui.models import (
+    Building,
+    Contact,
+    Customer,
+    CustomerLabel,
+    Installation,
+    JournalNote,
+    Label,
+    Location,
+    Mission,
+    RecentCustomer,
+    User,
+    stored_id,
+    utcnow,
+)
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import LocationInput
@@ -264,8 +278,8 @@ def delete_refusal_reason(counts: LinkedCounts) -> str | None:
 def delete_customer(session: Session, actor: User, customer_id: int, expected_version: int | None = None) -> None:
     """Delete a customer that has no installations and no missions.
 
-    Its empty locations (with their empty buildings) and its labels go with
-    it; anything else linked refuses the delete, here and in the database.
+    Its empty locations (with their empty buildings), its labels, contacts
+    and notes journal go with it; anything else linked refuses the delete, here and in the database.
     """
 
     require(actor, Permission.DELETE)
@@ -277,6 +291,9 @@ def delete_customer(session: Session, actor: User, customer_id: int, expected_ve
     if reason:
         raise DeleteRefused(reason, counts)
     before = audit.snapshot(customer)
+    # Its people, its journal and who opened it lately are its own and go with it, before its sites they point at.
+    for owned in (Contact, JournalNote, RecentCustomer):
+        session.execute(delete(owned).where(col(owned.customer_id) == customer_id))
     location_ids = list(session.exec(select(Location.id).where(Location.customer_id == customer_id)))
     for building in session.exec(select(Building).where(col(Building.location_id).in_(location_ids))):
         session.delete(building)
