@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.geometry import Offset
 
 from custtui.i18n import N_, _, format_number, ngettext
-from custtui.services import customers
+from custtui.services import customers, reach
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
 from custtui.services.marks import shown_name
@@ -20,10 +20,13 @@ from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.dialogs import ChoiceDialog, ConfirmDialog
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from custtui.errors import LinkedCounts
     from custtui.models import Customer
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
+_CUSTOMER_ACTIONS |= {"copy", "reach"}  # Copy… and Contact…: the address, phone, e-mail
 
 
 class CustomerScreen(Screen[Any]):
@@ -39,6 +42,8 @@ class CustomerScreen(Screen[Any]):
         Binding("delete", "delete", N_("Delete"), id="customer.delete", show=False),
         Binding("g", "merge", N_("Merge with…"), id="customer.merge", show=False),
         Binding("h", "history", N_("History"), id="customer.history", show=False),
+        Binding("y", "copy", N_("Copy…"), id="customer.copy", show=False),
+        Binding("r", "reach", N_("Contact…"), id="customer.reach", show=False),
     ]
 
     def current_customer_id(self) -> int | None:
@@ -115,6 +120,8 @@ class CustomerScreen(Screen[Any]):
             MenuItem("edit", _("&Edit")),
             MenuItem("labels", _("La&bels")),
             MenuItem("history", _("&History")),
+            MenuItem("copy", _("C&opy…")),
+            MenuItem("reach", _("&Contact…")),
             MenuItem("merge", _("Mer&ge with…"), enabled=self.custtui.can(Permission.MERGE)),
             MenuItem("delete", _("&Delete"), enabled=may_delete),
         ]
@@ -122,6 +129,58 @@ class CustomerScreen(Screen[Any]):
         def chosen(action: str | None) -> None:
             if action:
                 self.call_later(self.run_action, action)
+
+        self.app.push_screen(ContextMenu(items, self.menu_anchor()), chosen)
+
+    def action_copy(self) -> None:
+        """Copy…: the address, phone or e-mail to the user's clipboard (OSC 52: over SSH too)."""
+        self._with_reach(self._copy_menu)
+
+    def action_reach(self) -> None:
+        """Contact…: an e-mail, a call or a map, by the user's own programs."""
+        self._with_reach(self._reach_menu)
+
+    def _with_reach(self, then: Callable[[reach.Reach], object]) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.fetch(lambda session: reach.reach_of(session, customer_id), then, group="customer")
+
+    def _copy_menu(self, found: reach.Reach) -> None:
+        values = {"address": found.address, "phone": found.phone, "email": found.email}
+        items = [
+            MenuItem("address", _("&Address"), enabled=bool(found.address)),
+            MenuItem("phone", _("&Phone"), enabled=bool(found.phone)),
+            MenuItem("email", _("&E-mail"), enabled=bool(found.email)),
+        ]
+        said = {
+            "address": _("Address copied: {value}"),
+            "phone": _("Phone copied: {value}"),
+            "email": _("E-mail copied: {value}"),
+        }
+
+        def chosen(which: str | None) -> None:
+            if which not in values:
+                return
+            value = values[which]
+            if reach.has_control(value):
+                self.notify(_("This value cannot be copied."), severity="warning")
+                return
+            self.app.copy_to_clipboard(value)
+            self.notify(said[which].format(value=value))
+
+        self.app.push_screen(ContextMenu(items, self.menu_anchor()), chosen)
+
+    def _reach_menu(self, found: reach.Reach) -> None:
+        urls = reach.urls_of(found)
+        items = [
+            MenuItem("email", _("&E-mail"), enabled="email" in urls),
+            MenuItem("call", _("&Call"), enabled="call" in urls),
+            MenuItem("map", _("&Map"), enabled="map" in urls),
+        ]
+
+        def chosen(which: str | None) -> None:
+            if which in urls:
+                self.app.open_url(urls[which])
 
         self.app.push_screen(ContextMenu(items, self.menu_anchor()), chosen)
 
