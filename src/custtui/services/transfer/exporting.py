@@ -214,21 +214,29 @@ def _csv_cell(value: Any, column: str) -> Any:
     return value  # ids and counts stay numbers
 
 
-def _export_csv(rows: Iterator[list[Any]], out: Any, *, excel: bool = False) -> int:
+def _export_csv(
+    rows: Iterator[list[Any]],
+    out: Any,
+    *,
+    excel: bool = False,
+    columns: tuple[str, ...] = EXPORT_COLUMNS,
+    header: tuple[str, ...] | None = None,
+) -> int:
+    """`rows` (values of `columns`) as CSV; `header` (translated titles, neutralised) in place of the column names."""
     written = 0
     with text_output(out) as text:
         if excel:
             text.write("\ufeff")
         writer = csv.writer(text, delimiter=";" if excel else ",", lineterminator="\r\n")
         # The header is EXPORT_COLUMNS, fixed names: no user data, nothing to neutralise.
-        writer.writerow(EXPORT_COLUMNS)
+        writer.writerow(columns if header is None else [neutralise_cell(title) for title in header])
         for values in rows:
-            writer.writerow([_csv_cell(value, column) for value, column in zip(values, EXPORT_COLUMNS, strict=True)])
+            writer.writerow([_csv_cell(value, column) for value, column in zip(values, columns, strict=True)])
             written += 1
     return written
 
 
-def _export_xlsx(rows: Iterator[list[Any]], out: Any) -> int:
+def _export_xlsx(rows: Iterator[list[Any]], out: Any, titles: tuple[str, ...] = EXPORT_COLUMNS) -> int:
     from openpyxl import Workbook  # noqa: PLC0415 - openpyxl loads only for an xlsx export
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - openpyxl loads only for an xlsx export
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 - openpyxl loads only for an xlsx export
@@ -239,7 +247,7 @@ def _export_xlsx(rows: Iterator[list[Any]], out: Any) -> int:
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header = []
-    for name in EXPORT_COLUMNS:
+    for name in titles:
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = bold
         header.append(cell)
