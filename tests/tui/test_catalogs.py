@@ -16,7 +16,12 @@ LOCALES = ROOT / "locales"
 KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[sdr]")
 MENUS = {
-    "context menu": ["&Installations", "&Locations", "&Missions", "&Edit", "La&bels", "Mer&ge with…", "&Delete"],
+    "context menu": [
+        "&Installations", "&Locations", "&Missions", "&Edit", "La&bels",
+        "&History", "C&opy…", "&Contact…", "Mer&ge with…", "&Delete",
+    ],
+    "copy menu": ["&Address", "&Phone", "&E-mail"],
+    "contact menu": ["&E-mail", "&Call", "&Map"],
     "sort menu": ["&Name", "&Internal name", "N&umber", "&Region", "L&anguage", "La&bels", "In&stallations", "&Missions"],
 }
 
