@@ -144,7 +144,7 @@ def read_config(
         else:
             for binding_id, keys in raw_keymap.items():
                 if not isinstance(keys, str):
-                    fault(_('the keys for {key} must be a text in quotes, such as "ctrl+f"'), binding_id, "keymap")
+                    fault(_("the keys for {key} must be a text in quotes, such as \"ctrl+f\""), binding_id, "keymap")
                 elif binding_ids is not None and binding_id not in binding_ids:
                     fault(_("unknown binding id {key}"), binding_id, "keymap")
                 else:
@@ -161,7 +161,9 @@ class Settings:
     file: FileConfig = field(default_factory=FileConfig)
 
 
-def load_settings(database_url: str | None = None, language: str | None = None, file: FileConfig | None = None) -> Settings:
+def load_settings(
+    database_url: str | None = None, language: str | None = None, file: FileConfig | None = None
+) -> Settings:
     """CLI flag > environment > config file > default."""
     file = file or FileConfig()
     url = database_url or os.environ.get(DATABASE_URL_VARIABLE) or file.database_url or default_database_url()
