@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
 from custtui.errors import DeleteRefused, NotFound, PermissionDenied
-from custtui.models import AuditEvent, Customer, Installation, Location, User
-from custtui.services import customers, installations, labels, locations, marks, merge, missions
+from custtui.models import AuditEvent, Contact, Customer, Installation, JournalNote, Location, User
+from custtui.services import customers, installations, labels, locations, marks, merge, missions, notes
 from custtui.services.customers import CustomerInput
 from custtui.services.duplicates import find_duplicates
 from custtui.services.merge import MergePlan, MergeRefused, StalePlan, UndoRefused
@@ -487,6 +487,53 @@ def test_undo_after_delete_merged_recreates_the_records(session: Session, engine
     assert recreated is not None and recreated.version == 3  # deleted at 2, recreated at 3
     customers.update_customer(session, office, w.b.id, _input_of(recreated, phone="+32 3 299 99 99"), recreated.version)
     session.commit()
+
+
+def _add_contacts_and_notes(session: Session, actor: User, w: World) -> dict[str, int]:
+    """A contact and a note on B's new site (re-parented), on B's site that maps to A's, and on C itself."""
+    rows: dict[str, int] = {}
+    for key, customer, site in (("b2", w.b, w.b2), ("b1", w.b, w.b1), ("c", w.c, None)):
+        contact = Contact(customer_id=customer.id, location_id=site.id if site else None, name=f"Contact {key}")
+        session.add(contact)
+        session.flush()
+        rows[f"contact {key}"] = contact.id  # type: ignore[assignment]
+        rows[f"note {key}"] = notes.add_note(session, actor, customer.id, f"Note {key}", site.id if site else None).id  # type: ignore[assignment]
+    session.commit()
+    return rows
+
+
+def test_contacts_and_notes_move_with_the_merge_and_come_back_on_undo(session: Session, engine: Engine, office: User) -> None:
+    w = build_world(session, office)
+    rows = _add_contacts_and_notes(session, office, w)
+    before = state(engine)
+    plan = merge.plan_merge(session, office, [w.a.id, w.b.id, w.c.id])
+    mapped = {match.location_id: match.target_id for match in plan.locations}
+    assert mapped[w.b1.id] == w.a1.id and mapped[w.b2.id] is None  # as build_world says
+    merge_id = apply(session, office, plan)
+    session.expire_all()
+    where = {key: session.get(Contact if key.startswith("contact") else JournalNote, row_id) for key, row_id in rows.items()}
+    assert {key: (row.customer_id, row.location_id) for key, row in where.items()} == {  # type: ignore[union-attr]
+        "contact b2": (w.a.id, w.b2.id), "note b2": (w.a.id, w.b2.id),  # the site went to A with them
+        "contact b1": (w.a.id, w.a1.id), "note b1": (w.a.id, w.a1.id),  # B's site is A's: they follow
+        "contact c": (w.a.id, None), "note c": (w.a.id, None),
+    }  # fmt: skip
+    assert [entry.text for entry in notes.list_notes(session, w.a.id)] == ["Note c", "Note b1", "Note b2"]
+    merge.undo_merge(session, office, merge_id)
+    session.commit()
+    assert_restored(engine, before, [w.a.id, w.b.id, w.c.id])
+
+
+def test_a_note_added_to_a_site_given_back_by_undo_stays_with_the_kept_customer(session: Session, office: User) -> None:
+    w = build_world(session, office)
+    merge_id = apply(session, office, merge.plan_merge(session, office, [w.a.id, w.b.id, w.c.id]))
+    added = notes.add_note(session, office, w.a.id, "Called about the new site", w.b2.id)
+    session.commit()
+    merge.undo_merge(session, office, merge_id)
+    session.commit()
+    session.expire_all()
+    kept = session.get(JournalNote, added.id)
+    assert kept is not None and (kept.customer_id, kept.location_id) == (w.a.id, None)
+    assert session.get(Location, w.b2.id).customer_id == w.b.id  # type: ignore[union-attr]
 
 
 def test_undo_refused_after_the_kept_customer_was_edited(session: Session, office: User) -> None:

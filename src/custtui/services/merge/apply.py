@@ -4,7 +4,7 @@
     2. update_customers         the kept record's fields, the others marked ERROR
     3. unite_labels             the others' labels added to the kept record
     4. plan_moves               which location, installation and mission goes where
-    5. move_rows                locations re-parented, installations and missions moved
+    5. move_rows                locations re-parented, installations, missions, contacts and notes moved
     6. record_merge             the MergeRecord with what undo needs, and the audit events
 
 The caller commits; on any exception it rolls back, and nothing is written.
@@ -35,6 +35,7 @@ from custtui.services.merge.rows import (
     INSTALLATIONS,
     LOCATIONS,
     MISSIONS,
+    OWNED,
     MergeState,
     begin_writing,
     expire_loaded,
@@ -51,6 +52,8 @@ ENTITY = "customer"
 # (location, building) -> (location, building) for installations,
 # (customer, location) -> (customer, location) for missions: the ids moved.
 Move = tuple[int, int, int, int]
+# (customer, location or None) -> (customer, location or None) for contacts and notes.
+OwnedMove = tuple[int, int | None, int, int | None]
 
 
 @dataclass
@@ -63,6 +66,7 @@ class Moves:
     missions: dict[Move, list[int]] = field(default_factory=dict)
     buildings_created: list[int] = field(default_factory=list)  # default buildings at targets that had none
     first_building: dict[int, int] = field(default_factory=dict)  # location -> its first building
+    owned: dict[str, dict[OwnedMove, list[int]]] = field(default_factory=dict)  # "contacts", "notes"
 
     @property
     def total(self) -> int:
@@ -70,6 +74,7 @@ class Moves:
             len(self.reparented)
             + sum(map(len, self.installations.values()))
             + sum(map(len, self.missions.values()))
+            + sum(len(ids) for groups in self.owned.values() for ids in groups.values())
         )
 
 
@@ -222,6 +227,12 @@ def plan_moves(session: Session, plan: MergePlan, state: MergeState, mapping: di
         if (new_customer, new_location) != (cid, lid):
             missions[(cid, lid, new_customer, new_location)].append(mid)
     moves.installations, moves.missions = dict(installations), dict(missions)
+    for kind, rows in state.owned.items():
+        owned: dict[OwnedMove, list[int]] = defaultdict(list)
+        for row_id, (owner, site) in rows.items():
+            if owner in others:  # a site the kept record takes over keeps them; a mapped site hands them on
+                owned[(owner, site, plan.keep_id, None if site is None else (mapping.get(site) or site))].append(row_id)
+        moves.owned[kind] = dict(owned)
     return moves
 
 
@@ -261,6 +272,13 @@ def move_rows(
             connection, MISSIONS, mids, [MISSIONS.c.customer_id == cid, MISSIONS.c.location_id == lid],
             {"customer_id": new_cid, "location_id": new_lid}, stale, on_chunk=moved,
         )
+    for kind, groups in moves.owned.items():
+        table = OWNED[kind]
+        for (owner, site, new_owner, new_site), ids in groups.items():
+            update_counted(
+                connection, table, ids, [table.c.customer_id == owner, table.c.location_id == site],
+                {"customer_id": new_owner, "location_id": new_site}, stale, on_chunk=moved,
+            )
 
 
 def record_merge(
@@ -286,6 +304,7 @@ def record_merge(
         "buildings_created": moves.buildings_created,
         "installations": [[*key, ids] for key, ids in moves.installations.items()],
         "missions": [[*key, ids] for key, ids in moves.missions.items()],
+        "owned": {kind: [[*key, ids] for key, ids in groups.items()] for kind, groups in moves.owned.items()},
         "deleted": {},
     }
     applied = plan.to_dict()
@@ -304,6 +323,8 @@ def record_merge(
         "locations_mapped": len(plan.locations) - len(moves.reparented),
         "installations_moved": sum(map(len, moves.installations.values())),
         "missions_moved": sum(map(len, moves.missions.values())),
+        "contacts_moved": sum(map(len, moves.owned.get("contacts", {}).values())),
+        "notes_moved": sum(map(len, moves.owned.get("notes", {}).values())),
         "records_marked": plan.preview().records_marked,
     }
     for cid in [keep, *others]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -20,9 +20,11 @@ from sqlmodel import Session, col
 from custtui.i18n import _
 from custtui.models import (
     Building,
+    Contact,
     Customer,
     CustomerLabel,
     Installation,
+    JournalNote,
     Label,
     Location,
     MergeRecord,
@@ -39,6 +41,10 @@ BUILDINGS: Table = table_of(Building)
 INSTALLATIONS: Table = table_of(Installation)
 MISSIONS: Table = table_of(Mission)
 CUSTOMER_LABELS: Table = table_of(CustomerLabel)
+CONTACTS: Table = table_of(Contact)
+JOURNAL_NOTES: Table = table_of(JournalNote)
+# The rows a customer owns that a merge hands to the kept record, each keyed (customer, location).
+OWNED: dict[str, Table] = {"contacts": CONTACTS, "notes": JOURNAL_NOTES}
 LABELS: Table = table_of(Label)
 
 
@@ -49,13 +55,15 @@ class MergeState:
     installations: dict[int, tuple[int, int]]  # id -> (location id, building id)
     missions: dict[int, tuple[int, int]]  # id -> (customer id, location id)
     labels: dict[int, set[int]]  # customer id -> label ids
+    # "contacts", "notes" -> id -> (customer id, location id or None)
+    owned: dict[str, dict[int, tuple[int, int | None]]] = field(default_factory=dict)
 
     def locations_of(self, customer_id: int) -> list[Any]:
         return [row for row in self.locations.values() if row.customer_id == customer_id]
 
 
 def load_state(session: Session, ids: Sequence[int], *, lock: bool = False) -> MergeState:
-    """The merged customers' locations, buildings, installations, missions and labels, in five queries."""
+    """The merged customers' locations, buildings, installations, missions, labels, contacts and notes."""
     connection = session.connection()
     loc, bld, ins, mis, lab = LOCATIONS.c, BUILDINGS.c, INSTALLATIONS.c, MISSIONS.c, CUSTOMER_LABELS.c
     located = select(loc.id).where(loc.customer_id.in_(ids))
@@ -94,7 +102,18 @@ def load_state(session: Session, ids: Sequence[int], *, lock: bool = False) -> M
     labels: dict[int, set[int]] = {cid: set() for cid in ids}
     for link in connection.execute(select(lab.customer_id, lab.label_id).where(lab.customer_id.in_(ids))):
         labels[link.customer_id].add(link.label_id)
-    return MergeState(locations, buildings, installations, missions, labels)
+    owned = {
+        kind: {
+            row.id: (row.customer_id, row.location_id)
+            for row in connection.execute(
+                select(table.c.id, table.c.customer_id, table.c.location_id)
+                .where(table.c.customer_id.in_(ids))
+                .order_by(table.c.id)
+            )
+        }
+        for kind, table in OWNED.items()
+    }
+    return MergeState(locations, buildings, installations, missions, labels, owned)
 
 
 def fingerprints(state: MergeState, ids: Sequence[int]) -> dict[int, str]:

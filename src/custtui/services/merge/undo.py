@@ -24,6 +24,7 @@ from custtui.services.merge.rows import (
     LABELS,
     LOCATIONS,
     MISSIONS,
+    OWNED,
     begin_writing,
     chunks,
     existing_customers,
@@ -356,6 +357,23 @@ def _put_rows_back(connection: Connection, undo: _Undo) -> None:
             update_counted(
                 connection, table, ids, [first == a1, second == b1], {columns[0]: a0, columns[1]: b0},
                 undo.changed_meanwhile,
+            )
+    # Contacts and notes go back as far as they are still where the merge put them (one deleted
+    # since stays deleted); those added since to a site that now goes back stay, without the site.
+    for kind, groups in (undo.data.get("owned") or {}).items():
+        table = OWNED[kind]
+        for a0, b0, a1, b1, ids in groups:
+            for chunk in chunks(ids):
+                connection.execute(
+                    update(table)
+                    .where(table.c.id.in_(chunk), table.c.customer_id == a1, table.c.location_id == b1)
+                    .values(customer_id=a0, location_id=b0)
+                )
+        if undo.reparented:
+            connection.execute(
+                update(table)
+                .where(table.c.customer_id == undo.keep, table.c.location_id.in_(list(undo.reparented)))
+                .values(location_id=None)
             )
     if undo.created:
         connection.execute(delete(BUILDINGS).where(BUILDINGS.c.id.in_(undo.created)))
