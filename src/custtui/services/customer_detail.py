@@ -8,9 +8,11 @@ from sqlmodel import Session
 
 from custtui.errors import LinkedCounts
 from custtui.models import Customer, Label, Location, Mission, Region
-from custtui.services import customers, labels, locations, missions, regions
+from custtui.services import customers, labels, locations, missions, notes, regions
+from custtui.services.notes import NoteEntry
 
 LAST_MISSIONS = 5
+LAST_NOTES = 3
 
 
 @dataclass(frozen=True)
@@ -21,11 +23,14 @@ class CustomerDetail:
     locations: list[Location]
     counts: LinkedCounts
     last_missions: list[tuple[Mission, Location]]  # most recent first, at most LAST_MISSIONS
+    last_notes: list[NoteEntry]  # the journal's newest, at most LAST_NOTES
+    note_count: int
 
 
 def customer_detail(session: Session, customer_id: int, *, last_missions: int = LAST_MISSIONS) -> CustomerDetail:
-    """One customer with its region, labels, sites, linked counts and last missions; NotFound if gone."""
+    """One customer with its region, labels, sites, linked counts, last missions and notes; NotFound if gone."""
     customer = customers.get_customer(session, customer_id)
+    journal = notes.list_notes(session, customer_id)
     return CustomerDetail(
         customer=customer,
         region=regions.get_region(session, customer.region_code),
@@ -33,4 +38,6 @@ def customer_detail(session: Session, customer_id: int, *, last_missions: int = 
         locations=locations.locations_of(session, customer_id),
         counts=customers.linked_counts(session, customer_id),
         last_missions=missions.missions_of_customer(session, customer_id, limit=last_missions),
+        last_notes=journal[:LAST_NOTES],
+        note_count=len(journal),
     )

@@ -11,6 +11,7 @@ from custtui.errors import NotFound, PermissionDenied, ValidationError
 from custtui.i18n import _
 from custtui.models import Customer, JournalNote, Location, Role, User, utcnow
 from custtui.services import audit, normalise, validation
+from custtui.services.addresses import address_line
 from custtui.services.auth import Permission, require
 
 TEXT_MAX = 4000
@@ -132,7 +133,7 @@ def list_notes(session: Session, customer_id: int, query: str = "", location_id:
         site = sites.get(note.location_id) if note.location_id is not None else None
         site_name = ""
         if site is not None:
-            site_name = site.name or " ".join(part for part in (site.street, site.number, site.city) if part)
+            site_name = site.name or address_line(site)
         entries.append(
             NoteEntry(
                 id=note.id or 0,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from custtui.models import Customer
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
-_CUSTOMER_ACTIONS |= {"copy", "reach"}  # Copy… and Contact…: the address, phone, e-mail
+_CUSTOMER_ACTIONS |= {"copy", "reach", "notes"}  # Copy… and Contact…: the address, phone, e-mail
 
 
 class CustomerScreen(Screen[Any]):
@@ -42,6 +42,7 @@ class CustomerScreen(Screen[Any]):
         Binding("delete", "delete", N_("Delete"), id="customer.delete", show=False),
         Binding("g", "merge", N_("Merge with…"), id="customer.merge", show=False),
         Binding("h", "history", N_("History"), id="customer.history", show=False),
+        Binding("w", "notes", N_("Notes"), id="customer.notes", show=False),
         Binding("y", "copy", N_("Copy…"), id="customer.copy", show=False),
         Binding("r", "reach", N_("Contact…"), id="customer.reach", show=False),
     ]
@@ -93,6 +94,11 @@ class CustomerScreen(Screen[Any]):
         if customer_id is not None:
             self.navigate(Destination.HISTORY, customer_id)
 
+    def action_notes(self) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.navigate(Destination.NOTES, customer_id)
+
     def action_merge(self) -> None:
         """Merge with…: pick the other records by search, then the wizard."""
         customer_id = self.current_customer_id()
@@ -119,6 +125,7 @@ class CustomerScreen(Screen[Any]):
             MenuItem("missions", _("&Missions")),
             MenuItem("edit", _("&Edit")),
             MenuItem("labels", _("La&bels")),
+            MenuItem("notes", _("No&tes")),
             MenuItem("history", _("&History")),
             MenuItem("copy", _("C&opy…")),
             MenuItem("reach", _("&Contact…")),

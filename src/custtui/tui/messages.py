@@ -37,6 +37,7 @@ class Destination(StrEnum):
     MISSIONS = "missions"
     LABELS = "labels"
     HISTORY = "history"
+    NOTES = "notes"  # the customer's notes journal
     MERGE_WITH = "merge_with"  # options: name; pick the others by search, then the wizard
     MERGE_WIZARD = "merge_wizard"  # options: customer_ids
     DUPLICATES = "duplicates"

@@ -28,6 +28,7 @@ _FOR_A_CUSTOMER: dict[Destination, tuple[str, str]] = {
     Destination.MISSIONS: ("missions", "MissionsScreen"),
     Destination.LABELS: ("labels", "LabelPickerScreen"),
     Destination.HISTORY: ("history", "CustomerHistoryScreen"),
+    Destination.NOTES: ("notes", "NotesScreen"),
 }
 _OF_THE_DATABASE: dict[Destination, tuple[str, str]] = {
     Destination.CUSTOMER_LIST: ("customer_list", "CustomerListScreen"),

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from custtui.i18n import _, format_date, format_number, format_relative, language_name, ngettext
+from custtui.i18n import _, format_date, format_datetime, format_number, format_relative, language_name, ngettext
 from custtui.models import MissionKind, MissionStatus
 from custtui.services import customers, normalise, regions
 from custtui.services.addresses import address_line
@@ -172,12 +172,23 @@ class MissionsPanel(DetailPanel):
 
 
 class NotesPanel(DetailPanel):
-    """The notes, when there are any."""
+    """The journal's newest notes, when there are any, and how to see the others."""
 
     def render_detail(self, detail: CustomerDetail) -> RenderableType:
         text = Text()
-        if detail.customer.notes:
-            text.append(_("Notes"), style="bold")
+        if not detail.last_notes:
+            return text
+        text.append(_("Notes"), style="bold")
+        for entry in detail.last_notes:
             text.append("\n")
-            text.append_text(multiline(detail.customer.notes))
+            heading = assemble(_("{when} · {author}"), when=format_datetime(entry.at), author=entry.author)
+            heading.stylize("dim")
+            text.append_text(heading)
+            text.append("\n")
+            text.append_text(multiline(entry.text))
+        hidden = detail.note_count - len(detail.last_notes)
+        if hidden:
+            text.append("\n")
+            more = ngettext("{n} older note in the journal.", "{n} older notes in the journal.", hidden)
+            text.append(more.format(n=format_number(hidden)), style="italic")
         return text
