@@ -229,7 +229,7 @@ class Customer(SQLModel, table=True):
     vat_number: str | None = Field(default=None, max_length=20, index=True)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=40)
-    notes: str | None = Field(default=None, max_length=4000)
+    # Notes are the journal's (JournalNote): migration 0011 dropped the field.
     # Merged away or given up by hand (services.marks): no one's duplicate, shown with
     # the ERROR word before its name in the viewer's language; the name stays clean.
     marked_error: bool = Field(default=False, index=True, sa_column_kwargs={"server_default": false()})
@@ -253,7 +253,6 @@ class Location(SQLModel, table=True):
     region_code: str = Field(foreign_key="region.code", max_length=10)
     contact_person: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
-    notes: str | None = Field(default=None, max_length=4000)
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
 
@@ -284,8 +283,8 @@ class Contact(SQLModel, table=True):
 class JournalNote(SQLModel, table=True):
     """One dated entry of a customer's notes journal (a call, a remark), by one user, optionally about one site.
 
-    Migration 0010 made each customer's and site's former notes field its
-    first entry, dated with the record's last change.
+    Migrations 0010 and 0011 made each customer's and site's former notes
+    field its first entry, dated with the record's last change.
     """
 
     __tablename__: ClassVar[str] = "journal_note"

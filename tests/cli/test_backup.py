@@ -145,7 +145,7 @@ def test_backup_without_wal_starts_again_then_copies_in_one_step(
 
     def write_in_the_pause(_seconds: float) -> None:
         notes.append(f"note {len(notes)}")
-        other.execute("UPDATE customer SET notes = ? WHERE id = 1", (notes[-1],))
+        other.execute("UPDATE customer SET internal_name = ? WHERE id = 1", (notes[-1],))
 
     monkeypatch.setattr(backup.time, "sleep", write_in_the_pause)
     try:
@@ -157,7 +157,7 @@ def test_backup_without_wal_starts_again_then_copies_in_one_step(
     assert _integrity(tmp_path / "backup.db") == ["ok"]
     assert result.customers == _count(tmp_path / "backup.db") == _count(path)
     with sqlite3.connect(tmp_path / "backup.db") as copy:
-        assert copy.execute("SELECT notes FROM customer WHERE id = 1").fetchone()[0] == notes[-1]
+        assert copy.execute("SELECT internal_name FROM customer WHERE id = 1").fetchone()[0] == notes[-1]
 
 
 def test_restore_by_copying_the_backup_back(sqlite_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

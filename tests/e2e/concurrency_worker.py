@@ -3,7 +3,7 @@
 Usage: python concurrency_worker.py DATABASE_URL WORKER COUNT SHARED_IDS
 
 Creates COUNT customers and edits each once, and appends its token to the
-notes of every shared customer (re-reading after a conflict, as a user does
+internal name of every shared customer (re-reading after a conflict, as a user does
 with "Take theirs" and then types the change again). Prints one JSON line
 with what it did; exits 1 if any error other than an expected conflict
 reached it.
@@ -35,12 +35,12 @@ class _RetryCounter(logging.Handler):
 
 
 def _append_token(engine, user: User, customer_id: int, token: str) -> int:
-    """Append `token` to the notes; returns how many conflicts it took."""
+    """Append `token` to the internal name; returns how many conflicts it took."""
     conflicts = 0
     while True:
         current = run_unit(engine, lambda s: customers.get_customer(s, customer_id))
         data = CustomerInput.from_customer(current)
-        data.notes = f"{current.notes or ''} {token}".strip()
+        data.internal_name = f"{current.internal_name or ''} {token}".strip()
         try:
             run_unit(
                 engine,
@@ -71,7 +71,7 @@ def main() -> int:
             )
             created = run_unit(engine, lambda s, data=data: customers.create_customer(s, user, data))
             edited = CustomerInput.from_customer(created)
-            edited.notes = f"edited by worker {worker}"
+            edited.internal_name = f"edited by worker {worker}"
             run_unit(engine, lambda s, c=created, e=edited: customers.update_customer(s, user, c.id, e, c.version))
             if shared_ids and number % max(1, count // 10) == 0:
                 target = shared_ids[(number + worker) % len(shared_ids)]

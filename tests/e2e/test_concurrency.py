@@ -57,7 +57,7 @@ def test_two_users_saving_the_same_customer_one_gets_the_conflict(engine: Engine
 
     def save(user: User, notes: str):
         data = CustomerInput.from_customer(customer)
-        data.notes = notes
+        data.internal_name = notes
         return run_unit(engine, lambda s: customers.update_customer(s, user, customer.id, data, version))
 
     for _round in range(5):
@@ -66,14 +66,14 @@ def test_two_users_saving_the_same_customer_one_gets_the_conflict(engine: Engine
         saved = [result for result in results if isinstance(result, Customer)]
         assert len(conflicts) == 1 and len(saved) == 1, results
         # The loser is shown the winner's version: nothing of it is lost.
-        assert conflicts[0].theirs is not None and conflicts[0].theirs["notes"] == saved[0].notes
-        assert conflicts[0].changed_fields == ["notes"]
+        assert conflicts[0].theirs is not None and conflicts[0].theirs["internal_name"] == saved[0].internal_name
+        assert conflicts[0].changed_fields == ["internal_name"]
         customer_id = customer.id
         stored = run_unit(engine, lambda s, cid=customer_id: customers.get_customer(s, cid))
-        assert stored.notes == saved[0].notes and stored.version == version + 1
+        assert stored.internal_name == saved[0].internal_name and stored.version == version + 1
         # "Reapply mine" saves over the version the user has now seen.
         mine = CustomerInput.from_customer(stored)
-        mine.notes = "merged by hand"
+        mine.internal_name = "merged by hand"
         run_unit(
             engine,
             lambda s, cid=customer_id, mine=mine, seen=stored.version: customers.update_customer(s, office, cid, mine, seen),
@@ -123,7 +123,7 @@ def test_merge_against_a_concurrent_edit_one_fails_cleanly(engine: Engine, admin
         plan = run_unit(engine, lambda s: merge.plan_merge(s, admin, [keep_id, other_id], keep_id=keep_id))
         other = run_unit(engine, lambda s: customers.get_customer(s, other_id))
         edit = CustomerInput.from_customer(other)
-        edit.notes = "called on Monday"
+        edit.internal_name = "called on Monday"
 
         def apply_the_merge() -> object:
             return run_unit(engine, lambda s: merge.apply_merge(s, admin, plan))
@@ -149,10 +149,10 @@ def test_merge_against_a_concurrent_edit_one_fails_cleanly(engine: Engine, admin
         assert stored_other is not None
         if isinstance(merged, int):
             assert isinstance(edited, ConflictError)
-            assert kept_locations == 2 and stored_other.notes != "called on Monday"
+            assert kept_locations == 2 and stored_other.internal_name != "called on Monday"
             return "merge won"
         assert isinstance(merged, StalePlan) and other_id in merged.customer_ids
-        assert kept_locations == 1 and stored_other.notes == "called on Monday"
+        assert kept_locations == 1 and stored_other.internal_name == "called on Monday"
         return "edit won"
 
     for _round in range(4):
@@ -169,7 +169,8 @@ def test_eight_processes_create_and_edit_500_customers_each(engine: Engine, admi
         for worker in range(workers):
             session.add(User(login=f"worker{worker}", display_name=f"Worker {worker}", role=Role.OFFICE.value))
         session.commit()
-        shared = [make_customer(session, admin, f"Shared customer {number}").id for number in range(3)]
+        # Six: each internal name (200 characters at most) holds a sixth of the 80 tokens appended.
+        shared = [make_customer(session, admin, f"Shared customer {number}").id for number in range(6)]
     url = engine.url.render_as_string(hide_password=False)
     started = time.perf_counter()
     processes = [
@@ -198,10 +199,10 @@ def test_eight_processes_create_and_edit_500_customers_each(engine: Engine, admi
         for row in rows:
             worker = int(row.customer_number[1:].split("-")[0])
             assert row.name == f"Worker {worker} customer {row.customer_number.split('-')[1]}"
-            assert row.notes == f"edited by worker {worker}" and row.version == 2
+            assert row.internal_name == f"edited by worker {worker}" and row.version == 2
         tokens = []
         for customer_id in shared:
-            tokens += (session.get(Customer, customer_id).notes or "").split()
+            tokens += (session.get(Customer, customer_id).internal_name or "").split()
         expected = [
             f"w{worker}n{number}" for worker in range(workers) for number in range(count) if number % (count // 10) == 0
         ]

@@ -27,7 +27,7 @@ def _until_listening(engine: Engine, admin: User, seen: threading.Event) -> None
         probe = make_customer(session, admin, "Probe")
         for attempt in range(10):
             seen.clear()
-            edit_customer(session, admin, probe.id, notes=f"probe {attempt}")  # type: ignore[arg-type]
+            edit_customer(session, admin, probe.id, internal_name=f"probe {attempt}")  # type: ignore[arg-type]
             if seen.wait(WAIT_S / 10):
                 return
     raise AssertionError("the watcher never noticed a commit")

@@ -78,7 +78,6 @@ _NOT_DIALLABLE = "This phone number has too many or too few digits, or a country
         ({"name": "Evil\x1b[31mRed"}, "name", "Control characters are not allowed."),
         ({"internal_name": "bell\x07"}, "internal_name", "Control characters are not allowed."),
         ({"customer_number": "12\x0034"}, "customer_number", "Control characters are not allowed."),
-        ({"notes": "line one\nline two\x1b[2J"}, "notes", "Control characters are not allowed."),
         ({"customer_number": "9" * 51}, "customer_number", "At most 50 characters."),
     ],
 )
@@ -100,10 +99,9 @@ def test_valid_edge_values_are_accepted(session: Session, technician: User) -> N
     customer = customers.create_customer(
         session,
         technician,
-        _input(vat_number="BE1000000120", notes="first line\nsecond line\tindented", phone="0470/12.34.56"),
+        _input(vat_number="BE1000000120", phone="0470/12.34.56"),
     )
     assert customer.vat_number == "BE1000000120"
-    assert customer.notes == "first line\nsecond line\tindented"
 
 
 def test_update_bumps_version_and_audits(session: Session, technician: User) -> None:

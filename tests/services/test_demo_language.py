@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from custtui.demo import DEMO_LABELS, generate_demo, world
 from custtui.i18n import set_language
-from custtui.models import Building, Customer, Installation, Label, Location, Mission, User
+from custtui.models import Building, Customer, Installation, JournalNote, Label, Location, Mission, User
 from custtui.services import locations
 
 LANGUAGES = ("nl", "fr", "de", "en")
@@ -72,8 +72,7 @@ def test_french_demo_writes_the_products_words_in_french(fresh_sqlite: Callable[
         fuels = set(session.exec(select(Installation.fuel)).all())
         site_names = set(session.exec(select(Location.name)).all())
         notes = {
-            *session.exec(select(Customer.notes)).all(),
-            *session.exec(select(Location.notes)).all(),
+            *session.exec(select(JournalNote.text)).all(),
             *session.exec(select(Mission.notes)).all(),
             *session.exec(select(Installation.notes)).all(),
         } - {None}

@@ -8,6 +8,7 @@ import csv
 import io
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import zipfile
@@ -22,8 +23,8 @@ from sqlmodel import Session, select
 from custtui.cli import main
 from custtui.db import make_engine, migrate
 from custtui.errors import ValidationError
-from custtui.models import Customer, Location, User
-from custtui.services import labels, transfer
+from custtui.models import Customer, JournalNote, Location, User, utcnow
+from custtui.services import labels, notes, transfer
 from custtui.services.transfer import EXPORT_COLUMNS, FORMULA_TRIGGERS, neutralise_cell
 
 BOM = b"\xef\xbb\xbf"
@@ -51,7 +52,7 @@ NUMERIC_COLUMNS = {"id", "locations", "installations", "missions"}
 # Text columns that the payloads can reach through the services (the others are
 # validated into shapes that cannot start with a trigger: region, language, vat, country,
 # and the postal codes of the countries custtui checks; the payload sites are in one it does not).
-CUSTOMER_FIELDS = ("name", "internal_name", "customer_number", "notes")
+CUSTOMER_FIELDS = ("name", "internal_name", "customer_number")
 LOCATION_FIELDS = {"street": 200, "number": 20, "postal_code": 12, "city": 100}  # and their length limits
 
 
@@ -92,9 +93,10 @@ def _payload_customers(session: Session, user: User) -> list[tuple[Customer, str
     made = []
     for payload in PAYLOADS:
         customer = make_customer(
-            session, user, payload, internal_name=payload, customer_number=payload[:50], notes=payload,
-            email=_email(payload), phone=PHONE,
+            session, user, payload, internal_name=payload, customer_number=payload[:50], email=_email(payload),
+            phone=PHONE,
         )  # fmt: skip
+        notes.add_note(session, user, customer.id, payload)
         make_location(
             session, user, customer, country="GB", **{name: payload[:limit] for name, limit in LOCATION_FIELDS.items()}
         )
@@ -153,12 +155,12 @@ def test_leading_tab_or_cr_never_reaches_the_database(session: Session, admin: U
         with pytest.raises(ValidationError) as refused:
             make_customer(session, admin, **({"name": "X", field: payload} if field != "name" else {"name": payload}))
         assert field in refused.value.errors
-    if payload.startswith("\r"):  # a carriage return is refused even in notes
-        with pytest.raises(ValidationError):
-            make_customer(session, admin, "X", notes=payload)
-    else:  # a tab is allowed in notes, but notes are stripped: the cell no longer starts with it
-        assert make_customer(session, admin, "X", notes=payload).notes == payload.strip()
     customer = make_customer(session, admin, "Y")
+    # Notes are stripped: the text no longer starts with it; a tab inside is allowed, a carriage return is not.
+    assert notes.add_note(session, admin, customer.id, payload).text == payload.strip()
+    if payload.startswith("\r"):
+        with pytest.raises(ValidationError):
+            notes.add_note(session, admin, customer.id, "x" + payload)
     for field in LOCATION_FIELDS:
         with pytest.raises(ValidationError) as refused:
             make_location(session, admin, customer, **{field: payload})
@@ -181,6 +183,7 @@ def test_every_text_field_is_neutralised(session: Session, admin: User, excel: b
         for field, limit in LOCATION_FIELDS.items():
             assert row[field] == "'" + payload[:limit], field
         assert row["labels"] == "'" + payload[:60]
+        assert row["notes"] == f"{utcnow().date().isoformat()}: {payload.strip()}"  # dated: never a formula
         assert row["email"] == ("" if _email(payload) is None else f"'{_email(payload)}")
         assert row["phone"] == PHONE  # readable, unprefixed
         assert (row["locations"], row["installations"], row["missions"]) == ("1", "0", "0")
@@ -196,7 +199,7 @@ def test_data_written_around_the_services_is_neutralised_too(
     values = {"tab": "\t=1+1", "cr": "\r=1+1", "phone": "=1+1"}
     with engine.begin() as connection:
         connection.execute(
-            text("UPDATE customer SET name = :tab, internal_name = :cr, notes = :cr, phone = :phone, email = :tab"),
+            text("UPDATE customer SET name = :tab, internal_name = :cr, phone = :phone, email = :tab"),
             values,
         )
         connection.execute(text("UPDATE location SET street = :tab, city = :cr, number = :phone"), values)
@@ -204,13 +207,14 @@ def test_data_written_around_the_services_is_neutralised_too(
     rows = _export(session, admin, excel)
     _assert_no_formula_cells(rows)
     row = dict(zip(EXPORT_COLUMNS, rows[1], strict=True))
-    assert (row["name"], row["internal_name"], row["notes"], row["phone"], row["email"]) == (
-        "'\t=1+1", "'\r=1+1", "'\r=1+1", "'=1+1", "'\t=1+1")  # fmt: skip
+    assert (row["name"], row["internal_name"], row["phone"], row["email"]) == (
+        "'\t=1+1", "'\r=1+1", "'=1+1", "'\t=1+1")  # fmt: skip
     assert (row["street"], row["city"], row["number"]) == ("'\t=1+1", "'\r=1+1", "'=1+1")
 
 
 def test_excel_variant_has_a_bom_and_semicolons(session: Session, admin: User) -> None:
-    anais = make_customer(session, admin, "Anaïs Dubois; fille", notes='Dit "bonjour", puis sonner.', phone=PHONE)
+    anais = make_customer(session, admin, "Anaïs Dubois; fille", phone=PHONE)
+    notes.add_note(session, admin, anais.id, 'Dit "bonjour", puis sonner.')
     make_location(session, admin, anais, street="Rue de l'Église", city="Liège", postal_code="4000")
     out = io.BytesIO()
     assert transfer.export_customers(session, admin, out, excel=True) == 1
@@ -220,7 +224,8 @@ def test_excel_variant_has_a_bom_and_semicolons(session: Session, admin: User) -
     rows = _parse(data, excel=True)
     row = dict(zip(EXPORT_COLUMNS, rows[1], strict=True))
     assert (row["name"], row["notes"], row["street"], row["city"], row["phone"]) == (
-        "Anaïs Dubois; fille", 'Dit "bonjour", puis sonner.', "Rue de l'Église", "Liège", PHONE)  # fmt: skip
+        "Anaïs Dubois; fille", f'{utcnow().date().isoformat()}: Dit "bonjour", puis sonner.', "Rue de l'Église", "Liège",
+        PHONE)  # fmt: skip
     assert data.decode("utf-8-sig").splitlines()[1].startswith(f'{anais.id};"Anaïs Dubois; fille";')
 
     plain = io.BytesIO()
@@ -234,8 +239,9 @@ def test_excel_variant_has_a_bom_and_semicolons(session: Session, admin: User) -
 def test_both_variants_import_back(engine: Engine, session: Session, admin: User, tmp_path: Path, excel: bool) -> None:
     anais = make_customer(
         session, admin, "Anaïs Dubois", internal_name="Dubois, Anaïs", customer_number="C-7", language="fr",
-        email="anais@example.be", phone=PHONE, notes='Say "hi";\nthen ring.', region_code="BE-WAL",
+        email="anais@example.be", phone=PHONE, region_code="BE-WAL",
     )  # fmt: skip
+    notes.add_note(session, admin, anais.id, 'Say "hi";\nthen ring.')
     make_location(session, admin, anais, street="Rue de l'Église", number="5", postal_code="4000", city="Liège")
     make_customer(session, admin, "Peeters", phone="+32 2 223 45 67")
     session.commit()
@@ -243,7 +249,10 @@ def test_both_variants_import_back(engine: Engine, session: Session, admin: User
     def snapshot() -> list[tuple[object, ...]]:
         with Session(engine) as s:
             return sorted(
-                (c.name, c.internal_name, c.customer_number, c.language, c.email, c.phone, c.notes, c.region_code,
+                (c.name, c.internal_name, c.customer_number, c.language, c.email, c.phone, c.region_code,
+                 # The journal as exported comes back as one note, dated as it was exported.
+                 tuple(re.sub(r"^\d{4}-\d\d-\d\d: ", "", note.text)
+                       for note in s.exec(select(JournalNote).where(JournalNote.customer_id == c.id))),
                  tuple((loc.street, loc.number, loc.postal_code, loc.city) for loc in s.exec(
                      select(Location).where(Location.customer_id == c.id))))
                 for c in s.exec(select(Customer))
@@ -255,7 +264,7 @@ def test_both_variants_import_back(engine: Engine, session: Session, admin: User
     assert path.read_bytes().startswith(BOM) == excel
     session.close()
     with engine.begin() as connection:
-        for table in ("building", "location", "customer_label", "label", "audit_event", "customer"):
+        for table in ("building", "journal_note", "location", "customer_label", "label", "audit_event", "customer"):
             connection.execute(text(f"DELETE FROM {table}"))
     report = transfer.import_customers(engine, admin, path)
     assert [row.status for row in report.rows] == ["created", "created"], report.rows

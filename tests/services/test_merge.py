@@ -92,7 +92,8 @@ def build_world(session: Session, actor: User) -> World:
     b = make_customer(
         session, actor, "Bakkerij Peters", email="info@peeters.be", vat_number="BE0403170701", customer_number="1002"
     )
-    c = make_customer(session, actor, "Peeters bakkerij", notes="Sleutel bij de buren", email="bakker@peeters.be")
+    c = make_customer(session, actor, "Peeters bakkerij", email="bakker@peeters.be")
+    notes.add_note(session, actor, c.id, "Sleutel bij de buren")  # a journal entry: it goes with the merge
     a1 = make_location(session, actor, a, street="Kerkstraat", number="12", postal_code="2000", city="Antwerpen")
     a2 = make_location(session, actor, a, street="Marktplein", number="3", postal_code="2000", city="Antwerpen")
     b1 = make_location(session, actor, b, street="Kerkstr.", number=" 12", postal_code="2000 ", city="ANTWERPEN")
@@ -182,15 +183,14 @@ def test_field_choices_preselect_the_kept_value_and_fill_empty_ones(session: Ses
     w = build_world(session, office)
     plan = merge.plan_merge(session, office, [w.a.id, w.b.id, w.c.id])
     choices = {choice.field: choice for choice in plan.fields}
-    assert set(choices) == {"name", "customer_number", "vat_number", "email", "phone", "notes"}  # region etc. equal
+    assert set(choices) == {"name", "customer_number", "vat_number", "email", "phone"}  # region etc. equal
     assert choices["name"].chosen_from == w.a.id
     assert choices["name"].values == {w.a.id: "Bakkerij Peeters", w.b.id: "Bakkerij Peters", w.c.id: "Peeters bakkerij"}
     assert choices["customer_number"].chosen_from == w.a.id
     assert choices["email"].chosen_from == w.b.id  # A has none: the first other's (B before C)
     assert choices["vat_number"].chosen_from == w.b.id
-    assert choices["notes"].chosen_from == w.c.id
     assert choices["phone"].chosen_from == w.a.id
-    assert plan.chosen_values() == {"email": "info@peeters.be", "vat_number": "BE0403170701", "notes": "Sleutel bij de buren"}
+    assert plan.chosen_values() == {"email": "info@peeters.be", "vat_number": "BE0403170701"}
     plan.choose_field("email", w.c.id)
     plan.choose_field("name", w.b.id)
     assert plan.chosen_values()["email"] == "bakker@peeters.be"
@@ -201,11 +201,11 @@ def test_field_choices_preselect_the_kept_value_and_fill_empty_ones(session: Ses
     apply(session, office, plan)
     kept = session.get(Customer, w.a.id)
     assert kept is not None
-    assert (kept.name, kept.email, kept.vat_number, kept.notes, kept.phone, kept.customer_number) == (
+    assert [entry.text for entry in notes.list_notes(session, w.a.id)] == ["Sleutel bij de buren"]  # C's journal
+    assert (kept.name, kept.email, kept.vat_number, kept.phone, kept.customer_number) == (
         "Bakkerij Peters",
         "bakker@peeters.be",
         "BE0403170701",
-        "Sleutel bij de buren",
         "+3232234567",  # typed "+32 3 223 45 67", stored E.164
         "1001",
     )
@@ -281,12 +281,12 @@ def test_preview_counts(session: Session, office: User) -> None:
         locations_mapped=2,
         installations_moved=4,
         missions_moved=3,
-        fields_changed=3,  # email, VAT, notes filled
+        fields_changed=2,  # email and VAT filled
         labels_added=2,
         records_marked=2,
     )
     plan.choose_field("name", w.c.id)
-    assert plan.preview().fields_changed == 4
+    assert plan.preview().fields_changed == 3
 
 
 def test_plan_is_json_serialisable(session: Session, office: User) -> None:
@@ -517,7 +517,7 @@ def test_contacts_and_notes_move_with_the_merge_and_come_back_on_undo(session: S
         "contact b1": (w.a.id, w.a1.id), "note b1": (w.a.id, w.a1.id),  # B's site is A's: they follow
         "contact c": (w.a.id, None), "note c": (w.a.id, None),
     }  # fmt: skip
-    assert [entry.text for entry in notes.list_notes(session, w.a.id)] == ["Note c", "Note b1", "Note b2"]
+    assert [entry.text for entry in notes.list_notes(session, w.a.id)] == ["Note c", "Note b1", "Note b2", "Sleutel bij de buren"]
     merge.undo_merge(session, office, merge_id)
     session.commit()
     assert_restored(engine, before, [w.a.id, w.b.id, w.c.id])
@@ -679,8 +679,8 @@ def test_progress_reaches_the_total(session: Session, office: User) -> None:
         session, office, merge.plan_merge(session, office, [w.a.id, w.b.id, w.c.id]), progress=lambda d, t: calls.append((d, t))
     )
     # rows written: 2 locations re-parented (B2, C2; B2's installation goes along), 3 installations
-    # moved (B1's two, C1's one), 3 missions moved (B1's, B2's, C2's)
-    assert calls[-1][0] == calls[-1][1] == 2 + 3 + 3
+    # moved (B1's two, C1's one), 3 missions moved (B1's, B2's, C2's), C's journal note
+    assert calls[-1][0] == calls[-1][1] == 2 + 3 + 3 + 1
     assert [d for d, _t in calls] == sorted(d for d, _t in calls)
 
 

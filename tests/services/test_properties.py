@@ -125,7 +125,6 @@ valid_customers = st.builds(
     vat_number=st.none() | st.sampled_from(["BE0403170701", "be 0403.170.701", "NL123456789B01"]),
     email=st.none() | st.sampled_from(["info@example.be", " [b]x[/b]@example.be "]),
     phone=st.none() | st.sampled_from(["+32 9 222 33 44", "0471/08.32.25"]),
-    notes=st.none() | st.lists(clean_text, max_size=4).map("\n\t".join),
 )
 customer_inputs = with_overrides(
     valid_customers,
@@ -140,7 +139,7 @@ def must_refuse(data: CustomerInput) -> set[str]:
     expected = expected_customer(data)
     for name in CUSTOMER_TEXT_FIELDS:
         value = getattr(data, name)
-        if isinstance(value, str) and forbidden_chars(value, name == "notes"):
+        if isinstance(value, str) and forbidden_chars(value):
             refused.add(name)
         cleaned = expected[name]
         if cleaned is not None and len(cleaned) > (_CUSTOMER_LIMITS[name] or 10**9):
@@ -162,7 +161,7 @@ def check_customer_outcome(engine: Engine, data: CustomerInput, customer_id: int
         stored = session.get(Customer, customer_id)
         assert stored is not None
         assert {name: getattr(stored, name) for name in CUSTOMER_TEXT_FIELDS} == expected_customer(data)
-        assert_no_forbidden(stored, CUSTOMER_TEXT_FIELDS, {"notes"})
+        assert_no_forbidden(stored, CUSTOMER_TEXT_FIELDS)
 
 
 def test_create_customer_accepts_or_refuses_by_field(engine: Engine) -> None:
@@ -170,10 +169,10 @@ def test_create_customer_accepts_or_refuses_by_field(engine: Engine) -> None:
 
     @SERVICE
     @given(customer_inputs)
-    @example(CustomerInput(name="[bold]X[/bold] [red", region_code="BE-VLG", notes="[/]\n\x1b[31m"))
+    @example(CustomerInput(name="[bold]X[/bold] [red", region_code="BE-VLG", internal_name="[/]\n\x1b[31m"))
     @example(CustomerInput(name="ok", region_code="BE-VLG", internal_name="\x00"))
     @example(CustomerInput(name="ok \udcff", region_code="BE-VLG"))
-    @example(CustomerInput(name="x" * 100_000, region_code="BE-VLG", notes="n" * 100_000))
+    @example(CustomerInput(name="x" * 100_000, region_code="BE-VLG", internal_name="n" * 100_000))
     def check(data: CustomerInput) -> None:
         customer, error = _attempt(engine, lambda s: customers.create_customer(s, actor, data))
         check_customer_outcome(engine, data, customer.id if customer else None, error)
@@ -241,7 +240,6 @@ valid_locations = st.builds(
     region_code=st.none() | st.sampled_from(["BE-VLG", "LU"]),
     contact_person=st.none() | clean_text,
     phone=st.none() | st.just("+32 9 222 33 44"),
-    notes=st.none() | clean_text,
 )
 location_inputs = with_overrides(
     valid_locations,
@@ -254,7 +252,7 @@ def _check_location(engine: Engine, data: LocationInput, location_id: int | None
     refused = {
         name
         for name in LOCATION_TEXT_FIELDS
-        if isinstance(getattr(data, name), str) and forbidden_chars(getattr(data, name), name == "notes")
+        if isinstance(getattr(data, name), str) and forbidden_chars(getattr(data, name))
     }
     event("refused" if error is not None else "accepted")
     if error is not None:
@@ -266,15 +264,14 @@ def _check_location(engine: Engine, data: LocationInput, location_id: int | None
         assert stored is not None
         for name in ("name", "street", "number", "city"):
             assert getattr(stored, name) == (getattr(data, name) or "").strip()
-        for name in ("contact_person", "notes"):
-            assert getattr(stored, name) == clean(getattr(data, name))
+        assert stored.contact_person == clean(data.contact_person)
         # Country, postal code and phone as services.normalise stores them.
         assert stored.country == normalise.country_code((data.country or "").strip() or "BE")
         assert stored.postal_code == normalise.stored_postal_code(data.postal_code, stored.country)
         phone = clean(data.phone)
         assert stored.phone == (normalise.stored_phone(phone, stored.country) if phone else None)
         assert stored.region_code in regions.region_codes(session)
-        assert_no_forbidden(stored, [n for n in LOCATION_TEXT_FIELDS if n != "region_code"], {"notes"})
+        assert_no_forbidden(stored, [n for n in LOCATION_TEXT_FIELDS if n != "region_code"])
 
 
 def test_locations_accept_or_refuse_by_field(engine: Engine) -> None:

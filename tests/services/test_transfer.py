@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -14,8 +15,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from custtui.errors import PermissionDenied
-from custtui.models import Building, Customer, ImportRun, Location, User
-from custtui.services import audit, labels, marks, transfer
+from custtui.models import Building, Customer, ImportRun, Location, User, utcnow
+from custtui.services import audit, labels, marks, notes, transfer
 from custtui.services.duplicates import DEFAULT_MIN_SCORE
 from custtui.services.transfer import EXPORT_COLUMNS, ImportFileError, ImportReport, ImportRow, importing
 
@@ -151,7 +152,9 @@ def test_row_shape_problems_and_multiline_cells_keep_line_numbers(engine: Engine
     assert _statuses(report) == [(2, "created"), (5, "error"), (6, "error"), (7, "created")]
     assert report.rows[1].message == "Not imported. This row has 7 fields, the header names 6."
     assert "column 6" in report.rows[2].message
-    assert _customers(engine)["Multi"].notes == "first line\nsecond line"
+    multi = _customers(engine)["Multi"]
+    with Session(engine) as s:  # the notes column: the customer's first journal entry, by the importing user
+        assert [(n.text, n.user_login) for n in notes.list_notes(s, multi.id)] == [("first line\nsecond line", office.login)]
 
 
 def test_unknown_columns_are_left_out_and_named_in_the_notes(engine: Engine, office: User) -> None:
@@ -496,8 +499,9 @@ def test_write_report(tmp_path: Path) -> None:
 def _export_fixture(session: Session, user: User) -> tuple[Customer, Customer]:
     peeters = make_customer(
         session, user, "Bakkerij Peeters", internal_name="Peeters bakker", customer_number="C-001",
-        language="nl", vat_number=VAT_A, email="info@peeters.be", phone="03 223 45 67", notes="Dog.\nRing twice.",
+        language="nl", vat_number=VAT_A, email="info@peeters.be", phone="03 223 45 67",
     )  # fmt: skip
+    notes.add_note(session, user, peeters.id, "Dog.\nRing twice.")
     main = make_location(session, user, peeters, street="Kerkstraat", number="12", postal_code="2000", city="Antwerpen")
     second = make_location(session, user, peeters, street="Veldstraat", number="1", postal_code="9000", city="Gent")
     installation = make_installation(session, user, main)
@@ -516,7 +520,8 @@ def _expected_rows(peeters: Customer, bare: Customer) -> list[list[str]]:
         [
             str(peeters.id), "Bakkerij Peeters", "", "Peeters bakker", "C-001", "BE-VLG", "nl", VAT_A, "info@peeters.be",
             # The phone typed "03 223 45 67": exported international, read back in any region.
-            "+32 3 223 45 67", "Dog.\nRing twice.", "Kerkstraat", "12", "2000", "Antwerpen", "BE", "attention: dog, VIP",
+            "+32 3 223 45 67", f"{utcnow().date().isoformat()}: Dog.\nRing twice.",
+            "Kerkstraat", "12", "2000", "Antwerpen", "BE", "attention: dog, VIP",
             "2", "2", "1",
         ],
         [str(bare.id), '=HYPERLINK("x"), "quoted"', "", "", "", "BE-BRU"] + [""] * 10 + ["", "0", "0", "0"],
@@ -567,7 +572,6 @@ def test_export_of_an_empty_database_is_the_header(session: Session, admin: User
 
 _FIELDS = (
     "name", "marked_error", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone",
-    "notes",
 )  # fmt: skip
 _ADDRESS = ("street", "number", "postal_code", "city", "country")
 
@@ -579,21 +583,24 @@ def _snapshot(engine: Engine) -> list[tuple[object, ...]]:
         for customer in s.exec(select(Customer)):
             main = s.exec(select(Location).where(Location.customer_id == customer.id).order_by(Location.id)).first()
             address = tuple(getattr(main, name) for name in _ADDRESS) if main else None
-            result.append((*(getattr(customer, name) for name in _FIELDS), address))
+            # The journal as exported comes back as one note, dated as it was exported.
+            journal = tuple(re.sub(r"^\d{4}-\d\d-\d\d: ", "", n.text) for n in notes.list_notes(s, customer.id))
+            result.append((*(getattr(customer, name) for name in _FIELDS), address, journal))
     return sorted(result, key=repr)
 
 
 def _empty(engine: Engine) -> None:
     with engine.begin() as connection:
-        for table in ("building", "location", "customer_label", "label", "audit_event", "customer"):
+        for table in ("building", "journal_note", "location", "customer_label", "label", "audit_event", "customer"):
             connection.execute(text(f"DELETE FROM {table}"))
 
 
 def test_round_trip_keeps_every_field(engine: Engine, session: Session, admin: User, tmp_path: Path) -> None:
     peeters = make_customer(
         session, admin, "Bakkerij Peeters", internal_name="Peeters, bakker", customer_number="007",
-        language="nl", vat_number=VAT_A, email="info@peeters.be", phone="+32 3 223 45 67", notes='Say "hi";\nthen ring.',
+        language="nl", vat_number=VAT_A, email="info@peeters.be", phone="+32 3 223 45 67",
     )  # fmt: skip
+    notes.add_note(session, admin, peeters.id, 'Say "hi";\nthen ring.')
     make_location(session, admin, peeters, street="Kerkstraat", number="12 bus 3", postal_code="2000", city="Antwerpen")
     make_location(session, admin, peeters, street="Veldstraat", number="1", postal_code="9000", city="Gent")
     dubois = make_customer(session, admin, "Électricité Dubois", region_code="BE-WAL", language="fr", vat_number=VAT_B)

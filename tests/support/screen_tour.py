@@ -289,7 +289,7 @@ def _pin_audit_times(pilot: Pilot[Any]) -> None:
 
 async def history(pilot: Pilot[Any], t: Targets) -> None:
     await select_customer(pilot, t.busy_id)
-    _as_another_user(pilot, t.busy_id, phone="+32 9 333 44 55", notes="Key at the neighbours, no. 14.")
+    _as_another_user(pilot, t.busy_id, phone="+32 9 333 44 55", internal_name="Van den Broeck, key at no. 14")
     _pin_audit_times(pilot)
     await pilot.press("h")
     await settle(pilot)

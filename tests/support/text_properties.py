@@ -146,5 +146,4 @@ def expected_customer(data: CustomerInput) -> dict[str, str | None]:
         "vat_number": re.sub(r"[\s.\-]", "", data.vat_number).upper() if clean(data.vat_number) else None,
         "email": normalise.stored_email(email) if email else None,
         "phone": normalise.stored_phone(phone, normalise.customer_country(data.region_code)) if phone else None,
-        "notes": clean(data.notes),
     }

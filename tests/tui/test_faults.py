@@ -26,7 +26,7 @@ from tui_support import Known, fill, fill_duplicates, running_app, wait_idle
 
 from custtui.db import make_engine
 from custtui.models import Customer, Installation, Location
-from custtui.services import labels
+from custtui.services import labels, notes
 from custtui.tui.app import CusttuiApp
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import CustomerFormScreen
@@ -38,9 +38,12 @@ from custtui.tui.screens.installations import (
 from custtui.tui.screens.labels import LabelPickerScreen
 from custtui.tui.screens.locations import LocationFormScreen, LocationsScreen
 from custtui.tui.screens.merge_wizard import MergeWizardScreen
+from custtui.tui.screens.notes import NoteFormScreen, NotesScreen
 from custtui.tui.widgets.customer_table import CustomerTable
 
-NOTES = "Boiler room behind the bakery, key at the neighbours (nr 14). " * 60  # about 3,800 characters
+# The longest text field of the form (notes are the journal's): 200 characters at most.
+INTERNAL_NAME = "Chauffage Dubois, boiler room behind the bakery, key at the neighbours (nr 14), ring twice"
+LONG_NOTE = ("Boiler room behind the bakery, key at the neighbours (nr 14). " * 70)[:3990]
 PHONE = "+32 4 299 88 77"
 STORED_PHONE = "+3242998877"  # as custtui stores it: E.164
 
@@ -102,12 +105,14 @@ async def open_form_with_edits(
 
 
 async def type_edits(pilot: Any, form: CustomerFormScreen) -> None:
-    """Change the phone number and add long notes in the open customer form."""
+    """Change the phone number and the internal name in the open customer form."""
     form.query_one("#phone", Input).focus()
     await pilot.press("ctrl+u")
     await paste(pilot, form.query_one("#phone", Input), PHONE)
-    await paste(pilot, form.query_one("#notes", TextArea), NOTES)
-    assert (form.values()["phone"], form.values()["notes"]) == (PHONE, NOTES)
+    form.query_one("#internal_name", Input).focus()
+    await pilot.press("ctrl+u")
+    await paste(pilot, form.query_one("#internal_name", Input), INTERNAL_NAME)
+    assert (form.values()["phone"], form.values()["internal_name"]) == (PHONE, INTERNAL_NAME)
 
 
 def stored(engine: Engine, customer_id: int) -> Customer:
@@ -120,9 +125,15 @@ def stored(engine: Engine, customer_id: int) -> Customer:
 # --- a full disk ---------------------------------------------------------------
 
 
-async def test_disk_full_keeps_the_form_and_saves_once_there_is_room(sqlite_engine: Engine) -> None:
-    """A size-limited file (PRAGMA max_page_count): SQLite answers 'database or disk is full'."""
+async def test_disk_full_keeps_the_note_and_saves_once_there_is_room(sqlite_engine: Engine) -> None:
+    """A size-limited file (PRAGMA max_page_count): SQLite answers 'database or disk is full'.
+
+    The file may not grow at all: a note of 3,990 characters is saved with its audit event, which
+    holds the text again and so needs a page of its own (an overflow page): the form keeps it.
+    """
     known = fill(sqlite_engine)
+    with sqlite_engine.connect() as connection:  # no free pages left in the file: a new row needs new ones
+        connection.exec_driver_sql("VACUUM")
     disk = {"full": False}
 
     @event.listens_for(sqlite_engine, "checkout")
@@ -130,27 +141,34 @@ async def test_disk_full_keeps_the_form_and_saves_once_there_is_room(sqlite_engi
         # Per unit of work, so that freeing space takes effect at the next one, as on a real disk.
         cursor = dbapi_connection.cursor()
         pages = cursor.execute("PRAGMA page_count").fetchone()[0]
-        cursor.execute(f"PRAGMA max_page_count = {pages + 1 if disk['full'] else 1_000_000}")
+        cursor.execute(f"PRAGMA max_page_count = {pages if disk['full'] else 1_000_000}")
         cursor.close()
 
     shown: list[str] = []
     async with running_app(sqlite_engine, known.admin, setup=record_notifications(shown)) as (app, pilot):
-        form, typed = await open_form_with_edits(pilot, app, known.alias_id)
+        await goto(pilot, app, known.alias_id)
+        await pilot.press("w", "n")
+        await wait_idle(pilot, app)
+        form = app.screen
+        assert isinstance(form, NoteFormScreen)
+        await paste(pilot, form.query_one("#text", TextArea), LONG_NOTE)
+        typed = form.values()
 
         disk["full"] = True
         await pilot.press("ctrl+s")
         await wait_idle(pilot, app)
         assert any(DISK_FULL in message for message in shown), shown
-        assert app.screen is form and form.values() == typed  # still open, every value kept
-        assert stored(sqlite_engine, known.alias_id).notes is None  # nothing was saved
+        assert app.screen is form and form.values() == typed  # still open, the note kept
+        with Session(sqlite_engine) as session:
+            assert notes.list_notes(session, known.alias_id) == []  # nothing was saved
 
         disk["full"] = False  # an administrator frees space
         await pilot.press("ctrl+s")
         await wait_idle(pilot, app)
-        assert isinstance(app.screen, CustomerListScreen)
+        assert isinstance(app.screen, NotesScreen)
         assert_alive(app)
-    saved = stored(sqlite_engine, known.alias_id)
-    assert (saved.notes, saved.phone) == (NOTES.strip(), STORED_PHONE)
+    with Session(sqlite_engine) as session:
+        assert [entry.text for entry in notes.list_notes(session, known.alias_id)] == [LONG_NOTE.strip()]
 
 
 async def test_full_tmpfs_keeps_the_new_customer_and_saves_after_space_is_freed(
@@ -189,8 +207,10 @@ async def test_full_tmpfs_keeps_the_new_customer_and_saves_after_space_is_freed(
                 assert isinstance(app.screen, CustomerListScreen)
                 assert_alive(app)
             with Session(engine) as session:
-                rows = session.exec(text("SELECT phone, notes FROM customer WHERE name = 'Brasserie De Koninck'")).all()
-            assert [tuple(row) for row in rows] == [(STORED_PHONE, NOTES.strip())]
+                rows = session.exec(
+                    text("SELECT phone, internal_name FROM customer WHERE name = 'Brasserie De Koninck'")
+                ).all()
+            assert [tuple(row) for row in rows] == [(STORED_PHONE, INTERNAL_NAME)]
         finally:
             engine.dispose()
 
@@ -579,4 +599,4 @@ async def test_server_goes_down_during_a_session(proxied_postgres: tuple[Engine,
         assert "Dubois & Fils sa" in str(app.screen.query_one("#detail-title", Static).content)
         assert_alive(app)
     saved = stored(engine, known.alias_id)
-    assert (saved.notes, saved.phone) == (NOTES.strip(), STORED_PHONE)
+    assert (saved.internal_name, saved.phone) == (INTERNAL_NAME, STORED_PHONE)

@@ -23,7 +23,7 @@ from custtui.tui.widgets.customer_table import CustomerTable
 async def test_h_opens_the_history_and_a_markup_name_stays_text(sqlite_engine: Engine) -> None:
     known = fill(sqlite_engine)
     with Session(sqlite_engine) as session:
-        edit_customer(session, known.admin, known.markup_id, notes="[red]call first")
+        edit_customer(session, known.admin, known.markup_id, internal_name="[red]call first")
     async with running_app(sqlite_engine, known.admin) as (app, pilot):
         table = app.screen.query_one(CustomerTable)
         table.cursor = table.ids.index(known.markup_id)
@@ -31,7 +31,7 @@ async def test_h_opens_the_history_and_a_markup_name_stays_text(sqlite_engine: E
         await wait_idle(pilot, app)
         assert isinstance(app.screen, CustomerHistoryScreen)
         shown = str(app.screen.query_one("#history-text", Static).render())
-        assert "alice" in shown and "Notes:" in shown
+        assert "alice" in shown and "Internal name:" in shown
         assert "“[red]call first”" in shown  # literally, not red
         title = str(app.screen.query_one("#sub-title", Static).render())
         assert "[bold]ACME[/]" in title

@@ -64,10 +64,10 @@ def _noting_changes(noticed: list[int | None]) -> Callable[[CusttuiApp], None]:
 async def _until_watching(
     pilot: Pilot[None], app: CusttuiApp, engine: Engine, bob: User, probe_id: int, noticed: list[int | None]
 ) -> None:
-    """Bob edits the notes of `probe_id` (shown on no screen here) until the app notices: it watches from then on."""
+    """Bob edits the internal name of `probe_id` (shown on no screen here) until the app notices: it watches from then on."""
     for attempt in range(10):
         with Session(engine) as session:
-            edit_customer(session, bob, probe_id, notes=f"probe {attempt}")
+            edit_customer(session, bob, probe_id, internal_name=f"probe {attempt}")
         if await _until(pilot, lambda: probe_id in noticed or None in noticed, seconds=WAIT_S / 10):
             await wait_idle(pilot, app)  # the screens have read the probe's change: nothing of it is left to come
             return

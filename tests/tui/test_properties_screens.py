@@ -35,11 +35,12 @@ from text_properties import (
 )
 from textual import events
 from textual.keys import _character_to_key
-from textual.widgets import Input, Select, Static, TextArea
+from textual.widgets import Input, Select, Static
 from tui_support import fill, running_app, wait_idle
 
 from custtui.models import (
     Customer,
+    JournalNote,
     Location,
     User,
 )
@@ -48,13 +49,14 @@ from custtui.services import (
     customers,
     labels,
     locations,
+    notes,
 )
 from custtui.services.customers import CustomerInput
 from custtui.services.locations import LocationInput
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import CustomerFormScreen
 from custtui.tui.screens.customer_list import CustomerListScreen
-from custtui.tui.text import multiline, plain, safe, safe_lines
+from custtui.tui.text import multiline, plain, safe
 from custtui.tui.widgets.customer_table import CustomerTable
 
 # ---------------------------------------------------------------------------
@@ -150,7 +152,6 @@ MARKUP_CUSTOMERS = [
         internal_name="[link=http://x]y[/]",
         customer_number="[/]1",
         email="u$accent@example.be",  # brackets are refused in an address: markup in e-mails is the legacy row's
-        notes="[bold]line 1[/]\nline 2 [red\t[@click=app.quit]q[/]",
     ),
     CustomerInput(
         name="[/] \\[x] [b]",
@@ -158,8 +159,12 @@ MARKUP_CUSTOMERS = [
         internal_name="[@click=bell]q[/]",
         customer_number="[$accent]",
         email="x{y}|z@example.be",
-        notes="[on red]z[/on red] \U0001f469\u200d\U0001f527 e\u0301 \u202eRTL",
     ),
+]
+# Each one's note in the journal (the detail shows it).
+MARKUP_NOTES = [
+    "[bold]line 1[/]\nline 2 [red\t[@click=app.quit]q[/]",
+    "[on red]z[/on red] \U0001f469\u200d\U0001f527 e\u0301 \u202eRTL",
 ]
 LEGACY_NOTES = "a\x1b]52;c;ZXZpbA==\x07\nb\r\x00"
 
@@ -168,8 +173,9 @@ def _add_markup_and_legacy_customers(engine: Engine, actor: User) -> dict[str, i
     ids = {}
     with Session(engine, expire_on_commit=False) as session:
         tag = labels.create_label(session, actor, "[red]lbl[/]")
-        for data in MARKUP_CUSTOMERS:
+        for data, note in zip(MARKUP_CUSTOMERS, MARKUP_NOTES, strict=True):
             customer = customers.create_customer(session, actor, data)
+            notes.add_note(session, actor, customer.id, note)
             labels.assign_label(session, actor, customer.id, tag.id)
             locations.add_location(
                 session, actor, customer.id, LocationInput(name="[b]Depot", street="[/]straat", city="[red]Gent")
@@ -181,9 +187,10 @@ def _add_markup_and_legacy_customers(engine: Engine, actor: User) -> dict[str, i
             region_code="BE-VLG",
             internal_name="\x9b2J\x1b]0;t\x07",
             email="\x1b[5m[u]x[/u]@x.be",
-            notes=LEGACY_NOTES,
         )
         session.add(legacy)
+        session.commit()
+        session.add(JournalNote(customer_id=legacy.id, user_login=actor.login, text=LEGACY_NOTES))  # type: ignore[arg-type]
         session.commit()
         ids["legacy"] = legacy.id  # type: ignore[assignment]
     return ids
@@ -209,7 +216,7 @@ async def test_markup_and_control_characters_are_shown_literally(sqlite_engine: 
         assert "[red]lbl" in lines  # the label, literally (the column may cut its end with "…")
         assert "Evil\ufffd[31mRed\ufffd [b]" in lines
         assert_terminal_safe(app)
-        for data in MARKUP_CUSTOMERS:
+        for data, note in zip(MARKUP_CUSTOMERS, MARKUP_NOTES, strict=True):
             await _open(pilot, app, ids[data.name])
             assert isinstance(app.screen, CustomerDetailScreen)
             shown = "\n".join(screen_lines(app)) + static_texts(app.screen)
@@ -220,16 +227,13 @@ async def test_markup_and_control_characters_are_shown_literally(sqlite_engine: 
                 "[b]Depot: [/]straat",
             ):
                 assert literal in shown, (literal, shown)
-            assert "\n".join(safe(line) for line in data.notes.split("\n")) in shown  # type: ignore[union-attr]
-            # The edit form holds the stored values as they are, and shows them literally;
-            # notes only with what a terminal would obey (a bidi override) made visible.
+            assert "\n".join(safe(line) for line in note.split("\n")) in shown
+            # The edit form holds the stored values as they are, and shows them literally.
             await pilot.press("e")
             await wait_idle(pilot, app)
             form = app.screen
             assert isinstance(form, CustomerFormScreen)
-            assert {f: form.values()[f] or None for f in CUSTOMER_TEXT_FIELDS} == {
-                **asdict(data), "notes": safe_lines(data.notes)
-            }
+            assert {f: form.values()[f] or None for f in CUSTOMER_TEXT_FIELDS} == asdict(data)
             lines = "\n".join(screen_lines(app))
             assert data.name in lines and data.internal_name in lines  # type: ignore[operator]
             assert_terminal_safe(app)
@@ -326,10 +330,9 @@ valid_form = st.fixed_dictionaries(
         "city": _typed,
         "region_code": st.sampled_from(["BE-VLG", "BE-BRU"]),
     },
-    optional={"notes": st.tuples(st.just("paste"), st.lists(clean_text, max_size=3).map("\n".join))},
 )
 odd_entries = st.dictionaries(
-    st.sampled_from([*FORM_INPUTS, "notes", "region_code"]),
+    st.sampled_from([*FORM_INPUTS, "region_code"]),
     form_entry
     | st.tuples(st.sampled_from(["type", "paste"]), st.sampled_from(["\u00b9\u00b2\u00b3\u2074", "\u0661\u0662\u0663\u0664"]))
     | st.tuples(st.just("paste"), st.just("a\r\nb\x0bc\x1cd\x85e")),
@@ -342,8 +345,6 @@ def _apply(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     for field, entry in changes.items():
         if field == "region_code":
             entries.pop("region_code", None)  # no region chosen
-        elif field == "notes":
-            entries["notes"] = ("paste", entry[1])  # a TextArea: pasted
         else:
             entries[field] = entry
     return entries
@@ -360,7 +361,7 @@ async def _fill_form(pilot: Any, app: Any, form: CustomerFormScreen, entries: di
             form.query_one("#region_code", Select).value = entry
             continue
         mode, text = entry
-        widget = form.query_one(f"#{field}", TextArea if field == "notes" else Input)
+        widget = form.query_one(f"#{field}", Input)
         await app.key_queue.wait_until_delivered()  # the keys of the field before have reached it
         widget.focus()  # before the keys below: they reach this widget
         if mode == "type":
@@ -428,7 +429,7 @@ def _run_form_scenario(engine: Engine, known: Any, entries: dict[str, Any]) -> N
             saved = session.exec(select(Customer).where(Customer.id > (last_before or 0))).one()
             data = CustomerInput(**{f: values[f] for f in CUSTOMER_TEXT_FIELDS})
             assert {f: getattr(saved, f) for f in CUSTOMER_TEXT_FIELDS} == expected_customer(data)
-            assert_no_forbidden(saved, CUSTOMER_TEXT_FIELDS, {"notes"})
+            assert_no_forbidden(saved, CUSTOMER_TEXT_FIELDS)
             site = session.exec(select(Location).where(Location.customer_id == saved.id)).first()
             if any(values[f].strip() for f in ("street", "number", "postal_code", "city")):
                 assert site is not None

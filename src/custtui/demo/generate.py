@@ -104,6 +104,7 @@ from custtui.models import (
     CustomerLabel,
     Installation,
     InstallationKind,
+    JournalNote,
     Label,
     Location,
     Mission,
@@ -162,7 +163,7 @@ _TABLES: list[tuple[str, Table]] = [
     ("installation", table_of(Installation)),
     ("mission", table_of(Mission)),
     ("mission_installation", table_of(MissionInstallation)),
-]
+]  # and the journal's notes (_insert)
 _ID_TABLES = ("customer", "location", "building", "installation", "mission", "label")
 
 
@@ -706,11 +707,28 @@ def _demo_labels(connection: Connection, next_ids: dict[str, int], language: str
     return ids
 
 
+DEMO_NOTE_LOGIN = "custtui"  # the demo's notes are signed as the migrations' are
+
+
 def _insert(connection: Connection, rows: _Rows) -> None:
+    # A customer's or site's note is its first journal entry (JournalNote), dated with its last change.
+    journal = [
+        {"customer_id": row["id"], "location_id": None, "at": row["updated_at"], "user_login": DEMO_NOTE_LOGIN,
+         "text": note}
+        for row in rows.customer if (note := row.get("notes"))
+    ] + [
+        {"customer_id": row["customer_id"], "location_id": row["id"], "at": row["updated_at"],
+         "user_login": DEMO_NOTE_LOGIN, "text": note}
+        for row in rows.location if (note := row.get("notes"))
+    ]  # fmt: skip
     for name, table in _TABLES:
         batch = getattr(rows, name)
+        if name in ("customer", "location"):  # copies: a duplicate drawn later starts from its original's row
+            batch = [{key: value for key, value in row.items() if key != "notes"} for row in batch]
         if batch:
             connection.execute(table.insert(), batch)
+    if journal:
+        connection.execute(table_of(JournalNote).insert(), journal)
 
 
 def _fix_sequences(connection: Connection) -> None:

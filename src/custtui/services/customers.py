@@ -50,7 +50,6 @@ class CustomerInput:
     vat_number: str | None = None
     email: str | None = None
     phone: str | None = None
-    notes: str | None = None
 
     @classmethod
     def from_customer(cls, customer: Customer) -> CustomerInput:
@@ -63,7 +62,6 @@ _LIMITS = {
     "vat_number": 20,
     "email": 254,
     "phone": 40,
-    "notes": 4000,
 }
 
 
@@ -83,7 +81,7 @@ def validate(
     """
     errors: dict[str, str] = {}
     raw = dict(vars(data))  # flat: asdict's deep copy costs more than the checks (an import validates 100,000)
-    validation.check_text_fields(raw, errors, multiline={"notes"})
+    validation.check_text_fields(raw, errors)
     unsafe = set(errors)  # control characters are never kept, as typed or not
     vat_number = validation.clean(data.vat_number)
     # A national number, a VAT number without its prefix: read as numbers of the customer's country.
@@ -97,7 +95,6 @@ def validate(
         vat_number=compact_vat(vat_number, country) if vat_number else None,
         email=validation.clean(data.email),
         phone=validation.clean(data.phone),
-        notes=data.notes.strip() if data.notes and data.notes.strip() else None,
     )
     if "name" not in errors:
         validation.check_name(cleaned.name, errors)

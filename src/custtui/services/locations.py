@@ -46,7 +46,6 @@ class LocationInput:
     region_code: str | None = None  # None: suggested from the postal code, else the customer's
     contact_person: str | None = None
     phone: str | None = None
-    notes: str | None = None
 
     @classmethod
     def from_location(cls, location: Location) -> LocationInput:
@@ -55,7 +54,7 @@ class LocationInput:
 
 _LIMITS = {
     "name": 200, "street": 200, "number": 20, "postal_code": 12, "city": 100, "country": 2, "contact_person": 200,
-    "phone": 40, "notes": 4000,
+    "phone": 40,
 }
 _BUILDING_LIMITS = {"name": 200, "notes": 4000}
 
@@ -86,7 +85,7 @@ def _validate(
     message in `warnings` (the import keeps a site whose postal code is wrong).
     """
     errors: dict[str, str] = {}
-    validation.check_text_fields(dict(vars(data)), errors, multiline={"notes"})
+    validation.check_text_fields(dict(vars(data)), errors)
     unsafe = set(errors)  # control characters are never kept, as typed or not
     country = (data.country or "").strip() or "BE"
     if "country" not in errors:
@@ -106,7 +105,6 @@ def _validate(
         or customer_region,
         contact_person=validation.clean(data.contact_person),
         phone=validation.clean(data.phone),
-        notes=data.notes.strip() if data.notes and data.notes.strip() else None,
     )
     if not (cleaned.street or cleaned.city or cleaned.name):
         errors.setdefault("street", _("Give at least a name, a street or a city."))

@@ -32,14 +32,15 @@ class NoteEntry:
     text: str
 
 
-def _clean_text(text: str) -> str:
+def clean_text(text: str, field: str = "text") -> str:
+    """The note's text stripped, or ValidationError (under `field`): empty, control characters, too long."""
     errors: dict[str, str] = {}
     text = (text or "").strip()
     if not text:
-        errors["text"] = _("A note cannot be empty.")
+        errors[field] = _("A note cannot be empty.")
     else:
-        validation.check_text_fields({"text": text}, errors, multiline={"text"})
-        validation.check_max_length({"text": text}, {"text": TEXT_MAX}, errors)
+        validation.check_text_fields({field: text}, errors, multiline={field})
+        validation.check_max_length({field: text}, {field: TEXT_MAX}, errors)
     if errors:
         raise ValidationError(errors)
     return text
@@ -70,7 +71,7 @@ def get_note(session: Session, note_id: int) -> JournalNote:
 def add_note(session: Session, actor: User, customer_id: int, text: str, location_id: int | None = None) -> JournalNote:
     require(actor, Permission.EDIT)
     _customer(session, customer_id)
-    cleaned = _clean_text(text)
+    cleaned = clean_text(text)
     _check_location(session, customer_id, location_id)
     note = JournalNote(customer_id=customer_id, location_id=location_id, user_login=actor.login, text=cleaned)
     session.add(note)
@@ -88,7 +89,7 @@ def edit_note(session: Session, actor: User, note_id: int, text: str) -> Journal
     require(actor, Permission.EDIT)
     note = get_note(session, note_id)
     _require_author(actor, note)
-    cleaned = _clean_text(text)
+    cleaned = clean_text(text)
     before = audit.snapshot(note)
     note.text = cleaned
     note.edited_at = utcnow()
@@ -148,3 +149,30 @@ def list_notes(session: Session, customer_id: int, query: str = "", location_id:
             )
         )
     return entries
+
+
+def journal_digest(session: Session, customer_ids: list[int]) -> dict[int, str]:
+    """Each customer's journal as one export cell: its newest notes that fit in TEXT_MAX, oldest first, dated.
+
+    "2026-03-05: Called about the boiler" entries, a blank line between them;
+    so an export imported again gives one note of at most TEXT_MAX.
+    """
+    entries: dict[int, list[str]] = {}
+    statement = (
+        select(JournalNote.customer_id, JournalNote.at, JournalNote.text)
+        .where(col(JournalNote.customer_id).in_(customer_ids))
+        .order_by(col(JournalNote.customer_id), col(JournalNote.at).desc(), col(JournalNote.id).desc())
+    )
+    for customer_id, at, text in session.exec(statement):
+        entries.setdefault(customer_id, []).append(f"{at.date().isoformat()}: {text}")
+    digests = {}
+    for customer_id, texts in entries.items():
+        kept: list[str] = []
+        length = 0
+        for entry in texts:  # newest first
+            length += len(entry) + (2 if kept else 0)
+            if length > TEXT_MAX:
+                break
+            kept.append(entry)
+        digests[customer_id] = "\n\n".join(reversed(kept)) if kept else texts[0][: TEXT_MAX - 1] + "…"
+    return digests

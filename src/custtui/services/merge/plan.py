@@ -33,8 +33,7 @@ FIELDS = (
     "vat_number",
     "email",
     "phone",
-    "notes",
-)
+)  # the notes journal and the contacts are not chosen from: every record's move to the kept one
 MATCH_THRESHOLD = 85.0
 STREET_MIN = 88.0  # street similarity (0-100) below which two streets are different streets
 

@@ -14,7 +14,7 @@ from sqlmodel import Session, col
 
 from custtui.i18n import _, format_locale
 from custtui.models import Customer, CustomerLabel, Label, Location, User, table_of
-from custtui.services import customers, normalise
+from custtui.services import customers, normalise, notes
 from custtui.services.auth import Permission, require
 from custtui.services.marks import mark_word
 
@@ -70,7 +70,7 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
     loc = table_of(Location).c
     customer_query = select(
         c.id, c.name, c.marked_error, c.internal_name, c.customer_number, c.region_code, c.language, c.vat_number,
-        c.email, c.phone, c.notes,
+        c.email, c.phone,
     ).order_by(c.id)  # fmt: skip
     last = 0
     while True:
@@ -80,6 +80,7 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
         ids = [row.id for row in page]
         last = ids[-1]
         counts = customers.counts_for(session, ids)
+        journals = notes.journal_digest(session, ids)
         label_names: dict[int, list[str]] = {}
         for customer_id, name in session.execute(
             select(col(CustomerLabel.customer_id), col(Label.name))
@@ -103,7 +104,7 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
             yield [
                 row.id, row.name, mark_word() if row.marked_error else None, row.internal_name, row.customer_number,
                 row.region_code, row.language, row.vat_number, row.email, _exported_phone(row.phone, row.region_code),
-                row.notes,
+                journals.get(row.id),
                 address.street if address else None,
                 address.number if address else None,
                 address.postal_code if address else None,

@@ -40,12 +40,13 @@ from custtui.models import (
     Customer,
     ImportRowOutcome,
     ImportRun,
+    JournalNote,
     Location,
     User,
     table_of,
     utcnow,
 )
-from custtui.services import audit, customers, duplicates, locations, marks, normalise
+from custtui.services import audit, customers, duplicates, locations, marks, normalise, notes
 from custtui.services.auth import Permission, require
 from custtui.services.building import Stop, never_stop, return_free_memory
 from custtui.services.customers import CustomerInput
@@ -210,7 +211,7 @@ def _row_values(layout: SourceLayout, fields: list[str]) -> dict[str, str] | str
 
 
 def _inputs(values: dict[str, str]) -> tuple[CustomerInput, LocationInput | None]:
-    """What the row asks for: a customer, and its location when the row has an address.
+    """What the row asks for: a customer, and its location when the row has an address (its notes: _note).
 
     The country may be a code or a name ("Belgique"); the region, when the
     row has none, is suggested from the postal code as normalised.
@@ -228,7 +229,6 @@ def _inputs(values: dict[str, str]) -> tuple[CustomerInput, LocationInput | None
         email=values["email"] or None,
         # A phone the export neutralised against formulas ("'+32 3 456 78 90 ext. 12"): without the quote.
         phone=values["phone"].removeprefix("'") or None,
-        notes=values["notes"] or None,
     )
     if not any(values[column] for column in _ADDRESS_COLUMNS):
         return customer, None
@@ -310,6 +310,7 @@ class _Accepted:
     provisional_id: int
     customer: CustomerInput  # cleaned
     location: LocationInput | None  # cleaned; None: no site
+    note: str | None  # the notes column, cleaned: the journal's first entry
     marked: bool
     record: Record | None  # for the duplicate check, until it is sent
     kept: dict[str, str]  # values imported as typed, with why
@@ -353,6 +354,8 @@ class _Checker:
         kept: dict[str, str] = {}
         try:
             customer = customers.validate(self.session, customer_input, as_typed=AS_TYPED, warnings=kept)
+            # The notes column becomes the customer's first journal entry.
+            note = notes.clean_text(values["notes"], "notes") if values["notes"].strip() else None
         except ValidationError as error:
             return _error_row(line, _describe_errors(error.errors))
         location: LocationInput | None = None
@@ -373,7 +376,7 @@ class _Checker:
         provisional = self.next_provisional
         self.next_provisional += 1
         self.provisional_lines[provisional] = line
-        return _Accepted(line, provisional, customer, location, marked, record, kept, no_site, not marked)
+        return _Accepted(line, provisional, customer, location, note, marked, record, kept, no_site, not marked)
 
     def drafts(self, batch: list[_Entry]) -> list[Draft]:
         """The batch's accepted rows, for the duplicate check (their records are dropped here)."""
@@ -435,6 +438,7 @@ class _Writer:
         self.location_table = table_of(Location)
         self.building_table = table_of(Building)
         self.audit_table = table_of(AuditEvent)
+        self.note_table = table_of(JournalNote)
         self.outcome_table = table_of(ImportRowOutcome)
         self.run_table = table_of(ImportRun)
 
@@ -539,6 +543,13 @@ class _Writer:
                         for entry, location_id in zip(sited, location_ids, strict=True)
                     ],
                 )
+            noted = [entry for entry in accepted if entry.note]
+            if noted:
+                note_rows = [
+                    {"customer_id": ids[entry.provisional_id], "at": now, "user_login": self.actor.login, "text": entry.note}
+                    for entry in noted
+                ]
+                events += self._insert(connection, self.note_table, "note", note_rows, now)[1]
             connection.execute(insert(self.audit_table), events)
         # A match with a provisional id is a row of this batch: once written, the index knows the real id.
         rows = [self._outcome(entry, {**self.earlier_ids, **self.batch_ids, **ids}) for entry in entries]

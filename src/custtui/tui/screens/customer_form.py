@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -31,14 +31,14 @@ from custtui.tui.base import ModalScreen
 from custtui.tui.faults import load_in_thread, report
 from custtui.tui.fields import field_titles
 from custtui.tui.messages import CustomersChanged, Destination, Navigate
-from custtui.tui.text import customer_line, plain, safe, safe_lines, shown_value
+from custtui.tui.text import customer_line, plain, safe, shown_value
 from custtui.tui.widgets.dialogs import ConfirmDialog, EditScreen
 from custtui.tui.widgets.stock import Header
 
 # Wait this long after the last keystroke before looking for duplicates.
 DUPLICATE_DEBOUNCE_S = 0.25
 
-CUSTOMER_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone", "notes")
+CUSTOMER_FIELDS = ("name", "internal_name", "customer_number", "region_code", "language", "vat_number", "email", "phone")
 ADDRESS_FIELDS = ("street", "number", "postal_code", "city")
 _DISPLAYED_FIELDS = frozenset({"phone", "vat_number"})  # shown formatted, stored normalised (services.normalise)
 _WATCHED_FOR_DUPLICATES = {"name", "internal_name", "customer_number", "vat_number", "email", "phone", *ADDRESS_FIELDS}
@@ -161,7 +161,6 @@ class CustomerFormScreen(EditScreen):
                 )
                 yield from self._row("email", Input(id="email", compact=True, select_on_focus=False))
                 yield from self._row("phone", Input(id="phone", compact=True, select_on_focus=False))
-                yield from self._row("notes", TextArea(id="notes", compact=True, soft_wrap=True))
                 yield Static(_("Main location"), classes="form-section", id="address-title")
                 yield from self._row("street", Input(id="street", compact=True, select_on_focus=False))
                 yield from self._row("number", Input(id="number", compact=True, select_on_focus=False))
@@ -226,8 +225,6 @@ class CustomerFormScreen(EditScreen):
             widget = self.query_one(f"#{field}")
             if isinstance(widget, Select):
                 widget.value = value if value else Select.NULL
-            elif isinstance(widget, TextArea):
-                widget.text = safe_lines(value)  # a stored escape sequence must not reach the terminal
             elif isinstance(widget, Input):
                 widget.value = safe(value)
         self._refresh_region_hint()
@@ -273,8 +270,6 @@ class CustomerFormScreen(EditScreen):
             widget = self.query_one(f"#{field}")
             if isinstance(widget, Select):
                 result[field] = "" if widget.value is Select.NULL else str(widget.value)
-            elif isinstance(widget, TextArea):
-                result[field] = widget.text
             elif isinstance(widget, Input):
                 result[field] = widget.value
         return result
@@ -322,10 +317,6 @@ class CustomerFormScreen(EditScreen):
             hint.update(Text(message, style="italic"))
         else:
             hint.update("")
-
-    @on(TextArea.Changed, "#notes")
-    def _notes_changed(self) -> None:
-        self._clear_error("notes")
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:

@@ -25,7 +25,7 @@ from custtui.tui.widgets.dialogs import EditScreen
 from custtui.tui.widgets.stock import Header
 
 LOCATION_FIELDS = (
-    "name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone", "notes",
+    "name", "street", "number", "postal_code", "city", "country", "region_code", "contact_person", "phone",
 )
 
 
@@ -40,7 +40,6 @@ def location_titles() -> dict[str, str]:
         "region_code": _("Region"),
         "contact_person": _("Contact"),
         "phone": _("Phone"),
-        "notes": _("Notes"),
     }
 
 
@@ -208,7 +207,6 @@ class LocationFormScreen(EditScreen):
             region_code=values["region_code"] or None,
             contact_person=values["contact_person"] or None,
             phone=values["phone"] or None,
-            notes=values["notes"] or None,
         )
         user, customer_id, location_id = self.custtui.user, self.customer_id, self.location_id
 
