@@ -295,6 +295,40 @@ async def history(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
 
 
+def _notes_by_bob(pilot: Pilot[Any], customer_id: int) -> None:
+    """Two journal notes by Bob, at fixed times: one about the customer, one about its site."""
+    from datetime import datetime
+
+    from sqlmodel import Session, select
+
+    from custtui.models import JournalNote, Location, User
+    from custtui.services import notes
+
+    with Session(pilot.app.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
+        bob = session.exec(select(User).where(User.login == "bob")).first()
+        if bob is None:
+            bob = User(login="bob", display_name="Bob Claes", role="office")
+            session.add(bob)
+            session.commit()
+        site = session.exec(select(Location).where(Location.customer_id == customer_id)).first()
+        first = notes.add_note(session, bob, customer_id, "Called: the boiler makes a noise at night.\nVisit planned.")
+        second = notes.add_note(session, bob, customer_id, "Key at the neighbours, no. 14.", site.id if site else None)
+        session.commit()
+        for note, at in ((first, datetime(2026, 11, 20, 8, 0)), (second, datetime(2026, 11, 24, 16, 30))):
+            stored = session.get(JournalNote, note.id)
+            assert stored is not None
+            stored.at = at
+            session.add(stored)
+        session.commit()
+
+
+async def notes_journal(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    _notes_by_bob(pilot, t.busy_id)
+    await pilot.press("w")
+    await settle(pilot)
+
+
 async def audit_log(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
     _as_another_user(pilot, t.busy_id, phone="+32 9 333 44 55")
@@ -340,6 +374,7 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "merge_locations": merge_locations,
     "merge_preview": merge_preview,
     "history": history,
+    "notes": notes_journal,
     "audit_log": audit_log,
     "changed_while_editing": changed_while_editing,
 }

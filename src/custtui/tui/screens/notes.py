@@ -197,7 +197,7 @@ class NotesScreen(CustomerSubScreen):
             heading = assemble(_("{when} · {author}"), when=format_datetime(entry.at), author=entry.author)
         heading.stylize("bold")
         if entry.location_name:
-            heading.append("\n").append_text(assemble(_("Site: {site}"), site=entry.location_name))
+            heading.append("\n").append_text(assemble(_("Site: {location}"), location=entry.location_name))
         heading.append("\n\n").append_text(multiline(entry.text))
         self.query_one("#note-text", Static).update(heading)
 
