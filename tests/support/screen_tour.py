@@ -329,6 +329,15 @@ async def notes_journal(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
 
 
+async def export_dialog(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    await pilot.press("x")
+    await settle(pilot)
+    field = pilot.app.screen.query_one("#export-path")
+    field.value = "~/custtui-export-2026-11-20.xlsx"  # type: ignore[attr-defined]  # not today's date: the same every day
+    await settle(pilot)
+
+
 async def audit_log(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
     _as_another_user(pilot, t.busy_id, phone="+32 9 333 44 55")
@@ -375,6 +384,7 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "merge_preview": merge_preview,
     "history": history,
     "notes": notes_journal,
+    "export": export_dialog,
     "audit_log": audit_log,
     "changed_while_editing": changed_while_editing,
 }

@@ -123,7 +123,7 @@ def fill_duplicates(engine: Engine) -> tuple[User, list[int]]:
 
 # --- keys typed ahead: all at once, as a slow SSH link delivers them ------------
 
-KEY_NAMES = {"enter", "escape", "tab", "shift+tab", "space", "down", "up", "delete", "f2", "ctrl+s", "backspace"}
+KEY_NAMES = {"enter", "escape", "tab", "shift+tab", "space", "down", "up", "delete", "f2", "ctrl+s", "ctrl+u", "backspace"}
 
 
 def keys_of(*parts: str) -> list[str]:

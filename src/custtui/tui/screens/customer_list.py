@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from rich.text import Text
@@ -25,9 +27,10 @@ from custtui.tui.base import ModalScreen
 from custtui.tui.customer_screen import CustomerScreen
 from custtui.tui.faults import load_in_thread
 from custtui.tui.messages import CustomersChanged, Destination, SearchIndexReady
-from custtui.tui.text import shown_value
+from custtui.tui.text import assemble, shown_value
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, TableViewState, list_columns
+from custtui.tui.widgets.dialogs import ConfirmDialog
 from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.widgets.stock import Header
 from custtui.tui.widgets.tick_list import TickList
@@ -173,6 +176,7 @@ class CustomerListScreen(CustomerScreen):
         Binding("s", "sort", N_("Sort"), id="list.sort"),
         Binding("f", "filter", N_("Filter"), id="list.filter"),
         Binding("c", "columns", N_("Columns"), id="list.columns", show=False),
+        Binding("x", "export", N_("Export shown"), id="list.export", show=False),
         Binding("D", "duplicates", N_("Duplicates"), id="list.duplicates", show=False),
         Binding("M", "merges", N_("Past merges"), id="list.merges", show=False),
         Binding("L", "manage_labels", N_("Manage labels"), id="list.manage_labels", show=False),
@@ -543,6 +547,79 @@ class CustomerListScreen(CustomerScreen):
             self.write(lambda session: customers.set_list_columns(session, user, list(keys)), saved, group="columns")
 
         self.app.push_screen(ColumnsScreen(self.table.column_keys), chosen)
+
+    def action_export(self) -> None:
+        """x: the rows shown (the filter, or the search's hits) with the columns shown, to an xlsx or CSV file."""
+        from custtui.services.transfer.shown import ShownSpec  # noqa: PLC0415 - loads openpyxl: not before it is asked for
+        from custtui.tui.screens.export_shown import ExportShownDialog, export_titles  # noqa: PLC0415
+
+        table = self.table
+        if not table.row_count:
+            self.notify(_("There is nothing to export: the list is empty."), severity="warning")
+            return
+        spec = ShownSpec(
+            sort=table.sort_key,
+            descending=table.sort_descending,
+            region_code=self.region_filter,
+            label_id=self.label_filter,
+            ids=tuple(table.ids) if self.search_text else None,  # the hits, in their order
+        )
+        titles = export_titles()
+        columns = [(key, titles.get(key, key)) for key in ("name", *(k for k in table.column_keys if k != "name"))]
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._export(spec, columns, path, False)
+
+        self.app.push_screen(ExportShownDialog(table.row_count), chosen)
+
+    @work(thread=True, group="export")
+    def _export(self, spec: Any, columns: list[tuple[str, str]], path: str, overwrite: bool) -> None:
+        from custtui.services.transfer.shown import export_shown  # noqa: PLC0415 - see action_export
+
+        target = Path(path).expanduser()
+        user = self.custtui.user
+        self.from_thread(self.notify, _("Exporting to {path}…").format(path=target))
+
+        def export(session: Any) -> int | Exception:
+            # The file's faults are the answer, not the database's: caught here, inside the unit of work.
+            try:
+                return export_shown(session, user, spec, columns, target, overwrite=overwrite)
+            except (OSError, ValueError) as error:
+                return error
+
+        outcome = load_in_thread(self.custtui, export)
+        if outcome is None:  # a database fault, reported
+            return
+        if isinstance(outcome, FileExistsError):
+            self.from_thread(self._ask_to_replace, spec, columns, path)
+        elif isinstance(outcome, OSError):
+            self.from_thread(self._not_exported, target, outcome)
+        elif isinstance(outcome, Exception):  # ValueError: an unknown format, the message says which
+            self.from_thread(partial(self.notify, severity="error"), str(outcome))
+        else:
+            done = ngettext("Exported {n} customer to {path}", "Exported {n} customers to {path}", outcome)
+            self.from_thread(partial(self.notify, timeout=10), done.format(n=format_number(outcome), path=target))
+
+    def _ask_to_replace(self, spec: Any, columns: list[tuple[str, str]], path: str) -> None:
+        body = assemble(_("The file {path} exists already. Replace it?"), path=str(Path(path).expanduser()))
+
+        def answer(choice: str | None) -> None:
+            if choice == "yes":
+                self._export(spec, columns, path, True)
+
+        self.app.push_screen(ConfirmDialog(_("Replace the file?"), body, _("Replace"), danger=True), answer)
+
+    def _not_exported(self, target: Path, error: OSError) -> None:
+        if isinstance(error, FileNotFoundError):
+            message = _("Not exported: the folder {folder} does not exist.").format(folder=target.parent)
+        elif isinstance(error, PermissionError):
+            message = _("Not exported: you may not write to {path}.").format(path=target)
+        else:
+            message = _("Not exported: {path} could not be written ({reason}).").format(
+                path=target, reason=error.strerror or type(error).__name__
+            )
+        self.notify(message, severity="error", timeout=10)
 
     def action_filter(self) -> None:
         self.fetch(lambda session: (regions.list_regions(session), labels.list_labels(session)), self._open_filter)
