@@ -125,6 +125,16 @@ def session(engine: Engine) -> Iterator[Session]:
 
 
 @pytest.fixture(autouse=True)
+def no_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the developer's own config file: $CUSTTUI_CONFIG names one that does not exist."""
+    import custtui.config
+
+    monkeypatch.setenv("CUSTTUI_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.setattr(custtui.config, "_file_config", None)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests assert English messages and en_GB formats, whatever LANG says."""
     for variable in ("LC_ALL", "LC_TIME", "LC_MESSAGES", "LANG", "CUSTTUI_LANG"):

@@ -40,6 +40,7 @@ T = TypeVar("T", int, float)
 EXIT_REFUSED = 1
 EXIT_DATABASE = 2
 EXIT_UNKNOWN_USER = 3
+EXIT_CONFIG = 4  # the config file has faults: each is printed with its line
 IMPORT_ROWS_SHOWN = 50  # rows to check printed by an import without --report; the rest are counted
 EXIT_INTERRUPTED = 130  # as a shell reports a command ended by Ctrl-C
 
@@ -156,6 +157,21 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
 
     commands.add_parser("run", parents=[common], help=_("open the app (the default)"))
+
+    config = commands.add_parser(
+        "config", parents=[common], help=_("where the config file is, and whether it is right"),
+        description=_(
+            "The config file (TOML) holds database_url, language, theme, list_columns and a [keymap] of binding "
+            "ids and keys. A flag or an environment variable wins over it; a language, theme or columns chosen "
+            "in the app win over it too."
+        ),
+    )  # fmt: skip
+    config_commands = config.add_subparsers(dest="config_command", metavar=_("ACTION"), required=True)
+    config_commands.add_parser("path", parents=[common], help=_("print where the config file is (it may not exist yet)"))
+    config_commands.add_parser("check", parents=[common], help=_("check the config file: each fault with its line"))
+    config_commands.add_parser(
+        "keys", parents=[common], help=_("list the binding ids a [keymap] may name, with their keys and what they do")
+    )
 
     demo = commands.add_parser(
         "demo", parents=[common], help=_("fill the database with demo customers"),
@@ -497,15 +513,20 @@ def _signed_in(args: argparse.Namespace) -> Iterator[_SignedIn]:
 
 
 def _apply_language(args: argparse.Namespace, user: Any = None) -> None:
-    set_language(choose_language(getattr(args, "lang", None), user.language if user else None))
+    from custtui.config import file_config
+
+    # The user's own choice (f2 in the app) first, then the config file's language.
+    saved = (user.language if user else None) or file_config().language
+    set_language(choose_language(getattr(args, "lang", None), saved))
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     with _signed_in(args) as signed_in:
         _apply_language(args, signed_in.user)
+        from custtui.config import config_path, file_config
         from custtui.tui.app import CusttuiApp  # after the language is chosen: bindings translate at import
 
-        CusttuiApp(engine=signed_in.engine, user=signed_in.user).run()
+        CusttuiApp(engine=signed_in.engine, user=signed_in.user, config=file_config(), config_file=config_path()).run()
     global _app_ran
     _app_ran = True
     return 0
@@ -1054,8 +1075,50 @@ def _cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_config(args: argparse.Namespace) -> int:
+    from custtui.config import ConfigError, config_path, read_config
+
+    path = config_path()
+    if args.config_command == "path":
+        print(terminal_safe(path))
+        return 0
+    from textual.theme import BUILTIN_THEMES
+
+    from custtui.services.customers import LIST_COLUMNS
+    from custtui.tui.keymap import binding_ids
+
+    if args.config_command == "keys":
+        for binding_id, binding in sorted(binding_ids().items()):
+            print(f"{binding_id:<28} {binding.key:<16} {_(binding.description) if binding.description else ''}")
+        return 0
+    if not path.exists():
+        print(_("No config file at {path}: custtui uses its defaults.").format(path=terminal_safe(path)))
+        return 0
+    try:
+        read_config(path, themes=BUILTIN_THEMES, columns=LIST_COLUMNS, binding_ids=binding_ids())
+    except ConfigError as error:
+        for problem in error.problems:
+            print(_("custtui: {message}").format(message=terminal_safe(problem)), file=sys.stderr)
+        return EXIT_CONFIG
+    print(_("{path}: no faults found.").format(path=terminal_safe(path)))
+    return 0
+
+
+def _read_config_file() -> list[str]:
+    """Read the config file once, for the whole process (config.file_config); its faults, if any."""
+    from custtui.config import ConfigError, read_config, use_file_config
+    from custtui.services.customers import LIST_COLUMNS
+
+    try:
+        use_file_config(read_config(columns=LIST_COLUMNS))  # themes and keys: checked in the app, and by `config check`
+    except ConfigError as error:
+        return error.problems
+    return []
+
+
 _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: _cmd_run,
+    "config": _cmd_config,
     "run": _cmd_run,
     "demo": _cmd_demo,
     "migrate": _cmd_migrate,
@@ -1085,6 +1148,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     _print_migration_warnings()
     _speak_argparse()
     args = _build_parser().parse_args(argv)
+    if args.command != "config":
+        problems = _read_config_file()
+        if problems:
+            for problem in problems:
+                print(_("custtui: {message}").format(message=terminal_safe(problem)), file=sys.stderr)
+            print(_("custtui: correct the config file, or see `custtui config check`."), file=sys.stderr)
+            return EXIT_CONFIG
     _apply_language(args)
     try:
         return _COMMANDS[args.command](args)
@@ -1093,6 +1163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return error.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `custtui config keys | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 0
     except Exception as error:  # noqa: BLE001 - the last line of defence against tracebacks
         return _report(error, args)
 

@@ -1,13 +1,17 @@
-"""Where the database is and which language to speak: CLI flag > environment > default."""
+"""Where the database is and which language to speak: CLI flag > environment > config file > default."""
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_config_dir, user_data_dir
+
+from custtui.i18n import LANGUAGES, _
 
 DATABASE_URL_VARIABLE = "CUSTTUI_DATABASE_URL"
 
@@ -20,15 +24,170 @@ def default_database_url() -> str:
     return f"sqlite:///{default_database_path()}"
 
 
+CONFIG_VARIABLE = "CUSTTUI_CONFIG"
+
+
+def config_path() -> Path:
+    """The config file: $CUSTTUI_CONFIG, else config.toml in the platform config folder (may not exist)."""
+    override = os.environ.get(CONFIG_VARIABLE)
+    return Path(override) if override else Path(user_config_dir("custtui", appauthor=False)) / "config.toml"
+
+
+@dataclass(frozen=True)
+class FileConfig:
+    """What the config file says; None where it says nothing."""
+
+    database_url: str | None = None
+    language: str | None = None
+    theme: str | None = None
+    list_columns: tuple[str, ...] | None = None
+    keymap: dict[str, str] = field(default_factory=dict)
+
+
+class ConfigError(Exception):
+    """The config file is unusable: one message per fault, each naming the file and line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def _line_of(text: str, key: str, table: str | None = None) -> int:
+    """The line (1-based) where `key` is set, optionally inside [table]; 1 when not found."""
+    current: str | None = None
+    pattern = re.compile(r'^\s*(?:"' + re.escape(key) + r'"|\'' + re.escape(key) + r"\'|" + re.escape(key) + r")\s*=")
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"^\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            current = header.group(1)
+            continue
+        if current == table and pattern.match(line):
+            return number
+    return 1
+
+
+_TOP_KEYS = ("database_url", "language", "theme", "list_columns", "keymap")
+
+
+def read_config(
+    path: Path | None = None,
+    *,
+    themes: Collection[str] | None = None,
+    columns: Collection[str] | None = None,
+    binding_ids: Collection[str] | None = None,
+) -> FileConfig:
+    """The config file read and checked; FileConfig() when there is none; ConfigError when it is wrong.
+
+    Themes, columns and binding ids are checked when given (they belong to upper layers).
+    """
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return FileConfig()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError([_("{file}: cannot be read: {error}").format(file=path, error=error)]) from error
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # Python 3.14 gives lineno; before, the message says "(at line 2, column 15)".
+        found = re.search(r"at line (\d+)", str(error))
+        line = getattr(error, "lineno", None) or (int(found.group(1)) if found else 1)
+        raise ConfigError(
+            [_("{file}, line {line}: not valid TOML: {error}").format(file=path, line=line, error=error)]
+        ) from error
+    problems: list[str] = []
+
+    def fault(message: str, key: str, table: str | None = None, **values: object) -> None:
+        problems.append(
+            _("{file}, line {line}: {problem}").format(
+                file=path, line=_line_of(text, key, table), problem=message.format(key=key, **values)
+            )
+        )
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            fault(_("unknown setting {key}"), key)
+
+    def string(key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            fault(_("{key} must be a text in quotes"), key)
+            return None
+        return value
+
+    database_url = string("database_url")
+    language = string("language")
+    if language is not None and language not in LANGUAGES:
+        fault(_("unknown language {value} (one of: {choices})"), "language", value=language, choices=", ".join(LANGUAGES))
+        language = None
+    theme = string("theme")
+    if theme is not None and themes is not None and theme not in themes:
+        fault(_("unknown theme {value}"), "theme", value=theme)
+        theme = None
+    list_columns: tuple[str, ...] | None = None
+    raw_columns = data.get("list_columns")
+    if raw_columns is not None:
+        if not isinstance(raw_columns, list) or not all(isinstance(item, str) for item in raw_columns):
+            fault(_("{key} must be a list of texts in quotes"), "list_columns")
+        else:
+            unknown = [item for item in raw_columns if columns is not None and item not in columns and item != "name"]
+            for item in unknown:
+                fault(_("unknown column {value}"), "list_columns", value=item)
+            if not unknown:
+                list_columns = tuple(item for item in raw_columns if item != "name")
+    keymap: dict[str, str] = {}
+    raw_keymap = data.get("keymap")
+    if raw_keymap is not None:
+        if not isinstance(raw_keymap, Mapping):
+            fault(_("{key} must be a table: [keymap]"), "keymap")
+        else:
+            for binding_id, keys in raw_keymap.items():
+                if not isinstance(keys, str):
+                    fault(_("the keys for {key} must be a text in quotes"), binding_id, "keymap")
+                elif binding_ids is not None and binding_id not in binding_ids:
+                    fault(_("unknown binding id {key}"), binding_id, "keymap")
+                else:
+                    keymap[binding_id] = keys
+    if problems:
+        raise ConfigError(problems)
+    return FileConfig(database_url, language, theme, list_columns, keymap)
+
+
+_file_config: FileConfig | None = None  # read once per process (see file_config)
+
+
+def use_file_config(config: FileConfig) -> None:
+    """The config file as read and checked at start (cli.main): what every later call sees."""
+    global _file_config
+    _file_config = config
+
+
+def file_config() -> FileConfig:
+    """The config file: as read at start, else read now (unchecked names, none on a fault)."""
+    global _file_config
+    if _file_config is None:
+        try:
+            _file_config = read_config()
+        except ConfigError:
+            _file_config = FileConfig()  # cli.main refuses to start on it; Alembic's env.py goes on without
+    return _file_config
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     language: str | None = None  # None: the user's own, else the environment's
+    file: FileConfig = field(default_factory=FileConfig)
 
 
 def load_settings(database_url: str | None = None, language: str | None = None) -> Settings:
-    url = database_url or os.environ.get(DATABASE_URL_VARIABLE) or default_database_url()
-    return Settings(database_url=url, language=language)
+    """The database: CLI flag > $CUSTTUI_DATABASE_URL > the config file's database_url > the default file."""
+    file = file_config()
+    url = database_url or os.environ.get(DATABASE_URL_VARIABLE) or file.database_url or default_database_url()
+    return Settings(database_url=url, language=language, file=file)
 
 
 # --- secrets in database URLs ------------------------------------------------

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from tui_support import burst, fill, running_app, wait_idle
 
-from custtui.tui.screens.export_shown import ExportShownDialog
 from custtui.tui.widgets.dialogs import ConfirmDialog
+from custtui.tui.widgets.export_dialog import ExportShownDialog
 
 
 def _recording(messages: list[str]):  # type: ignore[no-untyped-def]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from typing import Any, cast
@@ -391,11 +391,14 @@ DEFAULT_LIST_COLUMNS = (
 )
 
 
-def list_columns_of(user: User) -> tuple[str, ...]:
-    """The columns `user` chose for the list, in LIST_COLUMNS order; the default if none."""
-    if not user.list_columns:
+def list_columns_of(user: User, default: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The columns `user` chose for the list, in LIST_COLUMNS order; else `default` (the config file's), else ours."""
+    if user.list_columns:
+        chosen = set(user.list_columns.split(","))
+    elif default:
+        chosen = set(default)
+    else:
         return DEFAULT_LIST_COLUMNS
-    chosen = set(user.list_columns.split(","))
     return tuple(key for key in LIST_COLUMNS if key in chosen)
 
 

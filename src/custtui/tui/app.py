@@ -6,11 +6,12 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import get_current_worker
 
+from custtui.config import FileConfig
 from custtui.db import database_problem, problem_kind, run_unit
 from custtui.errors import DomainError, user_message
 from custtui.i18n import LANGUAGES, N_, _, language_name, set_language
@@ -60,10 +62,20 @@ class CusttuiApp(App[None]):
         Binding("ctrl+p", "command_palette", N_("Commands"), id="app.palette", show=False),
     ]
 
-    def __init__(self, engine: Engine, user: User, *, watch_changes: bool = True) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        user: User,
+        *,
+        watch_changes: bool = True,
+        config: FileConfig | None = None,
+        config_file: Path | None = None,
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.user = user
+        self.config = config or FileConfig()  # the config file's theme, keymap and list columns
+        self.config_file = config_file
         self.watch_changes = watch_changes
         self._watcher: ChangeWatcher | None = None
         self._last_event_id = 0
@@ -117,13 +129,32 @@ class CusttuiApp(App[None]):
         self.sub_title = _("{name} ({role})").format(
             name=self.user.display_name or self.user.login, role=_(ROLE_NAMES[Role(self.user.role)])
         )
-        if self.user.theme in self.available_themes:
-            self.theme = self.user.theme
+        # The theme chosen in the palette (saved on the user), else the config file's.
+        for theme in (self.user.theme, self.config.theme):
+            if theme in self.available_themes:
+                self.theme = theme
+                break
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
         # From now on a theme chosen in the palette is saved on the user, like the language.
         self.theme_changed_signal.subscribe(self, self._theme_chosen)
         router.open_screen(self, Navigate(Destination.CUSTOMER_LIST))
         if self.watch_changes:
             self.start_watching()
+        if self.config_file is not None and (self.config.theme or self.config.keymap):
+            self.call_after_refresh(self._check_config_names)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def _check_config_names(self) -> None:
+        """The config file's theme and binding ids, checked once the list is painted (it imports every screen)."""
+        from custtui.config import ConfigError, read_config  # noqa: PLC0415 - after the first paint
+        from custtui.tui.keymap import binding_ids  # noqa: PLC0415
+
+        try:
+            read_config(self.config_file, themes=self.available_themes, binding_ids=binding_ids())
+        except ConfigError as error:
+            for problem in error.problems:
+                self.call_from_thread(self.notify, problem, title=_("Config file"), severity="warning", timeout=15)
 
     # --- other users' changes ---------------------------------------------
 

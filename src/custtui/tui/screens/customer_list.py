@@ -220,7 +220,7 @@ class CustomerListScreen(CustomerScreen):
         return self.query_one("#search", Input).value.strip()
 
     def on_mount(self) -> None:
-        self.table.show_columns(customers.list_columns_of(self.custtui.user))
+        self.table.show_columns(customers.list_columns_of(self.custtui.user, self.custtui.config.list_columns))
         self.table.focus()
         if getattr(self, "_state_to_restore", None) is None:
             self.reload()  # else rebuilt after a language switch: restore_state shows what was shown
@@ -551,7 +551,7 @@ class CustomerListScreen(CustomerScreen):
     def action_export(self) -> None:
         """x: the rows shown (the filter, or the search's hits) with the columns shown, to an xlsx or CSV file."""
         from custtui.services.transfer.shown import ShownSpec  # noqa: PLC0415 - loads openpyxl: not before it is asked for
-        from custtui.tui.screens.export_shown import ExportShownDialog, export_titles  # noqa: PLC0415
+        from custtui.tui.widgets.export_dialog import ExportShownDialog, export_titles  # noqa: PLC0415
 
         table = self.table
         if not table.row_count:
