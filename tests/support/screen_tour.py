@@ -255,20 +255,27 @@ async def merge_preview(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
 
 
-def _as_another_user(pilot: Pilot[Any], customer_id: int, **changes: str) -> None:
-    """Bob, from the office, saves the customer meanwhile (as from another terminal)."""
-    from helpers import edit_customer
-    from sqlmodel import Session, select
+def _bob(session: Any) -> Any:
+    """Bob, from the office: the other user of the tour (made on first use)."""
+    from sqlmodel import select
 
     from custtui.models import User
 
+    bob = session.exec(select(User).where(User.login == "bob")).first()
+    if bob is None:
+        bob = User(login="bob", display_name="Bob Claes", role="office")
+        session.add(bob)
+        session.commit()
+    return bob
+
+
+def _as_another_user(pilot: Pilot[Any], customer_id: int, **changes: str) -> None:
+    """Bob saves the customer meanwhile (as from another terminal)."""
+    from helpers import edit_customer
+    from sqlmodel import Session
+
     with Session(pilot.app.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
-        bob = session.exec(select(User).where(User.login == "bob")).first()
-        if bob is None:
-            bob = User(login="bob", display_name="Bob Claes", role="office")
-            session.add(bob)
-            session.commit()
-        edit_customer(session, bob, customer_id, **changes)
+        edit_customer(session, _bob(session), customer_id, **changes)
 
 
 def _pin_audit_times(pilot: Pilot[Any]) -> None:
@@ -301,15 +308,11 @@ def _notes_by_bob(pilot: Pilot[Any], customer_id: int) -> None:
 
     from sqlmodel import Session, select
 
-    from custtui.models import JournalNote, Location, User
+    from custtui.models import JournalNote, Location
     from custtui.services import notes
 
     with Session(pilot.app.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
-        bob = session.exec(select(User).where(User.login == "bob")).first()
-        if bob is None:
-            bob = User(login="bob", display_name="Bob Claes", role="office")
-            session.add(bob)
-            session.commit()
+        bob = _bob(session)
         site = session.exec(select(Location).where(Location.customer_id == customer_id)).first()
         first = notes.add_note(session, bob, customer_id, "Called: the boiler makes a noise at night.\nVisit planned.")
         second = notes.add_note(session, bob, customer_id, "Key at the neighbours, no. 14.", site.id if site else None)

@@ -100,6 +100,21 @@ async def wait_idle(pilot, app: CusttuiApp) -> None:  # type: ignore[no-untyped-
             return
 
 
+def recording_notifications(shown: list[str]) -> Callable[[CusttuiApp], None]:
+    """A setup for running_app: every notification the app shows goes into `shown`, in order (toasts expire)."""
+
+    def record(app: CusttuiApp) -> None:
+        original = app.notify
+
+        def notify(message: str, *args: object, **kwargs: object) -> None:
+            shown.append(str(message))
+            original(message, *args, **kwargs)  # type: ignore[arg-type]
+
+        app.notify = notify  # type: ignore[method-assign,assignment]
+
+    return record
+
+
 def fill_duplicates(engine: Engine) -> tuple[User, list[int]]:
     """Three records of one customer: the kept one has most installations and missions."""
     with Session(engine, expire_on_commit=False) as session:

@@ -7,25 +7,17 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import Engine
-from tui_support import burst, fill, running_app, wait_idle
+from tui_support import burst, fill, recording_notifications, running_app, wait_idle
 
 from custtui.tui.widgets.dialogs import ConfirmDialog
 from custtui.tui.widgets.export_dialog import ExportShownDialog
-
-
-def _recording(messages: list[str]):  # type: ignore[no-untyped-def]
-    def record(app) -> None:  # type: ignore[no-untyped-def]
-        original = app.notify
-        app.notify = lambda message, *a, **k: (messages.append(str(message)), original(message, *a, **k))
-
-    return record
 
 
 async def test_a_search_exports_its_hits_in_order_with_the_list_columns(sqlite_engine: Engine, tmp_path: Path) -> None:
     known = fill(sqlite_engine)
     target = tmp_path / "hits.xlsx"
     messages: list[str] = []
-    async with running_app(sqlite_engine, known.admin, setup=_recording(messages)) as (app, pilot):
+    async with running_app(sqlite_engine, known.admin, setup=recording_notifications(messages)) as (app, pilot):
         await burst(pilot, app, "/", "straat")  # three streets: Kerk-, Molen-, Stationsstraat
         await burst(pilot, app, "down")  # into the list; the hits stay
         shown = [app.screen.table.row(cid).name for cid in app.screen.table.ids]  # type: ignore[attr-defined,union-attr]
@@ -45,7 +37,7 @@ async def test_a_region_filter_to_csv_then_the_same_file_again_is_asked_about(sq
     known = fill(sqlite_engine)
     target = tmp_path / "flanders.csv"
     messages: list[str] = []
-    async with running_app(sqlite_engine, known.admin, setup=_recording(messages)) as (app, pilot):
+    async with running_app(sqlite_engine, known.admin, setup=recording_notifications(messages)) as (app, pilot):
         app.screen.region_filter = "BE-VLG"  # type: ignore[attr-defined]  # as the filter dialog sets it
         app.screen.reload()  # type: ignore[attr-defined]
         await wait_idle(pilot, app)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session
 from textual.widgets import DataTable, Static
-from tui_support import burst, fill, running_app, wait_idle
+from tui_support import burst, fill, recording_notifications, running_app, wait_idle
 
 from custtui.models import User
 from custtui.services import notes
@@ -26,12 +26,7 @@ def _rows(screen: NotesScreen) -> list[list[str]]:
 async def test_write_search_change_and_delete_notes_by_keyboard(sqlite_engine: Engine) -> None:
     known = fill(sqlite_engine)
     messages: list[str] = []
-
-    def record(app) -> None:  # type: ignore[no-untyped-def]
-        original = app.notify
-        app.notify = lambda message, *a, **k: (messages.append(str(message)), original(message, *a, **k))
-
-    async with running_app(sqlite_engine, known.admin, setup=record) as (app, pilot):
+    async with running_app(sqlite_engine, known.admin, setup=recording_notifications(messages)) as (app, pilot):
         table = app.screen.query_one(CustomerTable)
         table.cursor = table.ids.index(known.busy_id)
         await burst(pilot, app, "w")
@@ -80,12 +75,7 @@ async def test_someone_elses_note_cannot_be_changed_here(sqlite_engine: Engine) 
         notes.add_note(session, tom, known.busy_id, "Pump replaced")
         session.commit()
     messages: list[str] = []
-
-    def record(app) -> None:  # type: ignore[no-untyped-def]
-        original = app.notify
-        app.notify = lambda message, *a, **k: (messages.append(str(message)), original(message, *a, **k))
-
-    async with running_app(sqlite_engine, known.admin, setup=record) as (app, pilot):
+    async with running_app(sqlite_engine, known.admin, setup=recording_notifications(messages)) as (app, pilot):
         table = app.screen.query_one(CustomerTable)
         table.cursor = table.ids.index(known.busy_id)
         await burst(pilot, app, "w", "e")

@@ -28,6 +28,7 @@ from custtui.errors import DomainError, user_message
 from custtui.i18n import LANGUAGES, N_, _, language_name, set_language
 from custtui.models import ROLE_NAMES, Role, User
 from custtui.resources import resource_dir
+from custtui.services import recent
 from custtui.services.auth import Permission, can, set_user_language, set_user_theme
 from custtui.services.changes import changes_since, latest_event_id
 from custtui.tui import router
@@ -122,6 +123,18 @@ class CusttuiApp(App[None]):
 
     def can(self, permission: Permission) -> bool:
         return can(self.user, permission)
+
+    def remember_opened(self, customer_id: int) -> None:
+        """For the recent customers: in a thread, and no word to the user if it fails (the screen works without)."""
+        user = self.user
+
+        def remember() -> None:
+            try:
+                self.run_unit(lambda session: recent.remember(session, user, customer_id))
+            except DomainError:
+                pass
+
+        self.run_worker(remember, thread=True, group="recent", exit_on_error=False)
 
     # --- indexes ---------------------------------------------------------
 

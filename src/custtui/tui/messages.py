@@ -45,6 +45,7 @@ class Destination(StrEnum):
     AUDIT_LOG = "audit_log"
     LABEL_MANAGER = "label_manager"
     IMPORT = "import"  # customers from a CSV or XLSX file
+    RECENT = "recent"  # the customers the user opened last; returns the one chosen
     HELP = "help"  # options: screen (whose keys)
 
 

@@ -37,6 +37,7 @@ _OF_THE_DATABASE: dict[Destination, tuple[str, str]] = {
     Destination.AUDIT_LOG: ("history", "AuditLogScreen"),
     Destination.LABEL_MANAGER: ("labels", "LabelManagerScreen"),
     Destination.IMPORT: ("import_customers", "ImportScreen"),
+    Destination.RECENT: ("recent", "RecentCustomersScreen"),
 }
 
 

@@ -49,6 +49,7 @@ class CustomerDetailScreen(CustomerScreen):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.custtui.remember_opened(self.customer_id)
         self.refresh_detail()
         self.query_one("#detail", VerticalScroll).focus()
 

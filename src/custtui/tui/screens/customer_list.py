@@ -181,6 +181,7 @@ class CustomerListScreen(CustomerScreen):
         Binding("M", "merges", N_("Past merges"), id="list.merges", show=False),
         Binding("L", "manage_labels", N_("Manage labels"), id="list.manage_labels", show=False),
         Binding("A", "audit_log", N_("Audit log"), id="list.audit_log", show=False),
+        Binding("R", "recent", N_("Recent customers"), id="list.recent", show=False),
         Binding("escape", "clear", N_("Clear search"), id="list.clear", show=False),
     ]
 
@@ -473,6 +474,13 @@ class CustomerListScreen(CustomerScreen):
 
         if self.custtui.can(Permission.AUDIT):
             self.navigate(Destination.AUDIT_LOG)
+
+    def action_recent(self) -> None:
+        def chosen(customer_id: int | None) -> None:
+            if customer_id is not None:
+                self.navigate(Destination.DETAIL, customer_id)
+
+        self.navigate(Destination.RECENT, on_result=chosen)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

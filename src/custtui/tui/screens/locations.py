@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, TypedDict
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from custtui.errors import DomainError, ValidationError, user_message
+from custtui.errors import DomainError
 from custtui.i18n import N_, _, pgettext
 from custtui.models import stored_id
 from custtui.services import locations, normalise, regions
@@ -215,29 +214,13 @@ class LocationFormScreen(EditScreen):
                 return stored_id(locations.add_location(session, user, customer_id, data))
             return stored_id(locations.update_location(session, user, location_id, data))
 
-        self.write(save, self._after_save, on_error=self._not_saved)
+        self.write(save, self._after_save, on_error=self.not_saved)
 
     def _after_save(self, saved: int) -> None:
         self._saved = True
         self.notify(_("Location saved."))
         self.custtui.customers_changed([self.customer_id])
         self.dismiss(saved)
-
-    def _not_saved(self, error: DomainError) -> None:
-        if not isinstance(error, ValidationError):
-            # The database is away, full or read-only: the form stays as typed.
-            self.notify(user_message(error), severity="error", timeout=8)
-            return
-        for field, message in error.errors.items():
-            target = self.query(f"#error-{field}")
-            if target:
-                target.first(Static).update(Text(message))
-                target.first(Static).add_class("shown")  # hidden until then (styles: .form-error)
-            else:
-                self.notify(message, severity="error")
-        first = next(iter(error.errors))
-        if self.query(f"#{first}"):
-            self.query_one(f"#{first}").focus()
 
 
 class LocationsScreen(CustomerSubScreen):

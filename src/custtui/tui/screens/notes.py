@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static, TextArea
 
-from custtui.errors import DomainError, ValidationError, user_message
+from custtui.errors import DomainError
 from custtui.i18n import N_, _, format_datetime
 from custtui.models import Role, stored_id
 from custtui.services import locations, notes
@@ -106,25 +105,13 @@ class NoteFormScreen(EditScreen):
                 return stored_id(notes.add_note(session, user, customer_id, values["text"], site))
             return stored_id(notes.edit_note(session, user, entry.id, values["text"]))
 
-        self.write(save, self._after_save, on_error=self._not_saved)
+        self.write(save, self._after_save, on_error=self.not_saved)
 
     def _after_save(self, saved: int) -> None:
         self._saved = True
         self.notify(_("Note saved."))
         self.custtui.customers_changed([self.customer_id])
         self.dismiss(saved)
-
-    def _not_saved(self, error: DomainError) -> None:
-        if not isinstance(error, ValidationError):
-            self.notify(user_message(error), severity="error", timeout=8)
-            return
-        for field, message in error.errors.items():
-            target = self.query(f"#error-{field}")
-            if target:
-                target.first(Static).update(Text(message))
-                target.first(Static).add_class("shown")
-            else:
-                self.notify(message, severity="error")
 
 
 class NotesScreen(CustomerSubScreen):

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 from textual.widgets.button import ButtonVariant
 
+from custtui.errors import DomainError, ValidationError, user_message
 from custtui.i18n import N_, _
 from custtui.tui.base import ModalScreen, Screen
 
@@ -109,6 +110,25 @@ class EditScreen(Screen[Any]):
 
     def values(self) -> dict[str, str]:
         raise NotImplementedError
+
+    def not_saved(self, error: DomainError) -> None:
+        """A refused save: each field's message under it (.form-error), the first such field focused.
+
+        Any other fault (the database away, full or read-only) is one notification; the form stays as typed.
+        """
+        if not isinstance(error, ValidationError):
+            self.notify(user_message(error), severity="error", timeout=8)
+            return
+        for field, message in error.errors.items():
+            target = self.query(f"#error-{field}")
+            if target:
+                target.first(Static).update(Text(message))
+                target.first(Static).add_class("shown")  # hidden until then (styles: .form-error)
+            else:
+                self.notify(message, severity="error")
+        first = next(iter(error.errors))
+        if self.query(f"#{first}"):
+            self.query_one(f"#{first}").focus()
 
     @property
     def has_unsaved_changes(self) -> bool:
