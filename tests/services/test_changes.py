@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from custtui.models import User
-from custtui.services import changes
+from custtui.services import changes, contacts, notes
 from custtui.watch import watcher_for
 
 # Long enough for a loaded machine: the test waits for the change, it does not time it.
@@ -64,4 +64,14 @@ def test_the_change_feed_names_the_customers_touched(engine: Engine, admin: User
         mark = changes.latest_event_id(session)
         make_mission(session, admin, third, make_location(session, admin, third))
         assert changes.changes_since(session, mark).customer_ids == {third.id}
+        # A note or a contact counts for its customer alone (not a reload of every list).
+        mark = changes.latest_event_id(session)
+        note = notes.add_note(session, admin, first.id, "Called")  # type: ignore[arg-type]
+        contacts.add_contact(session, admin, second.id, contacts.ContactInput(name="An"))  # type: ignore[arg-type]
+        session.commit()
+        assert changes.changes_since(session, mark).customer_ids == {first.id, second.id}
+        mark = changes.latest_event_id(session)
+        notes.delete_note(session, admin, note.id)  # type: ignore[arg-type]
+        session.commit()
+        assert changes.changes_since(session, mark).customer_ids == {first.id}
         assert changes.changes_since(session, changes.latest_event_id(session)).empty

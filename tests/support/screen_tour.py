@@ -332,6 +332,36 @@ async def notes_journal(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
 
 
+def _contacts_by_bob(pilot: Pilot[Any], customer_id: int) -> None:
+    """Two contact persons: the owner, and a property manager at the customer's site."""
+    from sqlmodel import Session, select
+
+    from custtui.models import Location
+    from custtui.services import contacts
+    from custtui.services.contacts import ContactInput
+
+    with Session(pilot.app.engine, expire_on_commit=False) as session:  # type: ignore[attr-defined]
+        bob = _bob(session)
+        site = session.exec(select(Location).where(Location.customer_id == customer_id)).first()
+        contacts.add_contact(
+            session, bob, customer_id,
+            ContactInput(name="Els Aerts", role="owner", mobile="0471 08 32 21", email="els.aerts@example.be"),
+        )  # fmt: skip
+        contacts.add_contact(
+            session, bob, customer_id,
+            ContactInput(name="Syndic Vastgoed", role="property_manager", location_id=site.id if site else None,
+                         phone="09 222 33 55", notes="Keys at the front desk, weekdays 8-17."),
+        )  # fmt: skip
+        session.commit()
+
+
+async def contacts_screen(pilot: Pilot[Any], t: Targets) -> None:
+    await select_customer(pilot, t.busy_id)
+    _contacts_by_bob(pilot, t.busy_id)
+    await pilot.press("p")
+    await settle(pilot)
+
+
 async def export_dialog(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
     await pilot.press("x")
@@ -387,6 +417,7 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "merge_preview": merge_preview,
     "history": history,
     "notes": notes_journal,
+    "contacts": contacts_screen,
     "export": export_dialog,
     "audit_log": audit_log,
     "changed_while_editing": changed_while_editing,

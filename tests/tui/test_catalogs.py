@@ -17,8 +17,8 @@ KEYWORDS = {"_": None, "N_": None, "NP_": ((1, "c"), 2), "ngettext": (1, 2), "pg
 PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[sdr]")
 MENUS = {
     "context menu": [
-        "&Installations", "&Locations", "&Missions", "&Edit", "La&bels",
-        "No&tes", "&History", "C&opy…", "&Contact…", "Mer&ge with…", "&Delete",
+        "&Installations", "&Locations", "&Missions", "&Edit", "La&bels", "&Contacts",
+        "No&tes", "&History", "C&opy…", "C&all, e-mail, map…", "Mer&ge with…", "&Delete",
     ],
     "copy menu": ["&Address", "&Phone", "&E-mail"],
     "contact menu": ["&E-mail", "&Call", "&Map"],

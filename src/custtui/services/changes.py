@@ -60,7 +60,7 @@ def changes_since(session: Session, since: int) -> ChangeBatch:
     for event in events:
         if event.entity == "customer" and event.entity_id is not None:
             ids.add(event.entity_id)
-        elif event.entity in ("location", "mission"):
+        elif event.entity in ("location", "mission", "contact", "note"):
             if (customer_id := _value(event, "customer_id")) is not None:
                 ids.add(int(customer_id))
         elif event.entity in ("installation", "building"):

@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from custtui.errors import LinkedCounts
 from custtui.models import Customer, Label, Location, Mission, Region
-from custtui.services import customers, labels, locations, missions, notes, regions
+from custtui.services import contacts, customers, labels, locations, missions, notes, regions
+from custtui.services.contacts import ContactEntry
 from custtui.services.notes import NoteEntry
 
 LAST_MISSIONS = 5
@@ -24,11 +25,12 @@ class CustomerDetail:
     counts: LinkedCounts
     last_missions: list[tuple[Mission, Location]]  # most recent first, at most LAST_MISSIONS
     last_notes: list[NoteEntry]  # the journal's newest, at most LAST_NOTES
+    contacts: list[ContactEntry]
     note_count: int
 
 
 def customer_detail(session: Session, customer_id: int, *, last_missions: int = LAST_MISSIONS) -> CustomerDetail:
-    """One customer with its region, labels, sites, linked counts, last missions and notes; NotFound if gone."""
+    """One customer with its region, labels, sites, contacts, linked counts, last missions and notes; NotFound if gone."""
     customer = customers.get_customer(session, customer_id)
     journal = notes.list_notes(session, customer_id)
     return CustomerDetail(
@@ -40,4 +42,5 @@ def customer_detail(session: Session, customer_id: int, *, last_missions: int = 
         last_missions=missions.missions_of_customer(session, customer_id, limit=last_missions),
         last_notes=journal[:LAST_NOTES],
         note_count=len(journal),
+        contacts=contacts.contacts_of(session, customer_id),
     )

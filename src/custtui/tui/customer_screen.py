@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from custtui.models import Customer
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
-_CUSTOMER_ACTIONS |= {"copy", "reach", "notes"}  # Copy… and Contact…: the address, phone, e-mail
+_CUSTOMER_ACTIONS |= {"copy", "reach", "notes", "contacts"}
 
 
 class CustomerScreen(Screen[Any]):
@@ -43,8 +43,9 @@ class CustomerScreen(Screen[Any]):
         Binding("g", "merge", N_("Merge with…"), id="customer.merge", show=False),
         Binding("h", "history", N_("History"), id="customer.history", show=False),
         Binding("w", "notes", N_("Notes"), id="customer.notes", show=False),
+        Binding("p", "contacts", N_("Contacts"), id="customer.contacts", show=False),
         Binding("y", "copy", N_("Copy…"), id="customer.copy", show=False),
-        Binding("r", "reach", N_("Contact…"), id="customer.reach", show=False),
+        Binding("r", "reach", N_("Call, e-mail, map…"), id="customer.reach", show=False),
     ]
 
     def current_customer_id(self) -> int | None:
@@ -94,6 +95,11 @@ class CustomerScreen(Screen[Any]):
         if customer_id is not None:
             self.navigate(Destination.HISTORY, customer_id)
 
+    def action_contacts(self) -> None:
+        customer_id = self.current_customer_id()
+        if customer_id is not None:
+            self.navigate(Destination.CONTACTS, customer_id)
+
     def action_notes(self) -> None:
         customer_id = self.current_customer_id()
         if customer_id is not None:
@@ -125,10 +131,11 @@ class CustomerScreen(Screen[Any]):
             MenuItem("missions", _("&Missions")),
             MenuItem("edit", _("&Edit")),
             MenuItem("labels", _("La&bels")),
+            MenuItem("contacts", _("&Contacts")),
             MenuItem("notes", _("No&tes")),
             MenuItem("history", _("&History")),
             MenuItem("copy", _("C&opy…")),
-            MenuItem("reach", _("&Contact…")),
+            MenuItem("reach", _("C&all, e-mail, map…")),
             MenuItem("merge", _("Mer&ge with…"), enabled=self.custtui.can(Permission.MERGE)),
             MenuItem("delete", _("&Delete"), enabled=may_delete),
         ]
@@ -144,7 +151,7 @@ class CustomerScreen(Screen[Any]):
         self._with_reach(self._copy_menu)
 
     def action_reach(self) -> None:
-        """Contact…: an e-mail, a call or a map, by the user's own programs."""
+        """Call, e-mail, map…: by the user's own programs (mailto:, tel:, a map search)."""
         self._with_reach(self._reach_menu)
 
     def _with_reach(self, then: Callable[[reach.Reach], object]) -> None:

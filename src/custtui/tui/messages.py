@@ -38,6 +38,7 @@ class Destination(StrEnum):
     LABELS = "labels"
     HISTORY = "history"
     NOTES = "notes"  # the customer's notes journal
+    CONTACTS = "contacts"  # the customer's contact persons
     MERGE_WITH = "merge_with"  # options: name; pick the others by search, then the wizard
     MERGE_WIZARD = "merge_wizard"  # options: customer_ids
     DUPLICATES = "duplicates"

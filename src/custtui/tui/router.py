@@ -29,6 +29,7 @@ _FOR_A_CUSTOMER: dict[Destination, tuple[str, str]] = {
     Destination.LABELS: ("labels", "LabelPickerScreen"),
     Destination.HISTORY: ("history", "CustomerHistoryScreen"),
     Destination.NOTES: ("notes", "NotesScreen"),
+    Destination.CONTACTS: ("contacts", "ContactsScreen"),
 }
 _OF_THE_DATABASE: dict[Destination, tuple[str, str]] = {
     Destination.CUSTOMER_LIST: ("customer_list", "CustomerListScreen"),

@@ -12,10 +12,12 @@ from rich.text import Text
 
 from custtui.i18n import _, format_date, format_datetime, format_number, language_name, pgettext
 from custtui.models import (
+    CONTACT_ROLE_NAMES,
     INSTALLATION_KIND_NAMES,
     INSTALLATION_KIND_SHORT_NAMES,
     MISSION_KIND_NAMES,
     MISSION_STATUS_NAMES,
+    ContactRole,
     InstallationKind,
     MissionKind,
     MissionStatus,
@@ -122,6 +124,11 @@ def kind_name(kind: str, *, short: bool = False) -> str:
     `short`: the form written for a narrow column (at most 16 cells in every language).
     """
     return _named(INSTALLATION_KIND_SHORT_NAMES if short else INSTALLATION_KIND_NAMES, InstallationKind, kind)
+
+
+def contact_role_name(role: str) -> str:
+    """A contact's role as the user reads it: "property_manager" -> "property manager" ("syndic")."""
+    return _named(CONTACT_ROLE_NAMES, ContactRole, role)
 
 
 def mission_kind_name(kind: str) -> str:

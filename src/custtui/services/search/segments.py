@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session
 
-from custtui.models import Customer, Location, table_of
+from custtui.models import Contact, Customer, Location, table_of
 from custtui.services.building import BuildStopped, Stop, customer_pages, gc_paused, never_stop
 from custtui.services.search.hits import ADDRESS, ALIAS, EMAIL, NAME, NUMBER, PHONE, VAT
 from custtui.services.search.query import BASE, BUILD_CHUNK, DIGIT_MATCH_LIMIT, N_TRIGRAMS, SPACE, char_code, trigram_table
@@ -28,7 +28,8 @@ class Rows(NamedTuple):
     """Plain rows as read from the database.
 
     customers: (id, name, internal_name, customer_number, vat_number, email, phone, marked_error)
-    locations: (customer_id, street, number, postal_code, city, phone)
+    locations: (customer_id, street, number, postal_code, city, phone), and for each contact person
+        (customer_id, "", "", "", "", phone, e-mail): the people's phones and e-mails find their customer
     """
 
     customers: Sequence[Any]
@@ -126,10 +127,17 @@ def _chunk_parts(rows: Rows) -> tuple[dict[int, _FieldPart], list[int]]:
     marked = [cid for cid, mark in zip(ids, marks, strict=True) if mark]
     names = [name or "" for name in stored_names]
     parts[NAME] = _field_part(ids, names, fold_many(names))
-    for code, values in ((ALIAS, aliases), (NUMBER, numbers), (EMAIL, emails), (VAT, vats)):
+    for code, values in ((ALIAS, aliases), (NUMBER, numbers), (VAT, vats)):
         present = [i for i, value in enumerate(values) if value]
         kept = [values[i] for i in present]
         parts[code] = _field_part([ids[i] for i in present], kept, fold_many(kept) if code != VAT else [""] * len(kept))
+    # E-mails: the customer's, then its contacts' (each address once per customer).
+    email_owners: dict[tuple[int, str], None] = dict.fromkeys(
+        (customer_id, email) for customer_id, email in zip(ids, emails, strict=True) if email
+    )
+    email_owners.update(dict.fromkeys((row[0], row[6]) for row in rows.locations if len(row) > 6 and row[6]))
+    owners, addresses = [key[0] for key in email_owners], [key[1] for key in email_owners]
+    parts[EMAIL] = _field_part(owners, addresses, fold_many(addresses))
     # Addresses: one entry per location, its text "street number postal city"; shown: the
     # four parts (see _describe in index.py), made into an address only when shown.
     located = [row for row in rows.locations if row[1] or row[2] or row[3] or row[4]]
@@ -139,7 +147,7 @@ def _chunk_parts(rows: Rows) -> tuple[dict[int, _FieldPart], list[int]]:
         [ADDRESS_PARTS.join(part) for part in address_parts],
         fold_many([" ".join(part) for part in address_parts]),
     )
-    # Phones: the customer's and its locations' (each number once per customer).
+    # Phones: the customer's, its locations' and its contacts' (each number once per customer).
     phone_owners: dict[tuple[int, str], None] = dict.fromkeys(
         (customer_id, phone) for customer_id, phone in zip(ids, phones, strict=True) if phone
     )
@@ -438,8 +446,20 @@ def _queries() -> tuple[Any, Any, Any, Any]:
     return customer, location, customer_query, location_query
 
 
+def _contact_rows(connection: Any, where: Any) -> list[tuple[Any, ...]]:
+    """Each contact's phone, mobile and e-mail as location-shaped rows (see Rows), by customer."""
+    contact = table_of(Contact).c
+    query = select(contact.customer_id, contact.phone, contact.mobile, contact.email).where(where(contact.customer_id))
+    rows: list[tuple[Any, ...]] = []
+    for customer_id, phone, mobile, email in connection.execute(query.order_by(contact.customer_id, contact.id)):
+        rows.append((customer_id, "", "", "", "", phone, email))
+        if mobile:
+            rows.append((customer_id, "", "", "", "", mobile, None))
+    return rows
+
+
 def load_rows(session: Session, ids: list[int]) -> Rows:
-    """These customers and their locations, as plain rows."""
+    """These customers with their locations and contacts, as plain rows."""
     customer, location, customer_query, location_query = _queries()
     session.flush()  # plain SELECTs do not autoflush: let them see this session's own changes
     connection = session.connection()
@@ -449,6 +469,7 @@ def load_rows(session: Session, ids: list[int]) -> Rows:
         chunk = ids[start : start + _CHUNK]
         customers.extend(connection.execute(customer_query.where(customer.id.in_(chunk))))
         locations.extend(connection.execute(location_query.where(location.customer_id.in_(chunk))))
+        locations.extend(_contact_rows(connection, lambda column, chunk=chunk: column.in_(chunk)))
     return Rows(customers, locations)
 
 
@@ -459,4 +480,6 @@ def read_all_rows(session: Session) -> Iterator[Rows]:
     for customers, locations in customer_pages(
         session, customer_query, location_query, customer.id, location.customer_id, FULL_READ_CHUNK
     ):
-        yield Rows(customers, locations)
+        first, last = customers[0][0], customers[-1][0]
+        people = _contact_rows(session.connection(), lambda column, first=first, last=last: column.between(first, last))
+        yield Rows(customers, [*locations, *people])

@@ -16,6 +16,7 @@ from custtui.tui.faults import customer_not_read
 from custtui.tui.messages import CustomersChanged
 from custtui.tui.text import safe
 from custtui.tui.widgets.customer_panels import (
+    ContactsPanel,
     DetailPanel,
     FieldsPanel,
     LocationsPanel,
@@ -44,6 +45,7 @@ class CustomerDetailScreen(CustomerScreen):
             yield FieldsPanel(technician_language=self.custtui.user.language, id="detail-fields")
             yield RegionPanel(id="detail-region")
             yield LocationsPanel(id="detail-locations")
+            yield ContactsPanel(id="detail-contacts")
             yield MissionsPanel(id="detail-missions")
             yield NotesPanel(id="detail-notes")
         yield Footer(compact=True, show_command_palette=False)

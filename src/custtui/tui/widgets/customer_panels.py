@@ -22,6 +22,7 @@ from custtui.services.customer_detail import CustomerDetail
 from custtui.services.marks import shown_name
 from custtui.tui.text import (
     assemble,
+    contact_role_name,
     label_text,
     mission_kind_name,
     mission_status_name,
@@ -168,6 +169,27 @@ class MissionsPanel(DetailPanel):
             ):
                 text.append(cell + " " * (width - cell_len(cell) + 1))
             text.append(safe(mission.technician))
+        return text
+
+
+class ContactsPanel(DetailPanel):
+    """The contact persons, when there are any: name, role, site, how to reach them."""
+
+    def render_detail(self, detail: CustomerDetail) -> RenderableType:
+        text = Text()
+        if not detail.contacts:
+            return text
+        text.append(_("Contacts"), style="bold")
+        country = normalise.customer_country(detail.customer.region_code)
+        for contact in detail.contacts:
+            text.append("\n• ")
+            text.append_text(assemble(_("{name} ({role})"), name=contact.name, role=contact_role_name(contact.role)))
+            reach = [shown_value("phone", number, country) for number in (contact.mobile, contact.phone) if number]
+            reach += [safe(contact.email)] if contact.email else []
+            if contact.location_name:
+                reach.insert(0, safe(contact.location_name))
+            if reach:
+                text.append("  " + " · ".join(reach), style="dim")
         return text
 
 
