@@ -24,6 +24,7 @@ from custtui.i18n import (
     format_number,
     format_seconds,
     get_language,
+    language_name,
     ngettext,
     set_language,
 )
@@ -276,6 +277,21 @@ def _build_parser() -> argparse.ArgumentParser:
         help=_("import the whole file again, although an earlier import of it stopped before the end"),
     )
     import_cmd.add_argument("--quiet", "-q", action="store_true", help=_("no progress bar"))
+
+    sheet = commands.add_parser(
+        "sheet", parents=[common],
+        help=_("write a printable customer sheet (HTML): sites, installations, contacts, last missions"),
+        description=_(
+            "One HTML page for A4, in the customer's document language (else yours): a browser prints it or saves it as PDF."
+        ),
+    )  # fmt: skip
+    sheet.add_argument("customer_id", type=_positive_int, metavar="ID", help=_("the customer's number in custtui (its id)"))
+    sheet.add_argument(
+        "--output", "-o", metavar="FILE", help=_("where to write (default: custtui-sheet-ID.html here; - for standard output)")
+    )
+    sheet.add_argument(
+        "--language", choices=LANGUAGES, help=_("the sheet's language (default: the customer's document language)")
+    )
 
     export_cmd = commands.add_parser("export", parents=[common], help=_("export all customers with labels and counts"))
     export_cmd.add_argument("--format", choices=("csv", "xlsx"), default="csv", help=_("the file format (default: csv)"))
@@ -959,6 +975,30 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_sheet(args: argparse.Namespace) -> int:
+    from custtui.services import sheet
+
+    with _signed_in(args) as signed_in:
+        session = signed_in.session
+        if args.language:
+            language = args.language
+            page = sheet.render_sheet(sheet.sheet_data(session, args.customer_id, language), language)
+        else:
+            page, language = sheet.customer_sheet(session, args.customer_id, get_language())
+    if args.output == "-":
+        sys.stdout.write(page)
+        return 0
+    from pathlib import Path
+
+    path = Path(args.output or f"custtui-sheet-{args.customer_id}.html")
+    path.write_text(page, encoding="utf-8")
+    print(
+        _("Customer sheet written to {path} ({language}).").format(path=terminal_safe(path), language=language_name(language)),
+        file=sys.stderr,
+    )
+    return 0
+
+
 def _cmd_web(args: argparse.Namespace) -> int:
     import os
     import shlex
@@ -1130,6 +1170,7 @@ _COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "unmerge": _cmd_unmerge,
     "import": _cmd_import,
     "export": _cmd_export,
+    "sheet": _cmd_sheet,
     "web": _cmd_web,
     "backup": _cmd_backup,
     "restore": _cmd_restore,

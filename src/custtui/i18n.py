@@ -248,3 +248,44 @@ def language_name(code: str | None, in_language: str | None = None) -> str:
 
     name = Locale.parse(code).get_display_name(format_locale(in_language))
     return name[:1].upper() + name[1:] if name else code
+
+
+class Document:
+    """Words and formats of one language for a document (a customer sheet), whatever the user interface speaks.
+
+    Thread-safe: nothing global changes, so a worker can write a French sheet
+    while the screen speaks Dutch.
+    """
+
+    def __init__(self, language: str | None) -> None:
+        self.language = normalise_language(language) or DEFAULT_LANGUAGE
+        self._translations = _load(self.language)
+        self.locale = format_locale(self.language)
+
+    def _(self, message: str) -> str:
+        return self._translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._translations.ngettext(singular, plural, n)
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self._translations.pgettext(context, message)
+
+    def translated(self, message: str) -> str:
+        """A marked message: with its context when it was marked with one (models.NP_)."""
+        context = getattr(message, "context", None)
+        return self.pgettext(context, str(message)) if context else self._(message)
+
+    def format_date(self, value: date | None, format: str = "medium") -> str:
+        if value is None:
+            return ""
+        from babel.dates import format_date as babel_format_date  # noqa: PLC0415 - as format_date
+
+        return babel_format_date(value, format=date_pattern(format, self.locale), locale=self.locale)
+
+    def format_number(self, value: float | int | None) -> str:
+        if value is None:
+            return ""
+        from babel.numbers import format_decimal  # noqa: PLC0415 - as format_number
+
+        return format_decimal(value, locale=self.locale)

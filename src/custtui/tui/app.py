@@ -124,6 +124,15 @@ class CusttuiApp(App[None]):
     def can(self, permission: Permission) -> bool:
         return can(self.user, permission)
 
+    def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
+        """A file delivered (the customer sheet): where it is, in a terminal; the browser shows it in web mode."""
+        if event.path is not None:
+            self.notify(_("Saved to {path}").format(path=event.path), timeout=10)
+
+    def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
+        reason = getattr(event.exception, "strerror", None) or type(event.exception).__name__
+        self.notify(_("The file could not be saved: {reason}").format(reason=reason), severity="error", timeout=10)
+
     def remember_opened(self, customer_id: int) -> None:
         """For the recent customers: in a thread, and no word to the user if it fails (the screen works without)."""
         user = self.user

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from platformdirs import user_downloads_dir
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Offset
 
-from custtui.i18n import N_, _, format_number, ngettext
-from custtui.services import customers, reach
+from custtui.i18n import N_, _, format_number, get_language, ngettext
+from custtui.services import customers, reach, sheet
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
 from custtui.services.marks import shown_name
@@ -26,7 +29,7 @@ if TYPE_CHECKING:
     from custtui.models import Customer
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
-_CUSTOMER_ACTIONS |= {"copy", "reach", "notes", "contacts"}
+_CUSTOMER_ACTIONS |= {"copy", "reach", "notes", "contacts", "sheet"}
 
 
 class CustomerScreen(Screen[Any]):
@@ -44,6 +47,7 @@ class CustomerScreen(Screen[Any]):
         Binding("h", "history", N_("History"), id="customer.history", show=False),
         Binding("w", "notes", N_("Notes"), id="customer.notes", show=False),
         Binding("p", "contacts", N_("Contacts"), id="customer.contacts", show=False),
+        Binding("v", "sheet", N_("Customer sheet"), id="customer.sheet", show=False),
         Binding("y", "copy", N_("Copy…"), id="customer.copy", show=False),
         Binding("r", "reach", N_("Call, e-mail, map…"), id="customer.reach", show=False),
     ]
@@ -100,6 +104,25 @@ class CustomerScreen(Screen[Any]):
         if customer_id is not None:
             self.navigate(Destination.CONTACTS, customer_id)
 
+    def action_sheet(self) -> None:
+        """The printable sheet: saved to the downloads folder, or downloaded in the browser (web mode)."""
+        customer_id = self.current_customer_id()
+        if customer_id is None:
+            return
+        language = self.custtui.user.language or get_language()
+
+        def deliver(found: tuple[str, str]) -> None:
+            page, _language = found
+            # In a terminal: the downloads folder where there is one (a server account often has none), else home.
+            downloads = Path(user_downloads_dir())
+            self.app.deliver_text(
+                io.StringIO(page), save_directory=downloads if downloads.is_dir() else Path.home(),
+                save_filename=f"custtui-sheet-{customer_id}.html", open_method="browser", mime_type="text/html",
+                name=_("Customer sheet"),
+            )  # fmt: skip
+
+        self.fetch(lambda session: sheet.customer_sheet(session, customer_id, language), deliver, group="customer")
+
     def action_notes(self) -> None:
         customer_id = self.current_customer_id()
         if customer_id is not None:
@@ -134,6 +157,7 @@ class CustomerScreen(Screen[Any]):
             MenuItem("contacts", _("&Contacts")),
             MenuItem("notes", _("No&tes")),
             MenuItem("history", _("&History")),
+            MenuItem("sheet", _("&Sheet")),
             MenuItem("copy", _("C&opy…")),
             MenuItem("reach", _("C&all, e-mail, map…")),
             MenuItem("merge", _("Mer&ge with…"), enabled=self.custtui.can(Permission.MERGE)),
