@@ -18,7 +18,7 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[a-z]|%[sdr]")
 MENUS = {
     "context menu": [
         "&Installations", "&Locations", "&Missions", "&Edit", "La&bels", "&Contacts",
-        "No&tes", "&History", "&Sheet", "C&opy…", "C&all, e-mail, map…", "Mer&ge with…", "&Delete",
+        "No&tes", "&History", "&Sheet", "C&opy…", "C&all, e-mail, map…", "&Personal data…", "Mer&ge with…", "&Delete",
     ],
     "copy menu": ["&Address", "&Phone", "&E-mail"],
     "contact menu": ["&E-mail", "&Call", "&Map"],

@@ -191,7 +191,7 @@ async def test_context_menu_reaches_the_three_lists(sqlite_engine: Engine) -> No
         assert isinstance(app.screen, ContextMenu)
         assert [item.action for item in app.screen.items] == [
             "installations", "locations", "missions", "edit", "labels", "contacts", "notes", "history", "sheet", "copy",
-            "reach", "merge", "delete",
+            "reach", "privacy", "merge", "delete",
         ]
         await pilot.press("i")  # the underlined letter
         await wait_idle(pilot, app)

@@ -27,10 +27,11 @@ class Permission(StrEnum):
     MANAGE_LABELS = "manage_labels"
     MANAGE_REGIONS = "manage_regions"
     AUDIT = "audit"  # read everyone's changes in the audit log
+    PERSONAL_DATA = "personal_data"  # export all held on a customer, anonymise one (GDPR)
 
 
 _TECHNICIAN = frozenset({Permission.VIEW, Permission.EDIT, Permission.LABEL})
-_OFFICE = _TECHNICIAN | {Permission.DELETE, Permission.MERGE, Permission.IMPORT}
+_OFFICE = _TECHNICIAN | {Permission.DELETE, Permission.MERGE, Permission.IMPORT, Permission.PERSONAL_DATA}
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.TECHNICIAN: _TECHNICIAN,
     Role.OFFICE: frozenset(_OFFICE),
@@ -49,6 +50,7 @@ _REFUSALS = {
     Permission.MANAGE_LABELS: N_("Your role ({role}) may not manage labels."),
     Permission.MANAGE_REGIONS: N_("Your role ({role}) may not manage regions."),
     Permission.AUDIT: N_("Your role ({role}) may not read the audit log."),
+    Permission.PERSONAL_DATA: N_("Your role ({role}) may not export or anonymise personal data."),
 }
 
 _LOGIN_PATTERN = re.compile(r"[a-z_][a-z0-9_.-]{0,63}", re.IGNORECASE)  # whole string: fullmatch

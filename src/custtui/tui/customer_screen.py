@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,7 @@ from textual.binding import Binding
 from textual.geometry import Offset
 
 from custtui.i18n import N_, _, format_number, get_language, ngettext
-from custtui.services import customers, reach, sheet
+from custtui.services import customers, gdpr, reach, sheet
 from custtui.services.auth import Permission
 from custtui.services.customers import delete_refusal_reason
 from custtui.services.marks import shown_name
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from custtui.models import Customer
 
 _CUSTOMER_ACTIONS = {"edit", "menu", "installations", "locations", "missions", "labels", "delete", "merge", "history"}
-_CUSTOMER_ACTIONS |= {"copy", "reach", "notes", "contacts", "sheet"}
+_CUSTOMER_ACTIONS |= {"copy", "reach", "notes", "contacts", "sheet", "privacy"}
 
 
 class CustomerScreen(Screen[Any]):
@@ -48,6 +49,7 @@ class CustomerScreen(Screen[Any]):
         Binding("w", "notes", N_("Notes"), id="customer.notes", show=False),
         Binding("p", "contacts", N_("Contacts"), id="customer.contacts", show=False),
         Binding("v", "sheet", N_("Customer sheet"), id="customer.sheet", show=False),
+        Binding("P", "privacy", N_("Personal data…"), id="customer.privacy", show=False),
         Binding("y", "copy", N_("Copy…"), id="customer.copy", show=False),
         Binding("r", "reach", N_("Call, e-mail, map…"), id="customer.reach", show=False),
     ]
@@ -64,6 +66,8 @@ class CustomerScreen(Screen[Any]):
         if action == "delete" and not self.custtui.can(Permission.DELETE):
             return None
         if action == "merge" and not self.custtui.can(Permission.MERGE):
+            return None
+        if action == "privacy" and not self.custtui.can(Permission.PERSONAL_DATA):
             return None
         return True
 
@@ -123,6 +127,74 @@ class CustomerScreen(Screen[Any]):
 
         self.fetch(lambda session: sheet.customer_sheet(session, customer_id, language), deliver, group="customer")
 
+    def action_privacy(self) -> None:
+        """Personal data (GDPR): export everything held on the customer, or anonymise it. Office and admin."""
+        customer_id = self.current_customer_id()
+        if customer_id is None:
+            return
+        if not self.custtui.can(Permission.PERSONAL_DATA):
+            self.notify(_("Your role may not export or anonymise personal data."), severity="warning")
+            return
+        self.fetch(lambda session: customers.get_customer(session, customer_id), self._privacy_dialog, group="customer")
+
+    def _privacy_dialog(self, customer: Customer) -> None:
+        customer_id, version = customer.id or 0, customer.version
+        body = assemble(_("Personal data of {name}"), name=Text(safe(shown_name(customer)), style="bold"))
+        body.append("\n\n" + _("Export: everything custtui holds on this customer, its history included, as JSON and as text."))
+        body.append("\n" + _(
+            "Anonymise: the name, contact details, contact persons and notes are removed for good, from the history "
+            "too; sites, installations and missions stay, as the regulations require."
+        ))  # fmt: skip
+
+        def chosen(choice: str | None) -> None:
+            if choice == "export":
+                user = self.custtui.user
+                self.write(lambda session: gdpr.personal_data(session, user, customer_id), self._deliver_personal_data)
+            elif choice == "anonymise":
+                self._ask_to_anonymise(customer_id, version, shown_name(customer))
+
+        self.app.push_screen(
+            ChoiceDialog(
+                _("Personal data"), body,
+                [("export", _("Export"), "primary"), ("anonymise", _("Anonymise…"), "error"), ("close", _("Close"), "default")],
+                focus="close",
+            ),
+            chosen,
+        )  # fmt: skip
+
+    def _deliver_personal_data(self, data: dict[str, Any]) -> None:
+        customer_id = data["customer"]["id"]
+        folder = Path(user_downloads_dir())
+        for suffix, text in (("json", json.dumps(data, ensure_ascii=False, indent=2)), ("txt", gdpr.personal_data_text(data))):
+            self.app.deliver_text(
+                io.StringIO(text), save_directory=folder if folder.is_dir() else Path.home(),
+                save_filename=f"custtui-personal-data-{customer_id}.{suffix}", open_method="download",
+                name=_("Personal data"),
+            )  # fmt: skip
+
+    def _ask_to_anonymise(self, customer_id: int, version: int, name: str) -> None:
+        body = assemble(_("Anonymise {name}?"), name=Text(safe(name), style="bold"))
+        body.append("\n" + _("This cannot be undone."))
+
+        def confirmed(choice: str | None) -> None:
+            if choice == "yes":
+                user = self.custtui.user
+                self.write(lambda session: gdpr.anonymise(session, user, customer_id, version), self._anonymised(customer_id))
+
+        self.app.push_screen(ConfirmDialog(_("Anonymise customer"), body, _("Anonymise"), danger=True), confirmed)
+
+    def _anonymised(self, customer_id: int) -> Callable[[int], None]:
+        def done(redacted: int) -> None:
+            self.notify(
+                ngettext(
+                    "Customer anonymised; {n} history entry redacted.", "Customer anonymised; {n} history entries redacted.",
+                    redacted,
+                ).format(n=format_number(redacted))
+            )  # fmt: skip
+            self.custtui.customers_changed([customer_id])
+
+        return done
+
     def action_notes(self) -> None:
         customer_id = self.current_customer_id()
         if customer_id is not None:
@@ -160,6 +232,7 @@ class CustomerScreen(Screen[Any]):
             MenuItem("sheet", _("&Sheet")),
             MenuItem("copy", _("C&opy…")),
             MenuItem("reach", _("C&all, e-mail, map…")),
+            MenuItem("privacy", _("&Personal data…"), enabled=self.custtui.can(Permission.PERSONAL_DATA)),
             MenuItem("merge", _("Mer&ge with…"), enabled=self.custtui.can(Permission.MERGE)),
             MenuItem("delete", _("&Delete"), enabled=may_delete),
         ]
