@@ -216,3 +216,18 @@ def test_label_validation(session: Session, admin: User, name: str, colour: str,
     with pytest.raises(ValidationError) as caught:
         labels.create_label(session, admin, name, colour, kind)
     assert field in caught.value.errors
+
+
+def test_a_label_goes_on_and_off_many_customers_in_one_call(session: Session, office: User) -> None:
+    many = [make_customer(session, office, f"Klant {n}") for n in range(5)]
+    vip = labels.create_label(session, office, "VIP")
+    labels.assign_label(session, office, many[0].id, vip.id)  # type: ignore[arg-type]
+    session.commit()
+    ids = [customer.id for customer in many]
+    assert labels.label_customers(session, office, ids, vip.id, add=True) == 4  # type: ignore[arg-type]  # one had it
+    session.commit()
+    assert all(vip.id in {t.id for t in labels.labels_of(session, cid)} for cid in ids)  # type: ignore[arg-type]
+    assert labels.label_customers(session, office, ids[:2], vip.id, add=False) == 2  # type: ignore[arg-type]
+    session.commit()
+    events = session.exec(select(AuditEvent).where(AuditEvent.action == "label")).all()
+    assert len(events) == 1 + 4 + 2  # one per customer changed

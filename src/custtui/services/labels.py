@@ -148,3 +148,19 @@ def unassign_label(session: Session, actor: User, customer_id: int, label_id: in
     after = _customer_label_names(session, customer_id)
     audit.record(session, actor.login, "customer", customer_id, "label", {"labels": before}, {"labels": after})
     return True
+
+
+def label_customers(session: Session, actor: User, customer_ids: list[int], label_id: int, *, add: bool) -> int:
+    """Put the label on these customers (`add`), or take it off; one audited change per customer that changes.
+
+    Returns how many changed (those that had it already, or lacked it, are left alone).
+    """
+    require(actor, Permission.LABEL)
+    get_label(session, label_id)
+    changed = 0
+    for customer_id in dict.fromkeys(customer_ids):
+        if add:
+            changed += assign_label(session, actor, customer_id, label_id)
+        else:
+            changed += unassign_label(session, actor, customer_id, label_id)
+    return changed

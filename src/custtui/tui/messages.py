@@ -36,6 +36,7 @@ class Destination(StrEnum):
     LOCATIONS = "locations"
     MISSIONS = "missions"
     LABELS = "labels"
+    BULK_LABELS = "bulk_labels"  # options: customer_ids (the list's ticked customers)
     HISTORY = "history"
     NOTES = "notes"  # the customer's notes journal
     CONTACTS = "contacts"  # the customer's contact persons

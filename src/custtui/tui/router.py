@@ -58,6 +58,8 @@ def screen_for(message: Navigate) -> Screen[Any]:
         screen = screen_class(*_OF_THE_DATABASE[destination])()
     elif destination is Destination.NEW_CUSTOMER:
         screen = screen_class("customer_form", "CustomerFormScreen")(None, initial_name=options.get("initial_name", ""))
+    elif destination is Destination.BULK_LABELS:
+        screen = screen_class("labels", "BulkLabelScreen")(list(options["customer_ids"]))
     elif destination is Destination.MERGE_WIZARD:
         screen = screen_class("merge_wizard", "MergeWizardScreen")(list(options["customer_ids"]))
     elif destination is Destination.MERGE_WITH:

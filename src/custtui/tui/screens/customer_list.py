@@ -200,6 +200,7 @@ class CustomerListScreen(CustomerScreen):
         self._search_running = False
         # The whole list as last shown (its sort and filter, ids, total): clearing a search shows it at once.
         self._whole_list: tuple[tuple[str, bool, str | None, int | None], list[int], int | None] | None = None
+        self._last_total: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -301,6 +302,7 @@ class CustomerListScreen(CustomerScreen):
         self.table.set_ids(ids, matches, keep, ranked=matches is not None)
         if matches is None:
             self._whole_list = (self._list_key(), ids, total)
+        self._last_total = total
         self._update_status(total)
         self.call_after_refresh(self.custtui.start_indexing)
 
@@ -328,6 +330,11 @@ class CustomerListScreen(CustomerScreen):
             parts.append(_("region: {region}").format(region=regions.display_name(self.region_filter)))
         if self.label_filter is not None:
             parts.append(_("label: {label}").format(label=self._label_names.get(self.label_filter, "?")))
+        if self.table.ticked:
+            ticked = len(self.table.ticked)
+            parts.append(
+                ngettext("{n} selected", "{n} selected", ticked).format(n=format_number(ticked))
+            )
         status.update(Text(" · ".join(parts)))
 
     # --- search ----------------------------------------------------------
@@ -494,11 +501,31 @@ class CustomerListScreen(CustomerScreen):
     def action_new(self) -> None:
         self.navigate(Destination.NEW_CUSTOMER, initial_name=self.search_text)
 
+    def on_customer_table_selection_changed(self, _message: CustomerTable.SelectionChanged) -> None:
+        self._update_status(None if self.search_text else self._last_total)
+
+    def action_labels(self) -> None:
+        """t: the labels of the customer, or one label on or off every ticked customer."""
+        if self.table.ticked:
+            self.navigate(Destination.BULK_LABELS, customer_ids=self.table.ticked_ids())
+        else:
+            super().action_labels()
+
+    def action_merge(self) -> None:
+        """g: merge the ticked customers (two or more) in the wizard, else "Merge with…" for this one."""
+        ticked = self.table.ticked_ids()
+        if len(ticked) >= 2 and self.custtui.can(Permission.MERGE):
+            self.navigate(Destination.MERGE_WIZARD, customer_ids=ticked)
+        else:
+            super().action_merge()
+
     def action_clear(self) -> None:
         search = self.query_one("#search", Input)
         if search.value:
             search.value = ""
             self.table.focus()
+        elif self.table.ticked:
+            self.table.clear_ticked()
         elif self.region_filter or self.label_filter is not None:
             self.region_filter = None
             self.label_filter = None
@@ -570,7 +597,8 @@ class CustomerListScreen(CustomerScreen):
             descending=table.sort_descending,
             region_code=self.region_filter,
             label_id=self.label_filter,
-            ids=tuple(table.ids) if self.search_text else None,  # the hits, in their order
+            # The ticked customers, else the search's hits in their order, else the whole filtered list.
+            ids=tuple(table.ticked_ids()) if table.ticked else tuple(table.ids) if self.search_text else None,
         )
         titles = export_titles()
         columns = [(key, titles.get(key, key)) for key in ("name", *(k for k in table.column_keys if k != "name"))]
@@ -579,7 +607,7 @@ class CustomerListScreen(CustomerScreen):
             if path:
                 self._export(spec, columns, path, False)
 
-        self.app.push_screen(ExportShownDialog(table.row_count), chosen)
+        self.app.push_screen(ExportShownDialog(len(table.ticked) or table.row_count), chosen)
 
     @work(thread=True, group="export")
     def _export(self, spec: Any, columns: list[tuple[str, str]], path: str, overwrite: bool) -> None:

@@ -10,7 +10,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, OptionList, Select, SelectionList, Static
+from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
@@ -374,3 +375,70 @@ class LabelManagerScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+class BulkLabelScreen(ModalScreen[None]):
+    """One label on or off every selected customer: pick it, then a to assign or r to remove."""
+
+    BINDINGS = [
+        Binding("escape", "close", N_("Close"), id="bulk_labels.close"),
+        Binding("a", "assign", N_("Assign"), id="bulk_labels.assign"),
+        Binding("r", "remove", N_("Remove"), id="bulk_labels.remove"),
+    ]
+
+    def __init__(self, customer_ids: list[int]) -> None:
+        super().__init__()
+        self.customer_ids = list(customer_ids)
+
+    def compose(self) -> ComposeResult:
+        count = len(self.customer_ids)
+        with Vertical(id="bulk-labels", classes="dialog"):
+            yield Static(
+                ngettext("Label {n} selected customer", "Label {n} selected customers", count).format(n=format_number(count)),
+                classes="dialog-title",
+            )
+            yield OptionList(id="bulk-label-list", compact=True)
+            yield Static(_("a: assign to all · r: remove from all · escape: close"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        self.fetch(labels.list_labels, self._show, on_error=self._not_read)
+
+    def _not_read(self, error: DomainError) -> None:
+        report(self.custtui, error, reading=True)
+        self.dismiss(None)
+
+    def _show(self, every: list[Any]) -> None:
+        listing = self.query_one(OptionList)
+        listing.set_options(
+            [Option(label_text(label.name, label.colour, no_color=self.app.no_color), id=str(label.id)) for label in every]
+        )
+        if every:
+            listing.highlighted = 0
+
+    def _apply(self, add: bool) -> None:
+        listing = self.query_one(OptionList)
+        if listing.highlighted is None:
+            return
+        label_id = int(listing.get_option_at_index(listing.highlighted).id or 0)
+        user, ids = self.custtui.user, self.customer_ids
+
+        def done(changed: int) -> None:
+            message = (
+                ngettext("Label added to {n} customer.", "Label added to {n} customers.", changed)
+                if add
+                else ngettext("Label removed from {n} customer.", "Label removed from {n} customers.", changed)
+            )
+            self.notify(message.format(n=format_number(changed)))
+            self.custtui.customers_changed(ids)
+
+        self.write(lambda session: labels.label_customers(session, user, ids, label_id, add=add), done)
+
+    def action_assign(self) -> None:
+        self._apply(True)
+
+    def action_remove(self) -> None:
+        self._apply(False)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -112,8 +112,11 @@ class CustomerTable(ScrollView, can_focus=True):
     CustomerTable > .customer-table--muted {
         color: $text-muted;
     }
+    CustomerTable > .customer-table--selected {
+        text-style: bold;
+    }
     """
-    COMPONENT_CLASSES = {"customer-table--header", "customer-table--cursor", "customer-table--muted"}
+    COMPONENT_CLASSES = {"customer-table--header", "customer-table--cursor", "customer-table--muted", "customer-table--selected"}
 
     BINDINGS = [
         Binding("up", "cursor_up", N_("Up"), id="table.up", show=False),
@@ -123,6 +126,7 @@ class CustomerTable(ScrollView, can_focus=True):
         Binding("home", "first", N_("First customer"), id="table.first", show=False),
         Binding("end", "last", N_("Last customer"), id="table.last", show=False),
         Binding("enter", "select", N_("Open"), id="table.select", show=False),
+        Binding("space", "tick", N_("Select"), id="table.tick", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -132,6 +136,13 @@ class CustomerTable(ScrollView, can_focus=True):
             super().__init__()
             self.table = table
             self.customer_id = customer_id
+
+    class SelectionChanged(Message):
+        """The ticked customers changed (space, or cleared): bulk actions act on them."""
+
+        def __init__(self, table: CustomerTable) -> None:
+            super().__init__()
+            self.table = table
 
     class Selected(Message):
         def __init__(self, table: CustomerTable, customer_id: int) -> None:
@@ -161,6 +172,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self.column_keys: tuple[str, ...] = DEFAULT_LIST_COLUMNS
         self.sort_key = "name"
         self.sort_descending = False
+        self.ticked: dict[int, None] = {}  # the customers selected with space, in the order ticked
 
     # --- columns ---------------------------------------------------------
 
@@ -360,6 +372,31 @@ class CustomerTable(ScrollView, can_focus=True):
     def action_last(self) -> None:
         self.cursor = len(self._ids) - 1
 
+    def action_tick(self) -> None:
+        """Space: tick or untick the customer under the cursor, then go to the next (as a file manager does)."""
+        customer_id = self.customer_id
+        if customer_id is None:
+            return
+        if customer_id in self.ticked:
+            del self.ticked[customer_id]
+        else:
+            self.ticked[customer_id] = None
+        self.post_message(self.SelectionChanged(self))
+        if self.cursor < len(self._ids) - 1:
+            self.cursor += 1
+        self.refresh()
+
+    def clear_ticked(self) -> None:
+        if self.ticked:
+            self.ticked.clear()
+            self.post_message(self.SelectionChanged(self))
+            self.refresh()
+
+    def ticked_ids(self) -> list[int]:
+        """The ticked customers: those shown in the list's order, then the others (ticked before a search)."""
+        shown = [cid for cid in self._ids if cid in self.ticked]
+        return shown + [cid for cid in self.ticked if cid not in set(shown)]
+
     def action_select(self) -> None:
         if self.customer_id is not None:
             self.post_message(self.Selected(self, self.customer_id))
@@ -486,8 +523,14 @@ class CustomerTable(ScrollView, can_focus=True):
             self._ensure_rows(top, top + self._page_height)
         row = self._rows.get(customer_id)
         style = base
+        ticked = customer_id in self.ticked
+        if ticked:
+            style = style + self.get_component_rich_style("customer-table--selected")
         if index == self.cursor:
-            style = base + self.get_component_rich_style("customer-table--cursor")
+            style = style + self.get_component_rich_style("customer-table--cursor")
         if row is None:  # being read, or deleted meanwhile
             return Strip([Segment("…", style)]).adjust_cell_length(width, style)
-        return self._line(self._cells(row, columns), columns, widths, style).adjust_cell_length(width, style)
+        cells = self._cells(row, columns)
+        if ticked:  # a mark that shows without colour too (NO_COLOR)
+            cells[0] = Text("✓ ").append_text(cells[0])
+        return self._line(cells, columns, widths, style).adjust_cell_length(width, style)
