@@ -63,7 +63,7 @@ def notice_latency(url: str, saves: int) -> None:
         with Session(engine) as session:
             current = customers.get_customer(session, customer.id)
             data = CustomerInput.from_customer(current)
-            data.notes = f"save {number}"
+            data.internal_name = f"save {number}"
             customers.update_customer(session, admin, customer.id, data, current.version)
             session.commit()
         committed = time.perf_counter()
