@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
 from custtui.models import Contact, ContactRole, Customer, Location, User, utcnow
-from custtui.services import audit, normalise, validation
+from custtui.services import audit, customers, normalise, validation
 from custtui.services.addresses import address_line
 from custtui.services.auth import Permission, require
 
@@ -57,13 +57,6 @@ class ContactEntry:
     language: str | None
     notes: str | None
     updated_at: datetime
-
-
-def _customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
-    return customer
 
 
 def get_contact(session: Session, contact_id: int) -> Contact:
@@ -114,7 +107,7 @@ def validate(session: Session, customer: Customer, data: ContactInput) -> Contac
 
 def add_contact(session: Session, actor: User, customer_id: int, data: ContactInput) -> Contact:
     require(actor, Permission.EDIT)
-    cleaned = validate(session, _customer(session, customer_id), data)
+    cleaned = validate(session, customers.get_customer(session, customer_id), data)
     contact = Contact(customer_id=customer_id, **vars(cleaned))
     session.add(contact)
     session.flush()
@@ -125,7 +118,7 @@ def add_contact(session: Session, actor: User, customer_id: int, data: ContactIn
 def update_contact(session: Session, actor: User, contact_id: int, data: ContactInput) -> Contact:
     require(actor, Permission.EDIT)
     contact = get_contact(session, contact_id)
-    cleaned = validate(session, _customer(session, contact.customer_id), data)
+    cleaned = validate(session, customers.get_customer(session, contact.customer_id), data)
     before = audit.snapshot(contact)
     for name, value in vars(cleaned).items():
         setattr(contact, name, value)

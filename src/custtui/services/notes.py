@@ -9,8 +9,8 @@ from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, PermissionDenied, ValidationError
 from custtui.i18n import _
-from custtui.models import Customer, JournalNote, Location, Role, User, utcnow
-from custtui.services import audit, normalise, validation
+from custtui.models import JournalNote, Location, Role, User, utcnow
+from custtui.services import audit, customers, normalise, validation
 from custtui.services.addresses import address_line
 from custtui.services.auth import Permission, require
 
@@ -46,13 +46,6 @@ def clean_text(text: str, field: str = "text") -> str:
     return text
 
 
-def _customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
-    return customer
-
-
 def _check_location(session: Session, customer_id: int, location_id: int | None) -> None:
     if location_id is None:
         return
@@ -70,7 +63,7 @@ def get_note(session: Session, note_id: int) -> JournalNote:
 
 def add_note(session: Session, actor: User, customer_id: int, text: str, location_id: int | None = None) -> JournalNote:
     require(actor, Permission.EDIT)
-    _customer(session, customer_id)
+    customers.get_customer(session, customer_id)
     cleaned = clean_text(text)
     _check_location(session, customer_id, location_id)
     note = JournalNote(customer_id=customer_id, location_id=location_id, user_login=actor.login, text=cleaned)
