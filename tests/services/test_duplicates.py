@@ -424,3 +424,23 @@ def test_couples_maiden_names_and_initials_are_read_as_people_write_them(session
     pair = score_pair(session, a.id, b.id)
     assert ("name", 90) in [(r.code, r.value) for r in pair.reasons]
     assert score_pair(session, b.id, c.id).score < POSSIBLE
+
+
+def test_a_contact_persons_phone_or_e_mail_counts_as_the_customers(session: Session, admin: User) -> None:
+    from custtui.services import contacts
+    from custtui.services.contacts import ContactInput
+
+    a = _customer(session, admin, "Peeters Jan", address=KERKSTRAAT_12)
+    b = _customer(session, admin, "Jan Peters", address=GENT, phone="0471 08 32 21", email="jan@peeters.be")
+
+    def pair_codes() -> set[str]:
+        for cluster in find_duplicates(session, min_score=0.05):
+            for pair in cluster.pairs:
+                if {pair.a, pair.b} == {a.id, b.id}:
+                    return set(pair.codes)
+        return set()
+
+    assert not {"phone", "email"} & pair_codes()
+    contacts.add_contact(session, admin, a.id, ContactInput(name="Jan", mobile="0471/08.32.21", email="Jan@Peeters.be"))  # type: ignore[arg-type]
+    session.commit()
+    assert {"phone", "email"} <= pair_codes()

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from custtui.models import Customer, Location, table_of
+from custtui.models import Contact, Customer, Location, table_of
 from custtui.services.addresses import Address, normalise_address
 from custtui.services.building import customer_pages
 from custtui.services.duplicates.results import DraftCustomer
@@ -65,6 +65,9 @@ class Record:
     email: str
     phone: str
     addresses: tuple[Address, ...]
+    # The contact persons' (services.contacts), normalised, besides the customer's own: they count as its.
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
 
 
 def _make_address(street: str | None, number: str | None, postal: str | None, city: str | None) -> Address | None:
@@ -81,10 +84,15 @@ def _make_record(
     email: str | None,
     phone: str | None,
     addresses: Iterable[Address],
+    contact_phones: Iterable[str | None] = (),
+    contact_emails: Iterable[str | None] = (),
 ) -> Record:
     name_words = name_tokens(name)
     alias_words = name_tokens(internal_name)
     mail = normalise_email(email)
+    own_phone = normalise_phone(phone)
+    phones = tuple(dict.fromkeys(p for p in map(normalise_phone, contact_phones) if p and p != own_phone))
+    emails = tuple(dict.fromkeys(e for e in map(normalise_email, contact_emails) if e and e != mail))
     return Record(
         id=customer_id,
         name=" ".join(name_words),
@@ -96,8 +104,10 @@ def _make_record(
         number=normalise_customer_number(customer_number),
         vat=normalise_vat(vat),
         email=mail,
-        phone=normalise_phone(phone),
+        phone=own_phone,
         addresses=tuple(dict.fromkeys(addresses)),
+        phones=phones,
+        emails=emails,
     )
 
 
@@ -112,23 +122,26 @@ def draft_record(draft: DraftCustomer) -> Record:
 def load_records(
     session: Session, customer_ids: Collection[int] | None = None, *, include_marked: bool = False
 ) -> tuple[list[Record], int]:
-    """Customers and their location addresses, with two plain SELECTs (in chunks when ids are given)."""
-    c, loc = table_of(Customer).c, table_of(Location).c
+    """Customers with their location addresses and contacts' phones and e-mails (in chunks when ids are given)."""
+    c, loc, person = table_of(Customer).c, table_of(Location).c, table_of(Contact).c
     customer_query = select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
     if not include_marked:  # merged away or given up: nobody's duplicate
         customer_query = customer_query.where(c.marked_error.is_(False))
     location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city)
+    contact_query = select(person.customer_id, person.phone, person.mobile, person.email)
     if customer_ids is None:
         customer_rows = session.execute(customer_query).all()
         location_rows = session.execute(location_query).all()
+        contact_rows = session.execute(contact_query).all()
     else:
         ids = sorted(set(customer_ids))
-        customer_rows, location_rows = [], []
+        customer_rows, location_rows, contact_rows = [], [], []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             customer_rows += session.execute(customer_query.where(c.id.in_(chunk))).all()
             location_rows += session.execute(location_query.where(loc.customer_id.in_(chunk))).all()
-    return _records_from_rows(customer_rows, location_rows), len(location_rows)
+            contact_rows += session.execute(contact_query.where(person.customer_id.in_(chunk))).all()
+    return _records_from_rows(customer_rows, location_rows, contact_rows), len(location_rows)
 
 
 RECORD_CHUNK = 20_000  # customers per chunk of iter_record_chunks: a few tens of MB of rows and records at a time
@@ -150,14 +163,26 @@ def iter_record_chunks(session: Session, chunk_size: int = RECORD_CHUNK) -> Iter
     location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city).order_by(
         loc.customer_id, loc.id
     )
+    person = table_of(Contact).c
+    contact_query = select(person.customer_id, person.phone, person.mobile, person.email)
     for customer_rows, location_rows in customer_pages(
         session, customer_query, location_query, c.id, loc.customer_id, chunk_size
     ):
-        yield _records_from_rows(customer_rows, location_rows)
+        first, last = customer_rows[0][0], customer_rows[-1][0]
+        contact_rows = session.execute(contact_query.where(person.customer_id.between(first, last))).all()
+        yield _records_from_rows(customer_rows, location_rows, contact_rows)
 
 
-def _records_from_rows(customer_rows: Sequence[Any], location_rows: Sequence[Any]) -> list[Record]:
-    """Records of these customer rows (id, name, internal name, number, VAT, e-mail, phone) with their locations."""
+def _records_from_rows(
+    customer_rows: Sequence[Any], location_rows: Sequence[Any], contact_rows: Sequence[Any] = ()
+) -> list[Record]:
+    """Records of these customer rows (id, name, internal name, number, VAT, e-mail, phone) with their locations
+    and their contacts' (customer id, phone, mobile, e-mail)."""
+    contact_phones: dict[int, list[str | None]] = defaultdict(list)
+    contact_emails: dict[int, list[str | None]] = defaultdict(list)
+    for customer_id, phone, mobile, email in contact_rows:
+        contact_phones[customer_id] += (phone, mobile)
+        contact_emails[customer_id].append(email)
     addresses: dict[int, list[Address]] = defaultdict(list)
     address_cache: dict[tuple[str, str, str, str], Address | None] = {}
     for customer_id, street, number, postal, city in location_rows:
@@ -169,7 +194,10 @@ def _records_from_rows(customer_rows: Sequence[Any], location_rows: Sequence[Any
         if address is not None:
             addresses[customer_id].append(address)
     records = [
-        _make_record(row[0], row[1], row[2], row[3], row[4], row[5], row[6], addresses.get(row[0], ()))
+        _make_record(
+            row[0], row[1], row[2], row[3], row[4], row[5], row[6], addresses.get(row[0], ()),
+            contact_phones.get(row[0], ()), contact_emails.get(row[0], ()),
+        )  # fmt: skip
         for row in customer_rows
     ]
     return records
@@ -196,10 +224,12 @@ def record_keys(record: Record) -> set[str]:
             keys.add("a" + address.postal + ":" + address.street.replace(" ", "") + ":" + address.number)
     if record.vat:
         keys.add("v" + record.vat)
-    if record.email:
-        keys.add("e" + record.email)
-    if record.phone:
-        keys.add("f" + record.phone)
+    for email in (record.email, *record.emails):
+        if email:
+            keys.add("e" + email)
+    for phone in (record.phone, *record.phones):
+        if phone:
+            keys.add("f" + phone)
     if record.number:
         keys.add("c" + record.number)
     return keys

@@ -138,11 +138,21 @@ def compare_addresses(a: tuple[Address, ...], b: tuple[Address, ...]) -> tuple[i
     return best, shown
 
 
+def _shared(x_own: str, x_others: tuple[str, ...], y_own: str, y_others: tuple[str, ...]) -> int | None:
+    """0 when the two share a value (the customer's own or a contact person's), 1 when both have some and share
+    none, None when a side has none."""
+    if not x_others and not y_others:  # the common case: the customers' own values alone
+        return (0 if x_own == y_own else 1) if x_own and y_own else None
+    xs = {value for value in (x_own, *x_others) if value}
+    ys = {value for value in (y_own, *y_others) if value}
+    return (0 if xs & ys else 1) if xs and ys else None
+
+
 def _identifier_levels(x: Record, y: Record) -> tuple[int | None, int | None, int | None, int | None]:
     """Same (0), different (1) or unknown (None): phone, e-mail, VAT, customer number (model.IDENTIFIERS)."""
     return (
-        (0 if x.phone == y.phone else 1) if x.phone and y.phone else None,
-        (0 if x.email == y.email else 1) if x.email and y.email else None,
+        _shared(x.phone, x.phones, y.phone, y.phones),
+        _shared(x.email, x.emails, y.email, y.emails),
         (0 if x.vat == y.vat else 1) if x.vat and y.vat else None,
         (0 if x.number == y.number else 1) if x.number and y.number else None,
     )

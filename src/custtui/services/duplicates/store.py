@@ -49,6 +49,8 @@ def record_words(record: Record) -> set[str]:
 
 def encode_record(record: Record) -> str | None:
     """The record as one text, or None when it would not read back the same (kept whole then)."""
+    if record.phones or record.emails:  # contacts' phones or e-mails: few customers have them; kept whole
+        return None
     parts = [record.name, record.alias, record.number, record.vat, record.email, record.phone]
     for address in record.addresses:
         if address.country or address.name:  # records.load_records never sets them
@@ -88,6 +90,8 @@ def decode_record(customer_id: int, text: str) -> Record:
     _SET_EMAIL(record, parts[4])
     _SET_PHONE(record, parts[5])
     _SET_ADDRESSES(record, addresses)
+    _SET_PHONES(record, ())
+    _SET_EMAILS(record, ())
     return record
 
 
@@ -95,13 +99,13 @@ def decode_record(customer_id: int, text: str) -> Record:
 # object.__setattr__: filling the slots directly makes the same objects two to three times faster.
 if Address.__slots__ != ("postal", "street", "number", "city", "house", "country", "name", "label") or (
     Record.__slots__ != ("id", "name", "alias", "name_words", "alias_words", "sorted_name", "sorted_alias", "number",
-                         "vat", "email", "phone", "addresses")
+                         "vat", "email", "phone", "addresses", "phones", "emails")
 ):  # fmt: skip
     raise ImportError("store.py's record layout no longer matches Record and Address")  # pragma: no cover
 _ADDRESS_SLOTS = tuple(getattr(Address, name).__set__ for name in Address.__slots__)
 _RECORD_SLOTS = tuple(getattr(Record, name).__set__ for name in Record.__slots__)
 (_SET_ID, _SET_NAME, _SET_ALIAS, _SET_NAME_WORDS, _SET_ALIAS_WORDS, _SET_SORTED_NAME, _SET_SORTED_ALIAS, _SET_NUMBER,
- _SET_VAT, _SET_EMAIL, _SET_PHONE, _SET_ADDRESSES) = _RECORD_SLOTS  # fmt: skip
+ _SET_VAT, _SET_EMAIL, _SET_PHONE, _SET_ADDRESSES, _SET_PHONES, _SET_EMAILS) = _RECORD_SLOTS  # fmt: skip
 
 
 def _new_address(postal: str, street: str, number: str, city: str, house: str, label: str) -> Address:
