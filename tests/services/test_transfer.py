@@ -664,3 +664,33 @@ def test_an_imported_row_is_audited_as_a_customer_created_by_hand(engine: Engine
         (site,) = _locations(engine, customer_id)
         (site_event,) = audit.events_for(session, "location", site.id)  # type: ignore[arg-type]
         assert _same_snapshot(site_event.after, audit.snapshot(site))
+
+
+def test_the_contact_persons_go_to_a_second_sheet_or_a_second_csv_file(session: Session, admin: User, tmp_path: Path) -> None:
+    from custtui.services import contacts
+    from custtui.services.contacts import ContactInput
+
+    peeters, _bare = _export_fixture(session, admin)
+    site = _locations(session.get_bind(), peeters.id)[0]  # type: ignore[arg-type]
+    contacts.add_contact(session, admin, peeters.id, ContactInput(name="=Els Aerts", role="owner", mobile="0471 08 32 21"))  # type: ignore[arg-type]
+    contacts.add_contact(
+        session, admin, peeters.id, ContactInput(name="Syndic", role="property_manager", location_id=site.id, email="s@x.be")  # type: ignore[arg-type]
+    )
+    session.commit()
+    expected = [
+        [str(peeters.id), "=Els Aerts", "owner", "", "", "+32 471 08 32 21", "", "", ""],
+        [str(peeters.id), "Syndic", "property_manager", "Kerkstraat 12, 2000 Antwerpen", "", "", "s@x.be", "", ""],
+    ]
+    workbook = tmp_path / "customers.xlsx"
+    transfer.export_customers(session, admin, workbook, format="xlsx")
+    sheets = load_workbook(workbook).worksheets
+    assert [sheet.title for sheet in sheets] == ["Customers", "Contacts"]
+    values = [["" if cell is None else str(cell) for cell in row] for row in sheets[1].iter_rows(values_only=True)]
+    assert values == [list(transfer.exporting.CONTACT_COLUMNS), *expected]
+    assert sheets[1].cell(row=2, column=2).data_type == "s"  # "=Els Aerts" stays text
+    plain = tmp_path / "customers.csv"
+    transfer.export_customers(session, admin, plain)
+    companion = tmp_path / "customers-contacts.csv"
+    rows = list(csv.reader(io.StringIO(companion.read_text(encoding="utf-8"), newline="")))
+    expected[0][1] = "'=Els Aerts"  # CSV: neutralised against formulas
+    assert rows == [list(transfer.exporting.CONTACT_COLUMNS), *expected]

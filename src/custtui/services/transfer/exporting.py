@@ -7,14 +7,16 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from custtui.i18n import _, format_locale
-from custtui.models import Customer, CustomerLabel, Label, Location, User, table_of
+from custtui.models import Contact, Customer, CustomerLabel, Label, Location, User, table_of
 from custtui.services import customers, normalise, notes
+from custtui.services.addresses import format_address
 from custtui.services.auth import Permission, require
 from custtui.services.marks import mark_word
 
@@ -29,6 +31,9 @@ EXPORT_COLUMNS = (
     "street", "number", "postal_code", "city", "country", "labels", "locations", "installations", "missions",
 )  # fmt: skip
 EXPORT_PAGE_SIZE = 2000
+# The contact persons (services.contacts): a second sheet of the workbook, or a second CSV file beside the first.
+# `customer_id` is the `id` column of the customers; `site` the address of the contact's site, empty for none.
+CONTACT_COLUMNS = ("customer_id", "name", "role", "site", "phone", "mobile", "email", "language", "notes")
 
 
 # --------------------------------------------------------------------------
@@ -115,6 +120,29 @@ def _export_rows(session: Session) -> Iterator[list[Any]]:
             ]  # fmt: skip
 
 
+def _contact_rows(session: Session) -> Iterator[list[Any]]:
+    """Every contact person by customer, as CONTACT_COLUMNS values; phones international, as the customers'."""
+    contact_table, location_table, customer_table = table_of(Contact), table_of(Location), table_of(Customer)
+    person, loc, c = contact_table.c, location_table.c, customer_table.c
+    query = (
+        select(
+            person.customer_id, person.name, person.role, loc.street, loc.number, loc.postal_code, loc.city,
+            person.phone, person.mobile, person.email, person.language, person.notes, c.region_code,
+        )
+        .join(customer_table, c.id == person.customer_id)
+        .outerjoin(location_table, loc.id == person.location_id)
+        .order_by(person.customer_id, person.id)
+    )  # fmt: skip
+    for row in session.execute(query.execution_options(yield_per=EXPORT_PAGE_SIZE)):
+        site = format_address(row.street, row.number, row.postal_code, row.city) if row.street or row.city else None
+        yield [
+            row.customer_id, row.name, row.role, site,
+            _exported_phone(row.phone, row.region_code) if row.phone else None,
+            _exported_phone(row.mobile, row.region_code) if row.mobile else None,
+            row.email, row.language, row.notes,
+        ]  # fmt: skip
+
+
 def _exported_phone(phone: str | None, region_code: str) -> str | None:
     """A stored phone as exported: international, "+32 471 08 32 21" (readable, and read back in any region)."""
     return normalise.format_phone(phone, normalise.customer_country(region_code), international=True) or phone
@@ -124,7 +152,7 @@ def _exported_phone(phone: str | None, region_code: str) -> str | None:
 # them), LibreOffice (`=`) or tools that trim the blank first (tab, CR).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # The columns that hold phone numbers (see _UNPREFIXED_PHONE).
-_PHONE_COLUMNS = frozenset({"phone"})
+_PHONE_COLUMNS = frozenset({"phone", "mobile"})
 # A phone number written as "+32 471 12 34 56" stays unprefixed, so that it reads
 # (and re-imports) as it is. Decided on evidence, LibreOffice 7.4 headless CSV
 # import with "evaluate formulas" on, in en-US, nl-BE, fr-BE and fr-FR:
@@ -193,8 +221,11 @@ def export_customers(
     if progress is not None:
         rows = _reported(rows, progress, session.execute(select(func.count()).select_from(table_of(Customer))).scalar_one())
     if format == "csv":
-        return _export_csv(rows, out, excel=excel)
-    return _export_xlsx(rows, out)
+        written = _export_csv(rows, out, excel=excel)
+        if isinstance(out, str | os.PathLike):  # a second file beside: customers.csv, customers-contacts.csv
+            _export_csv(_contact_rows(session), contacts_path(out), excel=excel, columns=CONTACT_COLUMNS)
+        return written
+    return _export_xlsx(rows, out, contacts=_contact_rows(session))
 
 
 def _reported(rows: Iterator[list[Any]], progress: Callable[[int, int | None], object], total: int) -> Iterator[list[Any]]:
@@ -237,7 +268,18 @@ def _export_csv(
     return written
 
 
-def _export_xlsx(rows: Iterator[list[Any]], out: Any, titles: tuple[str, ...] = EXPORT_COLUMNS) -> int:
+def contacts_path(path: str | os.PathLike[str]) -> Path:
+    """Where a CSV export writes the contact persons: beside the customers, "-contacts" added to the name."""
+    target = Path(path)
+    return target.with_name(f"{target.stem}-contacts{target.suffix or '.csv'}")
+
+
+def _export_xlsx(
+    rows: Iterator[list[Any]],
+    out: Any,
+    titles: tuple[str, ...] = EXPORT_COLUMNS,
+    contacts: Iterator[list[Any]] | None = None,
+) -> int:
     from openpyxl import Workbook  # noqa: PLC0415 - openpyxl loads only for an xlsx export
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415 - openpyxl loads only for an xlsx export
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # noqa: PLC0415 - openpyxl loads only for an xlsx export
@@ -254,10 +296,10 @@ def _export_xlsx(rows: Iterator[list[Any]], out: Any, titles: tuple[str, ...] = 
         header.append(cell)
     sheet.append(header)
 
-    def cell_of(value: Any) -> Any:
+    def cell_of(value: Any, on: Any = sheet) -> Any:
         if not isinstance(value, str):
             return value
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell = WriteOnlyCell(on, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"  # text stays text: "=..." is not a formula, "0471..." keeps its zero
         return cell
 
@@ -265,6 +307,17 @@ def _export_xlsx(rows: Iterator[list[Any]], out: Any, titles: tuple[str, ...] = 
     for values in rows:
         sheet.append([cell_of(value) for value in values])
         written += 1
+    if contacts is not None:  # the contact persons: a second sheet, its rows by customer id
+        people = workbook.create_sheet(title=_("Contacts")[:31])
+        people.freeze_panes = "A2"
+        header = []
+        for name in CONTACT_COLUMNS:
+            cell = WriteOnlyCell(people, value=name)
+            cell.font = bold
+            header.append(cell)
+        people.append(header)
+        for values in contacts:
+            people.append([cell_of(value, people) for value in values])
     if isinstance(out, str | os.PathLike):
         workbook.save(os.fspath(out))
     else:
