@@ -694,3 +694,37 @@ def test_the_contact_persons_go_to_a_second_sheet_or_a_second_csv_file(session: 
     rows = list(csv.reader(io.StringIO(companion.read_text(encoding="utf-8"), newline="")))
     expected[0][1] = "'=Els Aerts"  # CSV: neutralised against formulas
     assert rows == [list(transfer.exporting.CONTACT_COLUMNS), *expected]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_contact_persons_come_back_with_an_exported_file(
+    engine: Engine, session: Session, admin: User, tmp_path: Path, fmt: str
+) -> None:
+    from custtui.services import contacts
+    from custtui.services.contacts import ContactInput
+
+    peeters, _bare = _export_fixture(session, admin)
+    site = _locations(engine, peeters.id)[0]  # type: ignore[arg-type]
+    contacts.add_contact(session, admin, peeters.id, ContactInput(name="=Els Aerts", role="owner", mobile="0471 08 32 21"))  # type: ignore[arg-type]
+    contacts.add_contact(
+        session, admin, peeters.id,  # type: ignore[arg-type]
+        ContactInput(name="Syndic", role="property_manager", location_id=site.id, email="s@x.be", notes="Desk\nweekdays"),
+    )  # fmt: skip
+    session.commit()
+    path = tmp_path / f"customers.{fmt}"
+    transfer.export_customers(session, admin, path, format=fmt)
+    session.close()
+    with engine.begin() as connection:
+        for table in ("mission_installation", "mission", "installation", "contact", "building", "journal_note", "location",
+                      "customer_label", "label", "audit_event", "customer"):  # fmt: skip
+            connection.execute(text(f"DELETE FROM {table}"))
+    report = transfer.import_customers(engine, admin, path)
+    assert "2 contact persons imported." in report.notes, report.notes
+    with Session(engine) as s:
+        new_peeters = next(c for c in s.exec(select(Customer)) if c.name == "Bakkerij Peeters")
+        people = contacts.contacts_of(s, new_peeters.id)  # type: ignore[arg-type]
+        kept_site = _locations(engine, new_peeters.id)[0]  # type: ignore[arg-type]
+    assert [(p.name, p.role, p.mobile, p.email, p.notes) for p in people] == [
+        ("=Els Aerts", "owner", "+32471083221", None, None), ("Syndic", "property_manager", None, "s@x.be", "Desk\nweekdays"),
+    ]  # fmt: skip
+    assert people[1].location_id == kept_site.id  # found again by its address

@@ -53,9 +53,10 @@ from custtui.services.customers import CustomerInput
 from custtui.services.duplicates.records import Record, draft_record
 from custtui.services.locations import LocationInput
 from custtui.services.regions import region_for_postal_code
+from custtui.services.transfer import people
 from custtui.services.transfer.exporting import text_output
 from custtui.services.transfer.matching import Checked, Draft, Matcher, start_matcher
-from custtui.services.transfer.reading import IMPORT_COLUMNS, ImportFileError, SourceLayout, open_source
+from custtui.services.transfer.reading import IMPORT_COLUMNS, ImportFileError, Row, SourceLayout, open_source
 
 STATUS_CREATED = "created"
 STATUS_DUPLICATE = "duplicate"
@@ -841,6 +842,11 @@ def import_customers(
         stack.callback(matcher.close)
         writer = _Writer(session, actor, run_id, dry_run, checker, matcher)
         rows = source.rows()
+        # The file's own customer ids (a `custtui export`): the contact persons beside it name their customer by them.
+        id_position = next((i for i, header in enumerate(source.layout.headers) if header.strip().lower() == "id"), None)
+        source_ids: dict[int, str] = {}
+        if id_position is not None and run_id is not None:
+            rows = _noting_ids(rows, id_position, source_ids)
         finished = _run_batches(rows, after_line, checker, matcher, writer, report, progress, stop, source.layout)
         if run_id is not None:
             status = RUN_DONE if finished else RUN_STOPPED
@@ -849,8 +855,43 @@ def import_customers(
                 update(table).where(table.c.id == run_id).values(status=status, finished_at=utcnow() if finished else None)
             )
             session.commit()
+            if finished and source_ids:
+                _import_people(session, actor, path_or_stream, run_id, source_ids, report)
         report.stopped = not finished
         return report
+
+
+def _noting_ids(rows: Iterator[Row], position: int, source_ids: dict[int, str]) -> Iterator[Row]:
+    """The rows as they are, each one's `id` cell noted by its line."""
+    for line, fields in rows:
+        if not isinstance(fields, str) and position < len(fields) and fields[position].strip():
+            source_ids[line] = fields[position].strip().removesuffix(".0")
+        yield line, fields
+
+
+def _import_people(
+    session: Session, actor: User, path_or_stream: object, run_id: int, source_ids: dict[int, str], report: ImportReport
+) -> None:
+    """The contact persons beside the customers (transfer.people), once every customer row is in; one transaction."""
+    people_rows = people.contact_rows(path_or_stream)
+    if people_rows is None:
+        return
+    outcome = table_of(ImportRowOutcome).c
+    created = session.execute(
+        select(outcome.line, outcome.customer_id).where(outcome.import_id == run_id, outcome.customer_id.is_not(None))
+    ).all()
+    customer_of = {source_ids[line]: customer_id for line, customer_id in created if line in source_ids}
+    added, left_out = people.import_contacts(session, actor, people_rows, customer_of)
+    session.commit()
+    report.notes.append(ngettext("{n} contact person imported.", "{n} contact persons imported.", added).format(n=added))
+    if left_out:
+        report.notes.append(
+            ngettext(
+                "{n} contact person left out: its customer was not imported, or a value was refused.",
+                "{n} contact persons left out: their customer was not imported, or a value was refused.",
+                left_out,
+            ).format(n=left_out)
+        )
 
 
 def _run_batches(
