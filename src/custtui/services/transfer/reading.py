@@ -715,6 +715,14 @@ def _open_xlsx(fileobj: IO[bytes], mapping: Mapping[str, str], close: Callable[[
         raise
 
 
+def _is_contacts_sheet(sheet: ReadOnlyWorksheet) -> bool:
+    """Whether the sheet holds contact persons as `custtui export` writes them (its header: customer_id, name...)."""
+    for cells in sheet.iter_rows(min_row=1, max_row=1, values_only=True):
+        names = {str(cell or "").strip().lower() for cell in cells}
+        return {"customer_id", "name"} <= names
+    return False
+
+
 def _xlsx_source(workbook: Workbook, mapping: Mapping[str, str], close: Callable[[], None]) -> ImportSource:
     sheets = workbook.worksheets
     if not sheets:
@@ -734,7 +742,7 @@ def _xlsx_source(workbook: Workbook, mapping: Mapping[str, str], close: Callable
     while headers and not headers[-1]:  # formatted empty cells at the right of the header
         headers.pop()
     columns, notes = _resolve_columns(headers, mapping)
-    if len(sheets) > 1:
+    if any(not _is_contacts_sheet(other) for other in sheets[1:]):  # a "Contacts" sheet is read too (transfer.people)
         notes.insert(
             0,
             ngettext(
