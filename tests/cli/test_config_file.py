@@ -147,11 +147,13 @@ def test_the_database_and_language_of_the_file_are_used(
 
 async def test_the_app_takes_the_keymap_theme_and_columns_of_the_file(sqlite_engine: Engine) -> None:
     known = fill(sqlite_engine)
-    config = FileConfig(theme="nord", list_columns=("city", "phone"), keymap={"customer.notes": "N"})
+    keymap = {"customer.notes": "N", "list.search": "ctrl+f,slash"}
+    config = FileConfig(theme="nord", list_columns=("city", "phone"), keymap=keymap)
     app = CusttuiApp(engine=sqlite_engine, user=known.admin, watch_changes=False, config=config)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_idle(pilot, app)
         assert app.theme == "nord"
+        assert str(app.screen.query_one("#search").placeholder).startswith("^f search")  # type: ignore[attr-defined]
         table = app.screen.query_one(CustomerTable)
         assert table.column_keys == ("city", "phone")
         table.cursor = table.ids.index(known.busy_id)

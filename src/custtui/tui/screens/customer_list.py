@@ -205,13 +205,22 @@ class CustomerListScreen(CustomerScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SearchBox(
-            placeholder=_("/ search: name, internal name, number, address, VAT, phone, e-mail"),
+            placeholder=self._search_hint(),
             id="search",
             compact=True,
         )
         yield Static(id="list-status")
         yield CustomerTable(self._fetch_rows, id="customers")
         yield Footer(compact=True, show_command_palette=False)
+
+    def _search_hint(self) -> str:
+        """The search box's hint, naming the key that reaches it: "/", or the config file's (its keymap)."""
+        key = "/"
+        keymap = getattr(self.app, "config", None)
+        keys = keymap.keymap.get("list.search") if keymap is not None else None
+        if keys:
+            key = self.app.get_key_display(Binding(keys.split(",")[0].strip(), "search"))
+        return _("{key} search: name, internal name, number, address, VAT, phone, e-mail").format(key=key)
 
     @property
     def table(self) -> CustomerTable:
