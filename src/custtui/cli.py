@@ -979,12 +979,7 @@ def _cmd_sheet(args: argparse.Namespace) -> int:
     from custtui.services import sheet
 
     with _signed_in(args) as signed_in:
-        session = signed_in.session
-        if args.language:
-            language = args.language
-            page = sheet.render_sheet(sheet.sheet_data(session, args.customer_id, language), language)
-        else:
-            page, language = sheet.customer_sheet(session, args.customer_id, get_language())
+        page, language = sheet.customer_sheet(signed_in.session, args.customer_id, get_language(), language=args.language)
     if args.output == "-":
         sys.stdout.write(page)
         return 0

@@ -180,14 +180,12 @@ def file_config() -> FileConfig:
 class Settings:
     database_url: str
     language: str | None = None  # None: the user's own, else the environment's
-    file: FileConfig = field(default_factory=FileConfig)
 
 
 def load_settings(database_url: str | None = None, language: str | None = None) -> Settings:
     """The database: CLI flag > $CUSTTUI_DATABASE_URL > the config file's database_url > the default file."""
-    file = file_config()
-    url = database_url or os.environ.get(DATABASE_URL_VARIABLE) or file.database_url or default_database_url()
-    return Settings(database_url=url, language=language, file=file)
+    url = database_url or os.environ.get(DATABASE_URL_VARIABLE) or file_config().database_url or default_database_url()
+    return Settings(database_url=url, language=language)
 
 
 # --- secrets in database URLs ------------------------------------------------

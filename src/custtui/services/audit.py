@@ -28,6 +28,14 @@ def snapshot_of_row(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     return {column.name: _json_value(values.get(column.name)) for column in table.columns}
 
 
+def event_value(event: AuditEvent, key: str) -> Any:
+    """A column's value in an event: as after the change, else as before it (a deletion)."""
+    for side in (event.after, event.before):
+        if side and side.get(key) is not None:
+            return side[key]
+    return None
+
+
 def record(
     session: Session,
     who: str,

@@ -8,12 +8,12 @@ tells them when to ask).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from custtui.models import AuditEvent, Location
+from custtui.services import audit
 
 # More events than this at once (an import, a bulk merge): refresh everything.
 MAX_EVENTS = 2000
@@ -36,13 +36,6 @@ def latest_event_id(session: Session) -> int:
     return session.exec(select(func.max(AuditEvent.id))).one() or 0
 
 
-def _value(event: AuditEvent, key: str) -> Any:
-    for side in (event.after, event.before):
-        if side and side.get(key) is not None:
-            return side[key]
-    return None
-
-
 def changes_since(session: Session, since: int) -> ChangeBatch:
     """The customers whose data (or linked data) changed in events after `since`."""
     events = list(
@@ -61,10 +54,10 @@ def changes_since(session: Session, since: int) -> ChangeBatch:
         if event.entity == "customer" and event.entity_id is not None:
             ids.add(event.entity_id)
         elif event.entity in ("location", "mission", "contact", "note"):
-            if (customer_id := _value(event, "customer_id")) is not None:
+            if (customer_id := audit.event_value(event, "customer_id")) is not None:
                 ids.add(int(customer_id))
         elif event.entity in ("installation", "building"):
-            if (location_id := _value(event, "location_id")) is not None:
+            if (location_id := audit.event_value(event, "location_id")) is not None:
                 location_ids.add(int(location_id))
         elif event.entity == "user":
             continue

@@ -14,9 +14,8 @@ from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
-from custtui.models import Contact, ContactRole, Customer, Location, User, utcnow
-from custtui.services import audit, customers, normalise, validation
-from custtui.services.addresses import address_line
+from custtui.models import Contact, ContactRole, Customer, User, utcnow
+from custtui.services import audit, customers, locations, normalise, validation
 from custtui.services.auth import Permission, require
 
 ENTITY = "contact"
@@ -71,12 +70,7 @@ def validate(session: Session, customer: Customer, data: ContactInput) -> Contac
     errors: dict[str, str] = {}
     raw: dict[str, str | None] = {name: value for name, value in vars(data).items() if isinstance(value, str)}
     validation.check_text_fields(raw, errors, multiline={"notes"})
-    site: Location | None = None
-    if data.location_id is not None:
-        site = session.get(Location, data.location_id)
-        if site is None or site.customer_id != customer.id:
-            errors["location_id"] = _("This site does not belong to this customer.")
-            site = None
+    site = locations.check_customer_site(session, customer.id or 0, data.location_id, errors)
     cleaned = ContactInput(
         name=(data.name or "").strip(),
         role=data.role,
@@ -85,7 +79,7 @@ def validate(session: Session, customer: Customer, data: ContactInput) -> Contac
         mobile=validation.clean(data.mobile),
         email=validation.clean(data.email),
         language=validation.clean(data.language),
-        notes=data.notes.strip() if data.notes and data.notes.strip() else None,
+        notes=validation.clean(data.notes),
     )
     if "name" not in errors:
         validation.check_name(cleaned.name, errors)
@@ -145,17 +139,15 @@ def contacts_of(session: Session, customer_id: int) -> list[ContactEntry]:
             select(Contact).where(Contact.customer_id == customer_id).order_by(col(Contact.name), col(Contact.id))
         )
     )
-    site_ids = {contact.location_id for contact in contacts if contact.location_id is not None}
-    sites = {site.id: site for site in session.exec(select(Location).where(col(Location.id).in_(site_ids)))} if site_ids else {}
+    sites = locations.site_names(session, {contact.location_id for contact in contacts})
     entries = []
     for contact in contacts:
-        site = sites.get(contact.location_id) if contact.location_id is not None else None
         entries.append(
             ContactEntry(
                 id=contact.id or 0,
                 customer_id=contact.customer_id,
                 location_id=contact.location_id,
-                location_name=(site.name or address_line(site)) if site is not None else "",
+                location_name=sites.get(contact.location_id, "") if contact.location_id is not None else "",
                 name=contact.name,
                 role=contact.role,
                 phone=contact.phone,

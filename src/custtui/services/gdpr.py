@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from copy import deepcopy
 from typing import Any
 
 from sqlalchemy import delete
@@ -59,7 +60,7 @@ def _history(session: Session, customer_id: int, location_ids: list[int]) -> lis
             select(AuditEvent).where(AuditEvent.entity == "location", col(AuditEvent.entity_id).in_(location_ids))
         )
     for event in session.exec(select(AuditEvent).where(col(AuditEvent.entity).in_(("contact", "note")))):
-        if any((side or {}).get("customer_id") == customer_id for side in (event.before, event.after)):
+        if audit.event_value(event, "customer_id") == customer_id:
             events.append(event)
     return sorted(events, key=lambda event: event.id or 0)
 
@@ -171,7 +172,7 @@ def anonymise(session: Session, actor: User, customer_id: int, version: int) -> 
 
 def _redacted_merge(data: dict[str, Any], customer_id: int) -> dict[str, Any]:
     """A merge record's plan or undo data with the customer's personal values replaced (its copies of rows)."""
-    copy: dict[str, Any] = json.loads(json.dumps(data))
+    copy: dict[str, Any] = deepcopy(data)
     names = copy.get("names")
     if isinstance(names, dict) and str(customer_id) in names:
         names[str(customer_id)] = REDACTED

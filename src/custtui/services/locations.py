@@ -11,6 +11,7 @@ from custtui.errors import NotFound, ValidationError
 from custtui.i18n import DEFAULT_LANGUAGE, _, _load, normalise_language
 from custtui.models import Building, Customer, Location, User, stored_id, utcnow
 from custtui.services import audit, validation
+from custtui.services.addresses import address_line
 from custtui.services.auth import Permission, require
 from custtui.services.regions import region_codes, region_for_postal_code
 
@@ -169,6 +170,30 @@ def update_location(session: Session, actor: User, location_id: int, data: Locat
     session.flush()
     audit.record(session, actor.login, ENTITY, location.id, "update", before, audit.snapshot(location))
     return location
+
+
+def check_customer_site(
+    session: Session, customer_id: int, location_id: int | None, errors: dict[str, str]
+) -> Location | None:
+    """The site `location_id` when it is one of the customer's; else an error under "location_id" (None: no site)."""
+    if location_id is None:
+        return None
+    site = session.get(Location, location_id)
+    if site is None or site.customer_id != customer_id:
+        errors["location_id"] = _("This site does not belong to this customer.")
+        return None
+    return site
+
+
+def site_names(session: Session, location_ids: Set[int | None]) -> dict[int, str]:
+    """Each of these sites by its name, else its address (notes and contacts say which site they are about)."""
+    wanted = {location_id for location_id in location_ids if location_id is not None}
+    if not wanted:
+        return {}
+    return {
+        site.id or 0: site.name or address_line(site)
+        for site in session.exec(select(Location).where(col(Location.id).in_(wanted)))
+    }
 
 
 def locations_of(session: Session, customer_id: int) -> list[Location]:

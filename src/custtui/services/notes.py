@@ -9,9 +9,8 @@ from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, PermissionDenied, ValidationError
 from custtui.i18n import _
-from custtui.models import JournalNote, Location, Role, User, utcnow
-from custtui.services import audit, customers, normalise, validation
-from custtui.services.addresses import address_line
+from custtui.models import JournalNote, Role, User, utcnow
+from custtui.services import audit, customers, locations, normalise, validation
 from custtui.services.auth import Permission, require
 
 TEXT_MAX = 4000
@@ -46,14 +45,6 @@ def clean_text(text: str, field: str = "text") -> str:
     return text
 
 
-def _check_location(session: Session, customer_id: int, location_id: int | None) -> None:
-    if location_id is None:
-        return
-    location = session.get(Location, location_id)
-    if location is None or location.customer_id != customer_id:
-        raise ValidationError({"location_id": _("This site does not belong to this customer.")})
-
-
 def get_note(session: Session, note_id: int) -> JournalNote:
     note = session.get(JournalNote, note_id)
     if note is None:
@@ -65,7 +56,10 @@ def add_note(session: Session, actor: User, customer_id: int, text: str, locatio
     require(actor, Permission.EDIT)
     customers.get_customer(session, customer_id)
     cleaned = clean_text(text)
-    _check_location(session, customer_id, location_id)
+    errors: dict[str, str] = {}
+    locations.check_customer_site(session, customer_id, location_id, errors)
+    if errors:
+        raise ValidationError(errors)
     note = JournalNote(customer_id=customer_id, location_id=location_id, user_login=actor.login, text=cleaned)
     session.add(note)
     session.flush()
@@ -120,20 +114,15 @@ def list_notes(session: Session, customer_id: int, query: str = "", location_id:
         if logins
         else {}
     )
-    site_ids = {note.location_id for note in notes if note.location_id is not None}
-    sites = {site.id: site for site in session.exec(select(Location).where(col(Location.id).in_(site_ids)))} if site_ids else {}
+    sites = locations.site_names(session, {note.location_id for note in notes})
     entries = []
     for note in notes:
-        site = sites.get(note.location_id) if note.location_id is not None else None
-        site_name = ""
-        if site is not None:
-            site_name = site.name or address_line(site)
         entries.append(
             NoteEntry(
                 id=note.id or 0,
                 customer_id=note.customer_id,
                 location_id=note.location_id,
-                location_name=site_name,
+                location_name=sites.get(note.location_id, "") if note.location_id is not None else "",
                 at=note.at,
                 edited_at=note.edited_at,
                 user_login=note.user_login,

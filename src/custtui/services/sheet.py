@@ -50,9 +50,9 @@ class SheetData:
     missions: list[tuple[Mission, Location]]  # the last LAST_MISSIONS, newest first
 
 
-def sheet_data(session: Session, customer_id: int, language: str) -> SheetData:
-    """What the sheet shows; NotFound when the customer does not exist."""
-    customer = customers.get_customer(session, customer_id)
+def sheet_data(session: Session, customer: Customer, language: str) -> SheetData:
+    """What the sheet of `customer` shows."""
+    customer_id = customer.id or 0
     placed: dict[int, list[Installation]] = defaultdict(list)
     for installation, site, _building in installations.installations_of_customer(session, customer_id):
         placed[site.id or 0].append(installation)
@@ -68,11 +68,6 @@ def sheet_data(session: Session, customer_id: int, language: str) -> SheetData:
         contacts=contacts.contacts_of(session, customer_id),
         missions=missions.missions_of_customer(session, customer_id, limit=LAST_MISSIONS),
     )
-
-
-def sheet_language(customer: Customer, fallback: str) -> str:
-    """The customer's document language, else `fallback` (the user's)."""
-    return customer.language or fallback
 
 
 def _text(value: object | None) -> str:
@@ -200,8 +195,11 @@ def render_sheet(data: SheetData, language: str, today: date | None = None) -> s
     return "\n".join(parts) + "\n"
 
 
-def customer_sheet(session: Session, customer_id: int, fallback_language: str, today: date | None = None) -> tuple[str, str]:
-    """The sheet's HTML and the language it is written in (the customer's document language, else `fallback_language`)."""
+def customer_sheet(
+    session: Session, customer_id: int, fallback_language: str, today: date | None = None, *, language: str | None = None
+) -> tuple[str, str]:
+    """The sheet's HTML and the language it is written in: `language` if given, else the customer's document
+    language, else `fallback_language` (the user's). NotFound when the customer does not exist."""
     customer = customers.get_customer(session, customer_id)
-    language = sheet_language(customer, fallback_language)
-    return render_sheet(sheet_data(session, customer_id, language), language, today), language
+    language = language or customer.language or fallback_language
+    return render_sheet(sheet_data(session, customer, language), language, today), language

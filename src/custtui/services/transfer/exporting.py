@@ -6,7 +6,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -286,38 +286,36 @@ def _export_xlsx(
     from openpyxl.styles import Font  # noqa: PLC0415 - openpyxl loads only for an xlsx export
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Customers")[:31])
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header = []
-    for name in titles:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
 
-    def cell_of(value: Any, on: Any = sheet) -> Any:
+    def new_sheet(title: str, header: Iterable[str]) -> Any:
+        """A sheet with its header row in bold, frozen above the rows."""
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.freeze_panes = "A2"
+        cells = []
+        for name in header:
+            cell = WriteOnlyCell(sheet, value=name)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+        return sheet
+
+    def cell_of(sheet: Any, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        cell = WriteOnlyCell(on, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
         cell.data_type = "s"  # text stays text: "=..." is not a formula, "0471..." keeps its zero
         return cell
 
+    sheet = new_sheet(_("Customers"), titles)
     written = 0
     for values in rows:
-        sheet.append([cell_of(value) for value in values])
+        sheet.append([cell_of(sheet, value) for value in values])
         written += 1
     if contacts is not None:  # the contact persons: a second sheet, its rows by customer id
-        people = workbook.create_sheet(title=_("Contacts")[:31])
-        people.freeze_panes = "A2"
-        header = []
-        for name in CONTACT_COLUMNS:
-            cell = WriteOnlyCell(people, value=name)
-            cell.font = bold
-            header.append(cell)
-        people.append(header)
+        people = new_sheet(_("Contacts"), CONTACT_COLUMNS)
         for values in contacts:
-            people.append([cell_of(value, people) for value in values])
+            people.append([cell_of(people, value) for value in values])
     if isinstance(out, str | os.PathLike):
         workbook.save(os.fspath(out))
     else:

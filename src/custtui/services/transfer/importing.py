@@ -212,7 +212,7 @@ def _row_values(layout: SourceLayout, fields: list[str]) -> dict[str, str] | str
 
 
 def _inputs(values: dict[str, str]) -> tuple[CustomerInput, LocationInput | None]:
-    """What the row asks for: a customer, and its location when the row has an address (its notes: _note).
+    """What the row asks for: a customer, and its location when the row has an address (its notes: _Checker.check).
 
     The country may be a code or a name ("Belgique"); the region, when the
     row has none, is suggested from the postal code as normalised.

@@ -23,13 +23,9 @@ from custtui.services import contacts
 from custtui.services.addresses import format_address
 from custtui.services.contacts import ContactInput
 from custtui.services.transfer.exporting import CONTACT_COLUMNS, contacts_path
+from custtui.services.transfer.reading import is_contacts_header
 
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def _is_contacts_header(cells: list[Any]) -> bool:
-    names = [str(cell or "").strip().lower() for cell in cells]
-    return "customer_id" in names and "name" in names
 
 
 def contact_rows(path_or_stream: object) -> Iterator[dict[str, str]] | None:
@@ -50,7 +46,7 @@ def _sheet_rows(path: Path) -> Iterator[dict[str, str]] | None:
     for sheet in workbook.worksheets[1:]:
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
-        if header is not None and _is_contacts_header(list(header)):
+        if header is not None and is_contacts_header(header):
             names = [str(cell or "").strip().lower() for cell in header]
             return _as_dicts(names, ([("" if cell is None else str(cell)) for cell in row] for row in rows), workbook.close)
     workbook.close()
@@ -62,7 +58,7 @@ def _csv_rows(path: Path) -> Iterator[dict[str, str]] | None:
     first = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";" if first.count(";") > first.count(",") else ",")
     header = next(reader, None)
-    if header is None or not _is_contacts_header(header):
+    if header is None or not is_contacts_header(header):
         return None
     return _as_dicts([cell.strip().lower() for cell in header], reader, lambda: None)
 

@@ -715,11 +715,14 @@ def _open_xlsx(fileobj: IO[bytes], mapping: Mapping[str, str], close: Callable[[
         raise
 
 
+def is_contacts_header(cells: Iterable[object]) -> bool:
+    """Whether a header row is the contact persons' as `custtui export` writes them (customer_id, name...)."""
+    return {"customer_id", "name"} <= {str(cell or "").strip().lower() for cell in cells}
+
+
 def _is_contacts_sheet(sheet: ReadOnlyWorksheet) -> bool:
-    """Whether the sheet holds contact persons as `custtui export` writes them (its header: customer_id, name...)."""
     for cells in sheet.iter_rows(min_row=1, max_row=1, values_only=True):
-        names = {str(cell or "").strip().lower() for cell in cells}
-        return {"customer_id", "name"} <= names
+        return is_contacts_header(cells)
     return False
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,10 +90,9 @@ def export_shown(
     keys = tuple(key for key, _title in columns)
     header = tuple(title for _key, title in columns)
     rows = _rows(session, _shown_ids(session, spec), keys)
-    # Beside the target (one file system: renamed at the end); private as custtui's files are (cli: umask).
-    temporary = target.parent / f".custtui-export-{secrets.token_hex(8)}.{fmt}"
+    handle, temporary = tempfile.mkstemp(prefix=".custtui-export-", suffix="." + fmt, dir=target.parent)
     try:
-        with open(temporary, "xb") as out:
+        with os.fdopen(handle, "wb") as out:
             if fmt == "csv":
                 written = _export_csv(rows, out, excel=excel, columns=keys, header=header)
             else:
