@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from platformdirs import user_downloads_dir
 from rich.text import Text
@@ -117,13 +117,9 @@ class CustomerScreen(Screen[Any]):
 
         def deliver(found: tuple[str, str]) -> None:
             page, _language = found
-            # In a terminal: the downloads folder where there is one (a server account often has none), else home.
-            downloads = Path(user_downloads_dir())
-            self.app.deliver_text(
-                io.StringIO(page), save_directory=downloads if downloads.is_dir() else Path.home(),
-                save_filename=f"custtui-sheet-{customer_id}.html", open_method="browser", mime_type="text/html",
-                name=_("Customer sheet"),
-            )  # fmt: skip
+            self._deliver(
+                page, f"custtui-sheet-{customer_id}.html", _("Customer sheet"), open_method="browser", mime_type="text/html"
+            )
 
         self.fetch(lambda session: sheet.customer_sheet(session, customer_id, language), deliver, group="customer")
 
@@ -162,15 +158,21 @@ class CustomerScreen(Screen[Any]):
             chosen,
         )  # fmt: skip
 
+    def _deliver(
+        self, text: str, filename: str, name: str, *, open_method: Literal["browser", "download"], mime_type: str | None = None
+    ) -> None:
+        """A file for the user, as Textual delivers files: a download in web mode; in a terminal, saved to the
+        downloads folder where there is one (a server account often has none), else home."""
+        downloads = Path(user_downloads_dir())
+        self.app.deliver_text(
+            io.StringIO(text), save_directory=downloads if downloads.is_dir() else Path.home(), save_filename=filename,
+            open_method=open_method, mime_type=mime_type, name=name,
+        )  # fmt: skip
+
     def _deliver_personal_data(self, data: dict[str, Any]) -> None:
         customer_id = data["customer"]["id"]
-        folder = Path(user_downloads_dir())
         for suffix, text in (("json", json.dumps(data, ensure_ascii=False, indent=2)), ("txt", gdpr.personal_data_text(data))):
-            self.app.deliver_text(
-                io.StringIO(text), save_directory=folder if folder.is_dir() else Path.home(),
-                save_filename=f"custtui-personal-data-{customer_id}.{suffix}", open_method="download",
-                name=_("Personal data"),
-            )  # fmt: skip
+            self._deliver(text, f"custtui-personal-data-{customer_id}.{suffix}", _("Personal data"), open_method="download")
 
     def _ask_to_anonymise(self, customer_id: int, version: int, name: str) -> None:
         body = assemble(_("Anonymise {name}?"), name=Text(safe(name), style="bold"))

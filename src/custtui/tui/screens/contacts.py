@@ -138,11 +138,7 @@ class ContactFormScreen(EditScreen):
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _changed(self, event: Input.Changed | TextArea.Changed) -> None:
-        field = (event.input if isinstance(event, Input.Changed) else event.text_area).id or ""
-        if self.query(f"#error-{field}"):
-            error = self.query_one(f"#error-{field}", Static)
-            error.update("")
-            error.remove_class("shown")
+        self.clear_error((event.input if isinstance(event, Input.Changed) else event.text_area).id or "")
 
     def action_save(self) -> None:
         values = self.values()

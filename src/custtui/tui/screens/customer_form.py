@@ -300,7 +300,7 @@ class CustomerFormScreen(EditScreen):
     def _region_changed(self, event: Select.Changed) -> None:
         if self._focus_within(event.select):
             self._region_chosen = True
-        self._clear_error("region_code")
+        self.clear_error("region_code")
 
     def _focus_within(self, widget: Widget) -> bool:
         # Not named has_focus_within: that is Textual's property, which the :focus-within pseudo-class reads.
@@ -321,7 +321,7 @@ class CustomerFormScreen(EditScreen):
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
-        self._clear_error(field)
+        self.clear_error(field)
         if field == "postal_code":
             suggested = regions.region_for_postal_code(event.value)
             if suggested and not self._region_chosen:
@@ -412,11 +412,6 @@ class CustomerFormScreen(EditScreen):
             open_it()
 
     # --- errors -------------------------------------------------------------
-
-    def _clear_error(self, field: str) -> None:
-        for error in self.query(f"#error-{field}").results(Static):
-            error.update("")
-            error.remove_class("shown")
 
     def _show_errors(self, errors: dict[str, str]) -> None:
         for error in self.query(".form-error").results(Static):

@@ -174,9 +174,7 @@ class LocationFormScreen(EditScreen):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         field = event.input.id or ""
-        error = self.query_one(f"#error-{field}", Static)
-        error.update("")
-        error.remove_class("shown")
+        self.clear_error(field)
         if field in ("postal_code", "country") and not self._region_chosen:
             country = self.query_one("#country", Input).value
             suggested = regions.region_for_postal_code(

@@ -91,9 +91,7 @@ class NoteFormScreen(EditScreen):
 
     @on(TextArea.Changed, "#text")
     def _text_changed(self) -> None:
-        error = self.query_one("#error-text", Static)
-        error.update("")
-        error.remove_class("shown")
+        self.clear_error("text")
 
     def action_save(self) -> None:
         values = self.values()

@@ -111,6 +111,12 @@ class EditScreen(Screen[Any]):
     def values(self) -> dict[str, str]:
         raise NotImplementedError
 
+    def clear_error(self, field: str) -> None:
+        """The field is being typed again: its message goes (hidden until the next refused save)."""
+        for message in self.query(f"#error-{field}").results(Static):
+            message.update("")
+            message.remove_class("shown")
+
     def not_saved(self, error: DomainError) -> None:
         """A refused save: each field's message under it (.form-error), the first such field focused.
 
