@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 from pathlib import Path
 
 import pytest
+from helpers import add_me
 from sqlalchemy import Engine
 from sqlmodel import Session
 from tui_support import fill, running_app, wait_idle
@@ -14,7 +13,6 @@ from tui_support import fill, running_app, wait_idle
 from custtui.cli import EXIT_CONFIG, main
 from custtui.config import CONFIG_VARIABLE, ConfigError, FileConfig, config_path, load_settings, read_config
 from custtui.db import make_engine, migrate
-from custtui.models import User
 from custtui.services.customers import LIST_COLUMNS
 from custtui.tui.app import CusttuiApp
 from custtui.tui.keymap import binding_ids
@@ -135,8 +133,7 @@ def test_the_database_and_language_of_the_file_are_used(
     engine = make_engine(url)
     migrate(engine)
     with Session(engine) as session:
-        session.add(User(login=pwd.getpwuid(os.geteuid()).pw_name, display_name="Me", role="admin"))
-        session.commit()
+        add_me(session)
     engine.dispose()
     monkeypatch.delenv("CUSTTUI_DATABASE_URL", raising=False)
     _write(tmp_path, f'database_url = "{url}"\nlanguage = "nl"\n', monkeypatch)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import pwd
 import re
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from helpers import make_customer, make_location
+from helpers import add_me, make_customer, make_location
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
@@ -281,8 +280,7 @@ def cli_db(tmp_path: Path) -> str:
     engine = make_engine(url)
     migrate(engine)
     with Session(engine) as session:
-        session.add(User(login=pwd.getpwuid(os.geteuid()).pw_name, display_name="Me", role="admin"))
-        session.commit()
+        add_me(session)
     engine.dispose()
     return url
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import pwd
 from datetime import date
 from pathlib import Path
 
 import pytest
-from helpers import make_customer, make_installation, make_location, make_mission
+from helpers import add_me, make_customer, make_installation, make_location, make_mission
 from sqlalchemy import Engine
 from sqlmodel import Session
 
@@ -56,9 +54,7 @@ def test_without_a_document_language_the_users_and_the_error_mark_in_it(session:
 
 def test_custtui_sheet_writes_the_file(sqlite_engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Session(sqlite_engine) as session:
-        me = User(login=pwd.getpwuid(os.geteuid()).pw_name, display_name="Me", role="office")
-        session.add(me)
-        session.commit()
+        me = add_me(session, "office")
         customer_id = _busy(session, me, language="fr")
     url = str(sqlite_engine.url)
     target = tmp_path / "sheet.html"

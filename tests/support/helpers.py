@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pwd
+
 from sqlmodel import Session
 
 from custtui.models import Customer, Installation, Location, Mission, User
@@ -50,3 +53,11 @@ def edit_customer(session: Session, actor: User, customer_id: int, **changes: ob
     customer = customers.update_customer(session, actor, customer_id, data, current.version)
     session.commit()
     return customer
+
+
+def add_me(session: Session, role: str = "admin") -> User:
+    """The OS login running the tests, as a user of this database: what a CLI command signs in as."""
+    me = User(login=pwd.getpwuid(os.geteuid()).pw_name, display_name="Me", role=role)
+    session.add(me)
+    session.commit()
+    return me

@@ -115,6 +115,14 @@ def recording_notifications(shown: list[str]) -> Callable[[CusttuiApp], None]:
     return record
 
 
+def sublist_rows(screen: object) -> list[list[str]]:
+    """The rows of a customer's sub-list (tui.sublist_screen: notes, contacts, locations...) as their cells' text."""
+    from textual.widgets import DataTable
+
+    table = screen.query_one("#sub-table", DataTable)  # type: ignore[attr-defined]
+    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
 def fill_duplicates(engine: Engine) -> tuple[User, list[int]]:
     """Three records of one customer: the kept one has most installations and missions."""
     with Session(engine, expire_on_commit=False) as session:

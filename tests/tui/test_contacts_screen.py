@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 from sqlmodel import Session
-from textual.widgets import DataTable, Static
-from tui_support import burst, fill, recording_notifications, running_app
+from textual.widgets import Static
+from tui_support import burst, fill, recording_notifications, running_app, sublist_rows
 
 from custtui.services import contacts
 from custtui.tui.screens.contacts import ContactFormScreen, ContactsScreen
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.widgets.customer_table import CustomerTable
-
-
-def _rows(screen: ContactsScreen) -> list[list[str]]:
-    table = screen.query_one("#sub-table", DataTable)
-    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
 
 
 async def test_add_change_and_delete_a_contact_by_keyboard(sqlite_engine: Engine) -> None:
@@ -31,7 +26,7 @@ async def test_add_change_and_delete_a_contact_by_keyboard(sqlite_engine: Engine
         await burst(pilot, app, "n", "[b]Els[/b] Aerts", "tab", "tab", "tab", "09 222 33 44", "tab", "0471/08.32.21",
                     "tab", "els@example.be", "ctrl+s")  # fmt: skip
         assert isinstance(app.screen, ContactsScreen), messages
-        rows = _rows(app.screen)
+        rows = sublist_rows(app.screen)
         assert rows == [["[b]Els[/b] Aerts", "other", "", "0471 08 32 21"]]  # literally; the mobile first
         full = str(app.screen.query_one("#contact-text", Static).render())
         assert "Phone: 09 222 33 44" in full and "E-mail: els@example.be" in full
@@ -40,7 +35,7 @@ async def test_add_change_and_delete_a_contact_by_keyboard(sqlite_engine: Engine
         assert isinstance(app.screen, ContactFormScreen)
         assert app.screen.values()["phone"] == "09 222 33 44"
         await burst(pilot, app, "ctrl+u", "Els Aerts", "ctrl+s")
-        assert _rows(app.screen)[0][0] == "Els Aerts"
+        assert sublist_rows(app.screen)[0][0] == "Els Aerts"
         with Session(sqlite_engine) as session:
             stored = contacts.contacts_of(session, known.busy_id)
         assert [(c.name, c.phone, c.mobile) for c in stored] == [("Els Aerts", "+3292223344", "+32471083221")]
@@ -54,5 +49,5 @@ async def test_add_change_and_delete_a_contact_by_keyboard(sqlite_engine: Engine
         assert isinstance(app.screen, CustomerDetailScreen)
         assert "Els Aerts (other)" in str(app.screen.query_one("#detail-contacts", Static).render())
         await burst(pilot, app, "p", "delete", "tab", "enter")
-        assert _rows(app.screen) == []  # type: ignore[arg-type]
+        assert sublist_rows(app.screen) == []  # type: ignore[arg-type]
     assert "Contact deleted." in messages
