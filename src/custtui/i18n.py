@@ -180,6 +180,26 @@ def format_date(value: date | None, format: str = "medium") -> str:
     return babel_format_date(value, format=date_pattern(format, locale), locale=locale)
 
 
+def parse_day(value: str) -> date | None:
+    """A date as the user types it: ISO (2026-11-27) or the locale's short form (27/11/2026); None when blank.
+
+    ValueError when it is neither.
+    """
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    from babel.dates import parse_date  # noqa: PLC0415 - see format_date
+
+    try:
+        return parse_date(value, locale=format_locale())
+    except (ValueError, IndexError):
+        raise ValueError(value) from None
+
+
 def format_datetime(value: datetime | None, format: str = "short") -> str:
     """In the machine's local time; stored times are UTC (naive on SQLite). The year in four digits."""
     if value is None:

@@ -14,6 +14,7 @@ from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, Validatio
 from custtui.models import AuditEvent, Building, Customer, Installation, Location, Mission, User
 from custtui.services import customers
 from custtui.services.customers import CustomerInput
+from custtui.services.filters import CustomerFilter
 
 
 def _input(**fields: object) -> CustomerInput:
@@ -269,11 +270,11 @@ def test_ordered_ids_sort_and_filter(session: Session, technician: User) -> None
     assert len(set(ids)) == 5 == customers.count_customers(session)
     descending = customers.ordered_customer_ids(session, "name", descending=True)
     assert [rows[i].name for i in descending][0] == "Delta"
-    (charlie,) = customers.ordered_customer_ids(session, region_code="BE-WAL")
+    (charlie,) = customers.ordered_customer_ids(session, customer_filter=CustomerFilter(regions=("BE-WAL",)))
     assert rows[charlie].name == "Charlie"
     vip = labels.create_label(session, technician, "VIP", "red", "attention")
     labels.assign_label(session, technician, ids[0], vip.id)  # type: ignore[arg-type]
-    assert customers.ordered_customer_ids(session, label_id=vip.id) == [ids[0]]
+    assert customers.ordered_customer_ids(session, customer_filter=CustomerFilter(label_ids=(vip.id,))) == [ids[0]]
     assert customers.ordered_customer_ids(session, "labels", descending=True)[0] == ids[0]
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from custtui.models import User
 from custtui.services import labels
+from custtui.services.filters import CustomerFilter
 from custtui.services.transfer import shown
 from custtui.services.transfer.shown import ShownSpec, export_shown
 
@@ -40,7 +41,7 @@ def test_region_filter_exports_exactly_those_rows_with_the_given_columns(
 ) -> None:
     _some(session, technician)
     target = tmp_path / "out.csv"
-    count = export_shown(session, technician, ShownSpec(region_code="BE-WAL"), COLUMNS, target)
+    count = export_shown(session, technician, ShownSpec(filter=CustomerFilter(regions=("BE-WAL",))), COLUMNS, target)
     assert count == 2
     rows = _csv(target)
     assert rows[0] == ["Nom", "Région", "Nom interne"]
@@ -55,7 +56,8 @@ def test_label_filter_and_search_ids(session: Session, technician: User, tmp_pat
     labels.assign_label(session, technician, ids["Alpha"], label.id)
     session.commit()
     target = tmp_path / "labelled.csv"
-    assert export_shown(session, technician, ShownSpec(label_id=label.id), [("name", "Name"), ("labels", "L")], target) == 2
+    spec = ShownSpec(filter=CustomerFilter(label_ids=(label.id,)))
+    assert export_shown(session, technician, spec, [("name", "Name"), ("labels", "L")], target) == 2
     assert _csv(target)[1:] == [["Alpha", "VIP"], ["Delta", "VIP"]]
     # A search: its hits in their ranked order.
     hits = tmp_path / "hits.csv"

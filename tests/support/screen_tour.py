@@ -206,7 +206,36 @@ async def delete_confirm(pilot: Pilot[Any], t: Targets) -> None:
 
 async def filter_dialog(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
-    await pilot.press("f")
+    # The second region ticked, a place typed: the dialog as it is being filled in.
+    await pilot.press("f", "down", "space")
+    await settle(pilot)
+    pilot.app.screen.query_one("#filter-place").focus()  # tab stops differ with and without labels
+    await pilot.press(*"Gent")
+    await settle(pilot)
+
+
+def _saved_filters(pilot: Pilot[Any]) -> None:
+    """Two saved filters of the user who is logged in, as if saved from the filter dialog."""
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from custtui.models import InstallationKind
+    from custtui.services import filters
+    from custtui.services.filters import CustomerFilter, ErrorMark
+
+    campaign = CustomerFilter(place="9000", installation_kinds=(InstallationKind.HEAT_PUMP.value,))
+    seen = CustomerFilter(regions=("BE-VLG", "BE-BRU"), missions_since=date(2026, 1, 1), error_mark=ErrorMark.WITHOUT)
+    with Session(pilot.app.engine) as session:  # type: ignore[attr-defined]
+        filters.save_filter(session, pilot.app.user, "Heat pumps in Gent", campaign)  # type: ignore[attr-defined]
+        filters.save_filter(session, pilot.app.user, "Seen this year", seen)  # type: ignore[attr-defined]
+        session.commit()
+
+
+async def saved_filters(pilot: Pilot[Any], t: Targets) -> None:
+    await settle(pilot)
+    _saved_filters(pilot)
+    await pilot.press("F")
     await settle(pilot)
 
 
@@ -408,6 +437,7 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "delete_refused": delete_refused,
     "delete_confirm": delete_confirm,
     "filter": filter_dialog,
+    "saved_filters": saved_filters,
     "help": help_screen,
     "command_palette": command_palette,
     "duplicates": duplicates,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from sqlmodel import Session
 from textual import events
 from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from custtui.models import User
 from custtui.tui.app import CusttuiApp
@@ -29,6 +31,15 @@ class Known:
     alias_id: int  # internal name "Chauffage Dubois"
     markup_id: int  # name with Rich markup in it
     other_id: int  # a second customer with a location, target of a move
+
+
+def text_of(widget: Static) -> str:
+    """The plain text a Static shows, whatever renderable it holds."""
+    from rich.console import Console
+
+    console = Console(width=200, record=True, no_color=True, file=io.StringIO())
+    console.print(widget.content)
+    return console.export_text().rstrip("\n")
 
 
 def fill(engine: Engine, role: str = "admin") -> Known:
@@ -146,7 +157,10 @@ def fill_duplicates(engine: Engine) -> tuple[User, list[int]]:
 
 # --- keys typed ahead: all at once, as a slow SSH link delivers them ------------
 
-KEY_NAMES = {"enter", "escape", "tab", "shift+tab", "space", "down", "up", "delete", "f2", "ctrl+s", "ctrl+u", "backspace"}
+KEY_NAMES = {
+    "enter", "escape", "tab", "shift+tab", "space", "down", "up", "left", "right", "home", "end", "pageup", "pagedown",
+    "delete", "f2", "ctrl+s", "ctrl+u", "backspace",
+}  # fmt: skip
 
 
 def keys_of(*parts: str) -> list[str]:

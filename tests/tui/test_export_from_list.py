@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from tui_support import burst, fill, recording_notifications, running_app, wait_idle
 
+from custtui.services.filters import CustomerFilter
 from custtui.tui.widgets.dialogs import ConfirmDialog
 from custtui.tui.widgets.export_dialog import ExportShownDialog
 
@@ -38,7 +39,7 @@ async def test_a_region_filter_to_csv_then_the_same_file_again_is_asked_about(sq
     target = tmp_path / "flanders.csv"
     messages: list[str] = []
     async with running_app(sqlite_engine, known.admin, setup=recording_notifications(messages)) as (app, pilot):
-        app.screen.region_filter = "BE-VLG"  # type: ignore[attr-defined]  # as the filter dialog sets it
+        app.screen.list_filter = CustomerFilter(regions=("BE-VLG",))  # type: ignore[attr-defined]  # as the filter dialog sets it
         app.screen.reload()  # type: ignore[attr-defined]
         await wait_idle(pilot, app)
         count = app.screen.table.row_count  # type: ignore[attr-defined]

@@ -14,9 +14,10 @@ from sqlmodel import Session
 from textual.widgets import DataTable, Input, Static
 from tui_support import fill, running_app, wait_idle
 
+from custtui.i18n import parse_day
 from custtui.models import User
 from custtui.tui.screens.customer_list import CustomerListScreen
-from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen, parse_day
+from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen
 from custtui.tui.widgets.customer_table import CustomerTable
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
-from tui_support import burst, fill, running_app, wait_idle
+from tui_support import burst, fill, running_app, text_of, wait_idle
 
 from custtui.models import Customer
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
@@ -27,13 +26,6 @@ DUTCH_CSV = (
     ";200003;;;;;;\n"
 )
 
-
-def text_of(widget: Static) -> str:
-    from rich.console import Console
-
-    console = Console(width=200, record=True, no_color=True, file=io.StringIO())
-    console.print(widget.content)
-    return console.export_text().rstrip("\n")
 
 
 def write_csv(tmp_path: Path, text: str = DUTCH_CSV, name: str = "klanten.csv") -> Path:

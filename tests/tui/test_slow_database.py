@@ -30,7 +30,7 @@ from custtui.models import Customer, Label
 from custtui.services import labels
 from custtui.tui.app import CusttuiApp
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
-from custtui.tui.screens.customer_list import CustomerListScreen, FilterScreen
+from custtui.tui.screens.customer_list import CustomerListScreen
 from custtui.tui.screens.history import AuditLogScreen, CustomerHistoryScreen
 from custtui.tui.screens.installations import InstallationsScreen, MoveInstallationScreen
 from custtui.tui.screens.labels import LabelManagerScreen, LabelPickerScreen
@@ -38,6 +38,7 @@ from custtui.tui.screens.locations import LocationsScreen
 from custtui.tui.screens.merge_wizard import MergePickerScreen, MergesScreen
 from custtui.tui.screens.missions import MissionsScreen
 from custtui.tui.widgets.customer_table import CustomerTable
+from custtui.tui.widgets.filter_dialogs import FilterScreen
 
 QUERY_DELAY_S = 0.3
 

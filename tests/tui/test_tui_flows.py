@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 from screen_tour import until_duplicates_shown
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import Input, OptionList, SelectionList, Static
-from tui_support import fill, running_app, wait_idle
+from tui_support import fill, running_app, text_of, wait_idle
 
 from custtui.models import Customer, CustomerLabel, Installation, Label, Location
 from custtui.services import customers
 from custtui.services.customers import CustomerInput
+from custtui.services.filters import CustomerFilter
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import ConflictScreen, CustomerFormScreen
 from custtui.tui.screens.customer_list import CustomerListScreen
@@ -24,15 +23,6 @@ from custtui.tui.screens.missions import MissionsScreen
 from custtui.tui.widgets.context_menu import ContextMenu
 from custtui.tui.widgets.customer_table import CustomerTable
 from custtui.tui.widgets.dialogs import ChoiceDialog
-
-
-def text_of(widget: Static) -> str:
-    """The plain text a Static shows, whatever renderable it holds."""
-    from rich.console import Console
-
-    console = Console(width=200, record=True, no_color=True, file=io.StringIO())
-    console.print(widget.content)
-    return console.export_text().rstrip("\n")
 
 
 async def goto(pilot, app, customer_id: int) -> None:  # type: ignore[no-untyped-def]
@@ -330,7 +320,7 @@ async def test_sort_and_filter(sqlite_engine: Engine) -> None:
         table = app.screen.query_one(CustomerTable)
         assert table.ids[0] == known.busy_id
         assert table.sort_key == "installations" and table.sort_descending
-        app.screen.region_filter = "BE-WAL"
+        app.screen.list_filter = CustomerFilter(regions=("BE-WAL",))
         app.screen.reload()
         await wait_idle(pilot, app)
         assert table.ids == [known.alias_id]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 from textual.widgets import Input, Select, Static
-from tui_support import fill, running_app, wait_idle
+from tui_support import fill, running_app, text_of, wait_idle
 
 from custtui.models import Customer, Location
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
@@ -15,14 +13,6 @@ from custtui.tui.screens.customer_form import CustomerFormScreen
 from custtui.tui.screens.customer_list import CustomerListScreen
 from custtui.tui.screens.locations import LocationFormScreen, LocationsScreen
 from custtui.tui.widgets.customer_table import CustomerTable
-
-
-def text_of(widget: Static) -> str:
-    from rich.console import Console
-
-    console = Console(width=200, record=True, no_color=True, file=io.StringIO())
-    console.print(widget.content)
-    return console.export_text()
 
 
 async def _type_into(pilot, screen, field: str, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -17,11 +17,12 @@ from custtui.models import Label
 from custtui.services import labels
 from custtui.tui.screens.customer_detail import CustomerDetailScreen
 from custtui.tui.screens.customer_form import CustomerFormScreen
-from custtui.tui.screens.customer_list import CustomerListScreen, FilterScreen
+from custtui.tui.screens.customer_list import CustomerListScreen
 from custtui.tui.screens.installations import InstallationsScreen
 from custtui.tui.screens.labels import LabelPickerScreen
 from custtui.tui.screens.merge_wizard import MergeWizardScreen
 from custtui.tui.widgets.customer_table import CustomerTable
+from custtui.tui.widgets.filter_dialogs import FilterScreen
 
 
 @pytest.fixture

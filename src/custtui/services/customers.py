@@ -31,6 +31,7 @@ from custtui.models import (
 )
 from custtui.services import audit, locations, validation
 from custtui.services.auth import Permission, require
+from custtui.services.filters import CustomerFilter, where_clauses
 from custtui.services.locations import LocationInput
 from custtui.services.normalise import compact_vat, customer_country
 from custtui.services.regions import region_codes
@@ -500,10 +501,9 @@ def ordered_customer_ids(
     session: Session,
     sort: str = "name",
     descending: bool = False,
-    region_code: str | None = None,
-    label_id: int | None = None,
+    customer_filter: CustomerFilter | None = None,
 ) -> list[int]:
-    """Every customer id matching the filters, in list order (name breaks ties).
+    """Every customer id the filter lets through, in list order (name breaks ties).
 
     The list widget holds only these ids and fetches the rows it shows, so
     100,000 customers cost one id list, not 100,000 widgets.
@@ -514,12 +514,8 @@ def ordered_customer_ids(
     name_key = func.lower(Customer.name)
     statement = select(col(Customer.id))
     key: SQLColumnExpression[Any]
-    if region_code:
-        statement = statement.where(Customer.region_code == region_code)
-    if label_id is not None:
-        statement = statement.where(
-            col(Customer.id).in_(select(CustomerLabel.customer_id).where(CustomerLabel.label_id == label_id))
-        )
+    if customer_filter is not None:
+        statement = statement.where(*where_clauses(session, customer_filter))
     if sort == "installations":
         per_customer = (
             select(col(Location.customer_id).label("customer_id"), func.count(col(Installation.id)).label("n"))

@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from custtui.i18n import _
 from custtui.models import User
 from custtui.services import customers, marks
 from custtui.services.auth import Permission, require
+from custtui.services.filters import CustomerFilter
 from custtui.services.transfer.exporting import EXPORT_PAGE_SIZE, _export_csv, _export_xlsx, _exported_phone
 
 
@@ -25,8 +26,7 @@ class ShownSpec:
 
     sort: str = "name"
     descending: bool = False
-    region_code: str | None = None
-    label_id: int | None = None
+    filter: CustomerFilter = field(default_factory=CustomerFilter)
     ids: tuple[int, ...] | None = None  # the search hits (already within the filters), None: the whole filtered list
 
 
@@ -38,7 +38,7 @@ def format_of(path: str | os.PathLike[str]) -> str:
 def _shown_ids(session: Session, spec: ShownSpec) -> list[int]:
     if spec.ids is not None:
         return list(spec.ids)
-    return customers.ordered_customer_ids(session, spec.sort, spec.descending, spec.region_code, spec.label_id)
+    return customers.ordered_customer_ids(session, spec.sort, spec.descending, spec.filter)
 
 
 def _value(row: marks.MarkedRow, key: str) -> Any:

@@ -12,16 +12,17 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.geometry import Offset
-from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
-from textual.widgets.select import NoSelection
+from textual.widgets import Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
 
+from custtui.errors import DomainError, ValidationError, user_message
 from custtui.i18n import N_, _, format_number, ngettext, pgettext
-from custtui.services import customers, labels, marks, regions
+from custtui.services import customers, filters, labels, marks, regions
 from custtui.services.auth import Permission
+from custtui.services.filters import CustomerFilter, NamedFilter
 from custtui.services.marks import MarkedRow
 from custtui.tui.base import ModalScreen
 from custtui.tui.customer_screen import CustomerScreen
@@ -31,6 +32,7 @@ from custtui.tui.text import assemble, shown_value
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.customer_table import CustomerTable, RowMatch, TableViewState, list_columns
 from custtui.tui.widgets.dialogs import ConfirmDialog
+from custtui.tui.widgets.filter_dialogs import FilterChoice, FilterScreen, SavedFiltersScreen, describe
 from custtui.tui.widgets.search_box import SearchBox
 from custtui.tui.widgets.stock import Header
 from custtui.tui.widgets.tick_list import TickList
@@ -63,64 +65,6 @@ def match_field_title(field: str) -> str:
         "email": pgettext("search hit: the field that matched", "e-mail"),
     }
     return titles.get(field, field)
-
-
-class FilterScreen(ModalScreen[tuple[str | None, int | None] | None]):
-    """Filter the list by region and by label."""
-
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="filter.cancel")]
-
-    def __init__(
-        self,
-        region: str | None,
-        label_id: int | None,
-        region_options: list[tuple[str, str]],
-        label_options: list[tuple[str, int]],
-    ) -> None:
-        super().__init__()
-        self._region = region
-        self._label_id = label_id
-        self._region_options = region_options
-        self._label_options = label_options
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="filter-dialog", classes="dialog"):
-            yield Static(_("Filter customers"), classes="dialog-title")
-            yield Label(_("Region"))
-            yield Select(
-                self._region_options, value=self._region or Select.NULL, prompt=_("All regions"), id="filter-region", compact=True
-            )
-            yield Label(_("Label"))
-            yield Select(
-                self._label_options,
-                value=self._label_id if self._label_id is not None else Select.NULL,
-                prompt=_("All labels"),
-                id="filter-label",
-                compact=True,
-            )
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Clear"), id="filter-clear", compact=True)
-                yield Button(pgettext("filter", "Apply"), id="filter-apply", variant="primary", compact=True)
-            yield Static(_("enter: open the choices · tab: next · escape: cancel"), classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        # Focus starts on the region, where the hint's "enter" acts.
-        self.query_one("#filter-region", Select).focus()
-
-    @on(Button.Pressed, "#filter-apply")
-    def apply(self) -> None:
-        region = self.query_one("#filter-region", Select).value
-        label = self.query_one("#filter-label", Select).value
-        self.dismiss(
-            (None if isinstance(region, NoSelection) else str(region), None if isinstance(label, NoSelection) else int(label))
-        )
-
-    @on(Button.Pressed, "#filter-clear")
-    def clear(self) -> None:
-        self.dismiss((None, None))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ColumnsScreen(ModalScreen[tuple[str, ...] | None]):
@@ -158,8 +102,8 @@ class _ListState(TypedDict):
     """What the list keeps over a language switch (capture_state, restore_state)."""
 
     search: str
-    region: str | None
-    label: int | None
+    filter: CustomerFilter
+    filter_name: str
     label_names: dict[int, str]
     sort: tuple[str, bool]
     view: TableViewState
@@ -175,6 +119,7 @@ class CustomerListScreen(CustomerScreen):
         Binding("enter", "open", N_("Open"), id="list.open", show=False),
         Binding("s", "sort", N_("Sort"), id="list.sort"),
         Binding("f", "filter", N_("Filter"), id="list.filter"),
+        Binding("F", "saved_filters", N_("Saved filters"), id="list.saved_filters", show=False),
         Binding("c", "columns", N_("Columns"), id="list.columns", show=False),
         Binding("x", "export", N_("Export shown"), id="list.export", show=False),
         Binding("D", "duplicates", N_("Duplicates"), id="list.duplicates", show=False),
@@ -187,8 +132,8 @@ class CustomerListScreen(CustomerScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.region_filter: str | None = None
-        self.label_filter: int | None = None
+        self.list_filter = CustomerFilter()
+        self.filter_name = ""  # the saved filter shown, while the filter is still that one
         self._label_names: dict[int, str] = {}
         self._searcher: Searcher | None = None
         self._pending_query: str | None = None
@@ -199,7 +144,7 @@ class CustomerListScreen(CustomerScreen):
         self._search_lock = threading.Lock()
         self._search_running = False
         # The whole list as last shown (its sort and filter, ids, total): clearing a search shows it at once.
-        self._whole_list: tuple[tuple[str, bool, str | None, int | None], list[int], int | None] | None = None
+        self._whole_list: tuple[tuple[str, bool, CustomerFilter], list[int], int | None] | None = None
         self._last_total: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -242,8 +187,8 @@ class CustomerListScreen(CustomerScreen):
         table = self.table
         return {
             "search": self.query_one("#search", Input).value,
-            "region": self.region_filter,
-            "label": self.label_filter,
+            "filter": self.list_filter,
+            "filter_name": self.filter_name,
             "label_names": self._label_names,
             "sort": (table.sort_key, table.sort_descending),
             "view": table.view_state(),
@@ -251,16 +196,15 @@ class CustomerListScreen(CustomerScreen):
         }
 
     def restore_state(self, state: _ListState) -> None:
-        self.region_filter = state["region"]
-        self.label_filter = state["label"]
+        self.list_filter = state["filter"]
+        self.filter_name = state["filter_name"]
         self._label_names = state["label_names"]
         self.table.sort_key, self.table.sort_descending = state["sort"]
         search = self.query_one("#search", Input)
         with search.prevent(Input.Changed):
             search.value = str(state["search"])
         self.table.show_view_state(state["view"])
-        unfiltered = self.region_filter is None and self.label_filter is None
-        self._update_status(self.table.row_count if unfiltered else None)
+        self._update_status(self.table.row_count if self.list_filter.is_empty else None)
         if state["focus"] == "search":
             search.focus()
 
@@ -285,11 +229,11 @@ class CustomerListScreen(CustomerScreen):
     @work(thread=True, exclusive=True, group="list")
     def _load_ids(self, keep: int | None, previous_sort: tuple[str, bool] | None = None) -> None:
         table = self.table
-        sort_key, descending, region, label = table.sort_key, table.sort_descending, self.region_filter, self.label_filter
+        sort_key, descending, list_filter = table.sort_key, table.sort_descending, self.list_filter
         found = load_in_thread(
             self.custtui,
             lambda session: (
-                customers.ordered_customer_ids(session, sort_key, descending, region, label),
+                customers.ordered_customer_ids(session, sort_key, descending, list_filter),
                 customers.count_customers(session),
             ),
         )
@@ -315,8 +259,8 @@ class CustomerListScreen(CustomerScreen):
         self._update_status(total)
         self.call_after_refresh(self.custtui.start_indexing)
 
-    def _list_key(self) -> tuple[str, bool, str | None, int | None]:
-        return self.table.sort_key, self.table.sort_descending, self.region_filter, self.label_filter
+    def _list_key(self) -> tuple[str, bool, CustomerFilter]:
+        return self.table.sort_key, self.table.sort_descending, self.list_filter
 
     def _update_status(self, total: int | None = None) -> None:
         status = self.query_one("#list-status", Static)
@@ -335,10 +279,10 @@ class CustomerListScreen(CustomerScreen):
             parts.append(_("No customers yet: press n to add one, or run `custtui demo`."))
         else:
             parts.append(ngettext("{n} customer", "{n} customers", shown).format(n=format_number(shown)))
-        if self.region_filter:
-            parts.append(_("region: {region}").format(region=regions.display_name(self.region_filter)))
-        if self.label_filter is not None:
-            parts.append(_("label: {label}").format(label=self._label_names.get(self.label_filter, "?")))
+        if self.filter_name:
+            parts.append(_("filter: {name}").format(name=self.filter_name))
+        else:
+            parts.extend(describe(self.list_filter, self._label_names))
         if self.table.ticked:
             ticked = len(self.table.ticked)
             parts.append(
@@ -409,10 +353,10 @@ class CustomerListScreen(CustomerScreen):
 
     def _search_in_thread(self, searcher: Any, query: str, keep: int | None) -> None:
         within = None
-        region, label = self.region_filter, self.label_filter
-        if region or label is not None:
+        list_filter = self.list_filter
+        if not list_filter.is_empty:
             filtered = load_in_thread(
-                self.custtui, lambda session: customers.ordered_customer_ids(session, "name", False, region, label)
+                self.custtui, lambda session: customers.ordered_customer_ids(session, "name", False, list_filter)
             )
             if filtered is None:
                 return  # the hits shown stay
@@ -535,10 +479,8 @@ class CustomerListScreen(CustomerScreen):
             self.table.focus()
         elif self.table.ticked:
             self.table.clear_ticked()
-        elif self.region_filter or self.label_filter is not None:
-            self.region_filter = None
-            self.label_filter = None
-            self.reload()
+        elif not self.list_filter.is_empty:
+            self._show_filter(CustomerFilter())
         else:
             self.table.focus()
 
@@ -604,8 +546,7 @@ class CustomerListScreen(CustomerScreen):
         spec = ShownSpec(
             sort=table.sort_key,
             descending=table.sort_descending,
-            region_code=self.region_filter,
-            label_id=self.label_filter,
+            filter=self.list_filter,
             # The ticked customers, else the search's hits in their order, else the whole filtered list.
             ids=tuple(table.ticked_ids()) if table.ticked else tuple(table.ids) if self.search_text else None,
         )
@@ -675,16 +616,48 @@ class CustomerListScreen(CustomerScreen):
         self._label_names = {label.id: label.name for label in all_labels if label.id is not None}
         label_options = [(label.name, label.id) for label in all_labels if label.id is not None]
 
-        def chosen(result: tuple[str | None, int | None] | None) -> None:
-            if result is None:
+        def chosen(choice: FilterChoice | None) -> None:
+            if choice is None:
                 return
-            self.region_filter, self.label_filter = result
-            self.reload()
+            self._show_filter(choice.filter)
+            if choice.save_as:
+                self._save_filter(choice.save_as, choice.filter)
 
-        self.app.push_screen(
-            FilterScreen(self.region_filter, self.label_filter, region_options, label_options),
-            chosen,
-        )
+        self.app.push_screen(FilterScreen(self.list_filter, region_options, label_options, self.filter_name), chosen)
+
+    def _show_filter(self, list_filter: CustomerFilter, name: str = "") -> None:
+        self.list_filter = list_filter
+        self.filter_name = name
+        self.reload()
+
+    def _save_filter(self, name: str, list_filter: CustomerFilter) -> None:
+        user = self.custtui.user
+
+        def saved(named: NamedFilter) -> None:
+            if self.list_filter == named.filter:
+                self.filter_name = named.name
+                self._update_status(None)
+            self.notify(_("Saved the filter “{name}”: F shows your saved filters.").format(name=named.name))
+
+        def refused(error: DomainError) -> None:
+            reasons = error.errors.values() if isinstance(error, ValidationError) else [user_message(error)]
+            for reason in reasons:
+                self.notify(_("The filter was not saved: {reason}").format(reason=reason), severity="error", timeout=8)
+
+        self.write(lambda session: filters.save_filter(session, user, name, list_filter), saved, group="filter", on_error=refused)
+
+    def action_saved_filters(self) -> None:
+        """F: show one of your saved filters, or delete one."""
+        self.fetch(lambda session: labels.list_labels(session), self._open_saved_filters)
+
+    def _open_saved_filters(self, all_labels: list[LabelRecord]) -> None:
+        self._label_names = {label.id: label.name for label in all_labels if label.id is not None}
+
+        def chosen(named: NamedFilter | None) -> None:
+            if named is not None:
+                self._show_filter(named.filter, named.name)
+
+        self.app.push_screen(SavedFiltersScreen(self._label_names), chosen)
 
     def action_duplicates(self) -> None:
         self.navigate(Destination.DUPLICATES)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from babel.dates import parse_date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Input, Label, Select, Static
 
-from custtui.i18n import N_, _, format_datetime, format_locale, format_number, ngettext, pgettext
+from custtui.i18n import N_, _, format_datetime, format_number, ngettext, parse_day, pgettext
 from custtui.models import NP_
 from custtui.services import history
 from custtui.services.history import FieldChange, HistoryEntry
@@ -184,22 +183,6 @@ class CustomerHistoryScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
-
-
-def parse_day(value: str) -> date | None:
-    """A date as the user types it: ISO (2026-11-27) or the locale's short form (27/11/2026)."""
-
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    try:
-        return parse_date(value, locale=format_locale())
-    except (ValueError, IndexError):
-        raise ValueError(value) from None
 
 
 def audit_columns() -> list[tuple[str, str, int]]:
