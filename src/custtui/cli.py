@@ -377,6 +377,12 @@ def _build_parser() -> argparse.ArgumentParser:
     add.add_argument("--language", choices=LANGUAGES, default=None, help=_("preferred language"))
     remove = user_commands.add_parser("remove", parents=[common], help=_("remove a user"))
     remove.add_argument("login", help=_("the user's OS / SSH login"))
+    edits = user_commands.add_parser(
+        "technician-edits",
+        parents=[common],
+        help=_("say whether technicians edit every customer, site and installation (all) or only those they created (own)"),
+    )
+    edits.add_argument("scope", nargs="?", choices=("all", "own"), help=_("leave out to print the present setting"))
     return parser
 
 
@@ -681,6 +687,15 @@ def _cmd_users(args: argparse.Namespace) -> int:
             auth.remove_user(session, user, args.login)
             session.commit()
             print(_("Removed {login}.").format(login=terminal_safe(args.login)))
+        elif args.users_command == "technician-edits":
+            from custtui.services import permissions
+
+            auth.require(user, auth.Permission.MANAGE_USERS)
+            if args.scope is not None:
+                permissions.set_technician_edits(session, user, args.scope)
+                session.commit()
+            scope = permissions.technician_edits(session)
+            print(_(permissions.TECHNICIAN_EDITS_NAMES[scope]))
     return 0
 
 

@@ -45,6 +45,11 @@ def _timestamp(**kwargs: Any) -> Any:
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False, **kwargs)
 
 
+def _created_by() -> Any:
+    """The login that created the record (services.permissions: a technician may be limited to their own)."""
+    return Field(default=None, max_length=64)
+
+
 class Role(StrEnum):
     TECHNICIAN = "technician"
     OFFICE = "office"
@@ -205,6 +210,8 @@ class Label(SQLModel, table=True):
     name: str = Field(max_length=60, unique=True)
     colour: str = Field(default="blue", max_length=20)
     kind: str = Field(default=LabelKind.TRAIT.value, max_length=20)
+    # The least role that may put it on a customer or take it off (services.permissions); None: every role that labels.
+    assign_role: str | None = Field(default=None, max_length=20)
 
 
 class CustomerLabel(SQLModel, table=True):
@@ -234,6 +241,7 @@ class Customer(SQLModel, table=True):
     # the ERROR word before its name in the viewer's language; the name stays clean.
     marked_error: bool = Field(default=False, index=True, sa_column_kwargs={"server_default": false()})
     created_at: datetime = _timestamp()
+    created_by: str | None = _created_by()
     updated_at: datetime = _timestamp()
     version: int = Field(default=1, sa_column=customer_version_column)
 
@@ -254,6 +262,7 @@ class Location(SQLModel, table=True):
     contact_person: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=40)
     created_at: datetime = _timestamp()
+    created_by: str | None = _created_by()
     updated_at: datetime = _timestamp()
 
 
@@ -343,6 +352,7 @@ class Installation(SQLModel, table=True):
     power_kw: float | None = Field(default=None)
     installed_on: date | None = Field(default=None)
     notes: str | None = Field(default=None, max_length=4000)
+    created_by: str | None = _created_by()
 
 
 class Mission(SQLModel, table=True):

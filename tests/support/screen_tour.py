@@ -100,12 +100,13 @@ async def edit_customer(pilot: Pilot[Any], t: Targets) -> None:
 
 
 # Labels as an office has them (the demo data's own, so that on demo data nothing is added).
-OFFICE_LABELS = (
-    ("VIP", "yellow", "attention"),
-    ("Contract", "green", "status"),
-    ("Key at neighbour", "cyan", "trait"),
-    ("Maintenance contract", "green", "status"),
-    ("Prospect", "grey", "status"),
+OFFICE_LABELS = (  # name, colour, kind, the least role that sets it
+    ("VIP", "yellow", "attention", None),
+    ("Contract", "green", "status", None),
+    ("Key at neighbour", "cyan", "trait", None),
+    ("Maintenance contract", "green", "status", None),
+    ("Prospect", "grey", "status", None),
+    ("Bad payer", "red", "attention", "office"),
 )
 
 
@@ -118,9 +119,9 @@ def _office_labels(pilot: Pilot[Any]) -> None:
     app = pilot.app
     with Session(app.engine) as session:  # type: ignore[attr-defined]
         existing = {label.name for label in label_service.list_labels(session)}
-        for name, colour, kind in OFFICE_LABELS:
+        for name, colour, kind, assign_role in OFFICE_LABELS:
             if name not in existing:
-                label_service.create_label(session, app.user, name, colour, kind)  # type: ignore[attr-defined]
+                label_service.create_label(session, app.user, name, colour, kind, assign_role)  # type: ignore[attr-defined]
         session.commit()
 
 
@@ -236,6 +237,15 @@ async def saved_filters(pilot: Pilot[Any], t: Targets) -> None:
     await settle(pilot)
     _saved_filters(pilot)
     await pilot.press("F")
+    await settle(pilot)
+
+
+async def permissions_dialog(pilot: Pilot[Any], t: Targets) -> None:
+    """Who edits what (admins); the palette's command posts the same message (its words differ by language)."""
+    from custtui.tui.messages import Destination, Navigate
+
+    await settle(pilot)
+    pilot.app.post_message(Navigate(Destination.PERMISSIONS))
     await settle(pilot)
 
 
@@ -439,6 +449,7 @@ STOPS: dict[str, Callable[[Pilot[Any], Targets], Awaitable[None]]] = {
     "filter": filter_dialog,
     "saved_filters": saved_filters,
     "help": help_screen,
+    "permissions": permissions_dialog,
     "command_palette": command_palette,
     "duplicates": duplicates,
     "merge_keep": merge_keep,

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
 from custtui.models import Contact, ContactRole, Customer, User, utcnow
-from custtui.services import audit, customers, locations, normalise, validation
+from custtui.services import audit, customers, locations, normalise, permissions, validation
 from custtui.services.auth import Permission, require
 
 ENTITY = "contact"
@@ -101,7 +101,9 @@ def validate(session: Session, customer: Customer, data: ContactInput) -> Contac
 
 def add_contact(session: Session, actor: User, customer_id: int, data: ContactInput) -> Contact:
     require(actor, Permission.EDIT)
-    cleaned = validate(session, customers.get_customer(session, customer_id), data)
+    customer = customers.get_customer(session, customer_id)
+    permissions.require_may_edit(session, actor, customer)  # a contact is the customer's: adding one edits it
+    cleaned = validate(session, customer, data)
     contact = Contact(customer_id=customer_id, **vars(cleaned))
     session.add(contact)
     session.flush()
@@ -112,7 +114,9 @@ def add_contact(session: Session, actor: User, customer_id: int, data: ContactIn
 def update_contact(session: Session, actor: User, contact_id: int, data: ContactInput) -> Contact:
     require(actor, Permission.EDIT)
     contact = get_contact(session, contact_id)
-    cleaned = validate(session, customers.get_customer(session, contact.customer_id), data)
+    customer = customers.get_customer(session, contact.customer_id)
+    permissions.require_may_edit(session, actor, customer)
+    cleaned = validate(session, customer, data)
     before = audit.snapshot(contact)
     for name, value in vars(cleaned).items():
         setattr(contact, name, value)
@@ -126,6 +130,7 @@ def update_contact(session: Session, actor: User, contact_id: int, data: Contact
 def delete_contact(session: Session, actor: User, contact_id: int) -> None:
     require(actor, Permission.EDIT)
     contact = get_contact(session, contact_id)
+    permissions.require_may_edit(session, actor, customers.get_customer(session, contact.customer_id))
     before = audit.snapshot(contact)
     session.delete(contact)
     session.flush()

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from custtui.errors import LinkedCounts
-from custtui.models import Customer, Label, Location, Mission, Region
-from custtui.services import contacts, customers, labels, locations, missions, notes, regions
+from custtui.models import Customer, Label, Location, Mission, Region, User
+from custtui.services import contacts, customers, labels, locations, missions, notes, permissions, regions
 from custtui.services.contacts import ContactEntry
 from custtui.services.notes import NoteEntry
 
@@ -27,10 +27,16 @@ class CustomerDetail:
     last_notes: list[NoteEntry]  # the journal's newest, at most LAST_NOTES
     contacts: list[ContactEntry]
     note_count: int
+    edit_refusal: str | None = None  # why the viewer may not change it (services.permissions); None: they may
 
 
-def customer_detail(session: Session, customer_id: int, *, last_missions: int = LAST_MISSIONS) -> CustomerDetail:
-    """One customer with its region, labels, sites, contacts, linked counts, last missions and notes; NotFound if gone."""
+def customer_detail(
+    session: Session, customer_id: int, *, last_missions: int = LAST_MISSIONS, viewer: User | None = None
+) -> CustomerDetail:
+    """One customer with its region, labels, sites, contacts, linked counts, last missions and notes; NotFound if gone.
+
+    With a `viewer`, also whether they may change it.
+    """
     customer = customers.get_customer(session, customer_id)
     journal = notes.list_notes(session, customer_id)
     return CustomerDetail(
@@ -43,4 +49,5 @@ def customer_detail(session: Session, customer_id: int, *, last_missions: int = 
         last_notes=journal[:LAST_NOTES],
         note_count=len(journal),
         contacts=contacts.contacts_of(session, customer_id),
+        edit_refusal=permissions.edit_refusal(session, viewer, customer) if viewer is not None else None,
     )

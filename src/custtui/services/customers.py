@@ -29,7 +29,7 @@ from custtui.models import (
     stored_id,
     utcnow,
 )
-from custtui.services import audit, locations, validation
+from custtui.services import audit, locations, permissions, validation
 from custtui.services.auth import Permission, require
 from custtui.services.filters import CustomerFilter, where_clauses
 from custtui.services.locations import LocationInput
@@ -151,7 +151,7 @@ def create_customer(
     """Create a customer; `as_typed` and `warnings` as for validate()."""
     require(actor, Permission.EDIT)
     cleaned = validate(session, data, as_typed=as_typed, warnings=warnings)
-    customer = Customer(**asdict(cleaned))
+    customer = Customer(**asdict(cleaned), created_by=actor.login)
     session.add(customer)
     session.flush()
     audit.record(session, actor.login, ENTITY, customer.id, "create", None, audit.snapshot(customer))
@@ -225,6 +225,7 @@ def update_customer(
     customer = session.get(Customer, customer_id, populate_existing=True)
     if customer is None:
         raise ConflictError(ENTITY, customer_id, mine, None)
+    permissions.require_may_edit(session, actor, customer)
     if customer.version != expected_version:
         raise ConflictError(ENTITY, customer_id, mine, audit.snapshot(customer))
     before = audit.snapshot(customer)

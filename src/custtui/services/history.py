@@ -19,7 +19,7 @@ from custtui.models import AuditEvent, Customer, Installation, Location, Mission
 from custtui.services.auth import Permission, require
 
 # Bookkeeping columns: they change with every save and say nothing to a user.
-_NOT_SHOWN = {"id", "version", "created_at", "updated_at", "merge"}
+_NOT_SHOWN = {"id", "version", "created_at", "created_by", "updated_at", "merge"}
 
 ENTITY_NAMES = {
     "customer": N_("Customer"),
@@ -30,6 +30,7 @@ ENTITY_NAMES = {
     "label": N_("Label"),
     "merge": N_("Merge"),
     "user": N_("User"),
+    "setting": N_("Setting"),
 }
 
 ACTION_NAMES = {

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _
 from custtui.models import Building, Installation, InstallationKind, Location, User, stored_id
-from custtui.services import audit, validation
+from custtui.services import audit, permissions, validation
 from custtui.services.auth import Permission, require
 from custtui.services.locations import default_building, get_location
 
@@ -65,7 +65,7 @@ def add_installation(session: Session, actor: User, location_id: int, data: Inst
         raise ValidationError(errors)
     building = _building_for(session, location_id, data.building_id)
     values.pop("building_id")
-    installation = Installation(location_id=location_id, building_id=stored_id(building), **values)
+    installation = Installation(location_id=location_id, building_id=stored_id(building), **values, created_by=actor.login)
     session.add(installation)
     session.flush()
     audit.record(session, actor.login, ENTITY, installation.id, "create", None, audit.snapshot(installation))
@@ -78,6 +78,7 @@ def move_installation(
     """Move an installation to another location (of any customer) and building."""
     require(actor, Permission.EDIT)
     installation = get_installation(session, installation_id)
+    permissions.require_may_edit(session, actor, installation)
     get_location(session, location_id)
     building = _building_for(session, location_id, building_id)
     before = audit.snapshot(installation)

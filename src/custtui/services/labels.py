@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from types import EllipsisType
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import _, pgettext
 from custtui.models import LABEL_KIND_NAMES, Customer, CustomerLabel, Label, LabelKind, User
-from custtui.services import audit, validation
+from custtui.services import audit, permissions, validation
 from custtui.services.auth import Permission, require
 
 # Names Textual and 16-colour terminals both understand.
@@ -59,11 +61,19 @@ def get_label(session: Session, label_id: int) -> Label:
 
 
 def create_label(
-    session: Session, actor: User, name: str, colour: str = "blue", kind: str = LabelKind.TRAIT.value
+    session: Session,
+    actor: User,
+    name: str,
+    colour: str = "blue",
+    kind: str = LabelKind.TRAIT.value,
+    assign_role: str | None = None,
 ) -> Label:
-    """Technicians may create labels inline while labelling."""
+    """Technicians may create labels inline while labelling; only who manages labels says which roles may set one."""
     require(actor, Permission.LABEL)
-    label = Label(name=_validate(session, name, colour, kind), colour=colour, kind=kind)
+    assign_role = permissions.check_assign_role(assign_role)
+    if assign_role is not None:
+        require(actor, Permission.MANAGE_LABELS)
+    label = Label(name=_validate(session, name, colour, kind), colour=colour, kind=kind, assign_role=assign_role)
     session.add(label)
     session.flush()
     audit.record(session, actor.login, "label", label.id, "create", None, audit.snapshot(label))
@@ -71,8 +81,15 @@ def create_label(
 
 
 def update_label(
-    session: Session, actor: User, label_id: int, name: str, colour: str, kind: str | None = None
+    session: Session,
+    actor: User,
+    label_id: int,
+    name: str,
+    colour: str,
+    kind: str | None = None,
+    assign_role: str | None | EllipsisType = ...,
 ) -> Label:
+    """Rename, recolour, re-kind a label; `assign_role` left out (...) keeps who may set it."""
     require(actor, Permission.MANAGE_LABELS)
     label = get_label(session, label_id)
     kind = kind or label.kind
@@ -80,6 +97,8 @@ def update_label(
     label.name = _validate(session, name, colour, kind, label_id=label_id)
     label.colour = colour
     label.kind = kind
+    if not isinstance(assign_role, EllipsisType):
+        label.assign_role = permissions.check_assign_role(assign_role)
     session.flush()
     audit.record(session, actor.login, "label", label.id, "update", before, audit.snapshot(label))
     return label
@@ -125,7 +144,7 @@ def assign_label(session: Session, actor: User, customer_id: int, label_id: int)
     require(actor, Permission.LABEL)
     if session.get(Customer, customer_id) is None:
         raise NotFound(_("Customer {id} does not exist.").format(id=customer_id))
-    get_label(session, label_id)
+    permissions.require_may_assign(actor, get_label(session, label_id))
     if session.get(CustomerLabel, (customer_id, label_id)) is not None:
         return False
     before = _customer_label_names(session, customer_id)
@@ -142,6 +161,7 @@ def unassign_label(session: Session, actor: User, customer_id: int, label_id: in
     link = session.get(CustomerLabel, (customer_id, label_id))
     if link is None:
         return False
+    permissions.require_may_assign(actor, get_label(session, label_id))
     before = _customer_label_names(session, customer_id)
     session.delete(link)
     session.flush()
@@ -156,7 +176,7 @@ def label_customers(session: Session, actor: User, customer_ids: list[int], labe
     Returns how many changed (those that had it already, or lacked it, are left alone).
     """
     require(actor, Permission.LABEL)
-    get_label(session, label_id)
+    permissions.require_may_assign(actor, get_label(session, label_id))
     changed = 0
     for customer_id in dict.fromkeys(customer_ids):
         if add:

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from custtui.errors import NotFound, ValidationError
 from custtui.i18n import DEFAULT_LANGUAGE, _, _load, normalise_language
 from custtui.models import Building, Customer, Location, User, stored_id, utcnow
-from custtui.services import audit, validation
+from custtui.services import audit, permissions, validation
 from custtui.services.addresses import address_line
 from custtui.services.auth import Permission, require
 from custtui.services.regions import region_codes, region_for_postal_code
@@ -148,7 +148,7 @@ def add_location(
     require(actor, Permission.EDIT)
     customer = _get_customer(session, customer_id)
     cleaned = _validate(session, data, customer.region_code, as_typed=as_typed, warnings=warnings)
-    location = Location(customer_id=customer_id, **asdict(cleaned))
+    location = Location(customer_id=customer_id, **asdict(cleaned), created_by=actor.login)
     session.add(location)
     session.flush()
     building = Building(location_id=stored_id(location), name=building_name_for(customer))
@@ -161,6 +161,7 @@ def add_location(
 def update_location(session: Session, actor: User, location_id: int, data: LocationInput) -> Location:
     require(actor, Permission.EDIT)
     location = get_location(session, location_id)
+    permissions.require_may_edit(session, actor, location)
     customer = _get_customer(session, location.customer_id)
     cleaned = _validate(session, data, customer.region_code)
     before = audit.snapshot(location)

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from custtui.errors import ConflictError
 from custtui.i18n import LANGUAGES, _, _load
 from custtui.models import Customer, User, utcnow
-from custtui.services import audit, customers
+from custtui.services import audit, customers, permissions
 from custtui.services.auth import Permission, require
 from custtui.services.customers import CustomerInput, CustomerRow
 from custtui.services.locations import LocationInput
@@ -102,6 +102,7 @@ def set_marked(
     """Mark a customer (or take the mark away) by hand, audited as a change of the customer."""
     require(actor, Permission.EDIT)
     customer = customers.get_customer(session, customer_id)
+    permissions.require_may_edit(session, actor, customer)
     if expected_version is not None and customer.version != expected_version:
         raise ConflictError(ENTITY, customer_id, {"marked_error": marked, "version": expected_version}, audit.snapshot(customer))
     if customer.marked_error == marked:

@@ -326,6 +326,12 @@ class CusttuiApp(App[None]):
                 _("Read customers from a CSV or XLSX file, its columns checked first"),
                 partial(self.post_message, Navigate(Destination.IMPORT)),
             )
+        if self.can(Permission.MANAGE_USERS):
+            yield SystemCommand(
+                _("Who edits what…"),
+                _("Whether technicians edit every customer, site and installation, or only those they created"),
+                partial(self.post_message, Navigate(Destination.PERMISSIONS)),
+            )
         yield SystemCommand(
             _("Theme"),
             _("How custtui looks; ansi-dark and ansi-light suit terminals with 16 colours"),

@@ -21,6 +21,8 @@ from textual.worker import Worker
 
 from custtui.errors import DomainError
 from custtui.i18n import N_, _, get_language
+from custtui.services import permissions
+from custtui.services.permissions import RecordKind
 from custtui.tui.faults import report
 from custtui.tui.messages import Destination, Navigate
 from custtui.tui.text import translated
@@ -203,6 +205,24 @@ class DatabaseWork(_ScreenBase[ResultType]):
         if "write:" + group in self._pending_work:
             return None
         return self._in_background(work, then, group="write:" + group, on_error=on_error, loading=None)
+
+    def when_editable(self, kind: RecordKind, record_id: int, then: Callable[[], object]) -> None:
+        """`then()` if the user may change the record; else a word saying who may (services.permissions).
+
+        Asked before a form opens, so that nobody types into a form that cannot be saved; the
+        service checks again on save.
+        """
+        user = self.custtui.user
+
+        def checked(refusal: str | None) -> None:
+            if refusal is None:
+                then()
+            else:
+                # What was typed ahead was meant for the form: on the screen beneath it would act as commands.
+                self.custtui.key_queue.discard()
+                self.notify(refusal, title=_("Read-only for you"), severity="warning", timeout=8)
+
+        self.fetch(lambda session: permissions.refusal_for(session, user, kind, record_id), checked, group="may-edit")
 
     def _in_background(
         self,

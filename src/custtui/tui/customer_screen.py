@@ -76,7 +76,7 @@ class CustomerScreen(Screen[Any]):
     def action_edit(self) -> None:
         customer_id = self.current_customer_id()
         if customer_id is not None:
-            self.navigate(Destination.EDIT, customer_id)
+            self.when_editable("customer", customer_id, lambda: self.navigate(Destination.EDIT, customer_id))
 
     def action_installations(self) -> None:
         customer_id = self.current_customer_id()

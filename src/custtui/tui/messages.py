@@ -48,6 +48,7 @@ class Destination(StrEnum):
     LABEL_MANAGER = "label_manager"
     IMPORT = "import"  # customers from a CSV or XLSX file
     RECENT = "recent"  # the customers the user opened last; returns the one chosen
+    PERMISSIONS = "permissions"  # who edits what (admins)
     HELP = "help"  # options: screen (whose keys)
 
 

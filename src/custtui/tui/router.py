@@ -39,6 +39,7 @@ _OF_THE_DATABASE: dict[Destination, tuple[str, str]] = {
     Destination.LABEL_MANAGER: ("labels", "LabelManagerScreen"),
     Destination.IMPORT: ("import_customers", "ImportScreen"),
     Destination.RECENT: ("recent", "RecentCustomersScreen"),
+    Destination.PERMISSIONS: ("permissions", "PermissionsScreen"),
 }
 
 

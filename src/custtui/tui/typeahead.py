@@ -58,6 +58,10 @@ class KeyQueue:
             self._idle.clear()
             self.app.run_worker(self._deliver(), name="typeahead", group="typeahead", exit_on_error=True)
 
+    def discard(self) -> None:
+        """Drop the keys not delivered yet: they were typed for what did not open (an edit refused)."""
+        self._keys.clear()
+
     async def wait_until_delivered(self) -> None:
         """Until every key sent so far has been delivered and has taken effect (for tests and scripts)."""
         await _queues_handled(self.app, SETTLE_TIMEOUT_S)  # keys posted but not yet held are held now

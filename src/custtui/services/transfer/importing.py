@@ -519,7 +519,7 @@ class _Writer:
             customer_rows = [
                 {
                     **vars(entry.customer), "marked_error": entry.marked, "created_at": now, "updated_at": now,
-                    "version": 1,
+                    "version": 1, "created_by": self.actor.login,
                 }
                 for entry in accepted
             ]  # fmt: skip
@@ -529,7 +529,7 @@ class _Writer:
             if sited:
                 location_rows = [
                     {**vars(entry.location), "customer_id": ids[entry.provisional_id], "created_at": now,
-                     "updated_at": now}
+                     "updated_at": now, "created_by": self.actor.login}
                     for entry in sited if entry.location is not None
                 ]  # fmt: skip
                 location_ids, location_events = self._insert(

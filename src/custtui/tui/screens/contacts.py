@@ -252,13 +252,17 @@ class ContactsScreen(CustomerSubScreen):
         key = self.selected_key()
         return self._entries.get(key) if key is not None else None
 
+    # A contact is the customer's: adding, changing or deleting one is editing the customer.
     def action_add(self) -> None:
-        self.app.push_screen(ContactFormScreen(self.customer_id, None))
+        self.when_editable("customer", self.customer_id, lambda: self.app.push_screen(ContactFormScreen(self.customer_id, None)))
 
     def action_edit(self) -> None:
         entry = self._selected()
         if entry is not None:
-            self.app.push_screen(ContactFormScreen(self.customer_id, entry.id))
+            contact_id = entry.id
+            self.when_editable(
+                "customer", self.customer_id, lambda: self.app.push_screen(ContactFormScreen(self.customer_id, contact_id))
+            )
 
     def action_delete(self) -> None:
         entry = self._selected()
@@ -274,7 +278,11 @@ class ContactsScreen(CustomerSubScreen):
                     lambda _nothing: self._deleted(),
                 )
 
-        self.app.push_screen(ConfirmDialog(_("Delete contact"), body, _("Delete"), danger=True), confirmed)
+        self.when_editable(
+            "customer",
+            self.customer_id,
+            lambda: self.app.push_screen(ConfirmDialog(_("Delete contact"), body, _("Delete"), danger=True), confirmed),
+        )
 
     def _deleted(self) -> None:
         self.notify(_("Contact deleted."))

@@ -59,8 +59,9 @@ class CustomerDetailScreen(CustomerScreen):
         return self.customer_id
 
     def refresh_detail(self) -> None:
+        viewer = self.custtui.user
         self.fetch(
-            lambda session: customer_detail(session, self.customer_id),
+            lambda session: customer_detail(session, self.customer_id, viewer=viewer),
             self._show,
             on_error=self._not_read,
             loading=None if self._shown else self.query_one("#detail"),

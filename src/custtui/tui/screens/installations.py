@@ -302,10 +302,14 @@ class InstallationsScreen(CustomerSubScreen):
         if installation_id is None:
             self.notify(_("Choose an installation first."), severity="warning")
             return
-        self.fetch(
-            lambda session: installations.get_installation(session, installation_id),
-            self._ask_where_to,
-            group="installation",
+        self.when_editable(
+            "installation",
+            installation_id,
+            lambda: self.fetch(
+                lambda session: installations.get_installation(session, installation_id),
+                self._ask_where_to,
+                group="installation",
+            ),
         )
 
     def _ask_where_to(self, installation: Any) -> None:

@@ -16,8 +16,9 @@ from textual.widgets.selection_list import Selection
 
 from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_number, ngettext, pgettext
-from custtui.models import LABEL_KIND_NAMES, LabelKind, stored_id
-from custtui.services import customers, labels
+from custtui.models import LABEL_KIND_NAMES, LabelKind, Role, stored_id
+from custtui.services import customers, labels, permissions
+from custtui.services.auth import Permission
 from custtui.services.labels import LABEL_COLOURS
 from custtui.services.marks import shown_name
 from custtui.tui.base import ModalScreen, Screen
@@ -45,18 +46,39 @@ def kind_names() -> dict[str, str]:
     return {kind: translated(name) for kind, name in LABEL_KIND_NAMES.items()}
 
 
+def set_by_names() -> dict[str | None, str]:
+    """Who may put a label on or take it off, in a word (the manager's column, the picker's note)."""
+    return {None: _("everyone"), Role.OFFICE.value: _("office"), Role.ADMIN.value: _("admins")}
+
+
 def label_columns() -> list[tuple[str, str, int]]:
     """The label manager's columns (title, key, width); the colour and kind columns fit every language's words."""
     return [
-        (_("Name"), "name", 30),
+        (_("Name"), "name", 26),
         (_("Colour"), "colour", 10),
         (pgettext("label", "Kind"), "kind", 10),
+        (_("Set by"), "set_by", 12),
         (_("Customers"), "count", 9),
     ]
 
 
-class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
-    """Name, colour and kind of a label; validation happens in the service."""
+def label_choice(label: Any, user: Any, *, no_color: bool) -> tuple[Text, bool]:
+    """A label to choose, and whether the user's role may set it: if not, it is shown (nobody wonders
+    where it went) saying who sets it, and the caller makes it not choosable."""
+    prompt = label_text(label.name, label.colour, no_color=no_color)
+    allowed = permissions.may_assign(user, label)
+    if not allowed:
+        note = _("set by: {who}").format(who=set_by_names().get(label.assign_role, label.assign_role))
+        prompt = Text.assemble(prompt, "  ", Text(note, style="italic"))
+    return prompt, allowed
+
+
+# What the label form returns: name, colour, kind, and who may set it (None: every role that labels).
+LabelValues = tuple[str, str, str, str | None]
+
+
+class LabelFormScreen(ModalScreen[LabelValues | None]):
+    """Name, colour and kind of a label, and (for who manages labels) who may set it; the service validates."""
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="label_form.cancel"),
@@ -64,13 +86,23 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
     ]
 
     def __init__(
-        self, title: str, name: str = "", colour: str = "blue", kind: str = LabelKind.TRAIT.value, error: str = ""
+        self,
+        title: str,
+        name: str = "",
+        colour: str = "blue",
+        kind: str = LabelKind.TRAIT.value,
+        assign_role: str | None = None,
+        *,
+        with_roles: bool = False,
+        error: str = "",
     ) -> None:
         super().__init__()
         self._title = title
         self._name = name
         self._colour = colour
         self._kind = kind
+        self._assign_role = assign_role
+        self._with_roles = with_roles
         self._error = error
 
     def compose(self) -> ComposeResult:
@@ -96,6 +128,15 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
                 compact=True,
                 allow_blank=False,
             )
+            if self._with_roles:
+                yield Label(_("Who may put it on or take it off"))
+                yield Select(
+                    [(_(name), role or "") for role, name in permissions.ASSIGN_ROLE_NAMES.items()],
+                    value=self._assign_role or "",
+                    id="label-assign-role",
+                    compact=True,
+                    allow_blank=False,
+                )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Cancel"), id="label-cancel", compact=True)
                 yield Button(_("Save"), id="label-save", variant="primary", compact=True)
@@ -114,11 +155,14 @@ class LabelFormScreen(ModalScreen[tuple[str, str, str] | None]):
     @on(Input.Submitted, "#label-name")
     @on(Button.Pressed, "#label-save")
     def action_submit(self) -> None:
+        roles = self.query("#label-assign-role").results(Select)
+        assign_role = next((str(select.value) for select in roles), "") or None
         self.dismiss(
             (
                 self.query_one("#label-name", Input).value,
                 str(self.query_one("#label-colour", Select).value),
                 str(self.query_one("#label-kind", Select).value),
+                assign_role,
             )
         )
 
@@ -132,27 +176,29 @@ def edit_label(
     title: str,
     save: Callable[..., Any],
     done: Callable[[Any], None],
-    values: tuple[str, str, str] | None = None,
+    values: LabelValues | None = None,
     error: str = "",
+    *,
+    with_roles: bool = False,
 ) -> None:
-    """Ask for a label's name, colour and kind, then `save(session, name, colour, kind)`.
+    """Ask for a label's name, colour, kind and (`with_roles`) who sets it, then `save(session, *those)`.
 
     Refused (invalid, or the database is away, full or read-only), the form
     opens again with what the user typed and the reason, to save again.
     """
 
-    def submitted(typed: tuple[str, str, str] | None) -> None:
+    def submitted(typed: LabelValues | None) -> None:
         if typed is None:
             return
 
         def refused(refusal: DomainError) -> None:
             message = user_message(refusal)
             screen.notify(message, severity="error", timeout=8)
-            edit_label(screen, title, save, done, typed, message)
+            edit_label(screen, title, save, done, typed, message, with_roles=with_roles)
 
         screen.write(lambda session: save(session, *typed), done, on_error=refused, group="label")
 
-    form = LabelFormScreen(title, error=error) if values is None else LabelFormScreen(title, *values, error=error)
+    form = LabelFormScreen(title, *(values or ()), with_roles=with_roles, error=error)
     screen.app.push_screen(form, submitted)
 
 
@@ -203,18 +249,17 @@ class LabelPickerScreen(ModalScreen[None]):
         selection = self.query_one(SelectionList)
         with selection.prevent(SelectionList.SelectedChanged, SelectionList.SelectionToggled):
             selection.clear_options()
-            selection.add_options(
-                [
-                    Selection(label_text(label.name, label.colour, no_color=self.app.no_color), label.id, label.id in mine)
-                    for label in every
-                ]
-            )
+            selection.add_options([self._option(label, label.id in mine) for label in every])
         if highlight is not None:
             for index, label in enumerate(every):
                 if label.id == highlight:
                     selection.highlighted = index
         elif selection.highlighted is None and every:
             selection.highlighted = 0  # space ticks the first label straight away
+
+    def _option(self, label: Any, ticked: bool) -> Selection[int]:
+        prompt, allowed = label_choice(label, self.custtui.user, no_color=self.app.no_color)
+        return Selection(prompt, label.id, ticked, disabled=not allowed)
 
     @on(SelectionList.SelectionToggled)
     def _toggled(self, event: SelectionList.SelectionToggled) -> None:
@@ -242,16 +287,17 @@ class LabelPickerScreen(ModalScreen[None]):
     def action_new_label(self) -> None:
         user = self.custtui.user
 
-        def save(session: Any, name: str, colour: str, kind: str) -> int:
-            label = labels.create_label(session, user, name, colour, kind)
-            labels.assign_label(session, user, self.customer_id, stored_id(label))
+        def save(session: Any, name: str, colour: str, kind: str, assign_role: str | None) -> int:
+            label = labels.create_label(session, user, name, colour, kind, assign_role)
+            if permissions.may_assign(user, label):
+                labels.assign_label(session, user, self.customer_id, stored_id(label))
             return stored_id(label)
 
         def created(label_id: int) -> None:
             self.reload(highlight=label_id)
             self.custtui.customers_changed([self.customer_id])
 
-        edit_label(self, _("New label"), save, created)
+        edit_label(self, _("New label"), save, created, with_roles=self.custtui.can(Permission.MANAGE_LABELS))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -293,12 +339,14 @@ class LabelManagerScreen(Screen[None]):
         row = table.cursor_row
         colours = colour_names()
         kinds = kind_names()
+        set_by = set_by_names()
         table.clear()
         for label, count in found:
             table.add_row(
                 label_text(label.name, label.colour, no_color=self.app.no_color),
                 colours.get(label.colour, label.colour),
                 kinds.get(label.kind, label.kind),
+                set_by.get(label.assign_role, label.assign_role),
                 Text(format_number(count), justify="right"),
                 key=str(label.id),
             )
@@ -318,6 +366,7 @@ class LabelManagerScreen(Screen[None]):
             _("New label"),
             lambda session, *values: labels.create_label(session, user, *values),
             lambda _label: self.reload(),
+            with_roles=True,
         )
 
     def action_edit(self) -> None:
@@ -339,7 +388,8 @@ class LabelManagerScreen(Screen[None]):
             _("Edit label"),
             lambda session, *values: labels.update_label(session, user, label_id, *values),
             edited,
-            (label.name, label.colour, label.kind),
+            (label.name, label.colour, label.kind, label.assign_role),
+            with_roles=True,
         )
 
     def action_delete(self) -> None:
@@ -410,9 +460,11 @@ class BulkLabelScreen(ModalScreen[None]):
 
     def _show(self, every: list[Any]) -> None:
         listing = self.query_one(OptionList)
-        listing.set_options(
-            [Option(label_text(label.name, label.colour, no_color=self.app.no_color), id=str(label.id)) for label in every]
-        )
+        options = []
+        for label in every:
+            prompt, allowed = label_choice(label, self.custtui.user, no_color=self.app.no_color)
+            options.append(Option(prompt, id=str(label.id), disabled=not allowed))
+        listing.set_options(options)
         if every:
             listing.highlighted = 0
 

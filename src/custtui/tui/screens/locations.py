@@ -260,4 +260,7 @@ class LocationsScreen(CustomerSubScreen):
     def action_edit(self) -> None:
         key = self.selected_key()
         if key is not None:
-            self.app.push_screen(LocationFormScreen(self.customer_id, int(key)))
+            location_id = int(key)
+            self.when_editable(
+                "location", location_id, lambda: self.app.push_screen(LocationFormScreen(self.customer_id, location_id))
+            )

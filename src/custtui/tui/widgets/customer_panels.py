@@ -108,6 +108,8 @@ class FieldsPanel(DetailPanel):
             (_("Record"), Text(record)),
         ):
             fields.add_row(name, value)
+        if detail.edit_refusal:
+            fields.add_row(_("Read-only for you"), Text(detail.edit_refusal, style="italic"))
         return fields
 
 
