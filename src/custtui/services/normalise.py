@@ -28,7 +28,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from phonenumbers import PhoneNumber, PhoneNumberFormat
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError as NotAVatNumber
@@ -428,6 +427,9 @@ def stored_email(email: str) -> str | None:
 
     Syntax only, no DNS lookup: field terminals are often offline.
     """
+    # Imported when first used: its module compiles RFC grammars, 50 ms of every start otherwise.
+    from email_validator import EmailNotValidError, validate_email  # noqa: PLC0415 - see above
+
     try:
         return str(validate_email(email.strip(), check_deliverability=False).normalized)
     except EmailNotValidError:
