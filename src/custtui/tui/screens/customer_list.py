@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Offset
+from textual.timer import Timer
 from textual.widgets import Footer, Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 from textual.worker import get_current_worker
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 SEARCH_LIMIT = 200
 FIRST_PAGE_ROWS = 40  # rows read with a search's answer: a page at 80x24 and at a taller terminal
 SEARCH_WORK = "typing:search"
+EXACT_SEARCH_PAUSE_S = 0.15  # until the index is built, the database is asked once typing pauses this long
 # After a failed page fetch the rows show "…" and the table asks again only
 # this much later: a screen repaint must not hammer a database that is away.
 FETCH_PAUSE_S = 1.0
@@ -65,6 +67,15 @@ def match_field_title(field: str) -> str:
         "email": pgettext("search hit: the field that matched", "e-mail"),
     }
     return titles.get(field, field)
+
+
+def row_matches(hits: list[Any]) -> dict[int, RowMatch]:
+    """What the Match column says for each search hit: the field and the text that matched (none for the name)."""
+    return {
+        hit.customer_id: RowMatch(match_field_title(hit.field), shown_value(hit.field, hit.matched))
+        for hit in hits
+        if hit.field != "name"
+    }
 
 
 class ColumnsScreen(ModalScreen[tuple[str, ...] | None]):
@@ -137,6 +148,8 @@ class CustomerListScreen(CustomerScreen):
         self._label_names: dict[int, str] = {}
         self._searcher: Searcher | None = None
         self._pending_query: str | None = None
+        self._exact_answer = False  # the hits shown are the database's exact search (the index is not built yet)
+        self._exact_timer: Timer | None = None
         self._fetch_paused_until = 0.0
         # The query the search worker is to answer next (query, keep, token), and whether it runs:
         # keys typed in a burst are answered for the latest text, not one search per key.
@@ -267,7 +280,15 @@ class CustomerListScreen(CustomerScreen):
         shown = self.table.row_count
         parts: list[str] = []
         if self.search_text:
-            if self.custtui.search_index is None:
+            if self.custtui.search_index is None and self._exact_answer:
+                parts.append(
+                    ngettext(
+                        "{n} match for “{query}” as typed (search is starting)",
+                        "{n} matches for “{query}” as typed (search is starting)",
+                        shown,
+                    ).format(n=format_number(shown), query=self.search_text)
+                )
+            elif self.custtui.search_index is None:
                 parts.append(_("Indexing customers for search…"))
             else:
                 parts.append(
@@ -297,6 +318,8 @@ class CustomerListScreen(CustomerScreen):
         query = event.value.strip()
         if not query:
             self._searcher = None
+            if self._exact_timer is not None:
+                self._exact_timer.stop()
             if SEARCH_WORK in self._pending_work:  # no answer to wait for any more
                 self.end_work(SEARCH_WORK, self._pending_work[SEARCH_WORK])
             whole = self._whole_list
@@ -316,7 +339,7 @@ class CustomerListScreen(CustomerScreen):
         index = self.custtui.search_index
         if index is None:
             self._pending_query = query
-            self._update_status()
+            self._exact_search(query, keep, token)
             return
         if self._searcher is None or getattr(self._searcher, "index", index) is not index:
             from custtui.services.search import Searcher  # noqa: PLC0415 - search loads numpy and rapidfuzz: not before the list is shown
@@ -329,6 +352,40 @@ class CustomerListScreen(CustomerScreen):
                 return  # the running worker answers this query next
             self._search_running = True
         self._search()
+
+    def _exact_search(self, query: str, keep: int | None, token: object) -> None:
+        """Until the index is built: the customers holding every word as typed, from the database (search.exact)."""
+        from custtui.services.search.exact import exact_search  # noqa: PLC0415 - with the search, not before the list is shown
+
+        list_filter = self.list_filter
+
+        def answered(hits: list[Any]) -> None:
+            self.end_work(SEARCH_WORK, token)
+            if self.custtui.search_index is not None or query != self.search_text:
+                return  # the index answers now, or the user typed on
+            self._exact_answer = True
+            self._show_search(query, [hit.customer_id for hit in hits], row_matches(hits), keep, {})
+
+        def not_answered(error: DomainError) -> None:
+            self.end_work(SEARCH_WORK, token)
+            self._update_status()  # "Indexing…": the index answers when it is built
+
+        def ask() -> None:
+            self.fetch(
+                lambda session: exact_search(session, query, limit=SEARCH_LIMIT, customer_filter=list_filter),
+                answered,
+                group="exact-search",
+                on_error=not_answered,
+                hold_keys=False,
+            )
+
+        self._exact_answer = False
+        self._update_status()
+        # Once typing pauses: each query scans the customers (a tenth of a second at 100,000), and one
+        # for every key typed would compete with the index being built.
+        if self._exact_timer is not None:
+            self._exact_timer.stop()
+        self._exact_timer = self.set_timer(EXACT_SEARCH_PAUSE_S, ask)
 
     @work(thread=True, group="search")
     def _search(self) -> None:
@@ -367,11 +424,7 @@ class CustomerListScreen(CustomerScreen):
         if get_current_worker().is_cancelled:
             return
         ids = [hit.customer_id for hit in hits]
-        matches = {
-            hit.customer_id: RowMatch(match_field_title(hit.field), shown_value(hit.field, hit.matched))
-            for hit in hits
-            if hit.field not in ("name",)
-        }
+        matches = row_matches(hits)
         # The first page's rows come with the answer: painted at once, not as "…" until read.
         unread = self.table.unread(ids[: FIRST_PAGE_ROWS])
         rows = (self._fetch_rows(unread) or {}) if unread else {}
