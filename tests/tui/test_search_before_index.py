@@ -53,3 +53,17 @@ async def test_enter_typed_ahead_waits_for_the_databases_answer(sqlite_engine: E
         await _answered(pilot, app)
         assert isinstance(app.screen, CustomerDetailScreen)
         assert app.screen.customer_id == known.alias_id
+
+
+async def test_indexes_built_in_a_child_answer_the_list(sqlite_engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A large database's indexes come from a second interpreter (services.index_process): the list searches them."""
+    from custtui.services import index_process
+
+    monkeypatch.setattr(index_process, "CHILD_BUILD_MIN_CUSTOMERS", 0)
+    known = fill(sqlite_engine)
+    async with running_app(sqlite_engine, known.admin) as (app, pilot):
+        await wait_idle(pilot, app)
+        assert app.search_index is not None and app.duplicate_index is not None
+        screen = app.screen
+        await burst(pilot, app, "/", "broek gnt")  # two typos: the index's answer, not the database's
+        assert screen.table.ids[:1] == [known.busy_id]

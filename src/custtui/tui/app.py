@@ -250,20 +250,28 @@ class CusttuiApp(App[None]):
             )
 
     def _build_indexes(self) -> None:
+        from custtui.services import index_process  # noqa: PLC0415 - with the indexes, after the first paint
         from custtui.services.building import return_free_memory  # noqa: PLC0415 - with the indexes, after the first paint
         from custtui.services.duplicates import DuplicateIndex  # noqa: PLC0415 - the indexes load numpy and build in a worker, after the list is shown
         from custtui.services.search import BuildStopped, SearchIndex  # noqa: PLC0415 - the indexes load numpy and build in a worker, after the list is shown
 
         worker = get_current_worker()
-        try:
-            with Session(self.engine) as session:
-                search_index = SearchIndex.build(session, stop=lambda: worker.is_cancelled)
-            if worker.is_cancelled:
-                return
+
+        def search_ready(search_index: SearchIndex) -> None:
             self.search_index = search_index
             self.call_from_thread(self._broadcast, SearchIndexReady)
-            with Session(self.engine) as session:
-                self.duplicate_index = DuplicateIndex.build(session, stop=lambda: worker.is_cancelled)
+
+        try:
+            if index_process.builds_in_child(self.engine):
+                self.duplicate_index = index_process.build_in_child(self.engine, lambda: worker.is_cancelled, search_ready)
+            else:
+                with Session(self.engine) as session:
+                    search_index = SearchIndex.build(session, stop=lambda: worker.is_cancelled)
+                if worker.is_cancelled:
+                    return
+                search_ready(search_index)
+                with Session(self.engine) as session:
+                    self.duplicate_index = DuplicateIndex.build(session, stop=lambda: worker.is_cancelled)
         except BuildStopped:
             return  # the app is quitting: it does not wait for the indexes
         # What the indexes hold lives as long as the app: the collector need not walk it

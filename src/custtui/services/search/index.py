@@ -70,6 +70,16 @@ class SearchIndex:
         self._snapshot = _fresh_snapshot(chunks, stop)
         self._changed_during_rebuild: set[int] | None = None
 
+    # Pickled (built in another process, services.index_process): its snapshot, flat arrays; not its lock.
+    def __getstate__(self) -> dict[str, Any]:
+        with self._write_lock:
+            return {"snapshot": self._snapshot}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._write_lock = threading.Lock()
+        self._snapshot = state["snapshot"]
+        self._changed_during_rebuild = None
+
     # -- loading ------------------------------------------------------------
 
     @classmethod

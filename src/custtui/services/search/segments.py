@@ -211,6 +211,17 @@ class Segment:
                 raise BuildStopped
             step()
 
+    # Pickled with the index (built in another process): its arrays; the word-holder cache starts empty.
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        del state["_word_holders_lock"]
+        state["_word_holders"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._word_holders_lock = threading.Lock()
+
     def entries_of_customers(self, ids: np.ndarray) -> np.ndarray:
         """The entries of these customers (sorted ids)."""
         low = np.searchsorted(self.sorted_customers, ids, side="left")
