@@ -479,10 +479,24 @@ def status_mib(pid: int, key: str) -> float:
     return 0.0
 
 
-def cpu_seconds(pid: int) -> float:
+def _stat_fields(pid: int) -> list[str]:
     with open(f"/proc/{pid}/stat") as handle:
-        fields = handle.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return handle.read().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU of the process, of its children that ended, and of those still running: a large
+    database's indexes are built in a child (services.index_process), idle is when that is done too."""
+    fields = _stat_fields(pid)
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            child = _stat_fields(int(entry.name))
+        except (OSError, ValueError):
+            continue
+        if int(child[1]) == pid:
+            ticks += int(child[11]) + int(child[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def tmux(*args: str) -> str:
