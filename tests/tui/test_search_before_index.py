@@ -67,3 +67,19 @@ async def test_indexes_built_in_a_child_answer_the_list(sqlite_engine: Engine, m
         screen = app.screen
         await burst(pilot, app, "/", "broek gnt")  # two typos: the index's answer, not the database's
         assert screen.table.ids[:1] == [known.busy_id]
+
+
+async def test_a_child_that_fails_leaves_the_indexes_to_the_app(sqlite_engine: Engine, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from custtui.services import index_process
+
+    def fails(*_args: object) -> None:
+        raise index_process.IndexProcessFailed("exit code 1")
+
+    monkeypatch.setattr(index_process, "CHILD_BUILD_MIN_CUSTOMERS", 0)
+    monkeypatch.setattr(index_process, "build_in_child", fails)
+    known = fill(sqlite_engine)
+    async with running_app(sqlite_engine, known.admin) as (app, pilot):
+        await wait_idle(pilot, app)
+        assert app.search_index is not None and app.duplicate_index is not None
+        await burst(pilot, app, "/", "broek gnt")
+        assert app.screen.table.ids[:1] == [known.busy_id]  # type: ignore[attr-defined]

@@ -262,9 +262,14 @@ class CusttuiApp(App[None]):
             self.call_from_thread(self._broadcast, SearchIndexReady)
 
         try:
+            built_in_child = False
             if index_process.builds_in_child(self.engine):
-                self.duplicate_index = index_process.build_in_child(self.engine, lambda: worker.is_cancelled, search_ready)
-            else:
+                try:
+                    self.duplicate_index = index_process.build_in_child(self.engine, lambda: worker.is_cancelled, search_ready)
+                    built_in_child = True
+                except index_process.IndexProcessFailed:
+                    pass  # built here instead, below: the same indexes, with more heap kept
+            if not built_in_child:
                 with Session(self.engine) as session:
                     search_index = SearchIndex.build(session, stop=lambda: worker.is_cancelled)
                 if worker.is_cancelled:
