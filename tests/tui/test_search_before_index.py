@@ -83,3 +83,33 @@ async def test_a_child_that_fails_leaves_the_indexes_to_the_app(sqlite_engine: E
         assert app.search_index is not None and app.duplicate_index is not None
         await burst(pilot, app, "/", "broek gnt")
         assert app.screen.table.ids[:1] == [known.busy_id]  # type: ignore[attr-defined]
+
+
+async def test_a_customer_changed_while_the_index_builds_is_found_by_its_new_name(
+    sqlite_engine: Engine, monkeypatch  # type: ignore[no-untyped-def]
+) -> None:
+    from sqlmodel import Session
+
+    from custtui.models import Customer
+    from custtui.services.search import SearchIndex
+
+    known = fill(sqlite_engine)
+    apps: list[CusttuiApp] = []
+    real_build = SearchIndex.build.__func__  # type: ignore[attr-defined]
+
+    def build(cls, session, stop=lambda: False):  # type: ignore[no-untyped-def]
+        index = real_build(cls, session, stop)
+        # Another user renames the customer once the build has read it; the refresh comes meanwhile.
+        with Session(sqlite_engine) as other:
+            customer = other.get(Customer, known.busy_id)
+            assert customer is not None
+            customer.name = "Zwanenburg Jan"
+            other.commit()
+        apps[0]._refresh_indexes([known.busy_id])
+        return index
+
+    monkeypatch.setattr(SearchIndex, "build", classmethod(build))
+    async with running_app(sqlite_engine, known.admin, setup=apps.append) as (app, pilot):
+        await wait_idle(pilot, app)
+        await burst(pilot, app, "/", "zwanenburg")
+        assert app.screen.table.ids[:1] == [known.busy_id]  # type: ignore[attr-defined]

@@ -84,7 +84,10 @@ class CusttuiApp(App[None]):
         self._changes_lock = threading.Lock()
         self.search_index: SearchIndex | None = None
         self.duplicate_index: DuplicateIndex | None = None
-        self._index_lock = threading.Lock()
+        self._index_lock = threading.RLock()  # re-entered: a full refresh builds the indexes again
+        # While a build reads the database, the customers changed meanwhile: it may have read them
+        # before the change, so they are refreshed once it is done (None: no build under way).
+        self._missed_by_build: set[int] | None = None
         self._indexing_started = False
         self.key_queue = KeyQueue(self, self._deliver_key)
         read_escape_then_key_as_two_keys()
@@ -245,6 +248,7 @@ class CusttuiApp(App[None]):
             reason = database_problem(error).read_message if problem_kind(error) else str(error)
             # Try again with the next change or refresh: the database may be back by then.
             self._indexing_started = False
+            self._missed_by_build = None
             self.call_from_thread(
                 self.notify, _("Search is unavailable: {error}").format(error=reason), severity="error", timeout=10
             )
@@ -256,6 +260,7 @@ class CusttuiApp(App[None]):
         from custtui.services.search import BuildStopped, SearchIndex  # noqa: PLC0415 - the indexes load numpy and build in a worker, after the list is shown
 
         worker = get_current_worker()
+        self._missed_by_build = set()
 
         def search_ready(search_index: SearchIndex) -> None:
             self.search_index = search_index
@@ -279,6 +284,10 @@ class CusttuiApp(App[None]):
                     self.duplicate_index = DuplicateIndex.build(session, stop=lambda: worker.is_cancelled)
         except BuildStopped:
             return  # the app is quitting: it does not wait for the indexes
+        with self._index_lock:
+            missed, self._missed_by_build = self._missed_by_build, None
+        if missed:
+            self._refresh_indexes(sorted(missed))
         # What the indexes hold lives as long as the app: the collector need not walk it
         # again at every full collection (0.5 s at 100k customers, a stall while typing).
         gc.freeze()
@@ -298,6 +307,8 @@ class CusttuiApp(App[None]):
             if customer_ids is None:
                 self._build_indexes()
                 return
+            if self._missed_by_build is not None:
+                self._missed_by_build.update(customer_ids)
             if self.search_index is not None:
                 self.search_index.refresh(session, customer_ids)
                 if self.search_index.needs_rebuild:  # many refreshes: start afresh (we are in a worker)
