@@ -11,7 +11,7 @@ from custtui.services.search.exact import exact_search
 
 
 def test_every_word_somewhere_case_aside(session: Session, admin: User) -> None:
-    peeters = make_customer(session, admin, "Bakkerij Peeters", customer_number="911946")
+    peeters = make_customer(session, admin, "Bakkerij Peeters", customer_number="911946", phone="+32 3 201 22 33")
     make_location(session, admin, peeters, street="Gentse Steenweg", number="12", postal_code="9000", city="Gent")
     other = make_customer(session, admin, "Peeters Jan", region_code="BE-BRU")
     make_location(session, admin, other, street="Kerkstraat", postal_code="1000", city="Brussel")
@@ -26,6 +26,9 @@ def test_every_word_somewhere_case_aside(session: Session, admin: User) -> None:
     assert hit.matched == "Gentse Steenweg 12 9000 Gent"
     (hit,) = exact_search(session, "911946 gentse")
     assert (hit.customer_id, hit.field, hit.matched) == (peeters.id, "customer_number", "911946")
+    # A phone typed the national way (stored +3232012233): without its trunk 0, in its groups.
+    (hit,) = exact_search(session, "03 201 22 33")
+    assert (hit.customer_id, hit.field) == (peeters.id, "phone")
     # As typed: no typo forgiven, no wildcard read into % or _.
     assert exact_search(session, "peters") == []
     assert exact_search(session, "pee%ers") == [] and exact_search(session, "pee_ers") == []

@@ -50,6 +50,9 @@ def exact_search(
     for word in words:
         pattern = _like(word)
         on_customer = [_holds(getattr(Customer, field), pattern, sqlite) for field in _CUSTOMER_FIELDS]
+        if len(word) > 1 and word.startswith("0") and word.isdigit():
+            # Phones are stored as +32471...: "0471" typed nationally is found without its trunk 0.
+            on_customer.append(_holds(Customer.phone, _like(word[1:]), sqlite))
         at_a_site = select(col(Location.customer_id)).where(
             or_(*(_holds(getattr(Location, field), pattern, sqlite) for field in _SITE_FIELDS))
         )
@@ -80,9 +83,10 @@ def _hit(customer: Customer, sites: list[Location], words: list[str]) -> SearchH
     if in_name == len(lowered):
         return SearchHit(stored_id(customer), score, "name", customer.name)
     missing = next(word for word in lowered if word not in name)
+    national = missing[1:] if missing.startswith("0") and missing.isdigit() else missing
     for field in _CUSTOMER_FIELDS[1:]:
         value = getattr(customer, field) or ""
-        if missing in value.casefold():
+        if missing in value.casefold() or (field == "phone" and national in value):
             return SearchHit(stored_id(customer), score, field, value)
     for site in sites:
         address = " ".join(part for part in (site.street, site.number, site.postal_code, site.city) if part)
