@@ -10,7 +10,7 @@ knows), so an old saved filter narrows less, never fails.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -119,17 +119,13 @@ class CustomerFilter:
             error_mark=mark,
         )
 
-    def known_to(self, session: Session) -> CustomerFilter:
+    def known_to(self, region_codes: set[str], label_ids: set[int]) -> CustomerFilter:
         """Without the regions and labels the database no longer has (a saved filter outliving them)."""
-        regions = self.regions
-        if regions:
-            present = set(session.exec(select(col(Region.code)).where(col(Region.code).in_(regions))))
-            regions = tuple(code for code in regions if code in present)
-        label_ids = self.label_ids
-        if label_ids:
-            present_ids = set(session.exec(select(col(Label.id)).where(col(Label.id).in_(label_ids))))
-            label_ids = tuple(label_id for label_id in label_ids if label_id in present_ids)
-        return replace(self, regions=regions, label_ids=label_ids)
+        return replace(
+            self,
+            regions=tuple(code for code in self.regions if code in region_codes),
+            label_ids=tuple(label_id for label_id in self.label_ids if label_id in label_ids),
+        )
 
 
 def where_clauses(session: Session, customer_filter: CustomerFilter) -> list[ColumnElement[bool]]:
@@ -176,6 +172,11 @@ def where_clauses(session: Session, customer_filter: CustomerFilter) -> list[Col
     return clauses
 
 
+def like_escaped(text: str) -> str:
+    """`text` to stand for itself in a LIKE pattern (with escape "\\"): its % and _ are not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _customers_at_place(session: Session, place: str) -> Any:
     """The customers with a site at `place`: its postal code starts with it, or its city is it (folded: Liege finds Liège)."""
     wanted = fold(" ".join(place.split()))
@@ -186,7 +187,7 @@ def _customers_at_place(session: Session, place: str) -> Any:
         for city in session.exec(select(col(Location.city)).distinct())
         if city and (fold(" ".join(city.split())) == wanted or fold(city).startswith(wanted + " "))
     ]
-    escaped = place.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = like_escaped(place.strip())
     at_place = [func.upper(col(Location.postal_code)).like(escaped.upper() + "%", escape="\\")]
     if cities:
         at_place.append(col(Location.city).in_(cities))
@@ -206,7 +207,15 @@ class NamedFilter:
 def saved_filters(session: Session, user: User) -> list[NamedFilter]:
     """The user's saved filters, by name (regions and labels that are gone left out)."""
     rows = session.exec(select(SavedFilter).where(SavedFilter.user_login == user.login)).all()
-    found = [NamedFilter(stored_id(row), row.name, CustomerFilter.from_spec(row.spec or {}).known_to(session)) for row in rows]
+    if not rows:
+        return []
+    # What exists, read once for all the filters: regions and labels are few.
+    region_codes = set(session.exec(select(col(Region.code))))
+    label_ids = {label_id for label_id in session.exec(select(col(Label.id))) if label_id is not None}
+    found = [
+        NamedFilter(stored_id(row), row.name, CustomerFilter.from_spec(row.spec or {}).known_to(region_codes, label_ids))
+        for row in rows
+    ]
     return sorted(found, key=lambda named: (fold(named.name), named.id))
 
 
@@ -255,9 +264,3 @@ def delete_filter(session: Session, user: User, filter_id: int) -> None:
     )
     if not getattr(done, "rowcount", 0):
         raise NotFound(_("This saved filter does not exist any more."))
-
-
-def by_name(filters: Iterable[NamedFilter], name: str) -> NamedFilter | None:
-    """The saved filter called `name` (case and accents aside), for the CLI's --filter."""
-    wanted = fold(" ".join(name.split()))
-    return next((named for named in filters if fold(named.name) == wanted), None)

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
 from custtui.models import Customer, Location, stored_id
-from custtui.services.filters import CustomerFilter, where_clauses
+from custtui.services.filters import CustomerFilter, like_escaped, where_clauses
 from custtui.services.search.hits import FIELD_ORDER, SearchHit
 
 MAX_WORDS = 6  # a longer query is no more precise, only slower
@@ -27,8 +27,7 @@ _SITE_FIELDS = ("street", "postal_code", "city")
 
 
 def _like(word: str) -> str:
-    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{like_escaped(word)}%"
 
 
 def _holds(column: object, pattern: str, sqlite: bool) -> ColumnElement[bool]:
