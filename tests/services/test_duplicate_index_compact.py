@@ -24,7 +24,8 @@ from custtui.services import customers
 from custtui.services.addresses import Address
 from custtui.services.duplicates import DraftCustomer, DuplicateIndex, Match
 from custtui.services.duplicates import index as index_module
-from custtui.services.duplicates.records import Record, load_records, record_keys
+from custtui.services.duplicates.database import load_records
+from custtui.services.duplicates.records import Record, record_keys
 from custtui.services.duplicates.store import Base, BaseBuilder, decode_record, encode_record
 
 Drafts = list[tuple[DraftCustomer, int | None]]

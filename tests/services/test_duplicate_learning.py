@@ -21,7 +21,8 @@ from sqlmodel import Session
 from custtui.demo import generate_demo
 from custtui.models import MatchModel, User, table_of
 from custtui.services.duplicates import CERTAIN, DuplicateIndex, find_duplicates
-from custtui.services.duplicates.model import DEFAULT_PARAMETERS, FIELDS, MIN_CUSTOMERS, MatchParameters, stored_parameters
+from custtui.services.duplicates.database import stored_parameters
+from custtui.services.duplicates.model import DEFAULT_PARAMETERS, FIELDS, MIN_CUSTOMERS, MatchParameters
 
 ROOT = Path(__file__).resolve().parents[2]
 

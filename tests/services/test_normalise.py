@@ -18,7 +18,8 @@ from custtui.i18n import set_language
 from custtui.models import User
 from custtui.services import normalise, validation
 from custtui.services.duplicates import DraftCustomer
-from custtui.services.duplicates.records import draft_record, load_records
+from custtui.services.duplicates.database import load_records
+from custtui.services.duplicates.records import draft_record
 from custtui.services.search import SearchIndex, phone_key
 
 # --- Phones ------------------------------------------------------------------

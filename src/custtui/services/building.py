@@ -6,10 +6,11 @@ import ctypes
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select
-from sqlmodel import Session
+if TYPE_CHECKING:  # the import's duplicate check process uses this module and holds no database
+    from sqlalchemy import ColumnElement, Select
+    from sqlmodel import Session
 
 Stop = Callable[[], bool]  # asked between steps of a build: True to give it up
 

@@ -93,6 +93,8 @@ demo data and are measured on data custtui did not make in
 benchmarks/duplicates_quality.py (README, "Duplicates and merging").
 """
 
+from typing import TYPE_CHECKING, Any
+
 from custtui.services.duplicates.index import DuplicateIndex
 from custtui.services.duplicates.results import (
     CERTAIN,
@@ -105,7 +107,6 @@ from custtui.services.duplicates.results import (
     Reason,
     ScanStats,
 )
-from custtui.services.duplicates.scan import SCAN_STAGES, find_duplicates, score_pair
 from custtui.services.normalise import (
     fold,
     normalise_customer_number,
@@ -116,6 +117,22 @@ from custtui.services.normalise import (
     normalise_street,
     normalise_vat,
 )
+
+if TYPE_CHECKING:
+    from custtui.services.duplicates.scan import SCAN_STAGES, find_duplicates, score_pair
+
+# The scan (and SQLAlchemy with it) loads when first asked for: the import's duplicate check process
+# (duplicates.drafts) uses the index and holds no database.
+_FROM_SCAN = frozenset({"SCAN_STAGES", "find_duplicates", "score_pair"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_SCAN:
+        from custtui.services.duplicates import scan  # noqa: PLC0415 - see _FROM_SCAN
+
+        return getattr(scan, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CERTAIN",

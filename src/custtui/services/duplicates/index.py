@@ -17,25 +17,20 @@ import threading
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlmodel import Session
 
 from custtui.services.building import BuildStopped, Stop, gc_paused, never_stop
-from custtui.services.duplicates.model import DEFAULT_PARAMETERS, MatchParameters, stored_parameters
-from custtui.services.duplicates.records import (
-    BLOCKS,
-    IDENTIFIER_KEYS,
-    Record,
-    draft_record,
-    iter_record_chunks,
-    load_records,
-    record_keys,
-)
+from custtui.services.duplicates.model import DEFAULT_PARAMETERS, MatchParameters
+from custtui.services.duplicates.records import BLOCKS, IDENTIFIER_KEYS, Record, draft_record, record_keys
 from custtui.services.duplicates.results import POSSIBLE, DraftCustomer, Match
 from custtui.services.duplicates.score import Scorer, log_odds, ordered_reasons, sigmoid
 from custtui.services.duplicates.store import Base, BaseBuilder, key_hash, record_words
 from custtui.services.normalise import phonetic_key
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 # Customers refreshed since the base was built: past the larger of these, refresh() compacts them into a
 # new base. A compaction costs time in proportion to the customers (~0.1 s at 100,000); spread over a
@@ -98,6 +93,9 @@ class DuplicateIndex:
     @classmethod
     def build(cls, session: Session, stop: Stop = never_stop) -> DuplicateIndex:
         """Read and index every customer; `stop` is asked every 1,000 customers (BuildStopped when it says so)."""
+        # Here, not at the top: the import's check process (duplicates.drafts) has an index and no database.
+        from custtui.services.duplicates.database import iter_record_chunks, stored_parameters  # noqa: PLC0415
+
         with gc_paused():  # the records of a chunk hold no cycles and are dropped with it
             parameters = stored_parameters(session) or DEFAULT_PARAMETERS
             builder = BaseBuilder()
@@ -284,6 +282,8 @@ class DuplicateIndex:
         ids = set(customer_ids)
         if not ids:
             return
+        from custtui.services.duplicates.database import load_records  # noqa: PLC0415 - see build()
+
         records, _locations = load_records(session, ids)  # outside the lock: the database is slow
         self.put(ids, records)
 

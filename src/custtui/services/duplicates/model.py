@@ -20,11 +20,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlmodel import Session
-
-from custtui.models import Customer, MatchModel, table_of
-
 # The levels of each part of a record, most alike first; "none": a side has no value.
 NAME_LEVELS = ("exact", "alias", "95", "88", "80", "70", "different", "none")
 ADDRESS_LEVELS = ("street_number", "postal_number", "street", "city", "different", "none")
@@ -194,21 +189,6 @@ DEFAULT_PARAMETERS = MatchParameters(
 )
 
 
-def stored_parameters(session: Session) -> MatchParameters | None:
-    """The parameters last estimated on this database, if any (and readable by this version)."""
-    table = table_of(MatchModel)
-    row = session.execute(select(table.c.parameters).order_by(table.c.id.desc()).limit(1)).first()
-    return MatchParameters.from_json(row[0]) if row is not None and isinstance(row[0], dict) else None
-
-
-def store_parameters(session: Session, parameters: MatchParameters) -> None:
-    """Keep `parameters` as this database's (the older rows go: only the last one is read)."""
-    table = table_of(MatchModel)
-    session.execute(table.delete())
-    session.add(MatchModel(customer_count=parameters.customers, parameters=parameters.to_json()))
-    session.flush()
-
-
 def needs_estimate(parameters: MatchParameters | None, customers: int) -> bool:
     """Whether parameters should be (re-)estimated for a database of `customers` customers."""
     if customers < MIN_CUSTOMERS:
@@ -217,7 +197,3 @@ def needs_estimate(parameters: MatchParameters | None, customers: int) -> bool:
         return True
     grown = customers / parameters.customers
     return grown >= REESTIMATE_GROWTH or grown <= 1 / REESTIMATE_GROWTH
-
-
-def customer_count(session: Session) -> int:
-    return int(session.execute(select(func.count()).select_from(table_of(Customer))).scalar_one())

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
-
-from custtui.models import Contact, Customer, Location, table_of
 from custtui.services.addresses import Address, normalise_address
-from custtui.services.building import customer_pages
 from custtui.services.duplicates.results import DraftCustomer
 from custtui.services.normalise import (
     name_tokens,
@@ -70,12 +65,12 @@ class Record:
     emails: tuple[str, ...] = ()
 
 
-def _make_address(street: str | None, number: str | None, postal: str | None, city: str | None) -> Address | None:
+def make_address(street: str | None, number: str | None, postal: str | None, city: str | None) -> Address | None:
     address = normalise_address(street, number, postal, city)
     return None if address.is_empty else address
 
 
-def _make_record(
+def make_record(
     customer_id: int,
     name: str | None,
     internal_name: str | None,
@@ -112,68 +107,14 @@ def _make_record(
 
 
 def draft_record(draft: DraftCustomer) -> Record:
-    address = _make_address(draft.street, draft.number, draft.postal_code, draft.city)
-    return _make_record(
+    address = make_address(draft.street, draft.number, draft.postal_code, draft.city)
+    return make_record(
         0, draft.name, draft.internal_name, draft.customer_number, draft.vat_number, draft.email, draft.phone,
         [address] if address else [],
     )
 
 
-def load_records(
-    session: Session, customer_ids: Collection[int] | None = None, *, include_marked: bool = False
-) -> tuple[list[Record], int]:
-    """Customers with their location addresses and contacts' phones and e-mails (in chunks when ids are given)."""
-    c, loc, person = table_of(Customer).c, table_of(Location).c, table_of(Contact).c
-    customer_query = select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
-    if not include_marked:  # merged away or given up: nobody's duplicate
-        customer_query = customer_query.where(c.marked_error.is_(False))
-    location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city)
-    contact_query = select(person.customer_id, person.phone, person.mobile, person.email)
-    if customer_ids is None:
-        customer_rows = session.execute(customer_query).all()
-        location_rows = session.execute(location_query).all()
-        contact_rows = session.execute(contact_query).all()
-    else:
-        ids = sorted(set(customer_ids))
-        customer_rows, location_rows, contact_rows = [], [], []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            customer_rows += session.execute(customer_query.where(c.id.in_(chunk))).all()
-            location_rows += session.execute(location_query.where(loc.customer_id.in_(chunk))).all()
-            contact_rows += session.execute(contact_query.where(person.customer_id.in_(chunk))).all()
-    return _records_from_rows(customer_rows, location_rows, contact_rows), len(location_rows)
-
-
-RECORD_CHUNK = 20_000  # customers per chunk of iter_record_chunks: a few tens of MB of rows and records at a time
-
-
-def iter_record_chunks(session: Session, chunk_size: int = RECORD_CHUNK) -> Iterator[list[Record]]:
-    """The customers load_records gives (the marked ones left out), in id order, `chunk_size` at a time.
-
-    Two SELECTs per chunk (the next customers by id, then the locations of
-    that id range, by customer and location id), so that only one chunk of
-    rows and records is in memory at once (DuplicateIndex.build).
-    """
-    c, loc = table_of(Customer).c, table_of(Location).c
-    customer_query = (
-        select(c.id, c.name, c.internal_name, c.customer_number, c.vat_number, c.email, c.phone)
-        .where(c.marked_error.is_(False))
-        .order_by(c.id)
-    )
-    location_query = select(loc.customer_id, loc.street, loc.number, loc.postal_code, loc.city).order_by(
-        loc.customer_id, loc.id
-    )
-    person = table_of(Contact).c
-    contact_query = select(person.customer_id, person.phone, person.mobile, person.email)
-    for customer_rows, location_rows in customer_pages(
-        session, customer_query, location_query, c.id, loc.customer_id, chunk_size
-    ):
-        first, last = customer_rows[0][0], customer_rows[-1][0]
-        contact_rows = session.execute(contact_query.where(person.customer_id.between(first, last))).all()
-        yield _records_from_rows(customer_rows, location_rows, contact_rows)
-
-
-def _records_from_rows(
+def records_from_rows(
     customer_rows: Sequence[Any], location_rows: Sequence[Any], contact_rows: Sequence[Any] = ()
 ) -> list[Record]:
     """Records of these customer rows (id, name, internal name, number, VAT, e-mail, phone) with their locations
@@ -190,11 +131,11 @@ def _records_from_rows(
         if key in address_cache:
             address = address_cache[key]
         else:
-            address = address_cache[key] = _make_address(*key)
+            address = address_cache[key] = make_address(*key)
         if address is not None:
             addresses[customer_id].append(address)
     records = [
-        _make_record(
+        make_record(
             row[0], row[1], row[2], row[3], row[4], row[5], row[6], addresses.get(row[0], ()),
             contact_phones.get(row[0], ()), contact_emails.get(row[0], ()),
         )  # fmt: skip

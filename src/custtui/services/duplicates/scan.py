@@ -17,23 +17,20 @@ from custtui.errors import NotFound
 from custtui.i18n import N_, _
 from custtui.models import Customer, table_of
 from custtui.services.building import gc_paused
+from custtui.services.duplicates.database import customer_count, load_records, store_parameters, stored_parameters
 from custtui.services.duplicates.estimate import SAMPLE_PAIRS, estimate_parameters
 from custtui.services.duplicates.model import (
     DEFAULT_PARAMETERS,
     IDENTIFIERS,
     NAME_LEVELS,
     MatchParameters,
-    customer_count,
     needs_estimate,
-    store_parameters,
-    stored_parameters,
 )
 from custtui.services.duplicates.records import (
     BLOCKS,
     IDENTIFIER_KEYS,
     SORTED_WINDOW,
     Record,
-    load_records,
     record_keys,
 )
 from custtui.services.duplicates.results import CERTAIN, POSSIBLE, Cluster, PairScore, ScanStats

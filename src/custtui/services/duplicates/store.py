@@ -53,7 +53,7 @@ def encode_record(record: Record) -> str | None:
         return None
     parts = [record.name, record.alias, record.number, record.vat, record.email, record.phone]
     for address in record.addresses:
-        if address.country or address.name:  # records.load_records never sets them
+        if address.country or address.name:  # database.load_records never sets them
             return None
         parts += (address.postal, address.street, address.number, address.city, address.house, address.label)
     text = _SEPARATOR.join(parts)
@@ -109,7 +109,7 @@ _RECORD_SLOTS = tuple(getattr(Record, name).__set__ for name in Record.__slots__
 
 
 def _new_address(postal: str, street: str, number: str, city: str, house: str, label: str) -> Address:
-    """Address(postal, street, number, city, house, "", "", label), as records.load_records makes them."""
+    """Address(postal, street, number, city, house, "", "", label), as database.load_records makes them."""
     address: Address = object.__new__(Address)
     set_postal, set_street, set_number, set_city, set_house, set_country, set_name, set_label = _ADDRESS_SLOTS
     set_postal(address, postal)

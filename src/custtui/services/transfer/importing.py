@@ -50,12 +50,13 @@ from custtui.services import audit, customers, duplicates, locations, marks, nor
 from custtui.services.auth import Permission, require
 from custtui.services.building import Stop, never_stop, return_free_memory
 from custtui.services.customers import CustomerInput
+from custtui.services.duplicates.drafts import Checked, Draft
 from custtui.services.duplicates.records import Record, draft_record
 from custtui.services.locations import LocationInput
 from custtui.services.regions import region_for_postal_code
 from custtui.services.transfer import people
 from custtui.services.transfer.exporting import text_output
-from custtui.services.transfer.matching import Checked, Draft, Matcher, start_matcher
+from custtui.services.transfer.matching import Matcher, start_matcher
 from custtui.services.transfer.reading import IMPORT_COLUMNS, ImportFileError, Row, SourceLayout, open_source
 
 STATUS_CREATED = "created"

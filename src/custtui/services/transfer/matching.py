@@ -16,7 +16,9 @@ The second process is a new interpreter (not a fork: the importing process
 may run threads, the TUI's or a progress bar's, and holds database
 connections, which a forked child must never touch; and not multiprocessing's
 spawn, which would run again the __main__ of a script that imports without a
-__main__ guard). It receives the index as a snapshot (flat arrays, see
+__main__ guard). It runs duplicates.drafts.serve, which loads the index's
+modules and no database (SQLAlchemy and the models were 40 MB of it),
+receives the index as a snapshot (flat arrays, see
 DuplicateIndex.snapshot) over a pipe, ignores Ctrl-C and SIGTERM (the
 importing process stops at a batch and closes it) and ends when its pipe
 closes, also when the importing process was killed.
@@ -27,64 +29,16 @@ from __future__ import annotations
 import json
 import os
 import queue
-import signal
 import subprocess
 import sys
 import threading
-import traceback
 from collections import deque
-from collections.abc import Sequence
 from contextlib import suppress
-from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from custtui.services import duplicates
-from custtui.services.building import return_free_memory
-from custtui.services.duplicates.records import Record
-
-# Customers sharing name words with a row that its check scores, those sharing the rarest words first (the
-# form's live warning scores 400).
-NAME_CANDIDATES = 12
-# Base records the index keeps decoded during an import (about 12 MB).
-DECODED_RECORDS = 10_000
-TRIM_EVERY = 5000  # rows checked between two returns of freed memory to the system
-
-
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """An accepted row to check: its record, the provisional id it waits under, whether it is marked ERROR."""
-
-    provisional_id: int
-    record: Record
-    marked: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Checked:
-    """A row's check: the customer (or earlier row) it most resembles, and whether it was skipped for it."""
-
-    match: duplicates.Match | None
-    skipped: bool
-
-
-def check_drafts(index: duplicates.DuplicateIndex, drafts: Sequence[Draft], skip_duplicates: bool) -> list[Checked]:
-    """Check these rows in order, each one taken into the index for the next (unless skipped or marked)."""
-    checked = []
-    for draft in drafts:
-        if draft.marked:  # a marked record is no one's duplicate (services.marks), and in no index
-            checked.append(Checked(None, False))
-            continue
-        # The name is complete (expand_last=False), not a prefix still being typed.
-        matches = index.matches_of(
-            draft.record, False, limit=1, min_score=duplicates.POSSIBLE, name_candidates=NAME_CANDIDATES
-        )
-        match = matches[0] if matches else None
-        skipped = match is not None and skip_duplicates and match.score >= duplicates.CERTAIN
-        if not skipped:
-            index.put((), [replace(draft.record, id=draft.provisional_id)], provisional=True)
-        checked.append(Checked(match, skipped))
-    return checked
+from custtui.services.duplicates.drafts import DECODED_RECORDS, Checked, Draft, check_drafts
 
 
 class Matcher(Protocol):
@@ -234,47 +188,8 @@ class ProcessMatcher:
 # The second process's program: the importing process's import path, then serve() on the pipes it was given.
 _SECOND_PROCESS = (
     "import json, sys; sys.path[:0] = json.loads(sys.argv[1]); "
-    "from custtui.services.transfer.matching import serve; serve(int(sys.argv[2]), int(sys.argv[3]))"
+    "from custtui.services.duplicates.drafts import serve; serve(int(sys.argv[2]), int(sys.argv[3]))"
 )
-
-
-def serve(incoming_handle: int, outgoing_handle: int) -> None:
-    """The second process: checks batches until told to close or its pipe closes."""
-    # The importing process stops at a batch boundary on Ctrl-C / SIGTERM (sent to the whole process group
-    # from a terminal) and then closes this one.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    incoming = Connection(incoming_handle, writable=False)
-    outgoing = Connection(outgoing_handle, readable=False)
-    try:
-        try:
-            (base, parameters), skip_duplicates = incoming.recv()
-        except EOFError:
-            return
-        index = duplicates.DuplicateIndex.from_snapshot(base, parameters)
-        del base
-        index.keep_decoded(DECODED_RECORDS)
-        checked = 0
-        while True:
-            try:
-                kind, payload = incoming.recv()
-            except EOFError:  # the importing process ended or was killed
-                return
-            if kind == "check":
-                outgoing.send(("checked", check_drafts(index, payload, skip_duplicates)))
-                checked += len(payload)
-                if checked >= TRIM_EVERY:
-                    checked = 0
-                    return_free_memory()
-            elif kind == "rename":
-                index.rename(payload)
-            elif kind == "forget":
-                index.put(payload, ())
-            else:
-                return
-    except BaseException:  # noqa: BLE001 - told to the importing process, which raises it
-        with suppress(OSError):
-            outgoing.send(("failed", traceback.format_exc()))
 
 
 def start_matcher(index: duplicates.DuplicateIndex, skip_duplicates: bool, *, second_process: bool) -> Matcher:
