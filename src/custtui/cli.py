@@ -866,7 +866,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         stop_asked.set()
         print(_("Stopping after the current batch of rows (press Ctrl-C again to stop at once)."), file=sys.stderr)
 
-    report = transfer.ImportReport()
+    report = transfer.ImportReport(most_kept=IMPORT_ROWS_SHOWN)
     with _signed_in(args) as signed_in:
         try:
             resume = _import_to_resume(signed_in.session, args, transfer)
@@ -892,12 +892,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
             ) from error
     for note in report.notes:
         print(terminal_safe(note), file=sys.stderr)
-    to_check = [row for row in report.rows if transfer.needs_checking(row)]
-    shown = [] if args.report else to_check[:IMPORT_ROWS_SHOWN]  # a report file holds them all
+    # A report file holds them all; else the first ones (the report kept no more: most_kept).
+    shown = [] if args.report else [row for row in report.rows if transfer.needs_checking(row)][:IMPORT_ROWS_SHOWN]
     for row in shown:
         print(f"{row.line:>6}  {transfer.status_name(row.status):<12} {terminal_safe(row.message)}", file=sys.stderr)
-    if len(to_check) > len(shown):
-        more = len(to_check) - len(shown)
+    if report.to_check > len(shown):
+        more = report.to_check - len(shown)
         if args.report:
             message = ngettext(
                 "{n} row to check is in the report {path}.", "{n} rows to check are in the report {path}.", more

@@ -127,3 +127,16 @@ def test_import_missing_file(db: tuple[str, list[int]], capsys: pytest.CaptureFi
     url, _ids = db
     assert main(["import", "/nonexistent/x.csv", "--db", url]) == 1
     assert "No such file" in capsys.readouterr().err
+
+
+def test_import_prints_the_first_rows_to_check_and_counts_the_rest(
+    db: tuple[str, list[int]], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ids = db
+    monkeypatch.setattr("custtui.cli.IMPORT_ROWS_SHOWN", 2)
+    path = tmp_path / "refused.csv"
+    path.write_text("name,vat\n" + "".join(f"Bad {n},BE0403170702\n" for n in range(5)), encoding="utf-8")
+    assert main(["import", str(path), "--quiet", "--db", url]) == 1
+    err = capsys.readouterr().err
+    assert [line.split()[0] for line in err.splitlines() if "Not imported" in line] == ["2", "3"]
+    assert "3 more rows to check: write every row's outcome with --report FILE." in err

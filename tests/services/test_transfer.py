@@ -640,6 +640,18 @@ def test_a_report_that_keeps_only_the_rows_to_check_writes_every_row_from_the_da
     assert written == [(2, "created"), (3, "created"), (4, "duplicate"), (5, "error")]
 
 
+
+def test_a_report_that_keeps_a_few_rows_to_check_counts_them_all(engine: Engine, office: User, tmp_path: Path) -> None:
+    bad = [f"Bad {n},,,,,BE0403170702,,,,,,," for n in range(5)]
+    report = transfer.ImportReport(most_kept=2)
+    transfer.import_customers(engine, office, _csv("Good,,,BE-VLG", *bad), report=report, keep_created=False)
+    assert [row.line for row in report.rows] == [3, 4]  # the first two errors: the others only counted
+    assert (report.done, report.created, report.errors, report.to_check) == (6, 1, 5, 5)
+    path = tmp_path / "report.csv"
+    transfer.write_report(report, path, engine)  # every row, from the database
+    with path.open(encoding="utf-8", newline="") as handle:
+        assert [r["status"] for r in csv.DictReader(handle)] == ["created"] + ["error"] * 5
+
 def _same_snapshot(written: dict[str, object] | None, expected: dict[str, object]) -> bool:
     """Equal, timestamps as instants (SQLite reads them back without their UTC offset)."""
     assert written is not None
