@@ -8,11 +8,13 @@ reader half a change.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 from helpers import make_customer, make_location
 from sqlalchemy import Engine, select, update
@@ -247,3 +249,22 @@ def test_a_record_reads_back_the_same_or_is_kept_whole(fields: dict[str, Any], r
     assert base.has(7) and not base.has(8) and len(base) == 1
     assert repr(base.record(7)) == repr(record) and repr(base.records([7])) == repr([record])
 
+
+
+def test_compactions_that_only_add_keep_a_few_text_chunks_and_read_every_record_back() -> None:
+    """An import's compactions add rows and keep every row: the text grows by chunks, not by copies of it all."""
+    made = {i: _record_of(id=i, name=f"garage janssens{i}", name_words=("garage", f"janssens{i}"),
+                          sorted_name=f"garage janssens{i}") for i in range(1, 4001)}  # fmt: skip
+    base = BaseBuilder().finish()
+    for start in range(1, 4001, 100):  # 40 compactions of 100 new customers
+        changed = {i: (made[i], (i,)) for i in range(start, start + 100)}
+        words = sorted({word for i in range(1, start + 100) for word in made[i].name_words})
+        base = base.compacted(np.ones(base.id_limit, dtype=bool), changed, words, {})
+        assert len(base.texts) <= 1 + math.log2(len(base) / 100)
+    assert sum(map(len, base.texts)) == base.offsets[-1]
+    assert base.records(list(made)) == list(made.values())
+    assert all(base.record(i) == made[i] for i in (1, 100, 101, 2345, 4000))
+    alive = np.ones(base.id_limit, dtype=bool)
+    alive[::2] = False  # a compaction that masks rows joins the chunks
+    masked = base.compacted(alive, {}, sorted({word for i in range(1, 4001, 2) for word in made[i].name_words}), {})
+    assert len(masked.texts) == 1 and masked.records([1, 3, 3999]) == [made[1], made[3], made[3999]]

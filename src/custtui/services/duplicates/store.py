@@ -1,8 +1,8 @@
 """The DuplicateIndex's base: every customer's record, blocking keys, name words and names, in a few flat arrays.
 
 A `Base` is immutable. It holds no Record per customer: each record is one
-UTF-8 text (its normalised fields joined by a separator) in one bytes
-buffer, turned back into a Record only for the few customers a look-up
+UTF-8 text (its normalised fields joined by a separator) in a few bytes
+chunks, turned back into a Record only for the few customers a look-up
 scores. Blocking keys are their 64-bit hashes, sorted, with a parallel
 array of customer ids: a key's holders are one searchsorted range, their
 count its length. Name words are the sorted vocabulary, and per word a
@@ -129,8 +129,11 @@ class Base:
 
     row_of: np.ndarray  # int32 by customer id: its row, -1 for none
     row_ids: np.ndarray  # int32 by row: the customer id
-    offsets: np.ndarray  # int64, rows + 1: row i's text is text[offsets[i]:offsets[i + 1]]
-    text: bytes  # UTF-8
+    offsets: np.ndarray  # int64, rows + 1: row i's text is bytes offsets[i]:offsets[i + 1] of the texts end to end
+    # UTF-8, in a few chunks (_balanced_chunks): a compaction that keeps every row adds one instead of
+    # copying them all; text_starts[k] is where chunk k starts in the offsets.
+    texts: tuple[bytes, ...]
+    text_starts: np.ndarray  # int64, one per chunk
     irregular: Mapping[int, Record]  # customers kept whole: their text would not read back the same
     key_hashes: np.ndarray  # int64, sorted
     key_ids: np.ndarray  # int32, the customer holding key_hashes[i]
@@ -156,17 +159,33 @@ class Base:
         if 0 <= customer_id < len(self.row_of):
             row = int(self.row_of[customer_id])
             if row >= 0:
-                start, end = self.offsets[row], self.offsets[row + 1]
-                return decode_record(customer_id, self.text[start:end].decode())
+                start, end = int(self.offsets[row]), int(self.offsets[row + 1])
+                chunk = int(np.searchsorted(self.text_starts, start, "right")) - 1
+                at = int(self.text_starts[chunk])
+                return decode_record(customer_id, self.texts[chunk][start - at : end - at].decode())
         return self.irregular.get(customer_id)
 
     def records(self, customer_ids: Sequence[int]) -> list[Record]:
         """The records of these customers (each in the base)."""
         regular = [i for i in customer_ids if i not in self.irregular]
         rows = self.row_of[np.array(regular, dtype=np.int64)]
-        starts, ends = self.offsets[rows].tolist(), self.offsets[rows + 1].tolist()
-        text = self.text
-        found = [decode_record(i, text[start:end].decode()) for i, start, end in zip(regular, starts, ends, strict=True)]
+        starts, ends = self.offsets[rows], self.offsets[rows + 1]
+        if len(self.texts) == 1:
+            text = self.texts[0]
+            found = [
+                decode_record(i, text[start:end].decode())
+                for i, start, end in zip(regular, starts.tolist(), ends.tolist(), strict=True)
+            ]
+        else:
+            chunks = np.searchsorted(self.text_starts, starts, "right") - 1
+            at = self.text_starts[chunks]
+            texts = self.texts
+            found = [
+                decode_record(i, texts[chunk][start:end].decode())
+                for i, chunk, start, end in zip(
+                    regular, chunks.tolist(), (starts - at).tolist(), (ends - at).tolist(), strict=True
+                )
+            ]
         found += [self.irregular[i] for i in customer_ids if i in self.irregular]
         return found
 
@@ -212,12 +231,13 @@ class Base:
         # import's compactions: rows only come in), the arrays and text go in as they are: a compaction's
         # peak is then about the new base, not three copies of the text (+100 MB at 200,000 customers).
         if kept_rows.all():
-            builder.add_texts(self.row_ids, np.diff(self.offsets), self.text)
+            builder.add_texts(self.row_ids, np.diff(self.offsets), self.texts)
         else:
             lengths = np.diff(self.offsets)[kept_rows]
             byte_mask = np.repeat(kept_rows, np.diff(self.offsets))
-            builder.add_texts(self.row_ids[kept_rows], lengths, np.frombuffer(self.text, dtype=np.uint8)[byte_mask])
-            del byte_mask
+            text = self.texts[0] if len(self.texts) == 1 else b"".join(self.texts)
+            builder.add_texts(self.row_ids[kept_rows], lengths, np.frombuffer(text, dtype=np.uint8)[byte_mask])
+            del byte_mask, text
         builder.irregular.update((i, r) for i, r in self.irregular.items() if alive[i])
         kept_keys = alive[self.key_ids]
         if kept_keys.all():
@@ -237,6 +257,40 @@ class Base:
         return builder.finish(max(self.id_limit, max(changed, default=-1) + 1), vocabulary)
 
 
+def _balanced_chunks(parts: list[bytes | np.ndarray | tuple[bytes, ...]]) -> tuple[bytes, ...]:
+    """The parts' text as chunks, each under half the one before it (two compared chunks are joined).
+
+    New text (bytes, arrays) in a row becomes one chunk; a base's chunks
+    (tuples) stay as they are, until a smaller one after them grows to half
+    their size. So a base has a few chunks (log2 of its size over the
+    smallest), and a compaction that adds 4,000 rows to 200,000 copies
+    their text, not all of it, as a binary counter does.
+    """
+    chunks: list[bytes] = []
+    new: list[bytes | np.ndarray] = []
+
+    def take(chunk: bytes) -> None:
+        if not chunk:
+            return
+        chunks.append(chunk)
+        while len(chunks) > 1 and 2 * len(chunks[-1]) > len(chunks[-2]):
+            last = chunks.pop()
+            chunks[-1] = chunks[-1] + last
+
+    for part in parts:
+        if isinstance(part, tuple):
+            if new:
+                take(b"".join(new))
+                new = []
+            for chunk in part:
+                take(chunk)
+        else:
+            new.append(part)
+    if new:
+        take(b"".join(new))
+    return tuple(chunks) or (b"",)
+
+
 class BaseBuilder:
     """Collects records (or a base's parts) chunk by chunk, as flat arrays, then sorts them into a Base."""
 
@@ -245,7 +299,8 @@ class BaseBuilder:
         self.key_parts: list[tuple[np.ndarray, np.ndarray]] = []  # (hashes, ids), per chunk
         self.sorted_keys: tuple[np.ndarray, np.ndarray] | None = None  # (hashes, ids) sorted already: a base's
         self.name_parts: list[tuple[np.ndarray, np.ndarray]] = []  # (hashes, counts)
-        self._text_parts: list[tuple[np.ndarray, np.ndarray, bytes | np.ndarray]] = []  # (ids, byte lengths, UTF-8)
+        # (ids, byte lengths, their UTF-8): new text (bytes or uint8), or a base's chunks as they are (a tuple).
+        self._text_parts: list[tuple[np.ndarray, np.ndarray, bytes | np.ndarray | tuple[bytes, ...]]] = []
         self._word_numbers: dict[str, int] = {}  # word -> its number in order of first sight
         self._word_parts: list[tuple[np.ndarray, np.ndarray]] = []  # (word numbers, ids)
         # The chunk being added, as plain lists (turned into arrays by flush).
@@ -278,8 +333,8 @@ class BaseBuilder:
         if count_name and record.name:
             self._names.append(key_hash(record.sorted_name))
 
-    def add_texts(self, ids: np.ndarray, lengths: np.ndarray, text: bytes | np.ndarray) -> None:
-        """Rows given as texts already encoded: `text` holds them one after the other (bytes, or uint8)."""
+    def add_texts(self, ids: np.ndarray, lengths: np.ndarray, text: bytes | np.ndarray | tuple[bytes, ...]) -> None:
+        """Rows given as texts already encoded, one after the other: bytes or uint8, or a base's chunks (kept)."""
         self._text_parts.append((ids.astype(np.int32, copy=False), lengths.astype(np.int64, copy=False), text))
 
     def word_part_with_vocabulary(self, vocabulary: Sequence[str], ranks: np.ndarray, ids: np.ndarray) -> None:
@@ -312,8 +367,10 @@ class BaseBuilder:
         self.flush()
         ids = np.concatenate([part[0] for part in self._text_parts] or [np.zeros(0, dtype=np.int32)])
         lengths = np.concatenate([part[1] for part in self._text_parts] or [np.zeros(0, dtype=np.int64)])
-        text = b"".join(part[2] for part in self._text_parts)
+        texts = _balanced_chunks([part[2] for part in self._text_parts])
         self._text_parts.clear()
+        text_starts = np.zeros(len(texts), dtype=np.int64)
+        text_starts[1:] = np.cumsum(np.array([len(chunk) for chunk in texts[:-1]], dtype=np.int64))
         offsets = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
         id_limit = max(id_limit, int(ids.max()) + 1 if len(ids) else 0, max(self.irregular, default=-1) + 1)
@@ -344,7 +401,8 @@ class BaseBuilder:
             row_of=row_of,
             row_ids=ids,
             offsets=offsets,
-            text=text,
+            texts=texts,
+            text_starts=text_starts,
             irregular=dict(self.irregular),
             key_hashes=key_hashes,
             key_ids=key_ids,
