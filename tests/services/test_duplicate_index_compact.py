@@ -268,3 +268,16 @@ def test_compactions_that_only_add_keep_a_few_text_chunks_and_read_every_record_
     alive[::2] = False  # a compaction that masks rows joins the chunks
     masked = base.compacted(alive, {}, sorted({word for i in range(1, 4001, 2) for word in made[i].name_words}), {})
     assert len(masked.texts) == 1 and masked.records([1, 3, 3999]) == [made[1], made[3], made[3999]]
+
+
+def test_provisional_records_alone_do_not_compact(compactions: list[int]) -> None:
+    """A dry run's rows stay provisional (nothing is written, nothing renamed): they never started a compaction,
+    which had taken them all out and back in for every row past the limit (quadratic: 20,000 rows, 10 minutes)."""
+    index = DuplicateIndex()
+    for n in range(100):
+        record = _record_of(id=2_000_000_000 + n, name=f"garage janssens{n}", name_words=("garage", f"janssens{n}"),
+                            sorted_name=f"garage janssens{n}")  # fmt: skip
+        index.put((), [record], provisional=True)
+    assert compactions == [] and len(index) == 100
+    index.rename({2_000_000_000 + n: n + 1 for n in range(100)})  # written: now they count, and compact
+    assert len(compactions) == 1 and len(index) == 100

@@ -14,7 +14,7 @@ from custtui.db import make_engine
 from custtui.models import User
 from custtui.services import index_process
 from custtui.services.building import BuildStopped, never_stop
-from custtui.services.duplicates import DuplicateIndex
+from custtui.services.duplicates import DraftCustomer, DuplicateIndex
 from custtui.services.search import Searcher, SearchIndex
 
 
@@ -45,6 +45,11 @@ def test_the_child_builds_what_the_app_would(engine: Engine, session: Session, a
     for query in ("peeters antwerpen", "janssen", "0032 3 201 22 33"):
         assert Searcher(search_index).search(query, limit=5) == Searcher(built_here).search(query, limit=5), query
     assert len(duplicate_index) == len(duplicates_here) == 2
+    # Found by its phone alone, and by its address alone: the child's key hashes are this process's too.
+    for draft in (DraftCustomer(name="Someone", phone="03 201 22 33"),
+                  DraftCustomer(name="Someone", street="Kerkstraat", number="12", postal_code="2000", city="Antwerpen")):
+        found = duplicate_index.likely_duplicates(draft, min_score=0.01)
+        assert found == duplicates_here.likely_duplicates(draft, min_score=0.01) and found[0].customer_id == peeters.id
     # It goes on as the app's own index does: a change is refreshed into it.
     peeters_id = peeters.id
     assert peeters_id is not None

@@ -290,6 +290,24 @@ def test_rows_are_compared_with_every_row_before_them_whichever_batch(engine: En
     assert _customer_count(engine) == 8
 
 
+
+@pytest.mark.usefixtures("batches_of_two")
+def test_a_row_is_found_like_a_customer_already_there_by_its_values_alone(engine: Engine, office: User) -> None:
+    """Names that share no word, one VAT number, e-mail and phone: found through the keys of the index the
+    importing process built, also by the second process (its key hashes were its own, and matched none)."""
+    first = transfer.import_customers(
+        engine, office, _csv(f"Verwarming Janssens,,,,,{VAT_B},info@janssens.be,+32 16 22 33 44,Molenstraat,8,3000,Leuven,BE")
+    )
+    existing = first.rows[0].customer_id
+    report = transfer.import_customers(
+        engine, office,
+        _csv("Someone Else,,,,,,,,Veldstraat,1,9000,Gent,BE",
+             f"JV Services,,,BE-VLG,,{VAT_B},info@janssens.be,016 22 33 44,,,,,BE"),
+    )  # fmt: skip
+    by_line = {row.line: row for row in report.rows}
+    assert (by_line[3].status, by_line[3].duplicate_of) == ("duplicate", existing)
+    assert by_line[2].duplicate_of is None
+
 @pytest.mark.usefixtures("batches_of_two")
 def test_a_row_like_one_the_database_refused_in_the_batch_before_is_created(
     engine: Engine, office: User, monkeypatch: pytest.MonkeyPatch
