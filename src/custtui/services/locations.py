@@ -68,8 +68,10 @@ def validate_address(
     as_typed: Set[str] = frozenset(),
     warnings: dict[str, str] | None = None,
 ) -> LocationInput:
-    """Check a location before its customer exists (the new-customer form, the import)."""
-    return _validate(session, data, data.region_code or fallback_region, as_typed=as_typed, warnings=warnings)
+    """Check a location before its customer exists (the new-customer form, the import: neither names a site)."""
+    return _validate(
+        session, data, data.region_code or fallback_region, as_typed=as_typed, warnings=warnings, named=False
+    )
 
 
 def _validate(
@@ -79,11 +81,14 @@ def _validate(
     *,
     as_typed: Set[str] = frozenset(),
     warnings: dict[str, str] | None = None,
+    named: bool = True,
 ) -> LocationInput:
     """The cleaned location: country as its ISO code, postal code and phone normalised (services.normalise).
 
     `as_typed`: fields kept as typed when they fail their check, their
     message in `warnings` (the import keeps a site whose postal code is wrong).
+    `named`: the caller offers a site name (the site form); else a message
+    asking for one would name a field the user does not have.
     """
     errors: dict[str, str] = {}
     validation.check_text_fields(dict(vars(data)), errors)
@@ -108,7 +113,10 @@ def _validate(
         phone=validation.clean(data.phone),
     )
     if not (cleaned.street or cleaned.city or cleaned.name):
-        errors.setdefault("street", _("Give at least a name, a street or a city."))
+        if named:
+            errors.setdefault("street", _("Give at least a name, a street or a city."))
+        else:
+            errors.setdefault("street", _("Give at least a street or a city."))
     if cleaned.region_code not in region_codes(session):
         errors.setdefault("region_code", _("Unknown region: {code}.").format(code=cleaned.region_code))
     if "phone" not in errors:
