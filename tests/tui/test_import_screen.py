@@ -146,6 +146,37 @@ async def test_import_by_keyboard_from_the_palette_to_the_merge_wizard(sqlite_en
         assert isinstance(app.screen, CustomerListScreen)
 
 
+
+async def test_a_duplicate_merged_from_the_report_is_shown_merged(sqlite_engine: Engine, tmp_path: Path) -> None:
+    known = fill(sqlite_engine, role="office")
+    path = write_csv(tmp_path)
+    async with running_app(sqlite_engine, known.admin) as (app, pilot):
+        screen = await open_import_screen(pilot, app)
+        await read_file(pilot, app, str(path))
+        await pilot.press("ctrl+s")
+        await wait_idle(pilot, app)
+        table = screen.query_one("#import-attention", DataTable)
+        assert screen._attention[0].kind in ("likely", "possible")
+        # m, then through the wizard by keyboard: the preselected record kept, n to the preview, a to apply.
+        await pilot.press("m")
+        await wait_idle(pilot, app)
+        wizard = app.screen
+        assert isinstance(wizard, MergeWizardScreen)
+        await pilot.press("n", "n", "n", "n")
+        await wait_idle(pilot, app)
+        assert wizard.step == "preview"
+        await pilot.press("a")
+        await wait_idle(pilot, app)
+        assert wizard.step == "done"
+        await pilot.press("escape")
+        await wait_idle(pilot, app)
+        assert app.screen is screen
+        assert str(table.get_row_at(0)[1]) == "Merged" and screen._attention[0].kind == "merged"
+        assert not screen._attention[0].can_merge
+        with Session(sqlite_engine) as session:
+            merged = session.get(Customer, screen._attention[0].row.customer_id)
+            assert merged is not None and merged.marked_error
+
 def _customers(engine: Engine) -> list[Customer]:
     with Session(engine) as session:
         return list(session.exec(select(Customer)))

@@ -44,12 +44,12 @@ from textual.widgets.option_list import Option
 
 from custtui.errors import DomainError, user_message
 from custtui.i18n import N_, _, format_number, format_percent, ngettext
-from custtui.services import transfer
+from custtui.services import marks, transfer
 from custtui.services.auth import Permission
 from custtui.tui.base import Screen
 from custtui.tui.faults import report
 from custtui.tui.fields import field_titles
-from custtui.tui.messages import Destination
+from custtui.tui.messages import CustomersChanged, Destination
 from custtui.tui.text import assemble, plain, safe
 from custtui.tui.widgets.context_menu import ContextMenu, MenuItem
 from custtui.tui.widgets.stock import Header
@@ -96,7 +96,7 @@ class Attention:
     """A row of the report that needs a look, and why."""
 
     row: Any  # transfer.ImportRow
-    kind: str  # "likely" | "possible" | "error" | "warning"
+    kind: str  # "likely" | "possible" | "error" | "warning"; "merged": a likely or possible one merged since
 
     @property
     def customer_id(self) -> int | None:
@@ -126,6 +126,7 @@ def _kind_names() -> dict[str, str]:
         "possible": _("Possible duplicate"),
         "error": _("Error"),
         "warning": _("Warning"),
+        "merged": _("Merged"),
     }
 
 
@@ -660,6 +661,29 @@ class ImportScreen(Screen[None]):
             table.move_cursor(row=0)
             table.focus()
             self._show_row_detail()
+        self.refresh_bindings()
+
+    def on_customers_changed(self, message: CustomersChanged) -> None:
+        """A merge (from this report, or elsewhere) may have emptied a duplicate row's customer: say so."""
+        ids = {
+            customer_id
+            for found in self._attention
+            if found.kind in ("likely", "possible")
+            for customer_id in (found.row.customer_id, found.row.duplicate_of)
+            if customer_id is not None
+        }
+        if message.customer_ids is not None:
+            ids &= set(message.customer_ids)
+        if ids:
+            self.fetch(lambda session: marks.marked_among(session, ids), self._show_merged, group="merged", hold_keys=False)
+
+    def _show_merged(self, marked: frozenset[int]) -> None:
+        table = self.query_one("#import-attention", DataTable)
+        name = _kind_names()["merged"]
+        for position, found in enumerate(self._attention):
+            if found.kind in ("likely", "possible") and {found.row.customer_id, found.row.duplicate_of} & marked:
+                self._attention[position] = Attention(found.row, "merged")
+                table.update_cell(str(position), "kind", Text(name))
         self.refresh_bindings()
 
     def _current_attention(self) -> Attention | None:
