@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from custtui.services import index_process
 from custtui.services.building import BuildStopped, never_stop
 from custtui.services.duplicates import DraftCustomer, DuplicateIndex
 from custtui.services.search import Searcher, SearchIndex
+from custtui.services.search.segments import TextColumn
 
 
 def _children() -> list[str]:
@@ -82,3 +84,16 @@ def test_only_large_file_or_server_databases_build_in_a_child(
     monkeypatch.setattr(index_process, "CHILD_BUILD_MIN_CUSTOMERS", 0)
     assert index_process.builds_in_child(sqlite_engine)
     assert not index_process.builds_in_child(make_engine("sqlite://"))  # a memory database is this process's
+
+
+def test_a_text_column_travels_out_of_band_uncopied_and_in_band_as_before() -> None:
+    values = ["Bakkerij Peeters", "Ünal Bouw", "lone \ud800 surrogate", ""]
+    column = TextColumn.of(values)
+    out_of_band: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(column, protocol=5, buffer_callback=out_of_band.append)
+    received = [bytearray(buffer.raw()) for buffer in out_of_band]
+    back = pickle.loads(data, buffers=received)
+    assert len(out_of_band) == 2 and back.take(range(4)) == values  # the text and the offsets
+    assert back._buffer is received[0]  # the receiver's memory, not a copy of it
+    assert pickle.loads(pickle.dumps(column, protocol=5)).take(range(4)) == values
+    assert pickle.loads(pickle.dumps(column, protocol=4)).take(range(4)) == values

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import pickle
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, SupportsIndex
 
 import numpy as np
 from sqlalchemy import select
@@ -54,9 +55,16 @@ class TextColumn:
 
     __slots__ = ("_buffer", "_offsets")
 
-    def __init__(self, buffer: bytes, offsets: np.ndarray) -> None:
+    def __init__(self, buffer: bytes | bytearray, offsets: np.ndarray) -> None:
         self._buffer = buffer
         self._offsets = offsets
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        # Its text as a PickleBuffer: with a buffer_callback (services.index_process) it travels out of band
+        # and comes back as the receiver's bytearray, uncopied; without one, in band as bytes, as before.
+        if int(protocol) >= 5:
+            return _unpickled_text_column, (pickle.PickleBuffer(self._buffer), self._offsets)
+        return TextColumn, (self._buffer, self._offsets)
 
     @classmethod
     def of(cls, values: Sequence[str]) -> TextColumn:
@@ -94,6 +102,17 @@ class TextColumn:
     @property
     def nbytes(self) -> int:
         return len(self._buffer) + self._offsets.nbytes
+
+
+def _unpickled_text_column(buffer: bytes | bytearray | memoryview, offsets: np.ndarray) -> TextColumn:
+    """A TextColumn as pickled (TextColumn.__reduce_ex__): an out-of-band text arrives as a read-only view
+    of the receiver's bytearray, which the column keeps (uncopied)."""
+    if not isinstance(buffer, memoryview):
+        return TextColumn(buffer, offsets)
+    owner = buffer.obj
+    if isinstance(owner, bytes | bytearray) and buffer.nbytes == len(owner):
+        return TextColumn(owner, offsets)
+    return TextColumn(buffer.tobytes(), offsets)
 
 
 class _FieldPart(NamedTuple):
