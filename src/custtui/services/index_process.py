@@ -123,16 +123,22 @@ def build_in_child(engine: Engine, stop: Stop, search_ready: Callable[[SearchInd
 
 def _frames(process: subprocess.Popen[bytes], errors: IO[bytes], stop: Stop) -> Iterator[Any]:
     """The child's frames, unpickled, in order; asking `stop` every _POLL_S while waiting."""
+    import numpy as np  # noqa: PLC0415 - with the indexes
+
     assert process.stdout is not None
     raw = io.FileIO(process.stdout.fileno(), closefd=False)
     while True:
-        header = _read_exactly(raw, process, errors, stop, bytearray(16))
+        header = _read_exactly(raw, process, errors, stop, memoryview(bytearray(16)))
         size, count = int.from_bytes(header[:8], "big"), int.from_bytes(header[8:], "big")
-        sizes = _read_exactly(raw, process, errors, stop, bytearray(8 * count))
-        frame = _read_exactly(raw, process, errors, stop, bytearray(size))
-        # Each buffer read into memory of its own, which the unpickled arrays and texts then use as theirs.
+        sizes = _read_exactly(raw, process, errors, stop, memoryview(bytearray(8 * count)))
+        # Read into memory that is not zeroed first: a bytearray of the search index's postings (332 MB at
+        # 1,000,000 customers) took 0.19 s to fill with zeros, holding the lock. Each buffer has memory of its
+        # own, which the unpickled arrays and texts then use as theirs.
+        frame = _read_exactly(raw, process, errors, stop, np.empty(size, dtype=np.uint8).data)
         buffers = [
-            _read_exactly(raw, process, errors, stop, bytearray(int.from_bytes(sizes[8 * i : 8 * i + 8], "big")))
+            _read_exactly(
+                raw, process, errors, stop, np.empty(int.from_bytes(sizes[8 * i : 8 * i + 8], "big"), dtype=np.uint8).data
+            )
             for i in range(count)
         ]
         value = pickle.loads(frame, buffers=buffers)  # our own child process's, started above
@@ -140,9 +146,12 @@ def _frames(process: subprocess.Popen[bytes], errors: IO[bytes], stop: Stop) -> 
         yield value
 
 
-def _read_exactly(raw: io.FileIO, process: subprocess.Popen[bytes], errors: IO[bytes], stop: Stop, into: bytearray) -> bytearray:
-    view, done = memoryview(into), 0
-    while done < len(into):
+def _read_exactly(
+    raw: io.FileIO, process: subprocess.Popen[bytes], errors: IO[bytes], stop: Stop, into: memoryview
+) -> memoryview:
+    """`into` (bytes of writable memory) filled from the child's output."""
+    view, done = into, 0
+    while done < len(view):
         if stop():
             raise BuildStopped
         ready, _, _ = select.select([raw], [], [], _POLL_S)

@@ -55,7 +55,7 @@ class TextColumn:
 
     __slots__ = ("_buffer", "_offsets")
 
-    def __init__(self, buffer: bytes | bytearray, offsets: np.ndarray) -> None:
+    def __init__(self, buffer: bytes | bytearray | memoryview, offsets: np.ndarray) -> None:
         self._buffer = buffer
         self._offsets = offsets
 
@@ -86,13 +86,14 @@ class TextColumn:
         return len(self._offsets) - 1
 
     def __getitem__(self, index: int) -> str:
-        return self._buffer[self._offsets[index] : self._offsets[index + 1]].decode("utf-8", "surrogatepass")
+        # str(..., encoding): also for a memoryview (an out-of-band text, _unpickled_text_column), which has no decode
+        return str(self._buffer[self._offsets[index] : self._offsets[index + 1]], "utf-8", "surrogatepass")
 
     def take(self, indexes: np.ndarray | Sequence[int]) -> list[str]:
         positions = np.asarray(indexes, dtype=np.int64)
         buffer = self._buffer
         return [
-            buffer[start:stop].decode("utf-8", "surrogatepass")
+            str(buffer[start:stop], "utf-8", "surrogatepass")
             for start, stop in zip(self._offsets[positions].tolist(), self._offsets[positions + 1].tolist(), strict=True)
         ]
 
@@ -106,13 +107,10 @@ class TextColumn:
 
 def _unpickled_text_column(buffer: bytes | bytearray | memoryview, offsets: np.ndarray) -> TextColumn:
     """A TextColumn as pickled (TextColumn.__reduce_ex__): an out-of-band text arrives as a read-only view
-    of the receiver's bytearray, which the column keeps (uncopied)."""
-    if not isinstance(buffer, memoryview):
-        return TextColumn(buffer, offsets)
-    owner = buffer.obj
-    if isinstance(owner, bytes | bytearray) and buffer.nbytes == len(owner):
-        return TextColumn(owner, offsets)
-    return TextColumn(buffer.tobytes(), offsets)
+    of the receiver's memory, which the column keeps (uncopied)."""
+    if isinstance(buffer, memoryview) and buffer.format != "B":
+        buffer = buffer.cast("B")
+    return TextColumn(buffer, offsets)
 
 
 class _FieldPart(NamedTuple):
