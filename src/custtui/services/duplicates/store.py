@@ -164,36 +164,22 @@ class Base:
         return 0 <= customer_id < len(self.row_of) and bool(self.row_of[customer_id] >= 0)
 
     def record(self, customer_id: int) -> Record | None:
-        if 0 <= customer_id < len(self.row_of):
-            row = int(self.row_of[customer_id])
-            if row >= 0:
-                start, end = int(self.offsets[row]), int(self.offsets[row + 1])
-                chunk = int(np.searchsorted(self.text_starts, start, "right")) - 1
-                at = int(self.text_starts[chunk])
-                return decode_record(customer_id, self.texts[chunk][start - at : end - at].decode())
-        return self.irregular.get(customer_id)
+        return self.records([customer_id])[0] if self.has(customer_id) else None
 
     def records(self, customer_ids: Sequence[int]) -> list[Record]:
         """The records of these customers (each in the base)."""
         regular = [i for i in customer_ids if i not in self.irregular]
         rows = self.row_of[np.array(regular, dtype=np.int64)]
         starts, ends = self.offsets[rows], self.offsets[rows + 1]
-        if len(self.texts) == 1:
-            text = self.texts[0]
-            found = [
-                decode_record(i, text[start:end].decode())
-                for i, start, end in zip(regular, starts.tolist(), ends.tolist(), strict=True)
-            ]
-        else:
-            chunks = np.searchsorted(self.text_starts, starts, "right") - 1
-            at = self.text_starts[chunks]
-            texts = self.texts
-            found = [
-                decode_record(i, texts[chunk][start:end].decode())
-                for i, chunk, start, end in zip(
-                    regular, chunks.tolist(), (starts - at).tolist(), (ends - at).tolist(), strict=True
-                )
-            ]
+        chunks = np.searchsorted(self.text_starts, starts, "right") - 1
+        at = self.text_starts[chunks]
+        texts = self.texts
+        found = [
+            decode_record(i, texts[chunk][start:end].decode())
+            for i, chunk, start, end in zip(
+                regular, chunks.tolist(), (starts - at).tolist(), (ends - at).tolist(), strict=True
+            )
+        ]
         found += [self.irregular[i] for i in customer_ids if i in self.irregular]
         return found
 
@@ -243,7 +229,7 @@ class Base:
         else:
             lengths = np.diff(self.offsets)[kept_rows]
             byte_mask = np.repeat(kept_rows, np.diff(self.offsets))
-            text = self.texts[0] if len(self.texts) == 1 else b"".join(self.texts)
+            text = b"".join(self.texts)  # one chunk: that chunk itself, not a copy
             builder.add_texts(self.row_ids[kept_rows], lengths, np.frombuffer(text, dtype=np.uint8)[byte_mask])
             del byte_mask, text
         builder.irregular.update((i, r) for i, r in self.irregular.items() if alive[i])

@@ -61,9 +61,10 @@ class TextColumn:
 
     def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
         # Its text as a PickleBuffer: with a buffer_callback (services.index_process) it travels out of band
-        # and comes back as the receiver's bytearray, uncopied; without one, in band as bytes, as before.
+        # and comes back as a read-only view of the receiver's memory, uncopied; without one, in band as
+        # bytes, as before.
         if int(protocol) >= 5:
-            return _unpickled_text_column, (pickle.PickleBuffer(self._buffer), self._offsets)
+            return TextColumn, (pickle.PickleBuffer(self._buffer), self._offsets)
         return TextColumn, (self._buffer, self._offsets)
 
     @classmethod
@@ -86,7 +87,7 @@ class TextColumn:
         return len(self._offsets) - 1
 
     def __getitem__(self, index: int) -> str:
-        # str(..., encoding): also for a memoryview (an out-of-band text, _unpickled_text_column), which has no decode
+        # str(..., encoding): also for a memoryview (a text that came out of band, __reduce_ex__), which has no decode
         return str(self._buffer[self._offsets[index] : self._offsets[index + 1]], "utf-8", "surrogatepass")
 
     def take(self, indexes: np.ndarray | Sequence[int]) -> list[str]:
@@ -103,14 +104,6 @@ class TextColumn:
     @property
     def nbytes(self) -> int:
         return len(self._buffer) + self._offsets.nbytes
-
-
-def _unpickled_text_column(buffer: bytes | bytearray | memoryview, offsets: np.ndarray) -> TextColumn:
-    """A TextColumn as pickled (TextColumn.__reduce_ex__): an out-of-band text arrives as a read-only view
-    of the receiver's memory, which the column keeps (uncopied)."""
-    if isinstance(buffer, memoryview) and buffer.format != "B":
-        buffer = buffer.cast("B")
-    return TextColumn(buffer, offsets)
 
 
 class _FieldPart(NamedTuple):
