@@ -12,9 +12,10 @@ from sqlmodel import Session, select
 
 from custtui.errors import ConflictError, DeleteRefused, LinkedCounts, ValidationError
 from custtui.models import AuditEvent, Building, Customer, Installation, Location, Mission, User
-from custtui.services import customers
+from custtui.services import customers, locations
 from custtui.services.customers import CustomerInput
 from custtui.services.filters import CustomerFilter
+from custtui.services.locations import LocationInput
 
 
 def _input(**fields: object) -> CustomerInput:
@@ -305,3 +306,19 @@ def test_ordered_ids_by_the_columns_the_list_can_show(session: Session, technici
     assert order("last_mission", descending=True)[-1] in (gent.id, nowhere.id)
     assert order("created_at", descending=True) == [nowhere.id, aalst.id, gent.id]
     assert set(order("phone")) == set(ids) and set(order("vat_number")) == set(ids)
+
+
+def test_the_form_s_main_location_without_street_or_city_asks_for_one_of_them(session: Session, office: User) -> None:
+    """The customer form has no field for a site's name: its message does not ask for one (the site form's does)."""
+    data = CustomerInput(name="Zorro Test", region_code="BE-WAL")
+    address = LocationInput(street="", number="7", postal_code="4000", city="", country="BE")
+    with pytest.raises(ValidationError) as refused:
+        customers.save_customer(session, office, None, data, main_address=address)
+    assert refused.value.errors["street"] == "Give at least a street or a city."
+    created = make_customer(session, office, "Zorro Other", region_code="BE-WAL")
+    with pytest.raises(ValidationError) as refused:
+        customers.save_customer(session, office, created.id, data, created.version, main_address=address)
+    assert refused.value.errors["street"] == "Give at least a street or a city."
+    with pytest.raises(ValidationError) as refused:
+        locations.add_location(session, office, created.id, address)  # the site form: it has a name field
+    assert refused.value.errors["street"] == "Give at least a name, a street or a city."

@@ -192,9 +192,10 @@ def save_customer(
             if customer is None:
                 locations.validate_address(session, main_address)
             elif main_location_id is None:
-                locations.add_location(session, actor, stored_id(customer), main_address)
+                # The form's main location has no name field: its message asks for a street or a city.
+                locations.add_location(session, actor, stored_id(customer), main_address, named=False)
             elif address_changed:
-                locations.update_location(session, actor, main_location_id, main_address)
+                locations.update_location(session, actor, main_location_id, main_address, named=False)
         except ValidationError as error:
             errors.update({field: message for field, message in error.errors.items() if field not in errors})
     if errors:

@@ -151,11 +151,13 @@ def add_location(
     *,
     as_typed: Set[str] = frozenset(),
     warnings: dict[str, str] | None = None,
+    named: bool = True,
 ) -> Location:
-    """Add a location with its default building; `as_typed` and `warnings` as for validate_address()."""
+    """Add a location with its default building; `as_typed` and `warnings` as for validate_address(),
+    `named` as for _validate (False: the customer form's main location, which has no name field)."""
     require(actor, Permission.EDIT)
     customer = _get_customer(session, customer_id)
-    cleaned = _validate(session, data, customer.region_code, as_typed=as_typed, warnings=warnings)
+    cleaned = _validate(session, data, customer.region_code, as_typed=as_typed, warnings=warnings, named=named)
     location = Location(customer_id=customer_id, **asdict(cleaned), created_by=actor.login)
     session.add(location)
     session.flush()
@@ -166,12 +168,15 @@ def add_location(
     return location
 
 
-def update_location(session: Session, actor: User, location_id: int, data: LocationInput) -> Location:
+def update_location(
+    session: Session, actor: User, location_id: int, data: LocationInput, *, named: bool = True
+) -> Location:
+    """Change a location; `named` as for add_location()."""
     require(actor, Permission.EDIT)
     location = get_location(session, location_id)
     permissions.require_may_edit(session, actor, location)
     customer = _get_customer(session, location.customer_id)
-    cleaned = _validate(session, data, customer.region_code)
+    cleaned = _validate(session, data, customer.region_code, named=named)
     before = audit.snapshot(location)
     for name, value in asdict(cleaned).items():
         setattr(location, name, value)
